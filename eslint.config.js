@@ -1,0 +1,101 @@
+// Lint rules, including the import boundaries of design.md:
+//   api/types ← manifest ← controller ← engine ← adapters ← cli
+// Only the Docker adapter imports dockerode; the controller does no I/O; only the CLI touches process.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+const io = [
+  'node:fs',
+  'node:fs/promises',
+  'node:child_process',
+  'node:net',
+  'node:http',
+  'node:os',
+  'fs',
+  'child_process',
+];
+const noDockerode = { name: 'dockerode', message: 'Only src/runtime/docker may import dockerode.' };
+const pattern = (group, message) => ({ group, message });
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'bin/**', 'samples/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'no-restricted-imports': ['error', { paths: [noDockerode] }],
+    },
+  },
+  {
+    files: ['src/runtime/docker/**', 'test/**', 'bench/**', 'scripts/**'],
+    rules: { 'no-restricted-imports': 'off' },
+  },
+  {
+    files: ['src/api/**', 'src/schedule/**', 'src/controller/**', 'src/output/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [noDockerode, ...io.map((name) => ({ name, message: 'Pure modules do no I/O.' }))],
+          patterns: [
+            pattern(
+              ['**/engine/**', '**/runtime/**', '**/state/**', '**/cli/**'],
+              'Pure modules import only api, manifest and controller.',
+            ),
+          ],
+        },
+      ],
+      'no-restricted-globals': ['error', { name: 'process', message: 'Only the CLI touches process.' }],
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']",
+          message: 'Take now as an argument.',
+        },
+        {
+          selector: "NewExpression[callee.name='Date'][arguments.length=0]",
+          message: 'Take now as an argument.',
+        },
+        { selector: "CallExpression[callee.name='setTimeout']", message: 'Timers belong to the Clock port.' },
+      ],
+    },
+  },
+  {
+    files: ['src/manifest/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [noDockerode],
+          patterns: [
+            pattern(
+              ['**/controller/**', '**/engine/**', '**/runtime/**', '**/state/**', '**/cli/**'],
+              'manifest imports only api.',
+            ),
+          ],
+        },
+      ],
+      'no-restricted-globals': ['error', { name: 'process', message: 'Only the CLI touches process.' }],
+    },
+  },
+  {
+    files: ['src/engine/**', 'src/ports/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [noDockerode],
+          patterns: [
+            pattern(
+              ['**/runtime/**', '**/state/**', '**/cli/**'],
+              'The engine talks to adapters only through ports.',
+            ),
+          ],
+        },
+      ],
+      'no-restricted-globals': ['error', { name: 'process', message: 'Only the CLI touches process.' }],
+    },
+  },
+);

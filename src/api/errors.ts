@@ -1,0 +1,66 @@
+// The error taxonomy. The CLI maps each class to an exit code (spec/cli.md) and prints its
+// message; a stack trace only with -v.
+
+export class TjobError extends Error {
+  /** Exit code the CLI uses for this error. */
+  readonly exitCode: number = 1;
+  /** Optional one-line hint printed after the message. */
+  hint?: string;
+  constructor(message: string, hint?: string) {
+    super(message);
+    this.name = new.target.name;
+    if (hint !== undefined) this.hint = hint;
+  }
+}
+
+/** Bad command line: exit 2, nothing created or changed. */
+export class UsageError extends TjobError {
+  override readonly exitCode = 2;
+}
+
+export interface FieldError {
+  /** `job.yaml (document 2)`, or `<stdin>`. */
+  source: string;
+  /** `spec.template.spec.restartPolicy`; empty for document-level errors. */
+  path: string;
+  message: string;
+}
+
+/** Invalid manifest(s): exit 2, every error of every document at once. */
+export class ManifestError extends TjobError {
+  override readonly exitCode = 2;
+  readonly errors: FieldError[];
+  constructor(errors: FieldError[], hint?: string) {
+    super(errors.map(formatFieldError).join('\n'), hint);
+    this.errors = errors;
+  }
+}
+
+export function formatFieldError(e: FieldError): string {
+  const where = e.path ? `${e.path}: ` : '';
+  return e.source ? `${e.source}: ${where}${e.message}` : `${where}${e.message}`;
+}
+
+/** The container engine does not answer: exit 3, nothing started. */
+export class RuntimeUnavailableError extends TjobError {
+  override readonly exitCode = 3;
+}
+
+/** An image is not present and cannot be pulled: exit 3, nothing started. */
+export class ImageUnavailableError extends TjobError {
+  override readonly exitCode = 3;
+}
+
+export class NotFoundError extends TjobError {
+  override readonly exitCode = 1;
+}
+
+/** The state directory cannot be read or written as needed. */
+export class StateError extends TjobError {
+  override readonly exitCode = 1;
+}
+
+/** Another process holds the job (or the daemon's) lease. */
+export class ConflictError extends TjobError {
+  override readonly exitCode = 1;
+}

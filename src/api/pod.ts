@@ -1,0 +1,60 @@
+// One pod attempt of a Job, as tjob records and observes it. A pod is a group of Docker
+// containers (see design.md); these records outlive the containers until the job is deleted.
+
+import type { ContainerStatus, Labels, PodCondition, PodPhase, PodSpec } from './k8s.js';
+
+/** What the runtime reports about a pod: the kubelet's view of its containers. */
+export interface PodObservation {
+  name: string;
+  phase: PodPhase;
+  /** Every app container is running (there are no probes). */
+  ready: boolean;
+  /** A graceful deletion was requested and the pod has not reached a terminal phase. */
+  terminating: boolean;
+  startTime?: string;
+  /** The latest finishedAt of its containers, once the pod is terminal. */
+  finishTime?: string;
+  /** Pod-level reason, e.g. `DeadlineExceeded` (pod activeDeadlineSeconds) or `Evicted`. */
+  reason?: string;
+  message?: string;
+  conditions?: PodCondition[];
+  initContainerStatuses: ContainerStatus[];
+  containerStatuses: ContainerStatus[];
+}
+
+/** Everything tjob needs to create one pod: the job controller's decision, made concrete. */
+export interface PodPlan {
+  name: string;
+  uid: string;
+  namespace: string;
+  jobName: string;
+  jobUid: string;
+  /** Completion index (Indexed jobs). */
+  index?: number;
+  labels: Labels;
+  annotations: Labels;
+  hostname: string;
+  subdomain?: string;
+  spec: PodSpec;
+  /** ConfigMaps and Secrets visible to this pod, by name (Secret data already base64-decoded). */
+  configMaps: Record<string, Record<string, string>>;
+  secrets: Record<string, Record<string, string>>;
+}
+
+/** The stored record of a pod attempt. */
+export interface PodRecord {
+  name: string;
+  uid: string;
+  index?: number;
+  createdAt: string;
+  labels: Labels;
+  annotations: Labels;
+  hostname: string;
+  /** Still carries Kubernetes' job-tracking finalizer: its outcome has not been counted yet. */
+  tracked: boolean;
+  /** When tjob asked for the pod to be deleted (graceful stop). */
+  deletionRequestedAt?: string;
+  /** The containers are gone (removed after their status and logs were recorded). */
+  removed?: boolean;
+  observation: PodObservation;
+}

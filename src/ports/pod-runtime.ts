@@ -1,0 +1,58 @@
+// The port through which the engine runs pods. The Docker adapter implements it (a pod becomes a
+// pause container plus its init, sidecar and app containers); tests use a fake. Domain types only.
+
+import type { PodObservation, PodPlan } from '../api/pod.js';
+
+export interface ImageRequest {
+  image: string;
+  pullPolicy: 'Always' | 'IfNotPresent' | 'Never';
+}
+
+export interface LogLine {
+  pod: string;
+  container: string;
+  stream: 'stdout' | 'stderr';
+  /** RFC 3339 with nanoseconds, as the engine stamps it. */
+  time: string;
+  text: string;
+}
+
+export interface PodRuntimeListener {
+  /** The pod's observable state changed (container started, exited, restarted, was removed...). */
+  onPod(jobUid: string, observation: PodObservation): void;
+  /** A line written by one of the pod's containers. */
+  onLog?(jobUid: string, line: LogLine): void;
+  /** The engine stopped answering (true) or came back (false). */
+  onEngineDown?(down: boolean, message: string): void;
+}
+
+export interface PodRuntimeOptions {
+  /** Base and cap of the in-place restart backoff (restartPolicy OnFailure), in ms. */
+  restartBackoffBaseMs: number;
+  restartBackoffCapMs: number;
+}
+
+export interface PodRuntime {
+  /** Throws RuntimeUnavailableError when the engine does not answer. */
+  ping(): Promise<void>;
+  /**
+   * Makes every image available before anything starts (spec/cli.md deviation 1). Throws
+   * ImageUnavailableError naming the image; returns warnings (e.g. a failed `Always` pull that
+   * fell back to a local copy).
+   */
+  ensureImages(images: ImageRequest[], onProgress?: (message: string) => void): Promise<string[]>;
+  /** Creates and starts the pod; the runtime supervises it (init order, sidecars, OnFailure restarts). */
+  startPod(plan: PodPlan): Promise<PodObservation>;
+  /** Graceful deletion: SIGTERM, then SIGKILL after the grace period. Resolves when requested. */
+  deletePod(jobUid: string, podName: string, gracePeriodSeconds: number): Promise<void>;
+  /** Removes the pod's containers (its record and logs stay in the state directory). */
+  removePod(jobUid: string, podName: string): Promise<void>;
+  /**
+   * The pods of a job that still have containers, resuming supervision of their containers
+   * (adoption after a crash). Pods whose containers are gone are absent.
+   */
+  adoptPods(jobUid: string, plans: Map<string, PodPlan>): Promise<PodObservation[]>;
+  /** Log lines of a pod's containers from `since` on, then new ones via the listener. */
+  subscribe(listener: PodRuntimeListener): () => void;
+  close(): Promise<void>;
+}
