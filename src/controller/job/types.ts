@@ -17,6 +17,8 @@ export interface PodView {
   startedAt?: Date;
   /** Latest container finishedAt; the backoff is timed from it. */
   finishedAt?: Date;
+  /** When deletion was requested (optional; the backoff falls back to it when finishedAt is unknown). */
+  deletionRequestedAt?: Date;
   /** Sum of restartCount over init and app containers. */
   restartCount: number;
   /** Terminated containers, app containers first, for podFailurePolicy onExitCodes. */
