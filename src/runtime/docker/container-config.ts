@@ -1,0 +1,293 @@
+// A pod's container as Docker create options, with the kubelet's semantics: command/args replace the
+// image's ENTRYPOINT/CMD, `$(VAR)` expanded with the container's environment, limits enforced as a
+// node would (memory without swap so the OOM killer acts), securityContext mapped, volumes mounted.
+// The pod's shared namespaces come from the pause container (buildPauseConfig) when there is one.
+
+import path from 'node:path';
+
+import type Dockerode from 'dockerode';
+
+import type { Container, PodSpec, SecurityContext, VolumeMount } from '../../api/k8s.js';
+import type { PodPlan } from '../../api/pod.js';
+import { envMap, expandVars, resolveEnv, type EnvContext } from './env.js';
+import { cpuToNanoCpus, memoryToBytes } from './quantity.js';
+import type { PodVolumeMount } from './volumes.js';
+
+export interface ContainerConfigContext {
+  dockerName: string;
+  labels: Record<string, string>;
+  role: 'init' | 'sidecar' | 'app';
+  /** The pod's pause container: the container joins its network and IPC namespaces (and PID with shareProcessNamespace). */
+  pauseContainerId?: string;
+  volumes: Record<string, PodVolumeMount>;
+  /** Node facts for the downward API and for capping cpu limits (see EnvContext). */
+  node?: EnvContext;
+}
+
+/** Kubernetes' default terminationGracePeriodSeconds. */
+export const DefaultTerminationGracePeriodSeconds = 30;
+/** Docker refuses a memory limit under 6 MiB. */
+const DockerMinMemoryBytes = 6 * 1024 * 1024;
+/** The kubelet's minimum cfs quota is 1 ms per 100 ms period: 10m cpu. */
+const MinNanoCpus = 10_000_000;
+
+export function buildContainerConfig(
+  plan: PodPlan,
+  container: Container,
+  ctx: ContainerConfigContext,
+): { options: Dockerode.ContainerCreateOptions; warnings: string[] } {
+  if (!container.image) throw new Error(`container "${container.name}": image is required`);
+  const spec = plan.spec;
+  const { env, warnings } = resolveEnv(plan, container, ctx.node);
+  const vars = envMap(env);
+
+  const options: Dockerode.ContainerCreateOptions = {
+    name: ctx.dockerName,
+    Image: container.image,
+    Env: env.map((e) => `${e.name}=${e.value}`),
+    Labels: { ...ctx.labels },
+    StopTimeout: spec.terminationGracePeriodSeconds ?? DefaultTerminationGracePeriodSeconds,
+  };
+  // Kubernetes: `command` replaces ENTRYPOINT (and drops the image's CMD: Docker does not merge the
+  // image's Cmd once Entrypoint is given); `args` replaces CMD. Empty lists count as unset.
+  if (container.command && container.command.length > 0) {
+    options.Entrypoint = container.command.map((s) => expandVars(s, vars));
+    options.Cmd = (container.args ?? []).map((s) => expandVars(s, vars));
+  } else if (container.args && container.args.length > 0) {
+    options.Cmd = container.args.map((s) => expandVars(s, vars));
+  }
+  if (container.workingDir) options.WorkingDir = container.workingDir;
+  if (container.tty) options.Tty = true;
+  if (container.stdin) {
+    options.OpenStdin = true;
+    if (container['stdinOnce'] === true) options.StdinOnce = true;
+  }
+
+  const hostConfig: Dockerode.HostConfig = { RestartPolicy: { Name: 'no' }, Init: false };
+  options.HostConfig = hostConfig;
+
+  // Namespaces. Docker refuses a hostname on a container that joins another's network namespace;
+  // it copies the pause container's hostname and domain name instead.
+  if (ctx.pauseContainerId) {
+    hostConfig.NetworkMode = `container:${ctx.pauseContainerId}`;
+    hostConfig.IpcMode = spec.hostIPC ? 'host' : `container:${ctx.pauseContainerId}`;
+  } else {
+    if (spec.hostNetwork) {
+      hostConfig.NetworkMode = 'host';
+      hostConfig.UTSMode = 'host';
+    } else {
+      Object.assign(options, podHostname(plan));
+    }
+    if (spec.hostIPC) hostConfig.IpcMode = 'host';
+  }
+  if (spec.hostPID) hostConfig.PidMode = 'host';
+  else if (spec.shareProcessNamespace && ctx.pauseContainerId)
+    hostConfig.PidMode = `container:${ctx.pauseContainerId}`;
+
+  applyMounts(container, ctx.volumes, vars, hostConfig);
+  applyResources(container, ctx.node, hostConfig, warnings);
+  applySecurity(spec, container, options, hostConfig, warnings);
+
+  return { options, warnings };
+}
+
+/**
+ * The pause container: holds the pod's network, IPC and UTS namespaces (and is PID 1 of a shared
+ * PID namespace), so its hostname/domain name are the pod's. Never restarted by Docker.
+ */
+export function buildPauseConfig(
+  plan: PodPlan,
+  ctx: { dockerName: string; labels: Record<string, string>; image: string },
+): Dockerode.ContainerCreateOptions {
+  const spec = plan.spec;
+  const hostConfig: Dockerode.HostConfig = {
+    RestartPolicy: { Name: 'no' },
+    Init: false,
+    IpcMode: spec.hostIPC ? 'host' : 'shareable',
+  };
+  const options: Dockerode.ContainerCreateOptions = {
+    name: ctx.dockerName,
+    Image: ctx.image,
+    Labels: { ...ctx.labels },
+    StopTimeout: 2,
+    HostConfig: hostConfig,
+  };
+  if (spec.hostNetwork) {
+    hostConfig.NetworkMode = 'host';
+    hostConfig.UTSMode = 'host';
+  } else {
+    Object.assign(options, podHostname(plan));
+  }
+  if (spec.hostPID) hostConfig.PidMode = 'host';
+  return options;
+}
+
+/** True when the pod has more than one container (init included), which then share one pause container. */
+export function podNeedsPause(spec: PodSpec): boolean {
+  return (spec.initContainers?.length ?? 0) + spec.containers.length > 1;
+}
+
+/**
+ * The pod's hostname (truncated to 63 characters like the kubelet) and, with a subdomain, the domain
+ * name that makes `hostname -f` the pod's cluster FQDN `<hostname>.<subdomain>.<namespace>.svc.cluster.local`.
+ */
+export function podHostname(plan: PodPlan): { Hostname: string; Domainname?: string } {
+  let hostname = plan.hostname || plan.name;
+  if (hostname.length > 63) hostname = hostname.slice(0, 63).replace(/[-.]+$/, '');
+  const subdomain = plan.subdomain ?? plan.spec.subdomain;
+  return subdomain
+    ? { Hostname: hostname, Domainname: `${subdomain}.${plan.namespace}.svc.cluster.local` }
+    : { Hostname: hostname };
+}
+
+function applyMounts(
+  container: Container,
+  volumes: Record<string, PodVolumeMount>,
+  vars: Map<string, string>,
+  hostConfig: Dockerode.HostConfig,
+): void {
+  const mounts: Dockerode.MountSettings[] = [];
+  const binds: string[] = [];
+  for (const vm of container.volumeMounts ?? []) {
+    const volume = volumes[vm.name];
+    if (!volume)
+      throw new Error(`container "${container.name}": volumeMount "${vm.name}" names no volume of the pod`);
+    const subPath = mountSubPath(vm, vars);
+    const readOnly = vm.readOnly === true || (volume.kind === 'bind' && volume.readOnly === true);
+    if (volume.kind === 'tmpfs') {
+      if (subPath)
+        throw new Error(
+          `volumeMount "${vm.name}": subPath on a medium Memory emptyDir is not supported on tjob`,
+        );
+      mounts.push({
+        Type: 'tmpfs',
+        Source: '',
+        Target: vm.mountPath,
+        ...(readOnly ? { ReadOnly: true } : {}),
+        TmpfsOptions: { SizeBytes: volume.sizeBytes ?? 0, Mode: 0o1777 },
+      });
+    } else if (subPath) {
+      const source = path.join(volume.source, subPath);
+      // Like the kubelet, a missing subPath is created as a directory when the container is created:
+      // the legacy Binds form does that (Mounts refuses a missing source). It cannot carry a colon.
+      if (!source.includes(':') && !vm.mountPath.includes(':')) {
+        binds.push(`${source}:${vm.mountPath}${readOnly ? ':ro' : ''}`);
+      } else {
+        mounts.push({
+          Type: 'bind',
+          Source: source,
+          Target: vm.mountPath,
+          ...(readOnly ? { ReadOnly: true } : {}),
+        });
+      }
+    } else {
+      mounts.push({
+        Type: 'bind',
+        Source: volume.source,
+        Target: vm.mountPath,
+        ...(readOnly ? { ReadOnly: true } : {}),
+      });
+    }
+  }
+  if (mounts.length > 0) hostConfig.Mounts = mounts;
+  if (binds.length > 0) hostConfig.Binds = binds;
+}
+
+function mountSubPath(vm: VolumeMount, vars: Map<string, string>): string | undefined {
+  const raw = vm.subPathExpr ? expandVars(vm.subPathExpr, vars) : vm.subPath;
+  if (!raw) return undefined;
+  const normalized = path.posix.normalize(raw);
+  if (path.posix.isAbsolute(raw) || normalized === '..' || normalized.startsWith('../')) {
+    throw new Error(`volumeMount "${vm.name}": subPath ${raw} must be a relative path without '..'`);
+  }
+  return normalized === '.' ? undefined : normalized;
+}
+
+function applyResources(
+  container: Container,
+  node: EnvContext | undefined,
+  hostConfig: Dockerode.HostConfig,
+  warnings: string[],
+): void {
+  const limits = container.resources?.limits ?? {};
+  const cpu = limits['cpu'];
+  if (cpu !== undefined && cpu !== '') {
+    let nano = Math.max(cpuToNanoCpus(cpu), MinNanoCpus);
+    if (node?.nodeCpu !== undefined && nano > node.nodeCpu * 1e9) {
+      warnings.push(
+        `container "${container.name}": cpu limit ${String(cpu)} exceeds the engine's ${node.nodeCpu} cpus; capped to ${node.nodeCpu}`,
+      );
+      nano = Math.round(node.nodeCpu * 1e9);
+    }
+    if (nano > 0) hostConfig.NanoCpus = nano;
+  }
+  const memory = limits['memory'];
+  if (memory !== undefined && memory !== '') {
+    let bytes = memoryToBytes(memory);
+    if (bytes > 0 && bytes < DockerMinMemoryBytes) {
+      warnings.push(
+        `container "${container.name}": memory limit ${String(memory)} is below Docker's minimum of 6Mi; raised to 6Mi`,
+      );
+      bytes = DockerMinMemoryBytes;
+    }
+    if (bytes > 0) {
+      hostConfig.Memory = bytes;
+      hostConfig.MemorySwap = bytes; // no swap: the OOM killer acts at the limit, as on a node
+    }
+  }
+}
+
+function applySecurity(
+  spec: PodSpec,
+  container: Container,
+  options: Dockerode.ContainerCreateOptions,
+  hostConfig: Dockerode.HostConfig,
+  warnings: string[],
+): void {
+  const pod = spec.securityContext ?? {};
+  const sc: SecurityContext = container.securityContext ?? {};
+  const uid = sc.runAsUser ?? pod.runAsUser;
+  const gid = sc.runAsGroup ?? pod.runAsGroup;
+  const nonRoot = sc.runAsNonRoot ?? pod.runAsNonRoot;
+  if (nonRoot && uid === 0) {
+    throw new Error(`container "${container.name}": container's runAsUser breaks non-root policy`);
+  }
+  if (uid !== undefined) options.User = gid !== undefined ? `${uid}:${gid}` : String(uid);
+  else if (gid !== undefined) {
+    warnings.push(
+      `container "${container.name}": runAsGroup without runAsUser is not supported on tjob; ignored`,
+    );
+  }
+  if (nonRoot && uid === undefined) {
+    warnings.push(
+      `container "${container.name}": runAsNonRoot is not checked against the image's user on tjob`,
+    );
+  }
+
+  const groups = [...(pod.fsGroup !== undefined ? [pod.fsGroup] : []), ...(pod.supplementalGroups ?? [])];
+  if (groups.length > 0) hostConfig.GroupAdd = [...new Set(groups)].map(String);
+
+  if (sc.privileged) hostConfig.Privileged = true;
+  if (sc.readOnlyRootFilesystem) hostConfig.ReadonlyRootfs = true;
+  const add = (sc.capabilities?.add ?? []).map(capability);
+  const drop = (sc.capabilities?.drop ?? []).map(capability);
+  if (add.length > 0) hostConfig.CapAdd = add;
+  if (drop.length > 0) hostConfig.CapDrop = drop;
+
+  const securityOpt: string[] = [];
+  if (sc.allowPrivilegeEscalation === false) securityOpt.push('no-new-privileges:true');
+  const seccomp = (sc['seccompProfile'] ?? pod['seccompProfile']) as { type?: string } | undefined;
+  if (seccomp?.type === 'Unconfined') securityOpt.push('seccomp=unconfined');
+  else if (seccomp?.type === 'Localhost') {
+    warnings.push(
+      `container "${container.name}": seccompProfile Localhost is not supported on tjob; the runtime default applies`,
+    );
+  }
+  if (securityOpt.length > 0) hostConfig.SecurityOpt = securityOpt;
+}
+
+/** Kubernetes names capabilities without the `CAP_` prefix; Docker takes both. */
+function capability(name: string): string {
+  const upper = name.toUpperCase();
+  return upper.startsWith('CAP_') ? upper.slice(4) : upper;
+}
