@@ -1,0 +1,357 @@
+// The PodRuntime port on a Docker engine (dockerode). One supervisor per pod (the kubelet's job,
+// see pod-supervisor.ts), one shared event stream (events.ts), log following (logs.ts), image
+// policy (images.ts). Constructing it is cheap: nothing talks to the engine until a method does.
+//
+// Which engine: DOCKER_HOST (unix://, tcp://, ssh://), DOCKER_TLS_VERIFY and DOCKER_CERT_PATH, as
+// the docker CLI reads them. Pass them as `env` (the CLI passes process.env); without `env`
+// dockerode reads the process environment itself.
+
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+import Docker from 'dockerode';
+
+import { RuntimeUnavailableError } from '../../api/errors.js';
+import { TjobLabel, TjobManagedByValue } from '../../api/labels.js';
+import type { PodObservation, PodPlan } from '../../api/pod.js';
+import type {
+  ImageRequest,
+  LogLine,
+  PodRuntime,
+  PodRuntimeListener,
+  PodRuntimeOptions,
+} from '../../ports/pod-runtime.js';
+import { dockerMessage, engineUnavailable, isConnectionError, isNotFound } from './docker-errors.js';
+import { EventHub } from './events.js';
+import { ensureImages } from './images.js';
+import { PodSupervisor } from './pod-supervisor.js';
+import { removePodVolumes } from './volumes.js';
+
+export const DefaultPauseImage = 'registry.k8s.io/pause:3.10';
+
+export interface DockerRuntimeOptions extends PodRuntimeOptions {
+  /** `workDir/<jobUid>/<pod>` holds each pod's volumes (emptyDir, configMap and secret files). */
+  workDir: string;
+  pauseImage?: string;
+  /** Added to every container's labels (e.g. io.tjob.state-dir). */
+  instanceLabels?: Record<string, string>;
+  /** DOCKER_HOST, DOCKER_TLS_VERIFY, DOCKER_CERT_PATH, HOME; without it dockerode reads the process env. */
+  env?: Record<string, string | undefined>;
+  /** Debug lines (`-v`). */
+  debug?: (message: string) => void;
+  /** How long ping() waits for an answer. */
+  pingTimeoutMs?: number;
+}
+
+interface Connection {
+  options: Docker.DockerOptions | undefined;
+  address: string;
+}
+
+/** The engine's address and dockerode options from Docker's environment variables. */
+export function connectionFromEnv(env: Record<string, string | undefined> | undefined): Connection {
+  if (env === undefined) {
+    return { options: undefined, address: defaultAddress(undefined) };
+  }
+  const host = env.DOCKER_HOST;
+  if (host === undefined || host === '') {
+    const address = defaultAddress(env);
+    return { options: { socketPath: address.slice('unix://'.length) }, address };
+  }
+  if (host.startsWith('unix://')) return { options: { socketPath: host.slice(7) }, address: host };
+  if (host.startsWith('npipe://')) return { options: { socketPath: host.slice(8) }, address: host };
+  const url = new URL(host.includes('//') ? host : `tcp://${host}`);
+  if (url.protocol === 'ssh:') {
+    const options: Docker.DockerOptions = { protocol: 'ssh', host: url.hostname, port: url.port || 22 };
+    if (url.username) options.username = url.username;
+    if (env.SSH_AUTH_SOCK) options.sshOptions = { agent: env.SSH_AUTH_SOCK };
+    return { options, address: host };
+  }
+  const port = url.port || (env.DOCKER_TLS_VERIFY === '1' ? '2376' : '2375');
+  const tls = env.DOCKER_TLS_VERIFY === '1' || port === '2376';
+  const options: Docker.DockerOptions = { host: url.hostname, port, protocol: tls ? 'https' : 'http' };
+  const certPath = env.DOCKER_CERT_PATH;
+  if (certPath) {
+    options.ca = readFileSync(join(certPath, 'ca.pem'));
+    options.cert = readFileSync(join(certPath, 'cert.pem'));
+    options.key = readFileSync(join(certPath, 'key.pem'));
+  }
+  return { options, address: host };
+}
+
+function defaultAddress(env: Record<string, string | undefined> | undefined): string {
+  const system = '/var/run/docker.sock';
+  const home = env?.HOME;
+  if (!existsSync(system) && home && existsSync(join(home, '.docker/run/docker.sock'))) {
+    return `unix://${join(home, '.docker/run/docker.sock')}`;
+  }
+  return `unix://${system}`;
+}
+
+export class DockerRuntime implements PodRuntime {
+  readonly pauseImage: string;
+  private readonly opts: DockerRuntimeOptions;
+  private dockerClient: Docker | undefined;
+  private connection: Connection | undefined;
+  private hub: EventHub | undefined;
+  private readonly listeners = new Set<PodRuntimeListener>();
+  private readonly pods = new Map<string, PodSupervisor>();
+  private readonly debug: (message: string) => void;
+  private closed = false;
+
+  constructor(opts: DockerRuntimeOptions) {
+    this.opts = opts;
+    this.pauseImage = opts.pauseImage ?? DefaultPauseImage;
+    this.debug = opts.debug ?? (() => undefined);
+  }
+
+  /** Where the engine is, as messages name it. */
+  get address(): string {
+    return this.conn().address;
+  }
+
+  private conn(): Connection {
+    this.connection ??= connectionFromEnv(this.opts.env);
+    return this.connection;
+  }
+
+  private get docker(): Docker {
+    this.dockerClient ??= new Docker(this.conn().options);
+    return this.dockerClient;
+  }
+
+  private get events(): EventHub {
+    this.hub ??= new EventHub(this.docker, {
+      onDown: (message) => {
+        this.debug(message);
+        for (const l of this.listeners) safe(() => l.onEngineDown?.(true, message));
+      },
+      onUp: async () => {
+        for (const l of this.listeners)
+          safe(() => l.onEngineDown?.(false, 'the Docker engine answers again'));
+        await Promise.allSettled([...this.pods.values()].map((p) => p.reconcile()));
+      },
+      debug: this.debug,
+    });
+    return this.hub;
+  }
+
+  private wrap(err: unknown): never {
+    if (isConnectionError(err)) throw engineUnavailable(err, this.address);
+    throw err;
+  }
+
+  async ping(): Promise<void> {
+    const timeoutMs = this.opts.pingTimeoutMs ?? 10_000;
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([
+        this.docker.ping(),
+        new Promise((_, reject) => {
+          timer = setTimeout(
+            () =>
+              reject(
+                Object.assign(new Error(`no answer within ${timeoutMs / 1000}s`), { code: 'ETIMEDOUT' }),
+              ),
+            timeoutMs,
+          );
+        }),
+      ]);
+    } catch (err) {
+      if (isConnectionError(err)) throw engineUnavailable(err, this.address);
+      throw new RuntimeUnavailableError(
+        `the Docker engine at ${this.address} does not answer: ${dockerMessage(err)}`,
+        'check that dockerd is healthy (docker info)',
+      );
+    } finally {
+      if (timer) clearTimeout(timer);
+    }
+  }
+
+  async ensureImages(images: ImageRequest[], onProgress?: (message: string) => void): Promise<string[]> {
+    try {
+      return await ensureImages(this.docker, images, onProgress);
+    } catch (err) {
+      return this.wrap(err);
+    }
+  }
+
+  async startPod(plan: PodPlan): Promise<PodObservation> {
+    this.assertOpen();
+    const key = podKey(plan.jobUid, plan.name);
+    const existing = this.pods.get(key);
+    if (existing) return existing.observe();
+    const sup = this.newSupervisor(plan);
+    this.pods.set(key, sup);
+    try {
+      return await sup.start();
+    } catch (err) {
+      if (isConnectionError(err)) {
+        this.pods.delete(key);
+        sup.dispose();
+      }
+      return this.wrap(err);
+    }
+  }
+
+  async deletePod(jobUid: string, podName: string, gracePeriodSeconds: number): Promise<void> {
+    this.assertOpen();
+    const sup = this.pods.get(podKey(jobUid, podName));
+    if (sup) {
+      sup.delete(gracePeriodSeconds);
+      return;
+    }
+    // Not supervised by this process (never adopted): stop its containers directly.
+    const containers = await this.listPodContainers(jobUid, podName);
+    for (const c of containers.filter((x) => x.State === 'running')) {
+      this.docker
+        .getContainer(c.Id)
+        .stop({ t: gracePeriodSeconds })
+        .catch((err: unknown) => this.debug(`stopping ${c.Id.slice(0, 12)}: ${dockerMessage(err)}`));
+    }
+  }
+
+  async removePod(jobUid: string, podName: string): Promise<void> {
+    const key = podKey(jobUid, podName);
+    const sup = this.pods.get(key);
+    sup?.dispose();
+    this.pods.delete(key);
+    const containers = await this.listPodContainers(jobUid, podName);
+    await Promise.all(
+      containers.map((c) =>
+        this.docker
+          .getContainer(c.Id)
+          .remove({ force: true, v: true })
+          .catch((err: unknown) => {
+            if (!isNotFound(err) && !dockerMessage(err).includes('already in progress')) throw err;
+          }),
+      ),
+    ).catch((err: unknown) => this.wrap(err));
+    await removePodVolumes(this.podDir(jobUid, podName));
+  }
+
+  async adoptPods(jobUid: string, plans: Map<string, PodPlan>): Promise<PodObservation[]> {
+    this.assertOpen();
+    let containers: Docker.ContainerInfo[];
+    try {
+      containers = await this.docker.listContainers({
+        all: true,
+        filters: { label: [`${TjobLabel.managedBy}=${TjobManagedByValue}`, `${TjobLabel.jobUid}=${jobUid}`] },
+      });
+    } catch (err) {
+      return this.wrap(err);
+    }
+    const byPod = new Map<string, Docker.ContainerInfo[]>();
+    for (const c of containers) {
+      const pod = c.Labels[TjobLabel.pod];
+      if (pod === undefined) continue;
+      const list = byPod.get(pod) ?? [];
+      list.push(c);
+      byPod.set(pod, list);
+    }
+    const out: PodObservation[] = [];
+    for (const [podName, list] of byPod) {
+      const key = podKey(jobUid, podName);
+      const running = this.pods.get(key);
+      if (running) {
+        out.push(running.observe());
+        continue;
+      }
+      const plan = plans.get(podName);
+      if (!plan) {
+        this.debug(`adopt: no plan for pod ${podName} of job ${jobUid}; leaving its containers alone`);
+        continue;
+      }
+      const sup = this.newSupervisor(plan);
+      this.pods.set(key, sup);
+      try {
+        out.push(await sup.adopt(list));
+      } catch (err) {
+        this.pods.delete(key);
+        sup.dispose();
+        return this.wrap(err);
+      }
+    }
+    return out;
+  }
+
+  subscribe(listener: PodRuntimeListener): () => void {
+    this.listeners.add(listener);
+    return () => {
+      this.listeners.delete(listener);
+    };
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const sup of this.pods.values()) sup.dispose();
+    this.pods.clear();
+    this.hub?.close();
+    this.listeners.clear();
+  }
+
+  // ---- internals -------------------------------------------------------------------------------
+
+  private assertOpen(): void {
+    if (this.closed) throw new Error('the Docker runtime is closed');
+  }
+
+  private podDir(jobUid: string, podName: string): string {
+    return join(this.opts.workDir, jobUid, podName);
+  }
+
+  private newSupervisor(plan: PodPlan): PodSupervisor {
+    return new PodSupervisor(
+      {
+        docker: this.docker,
+        events: this.events,
+        pauseImage: this.pauseImage,
+        instanceLabels: this.opts.instanceLabels ?? {},
+        backoffBaseMs: this.opts.restartBackoffBaseMs,
+        backoffCapMs: this.opts.restartBackoffCapMs,
+        podDir: this.podDir(plan.jobUid, plan.name),
+        emitPod: (jobUid, obs) => this.emitPod(jobUid, obs),
+        emitLog: (jobUid, line) => this.emitLog(jobUid, line),
+        debug: this.debug,
+      },
+      plan,
+    );
+  }
+
+  private async listPodContainers(jobUid: string, podName: string): Promise<Docker.ContainerInfo[]> {
+    try {
+      return await this.docker.listContainers({
+        all: true,
+        filters: {
+          label: [
+            `${TjobLabel.managedBy}=${TjobManagedByValue}`,
+            `${TjobLabel.jobUid}=${jobUid}`,
+            `${TjobLabel.pod}=${podName}`,
+          ],
+        },
+      });
+    } catch (err) {
+      return this.wrap(err);
+    }
+  }
+
+  private emitPod(jobUid: string, obs: PodObservation): void {
+    for (const l of this.listeners) safe(() => l.onPod(jobUid, obs));
+  }
+
+  private emitLog(jobUid: string, line: LogLine): void {
+    for (const l of this.listeners) safe(() => l.onLog?.(jobUid, line));
+  }
+}
+
+function podKey(jobUid: string, podName: string): string {
+  return `${jobUid}/${podName}`;
+}
+
+function safe(fn: () => void): void {
+  try {
+    fn();
+  } catch {
+    // A listener's failure must not stop the supervision of the pods.
+  }
+}

@@ -1,0 +1,889 @@
+// The kubelet for one pod: creates its containers in order (pause, init containers one at a time,
+// native sidecars, app containers), reacts to their exits as the engine reports them, restarts
+// under OnFailure with the kubelet's backoff, enforces the pod's activeDeadlineSeconds, stops it
+// gracefully on deletion, and reports the pod's observable state after every change.
+//
+// Concurrency: JavaScript runs one callback at a time, so every decision is made synchronously in
+// step() from the slots' phases; the Docker calls it launches run asynchronously and call step()
+// again when they land. A slot's phase says which call is in flight, so no decision is made twice.
+
+import type Docker from 'dockerode';
+
+import type {
+  Container,
+  ContainerStateTerminated,
+  ContainerStatus,
+  PodCondition,
+  PodPhase,
+} from '../../api/k8s.js';
+import { TjobLabel, TjobManagedByValue } from '../../api/labels.js';
+import type { PodObservation, PodPlan } from '../../api/pod.js';
+import type { LogLine } from '../../ports/pod-runtime.js';
+import { buildContainerConfig, buildPauseConfig, podNeedsPause } from './container-config.js';
+import {
+  dockerMessage,
+  ignoreGoneOrNotModified,
+  ignoreNotModified,
+  isConflict,
+  isConnectionError,
+  isNotFound,
+} from './docker-errors.js';
+import type { ContainerEvent, EventHub } from './events.js';
+import { followLogs, type LogFollower } from './logs.js';
+import { containerStatusFromInspect } from './map-inspect.js';
+import { preparePodVolumes, type PodVolumeMount } from './volumes.js';
+
+export type Role = 'init' | 'sidecar' | 'app';
+
+/** What a supervisor needs from its runtime. */
+export interface SupervisorContext {
+  docker: Docker;
+  events: EventHub;
+  pauseImage: string;
+  instanceLabels: Record<string, string>;
+  backoffBaseMs: number;
+  backoffCapMs: number;
+  /** `workDir/<jobUid>/<pod>`: the pod's volumes. */
+  podDir: string;
+  emitPod(jobUid: string, observation: PodObservation): void;
+  emitLog(jobUid: string, line: LogLine): void;
+  debug(message: string): void;
+}
+
+/**
+ * idle      no container for the current attempt (not reached yet, or waiting to be restarted)
+ * starting  create/start in flight
+ * running   started; its exit is awaited from the event stream
+ * exiting   it died: reading its final state and the end of its logs
+ * exited    terminated (its status holds the exit code)
+ * backoff   exited and waiting for the restart delay
+ */
+type SlotPhase = 'idle' | 'starting' | 'running' | 'exiting' | 'exited' | 'backoff';
+
+interface Slot {
+  role: Role;
+  spec: Container;
+  phase: SlotPhase;
+  /** Which run of the container (the `attempt` label); equals its restartCount. */
+  attempt: number;
+  /** Consecutive restarts, for the backoff delay (reset after 10 min of clean running). */
+  backoffSteps: number;
+  containerId?: string;
+  /** A die event arrived while the start call was in flight. */
+  dieSeen: boolean;
+  /** A stop was requested for the current container. */
+  stopping: boolean;
+  status?: ContainerStatus;
+  lastTerminated?: ContainerStateTerminated;
+  logs?: LogFollower;
+  lastLogTime?: string;
+  timer?: NodeJS.Timeout;
+  backoffMessage?: string;
+  createError?: string;
+  tty: boolean;
+}
+
+const TEN_MINUTES_MS = 10 * 60 * 1000;
+/** How long a terminal observation waits for the end of a dead container's log stream. */
+const LOG_DRAIN_TIMEOUT_MS = 2000;
+
+export function containerDockerName(pod: string, container: string, attempt: number): string {
+  return attempt === 0 ? `${pod}-${container}` : `${pod}-${container}-${attempt}`;
+}
+
+export function pauseDockerName(pod: string): string {
+  return `${pod}-pause`;
+}
+
+/** The kubelet's restart delay: 0 for the first restart, then base, 2×base, ... capped. */
+export function restartDelayMs(step: number, baseMs: number, capMs: number): number {
+  if (step <= 0) return 0;
+  return Math.min(baseMs * 2 ** (step - 1), capMs);
+}
+
+function nowIso(): string {
+  return new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+}
+
+function exitCodeOf(slot: Slot): number | undefined {
+  return slot.status?.state.terminated?.exitCode;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const t = setTimeout(resolve, ms);
+    t.unref();
+  });
+}
+
+export class PodSupervisor {
+  readonly plan: PodPlan;
+  private readonly slots: Slot[];
+  private readonly initSlots: Slot[];
+  private readonly appSlots: Slot[];
+  private readonly restartable: boolean;
+  private volumes: Record<string, PodVolumeMount> | undefined;
+  private pauseId: string | undefined;
+  private pauseStopping = false;
+  private startTime: string | undefined;
+  private startTimeMs = 0;
+  private initDone = false;
+  private deleting = false;
+  private stopGraceSeconds: number;
+  private failure: { reason?: string; message?: string } | undefined;
+  private terminal: { phase: PodPhase; finishTime: string } | undefined;
+  private deadlineTimer: NodeJS.Timeout | undefined;
+  private readonly inflight = new Set<Promise<void>>();
+  private readonly conditionTimes = new Map<string, { status: string; time: string }>();
+  private lastEmitted = '';
+  private disposed = false;
+
+  constructor(
+    private readonly ctx: SupervisorContext,
+    plan: PodPlan,
+  ) {
+    this.plan = plan;
+    const mk = (role: Role, spec: Container): Slot => ({
+      role,
+      spec,
+      phase: 'idle',
+      attempt: 0,
+      backoffSteps: 0,
+      dieSeen: false,
+      stopping: false,
+      tty: spec.tty === true,
+    });
+    this.initSlots = (plan.spec.initContainers ?? []).map((c) =>
+      mk(c.restartPolicy === 'Always' ? 'sidecar' : 'init', c),
+    );
+    this.appSlots = plan.spec.containers.map((c) => mk('app', c));
+    this.slots = [...this.initSlots, ...this.appSlots];
+    this.restartable = plan.spec.restartPolicy === 'OnFailure' || plan.spec.restartPolicy === 'Always';
+    this.stopGraceSeconds = plan.spec.terminationGracePeriodSeconds ?? 30;
+  }
+
+  get jobUid(): string {
+    return this.plan.jobUid;
+  }
+
+  get name(): string {
+    return this.plan.name;
+  }
+
+  // ---- entry points --------------------------------------------------------------------------
+
+  /** Creates the pod and starts its first containers; resolves with the observation then. */
+  async start(): Promise<PodObservation> {
+    this.startTime = nowIso();
+    this.startTimeMs = Date.now();
+    await this.ctx.events.ensure();
+    try {
+      this.volumes = await preparePodVolumes(this.plan, this.ctx.podDir);
+    } catch (err) {
+      // Kubernetes would leave the pod ContainerCreating for ever (FailedMount); tjob fails it.
+      this.fail(
+        undefined,
+        `preparing the pod's volumes failed: ${err instanceof Error ? err.message : String(err)}`,
+      );
+    }
+    if (!this.failure && podNeedsPause(this.plan.spec)) {
+      try {
+        await this.startPause();
+      } catch (err) {
+        if (isConnectionError(err)) throw err;
+        this.fail(undefined, `creating the pod's pause container failed: ${dockerMessage(err)}`);
+      }
+    }
+    this.armDeadline();
+    this.step();
+    await this.settleInflight();
+    this.emit();
+    return this.observe();
+  }
+
+  /**
+   * Rebuilds the supervisor from the containers found by label (adoption after a crash) and
+   * resumes supervising: the next init container, OnFailure restarts, sidecar stops, etc.
+   * Each current container's log is replayed from its start (the consumer drops lines it has).
+   */
+  async adopt(containers: Docker.ContainerInfo[]): Promise<PodObservation> {
+    await this.ctx.events.ensure();
+    const created = containers.map((c) => c.Created * 1000).filter((t) => t > 0);
+    this.startTimeMs = created.length > 0 ? Math.min(...created) : Date.now();
+    this.startTime = new Date(this.startTimeMs).toISOString().replace(/\.\d+Z$/, 'Z');
+    const pause = containers.find((c) => c.Labels[TjobLabel.role] === 'pause');
+    this.pauseId = pause?.Id;
+    if (pause && pause.State !== 'running') this.pauseStopping = true;
+    const drains: Promise<void>[] = [];
+    for (const slot of this.slots) {
+      const runs = containers
+        .filter(
+          (c) => c.Labels[TjobLabel.container] === slot.spec.name && c.Labels[TjobLabel.role] !== 'pause',
+        )
+        .map((c) => ({ c, attempt: Number(c.Labels[TjobLabel.attempt] ?? '0') || 0 }))
+        .sort((a, b) => b.attempt - a.attempt);
+      const current = runs[0];
+      if (!current) continue;
+      slot.attempt = current.attempt;
+      slot.backoffSteps = current.attempt;
+      const previous = runs[1];
+      if (previous) {
+        try {
+          const info = await this.ctx.docker.getContainer(previous.c.Id).inspect();
+          slot.lastTerminated = containerStatusFromInspect(
+            slot.spec.name,
+            info,
+            previous.attempt,
+          ).state.terminated;
+        } catch (err) {
+          if (!isNotFound(err)) throw err;
+        }
+      }
+      slot.containerId = current.c.Id;
+      this.ctx.events.on(current.c.Id, (ev) => this.onEvent(slot, ev));
+      let info: Docker.ContainerInspectInfo;
+      try {
+        info = await this.ctx.docker.getContainer(current.c.Id).inspect();
+      } catch (err) {
+        if (!isNotFound(err)) throw err;
+        this.ctx.events.off(current.c.Id);
+        slot.containerId = undefined;
+        continue;
+      }
+      slot.tty = info.Config.Tty === true;
+      slot.status = this.mapStatus(slot, info);
+      if (info.State.Status === 'created') {
+        // Created but never started: start it now (the crash came between create and start).
+        slot.phase = 'starting';
+        this.track(this.finishLaunch(slot, current.c.Id, true));
+        continue;
+      }
+      this.followLogsOf(slot, current.c.Id);
+      if (info.State.Running) {
+        slot.phase = 'running';
+      } else {
+        slot.phase = 'exited';
+        if (slot.logs) drains.push(this.drainLogs(slot));
+      }
+    }
+    await Promise.all(drains);
+    this.initDone = this.initSlots.every(
+      (s) => (s.role === 'sidecar' && s.phase !== 'idle') || (s.phase === 'exited' && exitCodeOf(s) === 0),
+    );
+    if (this.initDone === false && this.appSlots.some((s) => s.phase !== 'idle')) this.initDone = true;
+    this.armDeadline();
+    this.step();
+    await this.settleInflight();
+    this.emit();
+    return this.observe();
+  }
+
+  /** Graceful deletion: SIGTERM, SIGKILL after `graceSeconds`; no further restarts. */
+  delete(graceSeconds: number): void {
+    if (this.disposed) return;
+    // A pod already finished keeps its phase; its sidecars and pause are stopped with this grace.
+    this.stopGraceSeconds = graceSeconds;
+    this.deleting = true;
+    this.step();
+    this.emit();
+  }
+
+  /** Stops supervising (removal or close): timers, log streams, event handlers. */
+  dispose(): void {
+    this.disposed = true;
+    if (this.deadlineTimer) clearTimeout(this.deadlineTimer);
+    for (const slot of this.slots) {
+      if (slot.timer) clearTimeout(slot.timer);
+      slot.logs?.stop();
+      if (slot.containerId) this.ctx.events.off(slot.containerId);
+    }
+  }
+
+  /** The engine came back: re-read every container we believed alive, resume logs. */
+  async reconcile(): Promise<void> {
+    if (this.disposed) return;
+    const checks = this.slots.map(async (slot) => {
+      const id = slot.containerId;
+      if (!id || !(slot.phase === 'running' || slot.phase === 'exiting' || slot.phase === 'starting')) return;
+      if (slot.phase === 'starting') return; // the launch in flight will see the result itself
+      this.followLogsOf(slot, id, slot.lastLogTime);
+      slot.phase = 'running';
+      let info: Docker.ContainerInspectInfo;
+      try {
+        info = await this.ctx.docker.getContainer(id).inspect();
+      } catch (err) {
+        if (isNotFound(err)) {
+          this.lose(slot);
+          return;
+        }
+        throw err;
+      }
+      if (!info.State.Running) await this.handleExit(slot, id);
+    });
+    await Promise.allSettled(checks);
+    this.step();
+    this.emit();
+  }
+
+  // ---- the decisions -------------------------------------------------------------------------
+
+  private step(): void {
+    if (this.disposed || this.ctx.events.isDown) return;
+    if (this.deleting || this.failure) {
+      this.stopAll();
+      this.maybeStopPause();
+      return;
+    }
+    if (!this.initDone) {
+      for (const slot of this.initSlots) {
+        if (slot.role === 'sidecar') {
+          // A sidecar must have started before the next init container; it does not end.
+          if (slot.phase === 'idle') return this.launch(slot);
+          if (slot.phase === 'starting') return;
+          if (slot.phase === 'exited') this.scheduleRestart(slot);
+          continue;
+        }
+        if (slot.phase === 'idle') return this.launch(slot);
+        if (slot.phase !== 'exited') return;
+        if (exitCodeOf(slot) === 0) continue;
+        if (this.restartable) return this.scheduleRestart(slot);
+        this.fail(undefined, undefined);
+        return this.step();
+      }
+      this.initDone = true;
+    }
+    for (const slot of this.appSlots)
+      if (slot.phase === 'idle' && slot.createError === undefined) this.launch(slot);
+    let appsDone = true;
+    for (const slot of this.appSlots) {
+      if (slot.phase === 'exited' && exitCodeOf(slot) !== 0 && this.restartable) this.scheduleRestart(slot);
+      if (slot.phase !== 'exited') appsDone = false;
+    }
+    const sidecars = this.initSlots.filter((s) => s.role === 'sidecar');
+    if (!appsDone) {
+      for (const s of sidecars) if (s.phase === 'exited') this.scheduleRestart(s);
+      return;
+    }
+    // Every app container has ended: the sidecars must not hold the pod.
+    for (const s of sidecars) this.stopSlot(s);
+    this.maybeStopPause();
+  }
+
+  private fail(reason: string | undefined, message: string | undefined): void {
+    if (this.failure || this.terminal) return;
+    this.failure = {};
+    if (reason !== undefined) this.failure.reason = reason;
+    if (message !== undefined) this.failure.message = message;
+  }
+
+  private stopAll(): void {
+    for (const slot of this.slots) {
+      if (slot.phase === 'backoff') {
+        if (slot.timer) clearTimeout(slot.timer);
+        slot.timer = undefined;
+        slot.phase = 'exited';
+      }
+      this.stopSlot(slot);
+    }
+  }
+
+  private stopSlot(slot: Slot): void {
+    const id = slot.containerId;
+    if (!id || slot.stopping || !(slot.phase === 'running' || slot.phase === 'starting')) return;
+    if (slot.phase === 'starting') return; // finishLaunch stops it once started
+    slot.stopping = true;
+    const t = this.stopGraceSeconds;
+    this.ctx.debug(`stopping ${id.slice(0, 12)} (${this.plan.name}/${slot.spec.name}) with grace ${t}s`);
+    this.ctx.docker
+      .getContainer(id)
+      .stop({ t })
+      .catch(ignoreGoneOrNotModified)
+      .catch((err: unknown) => this.ctx.debug(`stopping ${id.slice(0, 12)} failed: ${dockerMessage(err)}`));
+  }
+
+  private maybeStopPause(): void {
+    const id = this.pauseId;
+    if (!id || this.pauseStopping) return;
+    if (this.slots.some((s) => s.phase === 'starting' || s.phase === 'running' || s.phase === 'exiting'))
+      return;
+    this.pauseStopping = true;
+    this.ctx.docker
+      .getContainer(id)
+      .stop({ t: this.stopGraceSeconds })
+      .catch(ignoreGoneOrNotModified)
+      .catch((err: unknown) =>
+        this.ctx.debug(`stopping pause ${id.slice(0, 12)} failed: ${dockerMessage(err)}`),
+      );
+  }
+
+  private scheduleRestart(slot: Slot): void {
+    if (slot.phase !== 'exited' || this.disposed) return;
+    const t = slot.status?.state.terminated;
+    if (
+      t?.startedAt &&
+      t.finishedAt &&
+      Date.parse(t.finishedAt) - Date.parse(t.startedAt) >= TEN_MINUTES_MS
+    ) {
+      slot.backoffSteps = 0;
+    }
+    const delay = restartDelayMs(slot.backoffSteps, this.ctx.backoffBaseMs, this.ctx.backoffCapMs);
+    slot.backoffSteps++;
+    slot.phase = 'backoff';
+    if (delay === 0) {
+      slot.phase = 'idle';
+      this.launch(slot);
+      return;
+    }
+    slot.backoffMessage = `back-off ${formatDelay(delay)} restarting failed container=${slot.spec.name} pod=${this.plan.name}`;
+    slot.timer = setTimeout(() => {
+      slot.timer = undefined;
+      if (slot.phase !== 'backoff' || this.disposed) return;
+      slot.phase = 'idle';
+      this.step();
+      this.emit();
+    }, delay);
+  }
+
+  private armDeadline(): void {
+    const ads = this.plan.spec.activeDeadlineSeconds;
+    if (ads === undefined || this.deadlineTimer) return;
+    const due = this.startTimeMs + ads * 1000 - Date.now();
+    this.deadlineTimer = setTimeout(
+      () => {
+        this.deadlineTimer = undefined;
+        if (this.terminal || this.disposed) return;
+        this.fail('DeadlineExceeded', 'Pod was active on the node longer than the specified deadline');
+        this.step();
+        this.emit();
+      },
+      Math.max(0, due),
+    );
+  }
+
+  // ---- containers ----------------------------------------------------------------------------
+
+  private labelsFor(role: Role | 'pause', container: string, attempt: number): Record<string, string> {
+    const p = this.plan;
+    const labels: Record<string, string> = {
+      ...this.ctx.instanceLabels,
+      [TjobLabel.managedBy]: TjobManagedByValue,
+      [TjobLabel.job]: p.jobName,
+      [TjobLabel.jobUid]: p.jobUid,
+      [TjobLabel.pod]: p.name,
+      [TjobLabel.podUid]: p.uid,
+      [TjobLabel.container]: container,
+      [TjobLabel.role]: role,
+      [TjobLabel.attempt]: String(attempt),
+    };
+    if (p.index !== undefined) labels[TjobLabel.index] = String(p.index);
+    return labels;
+  }
+
+  private async startPause(): Promise<void> {
+    const name = pauseDockerName(this.plan.name);
+    const labels = this.labelsFor('pause', 'pause', 0);
+    const options = buildPauseConfig(this.plan, { dockerName: name, labels, image: this.ctx.pauseImage });
+    const { id, state } = await this.createOrAdopt(
+      { ...options, name, Labels: { ...options.Labels, ...labels } },
+      labels,
+    );
+    this.pauseId = id;
+    if (state === 'created' || state === 'exited') {
+      await this.ctx.docker.getContainer(id).start().catch(ignoreNotModified);
+    }
+  }
+
+  private launch(slot: Slot): void {
+    if (this.disposed) return;
+    if (slot.containerId !== undefined) {
+      // A restart: the old container stays (for `logs --previous`), the new one is attempt+1.
+      if (slot.status?.state.terminated) slot.lastTerminated = slot.status.state.terminated;
+      slot.attempt++;
+      this.ctx.events.off(slot.containerId);
+      slot.containerId = undefined;
+    }
+    slot.phase = 'starting';
+    slot.dieSeen = false;
+    slot.stopping = false;
+    slot.status = undefined;
+    slot.backoffMessage = undefined;
+    slot.createError = undefined;
+    this.track(this.runLaunch(slot));
+  }
+
+  private track(p: Promise<void>): void {
+    const tracked = p.catch((err: unknown) => this.ctx.debug(`pod ${this.plan.name}: ${String(err)}`));
+    this.inflight.add(tracked);
+    void tracked.finally(() => this.inflight.delete(tracked));
+  }
+
+  private async settleInflight(): Promise<void> {
+    while (this.inflight.size > 0) await Promise.all([...this.inflight]);
+  }
+
+  private async runLaunch(slot: Slot): Promise<void> {
+    const name = containerDockerName(this.plan.name, slot.spec.name, slot.attempt);
+    const labels = this.labelsFor(slot.role, slot.spec.name, slot.attempt);
+    let id: string;
+    let state: string;
+    try {
+      this.volumes ??= await preparePodVolumes(this.plan, this.ctx.podDir);
+      const ctx: Parameters<typeof buildContainerConfig>[2] = {
+        dockerName: name,
+        labels,
+        role: slot.role,
+        volumes: this.volumes,
+      };
+      if (this.pauseId !== undefined) ctx.pauseContainerId = this.pauseId;
+      const { options, warnings } = buildContainerConfig(this.plan, slot.spec, ctx);
+      for (const w of warnings) this.ctx.debug(`pod ${this.plan.name}: ${w}`);
+      slot.tty = options.Tty === true;
+      ({ id, state } = await this.createOrAdopt(
+        { ...options, name, Labels: { ...options.Labels, ...labels } },
+        labels,
+      ));
+    } catch (err) {
+      if (this.disposed) return;
+      if (isConnectionError(err)) {
+        // The engine went away; the event hub reports it and reconciles when it is back.
+        slot.phase = 'idle';
+        slot.attempt = Math.max(0, slot.attempt);
+        return;
+      }
+      slot.phase = 'idle';
+      slot.createError = dockerMessage(err);
+      this.fail(undefined, `container "${slot.spec.name}": ${slot.createError}`);
+      this.step();
+      this.emit();
+      return;
+    }
+    slot.containerId = id;
+    if (this.disposed) return;
+    this.ctx.events.on(id, (ev) => this.onEvent(slot, ev));
+    await this.finishLaunch(slot, id, state === 'created');
+  }
+
+  /** Starts a created container (unless it already ran), follows its logs, records its state. */
+  private async finishLaunch(slot: Slot, id: string, needsStart: boolean): Promise<void> {
+    const c = this.ctx.docker.getContainer(id);
+    try {
+      if (needsStart) {
+        if (this.deleting || this.failure) {
+          // Deleted while it was being created: never start it.
+          slot.phase = 'idle';
+          this.step();
+          this.emit();
+          return;
+        }
+        await c.start().catch(ignoreNotModified);
+      }
+      this.followLogsOf(slot, id);
+      const info = await c.inspect();
+      if (this.disposed || slot.containerId !== id) return;
+      if (info.State.Running && !slot.dieSeen) {
+        slot.phase = 'running';
+        slot.status = this.mapStatus(slot, info);
+        if (this.deleting || this.failure) this.stopSlot(slot);
+        this.step();
+        this.emit();
+        return;
+      }
+      slot.phase = 'running';
+      await this.handleExit(slot, id);
+    } catch (err) {
+      if (this.disposed) return;
+      if (isConnectionError(err)) {
+        slot.phase = 'running'; // reconcile() re-reads it when the engine is back
+        return;
+      }
+      if (isNotFound(err)) {
+        this.lose(slot);
+        return;
+      }
+      slot.logs?.stop();
+      slot.phase = 'idle';
+      slot.createError = dockerMessage(err);
+      this.fail(undefined, `container "${slot.spec.name}": ${slot.createError}`);
+      this.step();
+      this.emit();
+    }
+  }
+
+  /**
+   * Creates the container; when its name is taken (a crashed run left it), adopts it if it is
+   * this very container (same pod and attempt), removes it if it is an older tjob container of a
+   * pod with this name, and fails otherwise.
+   */
+  private async createOrAdopt(
+    options: Docker.ContainerCreateOptions,
+    labels: Record<string, string>,
+  ): Promise<{ id: string; state: string }> {
+    const name = options.name ?? '';
+    for (let tries = 0; ; tries++) {
+      try {
+        const c = await this.ctx.docker.createContainer(options);
+        return { id: c.id, state: 'created' };
+      } catch (err) {
+        if (!isConflict(err) || tries > 0) throw err;
+      }
+      let existing: Docker.ContainerInspectInfo;
+      try {
+        existing = await this.ctx.docker.getContainer(name).inspect();
+      } catch (err) {
+        if (isNotFound(err)) continue;
+        throw err;
+      }
+      const l = existing.Config.Labels ?? {};
+      const keys: string[] = [
+        TjobLabel.managedBy,
+        TjobLabel.jobUid,
+        TjobLabel.pod,
+        TjobLabel.podUid,
+        TjobLabel.container,
+        TjobLabel.attempt,
+      ];
+      const same = keys.every((k) => l[k] === labels[k]);
+      if (same) return { id: existing.Id, state: existing.State.Status };
+      if (l[TjobLabel.managedBy] === TjobManagedByValue && l[TjobLabel.pod] === labels[TjobLabel.pod]) {
+        this.ctx.debug(`removing stale container ${name} (${existing.Id.slice(0, 12)})`);
+        await this.ctx.docker
+          .getContainer(existing.Id)
+          .remove({ force: true })
+          .catch((e: unknown) => {
+            if (!isNotFound(e)) throw e;
+          });
+        continue;
+      }
+      throw new Error(`the container name "${name}" is in use by a container tjob did not create`);
+    }
+  }
+
+  private followLogsOf(slot: Slot, id: string, after?: string): void {
+    slot.logs?.stop();
+    const container = slot.spec.name;
+    const opts: { tty: boolean; after?: string } = { tty: slot.tty };
+    if (after !== undefined) opts.after = after;
+    slot.logs = followLogs(
+      this.ctx.docker.getContainer(id),
+      opts,
+      (line) => {
+        if (line.time !== '') slot.lastLogTime = line.time;
+        this.ctx.emitLog(this.plan.jobUid, { pod: this.plan.name, container, ...line });
+      },
+      (err) => this.ctx.debug(`logs of ${id.slice(0, 12)}: ${String(err)}`),
+    );
+  }
+
+  private drainLogs(slot: Slot): Promise<void> {
+    const done = slot.logs?.done ?? Promise.resolve();
+    return Promise.race([done, sleep(LOG_DRAIN_TIMEOUT_MS)]);
+  }
+
+  private onEvent(slot: Slot, ev: ContainerEvent): void {
+    if (slot.containerId !== ev.id || this.disposed) return;
+    if (ev.action === 'die' || ev.action === 'destroy') {
+      if (slot.phase === 'starting') slot.dieSeen = true;
+      else if (slot.phase === 'running') void this.handleExit(slot, ev.id);
+    } else if (ev.action === 'oom') {
+      this.ctx.debug(`pod ${this.plan.name}: container ${slot.spec.name} was OOM killed`);
+    }
+  }
+
+  /** The container died: read its final state, wait for its last log lines, then decide. */
+  private async handleExit(slot: Slot, id: string): Promise<void> {
+    if (slot.containerId !== id || slot.phase !== 'running') return;
+    slot.phase = 'exiting';
+    let info: Docker.ContainerInspectInfo;
+    try {
+      info = await this.ctx.docker.getContainer(id).inspect();
+    } catch (err) {
+      if (slot.containerId !== id || this.disposed) return;
+      if (isNotFound(err)) {
+        this.lose(slot);
+        return;
+      }
+      slot.phase = 'running'; // the engine is away: reconcile() retries
+      return;
+    }
+    if (slot.containerId !== id || this.disposed) return;
+    if (info.State.Running) {
+      slot.phase = 'running'; // a replayed event of an earlier life
+      return;
+    }
+    await this.drainLogs(slot);
+    if (slot.containerId !== id || this.disposed) return;
+    slot.status = this.mapStatus(slot, info);
+    slot.phase = 'exited';
+    this.step();
+    this.emit();
+  }
+
+  /** The container disappeared behind our back (removed, or lost with the engine). */
+  private lose(slot: Slot): void {
+    slot.logs?.stop();
+    slot.phase = 'exited';
+    const terminated: ContainerStateTerminated = {
+      exitCode: 137,
+      reason: 'ContainerLost',
+      message: 'the container disappeared from the engine',
+      finishedAt: nowIso(),
+    };
+    if (slot.containerId) terminated.containerID = `docker://${slot.containerId}`;
+    slot.status = {
+      name: slot.spec.name,
+      state: { terminated },
+      ready: false,
+      restartCount: slot.attempt,
+      image: slot.spec.image ?? '',
+    };
+    this.fail('ContainerLost', `container "${slot.spec.name}" disappeared from the engine`);
+    this.step();
+    this.emit();
+  }
+
+  private mapStatus(slot: Slot, info: Docker.ContainerInspectInfo): ContainerStatus {
+    const s = containerStatusFromInspect(slot.spec.name, info, slot.attempt);
+    if (slot.lastTerminated) s.lastState = { terminated: slot.lastTerminated };
+    return s;
+  }
+
+  // ---- observation ---------------------------------------------------------------------------
+
+  private slotStatus(slot: Slot): ContainerStatus {
+    const base = {
+      name: slot.spec.name,
+      ready: false,
+      restartCount: slot.attempt,
+      image: slot.spec.image ?? '',
+    };
+    const last = slot.lastTerminated ? { lastState: { terminated: slot.lastTerminated } } : {};
+    switch (slot.phase) {
+      case 'idle':
+        if (slot.createError !== undefined) {
+          return {
+            ...base,
+            ...last,
+            state: { waiting: { reason: 'CreateContainerError', message: slot.createError } },
+          };
+        }
+        return { ...base, ...last, state: { waiting: { reason: 'PodInitializing' } }, started: false };
+      case 'starting':
+        return { ...base, ...last, state: { waiting: { reason: 'ContainerCreating' } }, started: false };
+      case 'backoff': {
+        const prev = slot.status?.state.terminated;
+        const lastState = prev ? { lastState: { terminated: prev } } : last;
+        const waiting: { reason: string; message?: string } = { reason: 'CrashLoopBackOff' };
+        if (slot.backoffMessage !== undefined) waiting.message = slot.backoffMessage;
+        return { ...base, ...lastState, state: { waiting }, started: false };
+      }
+      default: {
+        if (!slot.status) return { ...base, ...last, state: { waiting: { reason: 'ContainerCreating' } } };
+        const s = { ...slot.status, restartCount: slot.attempt };
+        // An exiting container is still shown running until its final state is read.
+        return s;
+      }
+    }
+  }
+
+  private computePhase(): PodPhase {
+    if (this.failure) return 'Failed';
+    const active = (s: Slot): boolean =>
+      s.phase === 'starting' || s.phase === 'running' || s.phase === 'exiting';
+    if (!this.initDone) {
+      if (this.deleting && !this.slots.some(active)) return 'Failed';
+      return 'Pending';
+    }
+    const apps = this.appSlots;
+    const ended = (s: Slot): boolean => s.phase === 'exited' || (this.deleting && s.phase === 'idle');
+    if (apps.every(ended)) {
+      const allZero = apps.every((s) => s.phase === 'exited' && exitCodeOf(s) === 0);
+      if (allZero) return 'Succeeded';
+      if (this.deleting || !this.restartable) return 'Failed';
+    }
+    const started =
+      apps.some((s) => s.phase !== 'idle' && s.phase !== 'starting') || apps.some((s) => s.attempt > 0);
+    return started ? 'Running' : 'Pending';
+  }
+
+  observe(): PodObservation {
+    let phase: PodPhase;
+    if (this.terminal) {
+      phase = this.terminal.phase;
+    } else {
+      phase = this.computePhase();
+      if (phase === 'Succeeded' || phase === 'Failed') {
+        const finished = this.slots
+          .map((s) => s.status?.state.terminated?.finishedAt)
+          .filter((t): t is string => t !== undefined)
+          .sort();
+        this.terminal = { phase, finishTime: finished[finished.length - 1] ?? nowIso() };
+        if (this.deadlineTimer) clearTimeout(this.deadlineTimer);
+        this.deadlineTimer = undefined;
+      }
+    }
+    const initStatuses = this.initSlots.map((s) => this.slotStatus(s));
+    const appStatuses = this.appSlots.map((s) => this.slotStatus(s));
+    const terminal = this.terminal !== undefined;
+    const ready = !terminal && this.initDone && this.appSlots.every((s) => s.phase === 'running');
+    for (const s of appStatuses) s.ready = !terminal && s.state.running !== undefined;
+    for (const [i, s] of initStatuses.entries()) {
+      const slot = this.initSlots[i]!;
+      s.ready = slot.role === 'sidecar' ? s.state.running !== undefined : exitCodeOf(slot) === 0;
+    }
+    const obs: PodObservation = {
+      name: this.plan.name,
+      phase,
+      ready,
+      terminating: this.deleting && !terminal,
+      initContainerStatuses: initStatuses,
+      containerStatuses: appStatuses,
+    };
+    if (this.startTime !== undefined) obs.startTime = this.startTime;
+    if (this.terminal) obs.finishTime = this.terminal.finishTime;
+    if (this.failure?.reason !== undefined) obs.reason = this.failure.reason;
+    if (this.failure?.message !== undefined) obs.message = this.failure.message;
+    obs.conditions = this.conditions(ready, phase);
+    return obs;
+  }
+
+  private conditions(ready: boolean, phase: PodPhase): PodCondition[] {
+    const want: [string, boolean, string?][] = [
+      ['PodScheduled', true],
+      ['Initialized', this.initDone],
+      ['ContainersReady', ready, ready ? undefined : 'ContainersNotReady'],
+      [
+        'Ready',
+        ready,
+        ready
+          ? undefined
+          : phase === 'Succeeded' || phase === 'Failed'
+            ? 'PodCompleted'
+            : 'ContainersNotReady',
+      ],
+    ];
+    return want.map(([type, ok, reason]) => {
+      const status = ok ? 'True' : 'False';
+      const prev = this.conditionTimes.get(type);
+      const time = prev && prev.status === status ? prev.time : nowIso();
+      this.conditionTimes.set(type, { status, time });
+      const c: PodCondition = { type, status, lastTransitionTime: time };
+      if (reason !== undefined) c.reason = reason;
+      return c;
+    });
+  }
+
+  private emit(): void {
+    if (this.disposed) return;
+    const obs = this.observe();
+    const key = JSON.stringify(obs);
+    if (key === this.lastEmitted) return;
+    this.lastEmitted = key;
+    this.ctx.emitPod(this.plan.jobUid, obs);
+  }
+}
+
+function formatDelay(ms: number): string {
+  if (ms < 1000) return `${ms}ms`;
+  if (ms % 60000 === 0) return `${ms / 60000}m0s`;
+  return `${ms / 1000}s`;
+}
