@@ -36,7 +36,9 @@ interface SimPod {
   script: PodScript;
   /** Absolute ms of the next scripted transition. */
   nextAt?: number;
-  next?: 'start' | 'exit' | 'terminated';
+  next?: 'start' | 'exit' | 'restart' | 'terminated';
+  /** Exit code forced by scheduleExit. */
+  forcedCode?: number;
   run: number;
 }
 
@@ -51,6 +53,8 @@ export class Sim {
   created: CreatedPod[] = [];
   deleted: { name: string; reason: string; atMs: number }[] = [];
   syncs = 0;
+  /** Highest number of active (Pending/Running, not terminating) pods seen after a sync. */
+  maxActive = 0;
   private nextSyncAt?: number;
   private readonly attempts = new Map<number, number>();
 
@@ -92,15 +96,49 @@ export class Sim {
     this.sync();
   }
 
-  /** Runs syncs until nothing is due any more, the job finished, or `untilSeconds` is reached. */
-  run(untilSeconds = 100_000): this {
+  /** Makes a running pod exit with `code` after `inMs`. */
+  scheduleExit(name: string, code: number, inMs = 0): void {
+    const pod = this.pods.find((p) => p.view.name === name);
+    if (!pod) throw new Error(`no pod ${name}`);
+    pod.forcedCode = code;
+    pod.next = 'exit';
+    pod.nextAt = this.nowMs + inMs;
+  }
+
+  /** Runs until `done` holds after a sync (or nothing is due); returns whether it held. */
+  runUntil(done: (sim: Sim) => boolean, untilSeconds = 100_000): boolean {
     const limit = T0.getTime() + untilSeconds * 1000;
+    this.sync();
+    for (let guard = 0; guard < 10_000; guard++) {
+      if (done(this)) return true;
+      if (this.finished) return false;
+      const due = [this.nextSyncAt, ...this.pods.map((p) => p.nextAt)].filter(
+        (x): x is number => x !== undefined && Number.isFinite(x),
+      );
+      if (due.length === 0) return false;
+      const next = Math.min(...due);
+      if (next > limit) return false;
+      this.nowMs = Math.max(this.nowMs, next);
+      if (this.nextSyncAt !== undefined && this.nextSyncAt <= this.nowMs) this.nextSyncAt = undefined;
+      this.advancePods();
+      this.sync();
+    }
+    return done(this);
+  }
+
+  /** Runs syncs until the job finished, nothing is due any more, or `untilSeconds` (then now = that instant). */
+  run(untilSeconds?: number): this {
+    const limit = T0.getTime() + (untilSeconds ?? 100_000) * 1000;
     this.sync();
     for (let guard = 0; guard < 10_000 && !this.finished; guard++) {
       const due = [this.nextSyncAt, ...this.pods.map((p) => p.nextAt)].filter(
         (x): x is number => x !== undefined && Number.isFinite(x),
       );
-      if (due.length === 0) break;
+      if (due.length === 0) {
+        // Quiet until the limit: the clock still moves when a limit was given.
+        if (untilSeconds !== undefined) this.nowMs = Math.max(this.nowMs, limit);
+        break;
+      }
       const next = Math.min(...due);
       if (next > limit) {
         this.nowMs = limit;
@@ -141,6 +179,10 @@ export class Sim {
           );
         }
       }
+      const active = this.pods.filter(
+        (p) => (p.view.phase === 'Pending' || p.view.phase === 'Running') && !p.view.terminating,
+      ).length;
+      this.maxActive = Math.max(this.maxActive, active);
       if (result.actions.length === 0) return;
     }
     throw new Error('controller keeps acting without progress');
@@ -220,16 +262,28 @@ export class Sim {
       delete pod.next;
       if (what === 'start') this.start(pod);
       else if (what === 'terminated') this.exit(pod, 143, true);
-      else if (what === 'exit') {
+      else if (what === 'restart') {
+        pod.view.restartCount++;
+        pod.view.ready = true;
+        pod.next = 'exit';
+        pod.nextAt = this.nowMs + (pod.script.runMs ?? 0);
+      } else if (what === 'exit') {
         const runs = pod.script.runs;
-        const code = runs ? (runs[Math.min(pod.run, runs.length - 1)] ?? 0) : (pod.script.exitCode ?? 0);
+        let code = runs ? (runs[Math.min(pod.run, runs.length - 1)] ?? 0) : (pod.script.exitCode ?? 0);
+        if (pod.forcedCode !== undefined) code = pod.forcedCode;
         pod.run++;
         if (this.job.spec.template.spec.restartPolicy === 'OnFailure' && code !== 0) {
           // Restart in place with the kubelet's delays: 0 s, then 10 s, 20 s, ...
-          pod.view.restartCount++;
-          const delay = pod.view.restartCount === 1 ? 0 : 10_000 * 2 ** (pod.view.restartCount - 2);
-          pod.next = 'exit';
-          pod.nextAt = this.nowMs + delay + (pod.script.runMs ?? 0);
+          const n = pod.view.restartCount + 1;
+          pod.view.ready = false;
+          pod.next = 'restart';
+          pod.nextAt = this.nowMs + (n === 1 ? 0 : 10_000 * 2 ** (n - 2));
+          if (pod.nextAt === this.nowMs) {
+            pod.view.restartCount++;
+            pod.view.ready = true;
+            pod.next = 'exit';
+            pod.nextAt = this.nowMs + (pod.script.runMs ?? 0);
+          }
         } else {
           this.exit(pod, code, false);
         }
