@@ -1,0 +1,435 @@
+// The imperative shell around the pure Job controller, for one job: observe the pods, call
+// syncJob, record the decision atomically, carry out its actions, sleep until a pod changes or
+// a timer is due. One runner per job at a time (the caller holds the job's lease).
+
+import type { JobStatus } from '../api/k8s.js';
+import type { PodObservation, PodPlan, PodRecord } from '../api/pod.js';
+import { rfc3339, rfc3339Milli } from '../api/time.js';
+import { syncJob } from '../controller/job/sync.js';
+import type { JobAction, JobEvent, SyncResult } from '../controller/job/types.js';
+import type { Clock } from '../ports/clock.js';
+import type { LogLine, PodRuntime } from '../ports/pod-runtime.js';
+import type { StateStore, StoredEvent, StoredJob } from '../ports/state-store.js';
+import { finishedOutcome, type JobOutcome } from './job-status.js';
+import { LogRecorder } from './log-recorder.js';
+import { newPodIdentity, podHostname, podLabels, podPlanFor } from './pod-plan.js';
+import { toPodView } from './pod-view.js';
+import { Wakeup } from './wakeup.js';
+
+export interface JobRunnerOptions {
+  backoffBaseMs: number;
+  backoffCapMs: number;
+  /** Keep finished containers (deviation 4 removes them once their status and logs are recorded). */
+  keepContainers: boolean;
+  config: Pick<PodPlan, 'configMaps' | 'secrets'>;
+  random: () => number;
+  newUid: () => string;
+}
+
+export interface JobRunObserver {
+  event?(job: string, event: StoredEvent): void;
+  log?(job: string, line: LogLine): void;
+  /** After every recorded change. */
+  changed?(state: StoredJob): void;
+  engine?(down: boolean, message: string): void;
+  warning?(message: string): void;
+  /** The runner has nothing to do until a pod changes or `requeueMs` passes. */
+  idle?(requeueMs: number | undefined): void;
+}
+
+export type RunEnd = JobOutcome | 'Interrupted';
+
+export interface JobRunnerDeps {
+  store: StateStore;
+  runtime: PodRuntime;
+  clock: Clock;
+}
+
+const CREATE_RETRY_MS = [1000, 2000, 5000, 10000, 30000, 60000];
+
+export class JobRunner {
+  private readonly wakeup: Wakeup;
+  private readonly observations = new Map<string, PodObservation>();
+  private readonly logs: LogRecorder;
+  private state!: StoredJob;
+  private records = new Map<string, PodRecord>();
+  private createFailures = 0;
+
+  constructor(
+    private readonly deps: JobRunnerDeps,
+    private readonly name: string,
+    private readonly options: JobRunnerOptions,
+    private readonly observer: JobRunObserver = {},
+  ) {
+    this.wakeup = new Wakeup(deps.clock);
+    this.logs = new LogRecorder(deps.store, name);
+  }
+
+  /**
+   * Drives the job until it finishes. When `interrupt` aborts, the job is suspended: its pods are
+   * stopped (grace period honoured) and the run ends with 'Interrupted'.
+   */
+  async run(interrupt?: AbortSignal, kill?: AbortSignal): Promise<{ end: RunEnd; state: StoredJob }> {
+    const loaded = await this.deps.store.loadJob(this.name);
+    if (!loaded) throw new Error(`job "${this.name}" is not in the state directory`);
+    this.state = loaded;
+    this.records = new Map(loaded.pods.map((p) => [p.name, p]));
+    const uid = loaded.job.metadata.uid ?? '';
+
+    const unsubscribe = this.deps.runtime.subscribe({
+      onPod: (jobUid, obs) => {
+        if (jobUid !== uid) return;
+        this.observations.set(obs.name, obs);
+        this.wakeup.notify();
+      },
+      onLog: (jobUid, line) => {
+        if (jobUid !== uid) return;
+        this.logs.add(line);
+        this.observer.log?.(this.name, line);
+      },
+      onEngineDown: (down, message) => {
+        this.observer.engine?.(down, message);
+        if (!down) this.wakeup.notify();
+      },
+    });
+    let interrupted = false;
+    const onInterrupt = () => {
+      interrupted = true;
+      this.wakeup.notify();
+    };
+    interrupt?.addEventListener('abort', onInterrupt, { once: true });
+    if (interrupt?.aborted) interrupted = true;
+    try {
+      await this.adopt();
+      let suspendedForInterrupt = false;
+      for (;;) {
+        if (interrupted && !suspendedForInterrupt && !finishedOutcome(this.state.job.status)) {
+          suspendedForInterrupt = true;
+          await this.commit({ spec: { ...this.state.job.spec, suspend: true } });
+        }
+        const requeue = await this.syncOnce();
+        const outcome = finishedOutcome(this.state.job.status);
+        if (outcome) {
+          await this.removeFinishedContainers();
+          await this.logs.flush();
+          return { end: outcome, state: this.state };
+        }
+        if (suspendedForInterrupt && this.allPodsStopped()) {
+          await this.removeFinishedContainers();
+          await this.logs.flush();
+          return { end: 'Interrupted', state: this.state };
+        }
+        await this.removeFinishedContainers();
+        this.observer.idle?.(requeue);
+        await this.wakeup.wait(requeue, kill);
+        // Tests simulate a killed process: it stops where it is, cleaning nothing up.
+        if (kill?.aborted) throw new Error('killed');
+      }
+    } finally {
+      interrupt?.removeEventListener('abort', onInterrupt);
+      unsubscribe();
+      await this.logs.flush();
+    }
+  }
+
+  /** Picks up the pods a previous process left: running ones are supervised again, lost ones counted. */
+  private async adopt(): Promise<void> {
+    const uid = this.state.job.metadata.uid ?? '';
+    const plans = new Map<string, PodPlan>();
+    for (const r of this.records.values()) {
+      if (!r.removed) plans.set(r.name, podPlanFor(this.state.job, r, this.options.config));
+    }
+    const found = new Map((await this.deps.runtime.adoptPods(uid, plans)).map((o) => [o.name, o]));
+    const changed: PodRecord[] = [];
+    const now = this.deps.clock.now();
+    for (const r of this.records.values()) {
+      if (r.removed) continue;
+      const obs = found.get(r.name);
+      if (obs) {
+        if (JSON.stringify(obs) !== JSON.stringify(r.observation)) changed.push(this.withObservation(r, obs));
+        continue;
+      }
+      const terminal = r.observation.phase === 'Succeeded' || r.observation.phase === 'Failed';
+      if (terminal) {
+        changed.push({ ...r, removed: true });
+      } else if (!r.observation.startTime && r.deletionRequestedAt === undefined) {
+        // Recorded, but its containers were never started (the previous process died in between):
+        // like a failed creation, it is not a pod at all.
+        changed.push({
+          ...r,
+          tracked: false,
+          removed: true,
+          observation: { ...r.observation, phase: 'Failed', reason: 'NotStarted', terminating: false },
+        });
+      } else {
+        // Its containers vanished (removed behind tjob's back, or lost with the engine): the pod
+        // failed, as Kubernetes counts a pod that disappears with its node.
+        changed.push({
+          ...r,
+          removed: true,
+          observation: {
+            ...r.observation,
+            phase: 'Failed',
+            ready: false,
+            terminating: false,
+            reason: 'ContainersLost',
+            message: "the pod's containers are gone",
+            finishTime: r.observation.finishTime ?? rfc3339(now),
+          },
+        });
+      }
+    }
+    if (changed.length > 0) await this.commit({ pods: changed });
+  }
+
+  private withObservation(record: PodRecord, obs: PodObservation): PodRecord {
+    return { ...record, observation: obs };
+  }
+
+  private allPodsStopped(): boolean {
+    for (const r of this.records.values()) {
+      const p = r.observation.phase;
+      if (p !== 'Succeeded' && p !== 'Failed' && !r.removed) return false;
+    }
+    return true;
+  }
+
+  /** One pass: returns when to look again at the latest (ms), or undefined to wait for a pod change. */
+  private async syncOnce(): Promise<number | undefined> {
+    const changedPods: PodRecord[] = [];
+    for (const [name, obs] of this.observations) {
+      const r = this.records.get(name);
+      if (r) changedPods.push(this.withObservation(r, obs));
+    }
+    this.observations.clear();
+    if (changedPods.length > 0) {
+      // Lines logged before a container exited are on disk before its exit is recorded.
+      await this.logs.flush();
+      const failure = this.logs.takeFailure();
+      if (failure)
+        this.observer.warning?.(`cannot record pod logs in the state directory: ${failure.message}`);
+    }
+    for (const p of changedPods) this.records.set(p.name, p);
+
+    const now = this.deps.clock.now();
+    const result: SyncResult = syncJob({
+      job: this.state.job,
+      pods: [...this.records.values()].filter((r) => !r.removed || r.tracked).map(toPodView),
+      backoff: this.state.backoff,
+      now,
+      options: { backoffBaseMs: this.options.backoffBaseMs, backoffCapMs: this.options.backoffCapMs },
+    });
+
+    const untracked: PodRecord[] = [];
+    for (const name of result.untrack) {
+      const r = this.records.get(name);
+      if (r && r.tracked) {
+        const u = { ...r, tracked: false };
+        this.records.set(name, u);
+        untracked.push(u);
+      }
+    }
+    const pods = mergeRecords(
+      changedPods.map((p) => this.records.get(p.name)!),
+      untracked,
+    );
+    const statusChanged = JSON.stringify(result.status) !== JSON.stringify(this.state.job.status);
+    const backoffChanged = JSON.stringify(result.backoff) !== JSON.stringify(this.state.backoff);
+    const events = result.events.map((e) => this.event(e, now));
+    if (statusChanged || backoffChanged || pods.length > 0 || events.length > 0) {
+      await this.commit({
+        ...(statusChanged ? { status: result.status } : {}),
+        ...(backoffChanged ? { backoff: result.backoff } : {}),
+        ...(pods.length ? { pods } : {}),
+        ...(events.length ? { events } : {}),
+      });
+    }
+
+    const deletes = result.actions.filter(
+      (a): a is Extract<JobAction, { type: 'deletePod' }> => a.type === 'deletePod',
+    );
+    const creates = result.actions.filter(
+      (a): a is Extract<JobAction, { type: 'createPod' }> => a.type === 'createPod',
+    );
+    if (deletes.length > 0) await this.deletePods(deletes, now);
+    let requeue = result.requeueAfterMs;
+    if (creates.length > 0) {
+      const retry = await this.createPods(creates, now);
+      if (retry !== undefined) requeue = requeue === undefined ? retry : Math.min(requeue, retry);
+    }
+    return requeue;
+  }
+
+  private event(e: JobEvent, now: Date, involvedObject = `Job/${this.name}`): StoredEvent {
+    const t = rfc3339(now);
+    const stored: StoredEvent = {
+      type: e.type,
+      reason: e.reason,
+      message: e.message,
+      firstTimestamp: t,
+      lastTimestamp: t,
+      count: 1,
+      source: 'job-controller',
+      involvedObject,
+    };
+    this.observer.event?.(this.name, stored);
+    return stored;
+  }
+
+  private async deletePods(deletes: Extract<JobAction, { type: 'deletePod' }>[], now: Date): Promise<void> {
+    const pods: PodRecord[] = [];
+    const events: StoredEvent[] = [];
+    for (const d of deletes) {
+      const r = this.records.get(d.name);
+      if (!r || r.deletionRequestedAt !== undefined) continue;
+      // Pods removed because they are not wanted (excess, suspension, bad index) are not failures:
+      // Kubernetes strips their tracking finalizer before deleting them.
+      const countsAsFailure = d.reason === 'JobFinished' || d.reason === 'FailedIndex';
+      const updated: PodRecord = {
+        ...r,
+        deletionRequestedAt: rfc3339Milli(now),
+        tracked: countsAsFailure ? r.tracked : false,
+        observation: { ...r.observation, terminating: true },
+      };
+      this.records.set(r.name, updated);
+      pods.push(updated);
+      events.push(
+        this.event({ type: 'Normal', reason: 'SuccessfulDelete', message: `Deleted pod: ${r.name}` }, now),
+      );
+    }
+    if (pods.length === 0) return;
+    await this.commit({ pods, events });
+    const grace = this.state.job.spec.template.spec.terminationGracePeriodSeconds ?? 30;
+    const uid = this.state.job.metadata.uid ?? '';
+    await Promise.all(
+      pods.map((p) =>
+        this.deps.runtime.deletePod(uid, p.name, grace).catch((err: Error) => {
+          this.observer.warning?.(`deleting pod ${p.name}: ${err.message}`);
+        }),
+      ),
+    );
+  }
+
+  /** Records every new pod before starting it, so a crash in between is recognised on restart. */
+  private async createPods(
+    creates: Extract<JobAction, { type: 'createPod' }>[],
+    now: Date,
+  ): Promise<number | undefined> {
+    const job = this.state.job;
+    const records: PodRecord[] = creates.map((action) => {
+      const id = newPodIdentity(job, action, this.options.random, this.options.newUid());
+      const record: PodRecord = {
+        name: id.name,
+        uid: id.uid,
+        createdAt: rfc3339Milli(now),
+        labels: podLabels(job, id.index),
+        annotations: id.annotations,
+        hostname: podHostname(job, id.name, id.index),
+        tracked: true,
+        observation: {
+          name: id.name,
+          phase: 'Pending',
+          ready: false,
+          terminating: false,
+          initContainerStatuses: [],
+          containerStatuses: [],
+        },
+      };
+      if (id.index !== undefined) record.index = id.index;
+      return record;
+    });
+    for (const r of records) this.records.set(r.name, r);
+    await this.commit({ pods: records });
+
+    const results = await Promise.allSettled(
+      records.map((r) => this.deps.runtime.startPod(podPlanFor(job, r, this.options.config))),
+    );
+    const failed: PodRecord[] = [];
+    const events: StoredEvent[] = [];
+    results.forEach((res, i) => {
+      const r = records[i]!;
+      if (res.status === 'fulfilled') {
+        const latest = this.observations.get(r.name) ?? res.value;
+        this.observations.delete(r.name);
+        const updated = this.withObservation(r, latest);
+        this.records.set(r.name, updated);
+        failed.push(updated);
+        events.push(
+          this.event({ type: 'Normal', reason: 'SuccessfulCreate', message: `Created pod: ${r.name}` }, now),
+        );
+      } else {
+        const message = (res.reason as Error).message;
+        const gone: PodRecord = {
+          ...r,
+          tracked: false,
+          removed: true,
+          observation: { ...r.observation, phase: 'Failed', reason: 'FailedCreate', message },
+        };
+        this.records.set(r.name, gone);
+        failed.push(gone);
+        events.push(
+          this.event({ type: 'Warning', reason: 'FailedCreate', message: `Error creating: ${message}` }, now),
+        );
+      }
+    });
+    await this.commit({ pods: failed, events });
+    const anyFailed = results.some((r) => r.status === 'rejected');
+    if (!anyFailed) {
+      this.createFailures = 0;
+      return undefined;
+    }
+    const delay = CREATE_RETRY_MS[Math.min(this.createFailures, CREATE_RETRY_MS.length - 1)]!;
+    this.createFailures++;
+    return delay;
+  }
+
+  /** Deviation 4: once a pod's outcome and logs are recorded, its containers can go. */
+  private async removeFinishedContainers(): Promise<void> {
+    if (this.options.keepContainers) return;
+    const uid = this.state.job.metadata.uid ?? '';
+    const done: PodRecord[] = [];
+    for (const r of this.records.values()) {
+      const terminal = r.observation.phase === 'Succeeded' || r.observation.phase === 'Failed';
+      if (terminal && !r.tracked && !r.removed) done.push(r);
+    }
+    if (done.length === 0) return;
+    await this.logs.flush();
+    const removed: PodRecord[] = [];
+    await Promise.all(
+      done.map(async (r) => {
+        try {
+          await this.deps.runtime.removePod(uid, r.name);
+          const u = { ...r, removed: true };
+          this.records.set(r.name, u);
+          removed.push(u);
+        } catch (err) {
+          this.observer.warning?.(`removing the containers of pod ${r.name}: ${(err as Error).message}`);
+        }
+      }),
+    );
+    if (removed.length > 0) await this.commit({ pods: removed });
+  }
+
+  private async commit(change: Parameters<StateStore['commitJob']>[1]): Promise<void> {
+    await this.deps.store.commitJob(this.name, change);
+    if (change.spec) this.state.job.spec = change.spec;
+    if (change.status) this.state.job.status = change.status as JobStatus;
+    if (change.backoff) this.state.backoff = change.backoff;
+    if (change.pods) {
+      const byName = new Map(this.state.pods.map((p, i) => [p.name, i]));
+      for (const p of change.pods) {
+        this.records.set(p.name, p);
+        const at = byName.get(p.name);
+        if (at === undefined) this.state.pods.push(p);
+        else this.state.pods[at] = p;
+      }
+    }
+    this.observer.changed?.(this.state);
+  }
+}
+
+function mergeRecords(a: PodRecord[], b: PodRecord[]): PodRecord[] {
+  const m = new Map<string, PodRecord>();
+  for (const r of [...a, ...b]) m.set(r.name, r);
+  return [...m.values()];
+}

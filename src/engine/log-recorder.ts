@@ -1,0 +1,58 @@
+// Copies pod log lines into the state directory as they arrive, so logs outlive the containers.
+// Lines are batched per container and written by one append at a time, in order.
+
+import type { LogLine } from '../ports/pod-runtime.js';
+import type { LogRecord, StateStore } from '../ports/state-store.js';
+
+export class LogRecorder {
+  private readonly buffers = new Map<string, { pod: string; container: string; lines: LogRecord[] }>();
+  private writing: Promise<void> = Promise.resolve();
+  private scheduled = false;
+  private failure: Error | undefined;
+
+  constructor(
+    private readonly store: StateStore,
+    private readonly job: string,
+  ) {}
+
+  add(line: LogLine): void {
+    const key = `${line.pod}\0${line.container}`;
+    let buf = this.buffers.get(key);
+    if (!buf) {
+      buf = { pod: line.pod, container: line.container, lines: [] };
+      this.buffers.set(key, buf);
+    }
+    buf.lines.push({ time: line.time, stream: line.stream, text: line.text });
+    if (!this.scheduled) {
+      this.scheduled = true;
+      // Batch everything that arrives in the same tick into one append per container.
+      queueMicrotask(() => void this.flush());
+    }
+  }
+
+  /** Resolves when every line received so far is on disk. */
+  flush(): Promise<void> {
+    this.scheduled = false;
+    const batches = [...this.buffers.values()].filter((b) => b.lines.length > 0);
+    this.buffers.clear();
+    if (batches.length > 0) {
+      this.writing = this.writing.then(async () => {
+        for (const b of batches) {
+          try {
+            await this.store.appendLogs(this.job, b.pod, b.container, b.lines);
+          } catch (err) {
+            this.failure ??= err as Error;
+          }
+        }
+      });
+    }
+    return this.writing;
+  }
+
+  /** The first write error, if any (a full disk must not stop the job, but must be said). */
+  takeFailure(): Error | undefined {
+    const f = this.failure;
+    this.failure = undefined;
+    return f;
+  }
+}

@@ -1,0 +1,89 @@
+// The port to the state directory: what Docker cannot hold (job spec and status, pod records,
+// events, logs, the backoff record, leases). The file store implements it; tests may use memory.
+
+import type { ConfigMap, CronJob, Job, JobSpec, JobStatus, Secret } from '../api/k8s.js';
+import type { PodRecord } from '../api/pod.js';
+import type { BackoffRecord } from '../controller/job/types.js';
+
+export interface StoredEvent {
+  type: 'Normal' | 'Warning';
+  reason: string;
+  message: string;
+  /** RFC 3339 of the first occurrence. */
+  firstTimestamp: string;
+  lastTimestamp: string;
+  count: number;
+  /** `job-controller`, `cronjob-controller`, `kubelet`. */
+  source: string;
+  /** `Job/NAME`, `Pod/NAME`, `CronJob/NAME`. */
+  involvedObject: string;
+}
+
+export interface StoredJob {
+  job: Job & { status: JobStatus };
+  backoff: BackoffRecord;
+  pods: PodRecord[];
+  events: StoredEvent[];
+}
+
+/** One atomic change to a job: all of it is recorded, or none. */
+export interface JobChange {
+  status?: JobStatus;
+  spec?: JobSpec;
+  backoff?: BackoffRecord;
+  /** Whole records, replacing those of the same name. */
+  pods?: PodRecord[];
+  events?: StoredEvent[];
+}
+
+export interface LeaseHolder {
+  pid: number;
+  /** Identifies the process beyond its pid (pid reuse): its start time. */
+  processStart: string;
+  /** `run`, `run -d`, `cron daemon`... */
+  command: string;
+  heartbeat: string;
+}
+
+export interface Lease {
+  holder: LeaseHolder;
+  /** Keeps the lease fresh; call periodically. */
+  renew(): Promise<void>;
+  release(): Promise<void>;
+}
+
+export interface LogRecord {
+  time: string;
+  stream: 'stdout' | 'stderr';
+  text: string;
+}
+
+export interface StateStore {
+  readonly root: string;
+  listJobs(): Promise<StoredJob[]>;
+  loadJob(name: string): Promise<StoredJob | undefined>;
+  /** Throws ConflictError if a job of that name exists. */
+  createJob(job: Job & { status: JobStatus }): Promise<void>;
+  commitJob(name: string, change: JobChange): Promise<void>;
+  deleteJob(name: string): Promise<void>;
+
+  /** Takes the job's lease, or returns the live holder that has it. */
+  acquireJobLease(name: string, command: string): Promise<Lease | LeaseHolder>;
+  /** The current live holder, if any. */
+  jobLeaseHolder(name: string): Promise<LeaseHolder | undefined>;
+
+  appendLogs(job: string, pod: string, container: string, lines: LogRecord[]): Promise<void>;
+  readLogs(
+    job: string,
+    pod: string,
+    container: string,
+    attempt?: 'current' | 'previous',
+  ): Promise<LogRecord[]>;
+  /** Marks the start of a new run of a container (OnFailure restart) so `--previous` works. */
+  rotateLogs(job: string, pod: string, container: string): Promise<void>;
+
+  listConfigObjects(): Promise<(ConfigMap | Secret)[]>;
+  saveConfigObject(obj: ConfigMap | Secret): Promise<'created' | 'configured' | 'unchanged'>;
+
+  listCronJobs(): Promise<CronJob[]>;
+}

@@ -1,0 +1,414 @@
+// The state directory (design.md "The state directory"):
+//   <root>/state.json                 schema version
+//   <root>/jobs/<name>/journal.jsonl  the job: spec, status, pod records, events, backoff
+//   <root>/jobs/<name>/lease.json     the controller process that drives it
+//   <root>/jobs/<name>/logs/<pod>/<container>.log (and .previous.log)
+//   <root>/config/<kind>.<name>.json  ConfigMaps and Secrets stored by `apply`
+//   <root>/cronjobs/<name>.json
+// Everything is private to the user (0700 / 0600) and written atomically or append-only.
+
+import { constants } from 'node:fs';
+import {
+  appendFile,
+  mkdir,
+  open,
+  readFile,
+  readdir,
+  rename,
+  rm,
+  stat,
+  truncate,
+  unlink,
+} from 'node:fs/promises';
+import { join } from 'node:path';
+import type { ConfigMap, CronJob, Job, JobStatus, Secret } from '../api/k8s.js';
+import { ConflictError, StateError } from '../api/errors.js';
+import type {
+  JobChange,
+  Lease,
+  LeaseHolder,
+  LogRecord,
+  StateStore,
+  StoredJob,
+} from '../ports/state-store.js';
+import { writeFileAtomic, syncDir } from './atomic-file.js';
+import { JournalDamagedError, applyChange, changeLine, parseJournal, snapshotLine } from './job-journal.js';
+import { isProcessAlive, processStartTime } from './process-identity.js';
+import { formatLogLine, parseLogLine, truncationMarker } from './log-format.js';
+
+const STATE_SCHEMA_VERSION = 1;
+/** Per-container log cap; beyond it a marker line says how much was dropped. */
+export const DEFAULT_LOG_CAP_BYTES = 64 * 1024 * 1024;
+
+interface OpenJournal {
+  state: StoredJob;
+  podIndex: Map<string, number>;
+  lines: number;
+  /** Serializes appends from this process. */
+  queue: Promise<void>;
+}
+
+export interface FileStoreOptions {
+  logCapBytes?: number;
+}
+
+export class FileStore implements StateStore {
+  private readonly journals = new Map<string, OpenJournal>();
+  private readonly logBytes = new Map<string, number>();
+  private readonly logCap: number;
+  private initialized = false;
+
+  constructor(
+    readonly root: string,
+    options: FileStoreOptions = {},
+  ) {
+    this.logCap = options.logCapBytes ?? DEFAULT_LOG_CAP_BYTES;
+  }
+
+  private jobDir(name: string): string {
+    return join(this.root, 'jobs', name);
+  }
+
+  private journalPath(name: string): string {
+    return join(this.jobDir(name), 'journal.jsonl');
+  }
+
+  async init(): Promise<void> {
+    if (this.initialized) return;
+    await mkdir(this.root, { recursive: true, mode: 0o700 });
+    const marker = join(this.root, 'state.json');
+    try {
+      const text = await readFile(marker, 'utf8');
+      const parsed = JSON.parse(text) as { schemaVersion?: number };
+      if (typeof parsed.schemaVersion !== 'number') throw new Error('no schemaVersion');
+      if (parsed.schemaVersion > STATE_SCHEMA_VERSION) {
+        throw new StateError(
+          `${marker}: written by a newer tjob (schema ${parsed.schemaVersion}, this one reads ${STATE_SCHEMA_VERSION})`,
+          'upgrade tjob, or point --state-dir at another directory',
+        );
+      }
+    } catch (err) {
+      if (err instanceof StateError) throw err;
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') {
+        throw new StateError(
+          `${marker} is damaged: ${(err as Error).message}`,
+          `remove it; tjob rewrites it`,
+        );
+      }
+      await writeFileAtomic(marker, JSON.stringify({ schemaVersion: STATE_SCHEMA_VERSION }, null, 2) + '\n');
+    }
+    await mkdir(join(this.root, 'jobs'), { recursive: true, mode: 0o700 });
+    this.initialized = true;
+  }
+
+  // ---- jobs ----
+
+  async listJobs(): Promise<StoredJob[]> {
+    await this.init();
+    const names = (await readdir(join(this.root, 'jobs'))).filter((n) => !n.startsWith('.')).sort();
+    const out: StoredJob[] = [];
+    for (const name of names) {
+      const job = await this.loadJob(name);
+      if (job) out.push(job);
+    }
+    return out;
+  }
+
+  async loadJob(name: string): Promise<StoredJob | undefined> {
+    await this.init();
+    const open = this.journals.get(name);
+    if (open) return structuredClone(open.state);
+    const folded = await this.readJournal(name);
+    return folded ? structuredClone(folded.state) : undefined;
+  }
+
+  private async readJournal(name: string): Promise<OpenJournal | undefined> {
+    const path = this.journalPath(name);
+    let text: string;
+    try {
+      text = await readFile(path, 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw new StateError(`cannot read ${path}: ${(err as Error).message}`);
+    }
+    try {
+      const folded = parseJournal(text);
+      if (folded.validBytes < Buffer.byteLength(text)) {
+        // Drop the torn tail now, so the next append starts on a line of its own.
+        await truncate(path, Buffer.byteLength(text.slice(0, folded.validBytes))).catch(() => undefined);
+      }
+      const podIndex = new Map(folded.state.pods.map((p, i) => [p.name, i] as const));
+      return { state: folded.state, podIndex, lines: folded.lines, queue: Promise.resolve() };
+    } catch (err) {
+      if (err instanceof JournalDamagedError) {
+        throw new StateError(
+          `the state of job "${name}" is damaged: ${path} ${err.message}`,
+          `repair or remove that line, or remove the job with \`tjob delete job ${name}\` (other jobs are not affected)`,
+        );
+      }
+      throw err;
+    }
+  }
+
+  private async openJournal(name: string): Promise<OpenJournal> {
+    let open = this.journals.get(name);
+    if (open) return open;
+    open = await this.readJournal(name);
+    if (!open) throw new StateError(`job "${name}" is not in the state directory ${this.root}`);
+    this.journals.set(name, open);
+    return open;
+  }
+
+  async createJob(job: Job & { status: JobStatus }): Promise<void> {
+    await this.init();
+    const dir = this.jobDir(job.metadata.name);
+    try {
+      await mkdir(dir, { mode: 0o700 });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'EEXIST') {
+        // A directory without a journal is a creation that crashed half-way: take it over.
+        const exists = await stat(this.journalPath(job.metadata.name)).then(
+          () => true,
+          () => false,
+        );
+        if (exists) throw new ConflictError(`jobs.batch "${job.metadata.name}" already exists`);
+      } else {
+        throw err;
+      }
+    }
+    const state: StoredJob = { job, backoff: { failuresAfterLastSuccess: 0 }, pods: [], events: [] };
+    await writeFileAtomic(this.journalPath(job.metadata.name), snapshotLine(state));
+    this.journals.set(job.metadata.name, {
+      state: structuredClone(state),
+      podIndex: new Map(),
+      lines: 1,
+      queue: Promise.resolve(),
+    });
+  }
+
+  async commitJob(name: string, change: JobChange): Promise<void> {
+    const open = await this.openJournal(name);
+    const run = open.queue.then(async () => {
+      const line = changeLine(change);
+      const path = this.journalPath(name);
+      const fh = await open_(path);
+      try {
+        await fh.appendFile(line);
+        await fh.sync();
+      } finally {
+        await fh.close();
+      }
+      applyChange(open.state, structuredClone(change), open.podIndex);
+      open.lines++;
+      // Fold the journal when it is several times larger than the state itself.
+      if (open.lines > 256 + 4 * open.state.pods.length) {
+        await writeFileAtomic(path, snapshotLine(open.state));
+        open.lines = 1;
+      }
+    });
+    open.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  async deleteJob(name: string): Promise<void> {
+    await this.init();
+    this.journals.delete(name);
+    const dir = this.jobDir(name);
+    // Rename first so a reader never sees half a deletion.
+    const doomed = join(this.root, 'jobs', `.deleted-${name}-${process.pid}-${Date.now()}`);
+    try {
+      await rename(dir, doomed);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+      throw err;
+    }
+    await rm(doomed, { recursive: true, force: true });
+  }
+
+  // ---- leases ----
+
+  async acquireJobLease(name: string, command: string): Promise<Lease | LeaseHolder> {
+    await this.init();
+    const path = join(this.jobDir(name), 'lease.json');
+    const holder: LeaseHolder = {
+      pid: process.pid,
+      processStart: processStartTime(process.pid) ?? '',
+      command,
+      heartbeat: new Date().toISOString(),
+    };
+    for (let attempt = 0; attempt < 5; attempt++) {
+      try {
+        const fh = await open(path, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY, 0o600);
+        try {
+          await fh.writeFile(JSON.stringify(holder, null, 2) + '\n');
+          await fh.sync();
+        } finally {
+          await fh.close();
+        }
+        return this.leaseFor(path, holder);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      }
+      const current = await readLease(path);
+      if (current && current.pid === process.pid && current.processStart === holder.processStart) {
+        return this.leaseFor(path, holder);
+      }
+      if (current && isProcessAlive(current.pid, current.processStart)) return current;
+      // The holder is gone: move its lease aside (only one taker's rename succeeds), then retry.
+      try {
+        await rename(path, `${path}.stale-${process.pid}`);
+        await unlink(`${path}.stale-${process.pid}`).catch(() => undefined);
+      } catch {
+        // another process is taking over at the same moment; look again
+      }
+    }
+    const current = await readLease(path);
+    if (current) return current;
+    throw new StateError(`could not take the lease of job "${name}" (${path})`);
+  }
+
+  async jobLeaseHolder(name: string): Promise<LeaseHolder | undefined> {
+    const current = await readLease(join(this.jobDir(name), 'lease.json'));
+    return current && isProcessAlive(current.pid, current.processStart) ? current : undefined;
+  }
+
+  private leaseFor(path: string, holder: LeaseHolder): Lease {
+    return {
+      holder,
+      renew: async () => {
+        holder.heartbeat = new Date().toISOString();
+        await writeFileAtomic(path, JSON.stringify(holder, null, 2) + '\n').catch(() => undefined);
+      },
+      release: async () => {
+        const current = await readLease(path);
+        if (current && current.pid === holder.pid && current.processStart === holder.processStart) {
+          await unlink(path).catch(() => undefined);
+        }
+      },
+    };
+  }
+
+  // ---- logs ----
+
+  private logPath(job: string, pod: string, container: string, previous = false): string {
+    return join(this.jobDir(job), 'logs', pod, `${container}${previous ? '.previous' : ''}.log`);
+  }
+
+  async appendLogs(job: string, pod: string, container: string, lines: LogRecord[]): Promise<void> {
+    if (lines.length === 0) return;
+    const path = this.logPath(job, pod, container);
+    let size = this.logBytes.get(path);
+    if (size === undefined) {
+      await mkdir(join(this.jobDir(job), 'logs', pod), { recursive: true, mode: 0o700 });
+      size = await stat(path).then(
+        (s) => s.size,
+        () => 0,
+      );
+    }
+    if (size >= this.logCap) return;
+    let text = '';
+    let dropped = 0;
+    for (const line of lines) {
+      const formatted = formatLogLine(line);
+      if (size + text.length + formatted.length > this.logCap) {
+        dropped++;
+        continue;
+      }
+      text += formatted;
+    }
+    if (dropped > 0) text += formatLogLine(truncationMarker(lines[lines.length - 1]!.time, this.logCap));
+    await appendFile(path, text, { mode: 0o600 });
+    this.logBytes.set(path, dropped > 0 ? this.logCap : size + Buffer.byteLength(text));
+  }
+
+  async rotateLogs(job: string, pod: string, container: string): Promise<void> {
+    const current = this.logPath(job, pod, container);
+    await rename(current, this.logPath(job, pod, container, true)).catch(() => undefined);
+    this.logBytes.delete(current);
+  }
+
+  async readLogs(
+    job: string,
+    pod: string,
+    container: string,
+    which: 'current' | 'previous' = 'current',
+  ): Promise<LogRecord[]> {
+    let text: string;
+    try {
+      text = await readFile(this.logPath(job, pod, container, which === 'previous'), 'utf8');
+    } catch {
+      return [];
+    }
+    const out: LogRecord[] = [];
+    for (const line of text.split('\n')) {
+      const parsed = parseLogLine(line);
+      if (parsed) out.push(parsed);
+    }
+    return out;
+  }
+
+  // ---- ConfigMaps, Secrets, CronJobs ----
+
+  async listConfigObjects(): Promise<(ConfigMap | Secret)[]> {
+    return this.readObjects<ConfigMap | Secret>('config');
+  }
+
+  async saveConfigObject(obj: ConfigMap | Secret): Promise<'created' | 'configured' | 'unchanged'> {
+    return this.saveObject('config', `${obj.kind.toLowerCase()}.${obj.metadata.name}`, obj);
+  }
+
+  async listCronJobs(): Promise<CronJob[]> {
+    return this.readObjects<CronJob>('cronjobs');
+  }
+
+  private async readObjects<T>(folder: string): Promise<T[]> {
+    await this.init();
+    const dir = join(this.root, folder);
+    let names: string[];
+    try {
+      names = (await readdir(dir)).filter((n) => n.endsWith('.json') && !n.startsWith('.')).sort();
+    } catch {
+      return [];
+    }
+    const out: T[] = [];
+    for (const n of names) {
+      const path = join(dir, n);
+      try {
+        out.push(JSON.parse(await readFile(path, 'utf8')) as T);
+      } catch (err) {
+        throw new StateError(`${path} is damaged: ${(err as Error).message}`, 'repair or remove that file');
+      }
+    }
+    return out;
+  }
+
+  private async saveObject(
+    folder: string,
+    name: string,
+    obj: unknown,
+  ): Promise<'created' | 'configured' | 'unchanged'> {
+    await this.init();
+    const dir = join(this.root, folder);
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+    const path = join(dir, `${name}.json`);
+    const text = JSON.stringify(obj, null, 2) + '\n';
+    const before = await readFile(path, 'utf8').catch(() => undefined);
+    if (before === text) return 'unchanged';
+    await writeFileAtomic(path, text);
+    await syncDir(dir);
+    return before === undefined ? 'created' : 'configured';
+  }
+}
+
+async function open_(path: string) {
+  return open(path, 'a', 0o600);
+}
+
+async function readLease(path: string): Promise<LeaseHolder | undefined> {
+  try {
+    const parsed = JSON.parse(await readFile(path, 'utf8')) as LeaseHolder;
+    return typeof parsed.pid === 'number' ? parsed : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,174 @@
+// A PodRuntime without Docker: pods follow a script (exit code and run time per pod), time comes
+// from a FakeClock, and every call is recorded so tests can assert on what the engine did.
+
+import type { PodObservation, PodPlan } from '../../src/api/pod.js';
+import type { ContainerStatus } from '../../src/api/k8s.js';
+import type { Clock } from '../../src/ports/clock.js';
+import type { ImageRequest, PodRuntime, PodRuntimeListener } from '../../src/ports/pod-runtime.js';
+
+export interface PodScript {
+  /** Exit code of the (single) app container. */
+  exitCode: number;
+  /** How long it runs, in ms. */
+  runMs: number;
+  /** Log lines it writes. */
+  logs?: string[];
+}
+
+interface FakePod {
+  plan: PodPlan;
+  obs: PodObservation;
+  exitTimer?: AbortController;
+  removed: boolean;
+}
+
+export class FakeRuntime implements PodRuntime {
+  readonly created: string[] = [];
+  readonly deleted: string[] = [];
+  readonly removed: string[] = [];
+  /** Highest number of pods running at once. */
+  maxRunning = 0;
+  private readonly pods = new Map<string, FakePod>();
+  private readonly listeners = new Set<PodRuntimeListener>();
+  failNextStart: Error | undefined;
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly script: (plan: PodPlan, attempt: number) => PodScript,
+  ) {}
+
+  async ping(): Promise<void> {}
+
+  async ensureImages(_images: ImageRequest[]): Promise<string[]> {
+    return [];
+  }
+
+  running(): number {
+    return [...this.pods.values()].filter((p) => p.obs.phase === 'Running' && !p.removed).length;
+  }
+
+  async startPod(plan: PodPlan): Promise<PodObservation> {
+    if (this.failNextStart) {
+      const e = this.failNextStart;
+      this.failNextStart = undefined;
+      throw e;
+    }
+    this.created.push(plan.name);
+    const s = this.script(plan, this.created.length - 1);
+    const startedAt = this.clock
+      .now()
+      .toISOString()
+      .replace(/\.\d{3}Z$/, 'Z');
+    const pod: FakePod = {
+      plan,
+      removed: false,
+      obs: {
+        name: plan.name,
+        phase: 'Running',
+        ready: true,
+        terminating: false,
+        startTime: startedAt,
+        initContainerStatuses: [],
+        containerStatuses: [running('main', startedAt)],
+      },
+    };
+    this.pods.set(plan.name, pod);
+    this.maxRunning = Math.max(this.maxRunning, this.running());
+    pod.exitTimer = new AbortController();
+    const timer = pod.exitTimer;
+    void this.clock.sleep(s.runMs, timer.signal).then(() => {
+      if (timer.signal.aborted) return;
+      for (const text of s.logs ?? []) {
+        for (const l of this.listeners) {
+          l.onLog?.(plan.jobUid, {
+            pod: plan.name,
+            container: 'main',
+            stream: 'stdout',
+            time: this.clock.now().toISOString(),
+            text,
+          });
+        }
+      }
+      this.finish(pod, s.exitCode);
+    });
+    return structuredClone(pod.obs);
+  }
+
+  private finish(pod: FakePod, exitCode: number): void {
+    const finishedAt = this.clock
+      .now()
+      .toISOString()
+      .replace(/\.\d{3}Z$/, 'Z');
+    const c = pod.obs.containerStatuses[0]!;
+    pod.obs = {
+      ...pod.obs,
+      phase: exitCode === 0 ? 'Succeeded' : 'Failed',
+      ready: false,
+      terminating: false,
+      finishTime: finishedAt,
+      containerStatuses: [
+        {
+          ...c,
+          ready: false,
+          state: {
+            terminated: {
+              exitCode,
+              reason: exitCode === 0 ? 'Completed' : 'Error',
+              startedAt: c.state.running?.startedAt ?? finishedAt,
+              finishedAt,
+            },
+          },
+        },
+      ],
+    };
+    this.emit(pod);
+  }
+
+  private emit(pod: FakePod): void {
+    for (const l of this.listeners) l.onPod(pod.plan.jobUid, structuredClone(pod.obs));
+  }
+
+  async deletePod(_jobUid: string, podName: string, _grace: number): Promise<void> {
+    const pod = this.pods.get(podName);
+    if (!pod) return;
+    this.deleted.push(podName);
+    if (pod.obs.phase === 'Succeeded' || pod.obs.phase === 'Failed') return;
+    pod.exitTimer?.abort();
+    pod.obs = { ...pod.obs, terminating: true };
+    this.emit(pod);
+    // A fast-terminating process: exits 143 on SIGTERM right away.
+    queueMicrotask(() => this.finish(pod, 143));
+  }
+
+  async removePod(_jobUid: string, podName: string): Promise<void> {
+    const pod = this.pods.get(podName);
+    if (pod) pod.removed = true;
+    this.removed.push(podName);
+  }
+
+  async adoptPods(jobUid: string, _plans: Map<string, PodPlan>): Promise<PodObservation[]> {
+    return [...this.pods.values()]
+      .filter((p) => p.plan.jobUid === jobUid && !p.removed)
+      .map((p) => structuredClone(p.obs));
+  }
+
+  /** Simulates containers removed behind tjob's back. */
+  vanish(podName: string): void {
+    const pod = this.pods.get(podName);
+    if (pod) {
+      pod.exitTimer?.abort();
+      pod.removed = true;
+    }
+  }
+
+  subscribe(listener: PodRuntimeListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  async close(): Promise<void> {}
+}
+
+function running(name: string, startedAt: string): ContainerStatus {
+  return { name, state: { running: { startedAt } }, ready: true, restartCount: 0, image: 'busybox' };
+}

@@ -1,0 +1,49 @@
+// Defaulted Job objects for engine and CLI tests.
+
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Job, JobSpec } from '../../src/api/k8s.js';
+
+export function testJob(
+  name: string,
+  spec: Partial<JobSpec> = {},
+  restartPolicy: 'Never' | 'OnFailure' = 'Never',
+): Job {
+  const uid = randomUUID();
+  const labels = {
+    'batch.kubernetes.io/controller-uid': uid,
+    'batch.kubernetes.io/job-name': name,
+    'controller-uid': uid,
+    'job-name': name,
+  };
+  return {
+    apiVersion: 'batch/v1',
+    kind: 'Job',
+    metadata: { name, namespace: 'default', uid, labels, creationTimestamp: '2026-01-01T00:00:00Z' },
+    spec: {
+      parallelism: 1,
+      completions: 1,
+      completionMode: 'NonIndexed',
+      backoffLimit: 6,
+      suspend: false,
+      manualSelector: false,
+      podReplacementPolicy: 'TerminatingOrFailed',
+      selector: { matchLabels: { 'batch.kubernetes.io/controller-uid': uid } },
+      ...spec,
+      template: {
+        metadata: { labels },
+        spec: {
+          restartPolicy,
+          terminationGracePeriodSeconds: 30,
+          containers: [{ name: 'main', image: 'busybox:latest', command: ['sh', '-c', 'exit 0'] }],
+        },
+      },
+    },
+  };
+}
+
+export function tempDir(prefix = 'tjob-test-'): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}

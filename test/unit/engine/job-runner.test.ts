@@ -1,0 +1,175 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { JobRunner, type JobRunnerOptions } from '../../../src/engine/job-runner.js';
+import { FileStore } from '../../../src/state/file-store.js';
+import { FakeClock, settle } from '../../support/fake-clock.js';
+import { FakeRuntime, type PodScript } from '../../support/fake-runtime.js';
+import { tempDir, testJob } from '../../support/jobs.js';
+import type { Job, JobStatus } from '../../../src/api/k8s.js';
+import type { PodPlan } from '../../../src/api/pod.js';
+
+const options: JobRunnerOptions = {
+  backoffBaseMs: 10_000,
+  backoffCapMs: 600_000,
+  keepContainers: false,
+  config: { configMaps: {}, secrets: {} },
+  random: Math.random,
+  newUid: randomUUID,
+};
+
+async function harness(job: Job, script: (plan: PodPlan, attempt: number) => PodScript) {
+  const clock = new FakeClock();
+  const store = new FileStore(tempDir());
+  await store.createJob({ ...job, status: {} as JobStatus });
+  const runtime = new FakeRuntime(clock, script);
+  return { clock, store, runtime };
+}
+
+/** Runs a runner to its end, moving the fake clock on whenever it has nothing to do. */
+async function runToEnd(h: Awaited<ReturnType<typeof harness>>, name: string, limitMs = 3_600_000) {
+  let idle = 0;
+  const runner = new JobRunner({ store: h.store, runtime: h.runtime, clock: h.clock }, name, options, {
+    idle: () => idle++,
+  });
+  let done = false;
+  const result = runner.run().finally(() => (done = true));
+  const start = h.clock.now().getTime();
+  let seen = 0;
+  while (!done) {
+    // Wait (in real time) until the runner sleeps, then move the clock to its next timer.
+    while (!done && idle === seen) await new Promise((r) => setTimeout(r, 1));
+    if (done) break;
+    seen = idle;
+    await settle(10);
+    if (idle !== seen || done) continue;
+    let next = h.clock.nextDue();
+    if (next === undefined) {
+      // A notification may still be on its way (the runner wakes and syncs again); give it time.
+      const deadline = Date.now() + 2000;
+      while (!done && idle === seen && Date.now() < deadline) await new Promise((r) => setTimeout(r, 2));
+      if (done || idle !== seen) continue;
+      next = h.clock.nextDue();
+      if (next === undefined) throw new Error('runner is stuck: idle with no timer pending');
+    }
+    if (next - start > limitMs) throw new Error('runner did not finish within the limit');
+    await h.clock.advance(Math.max(0, next - h.clock.now().getTime()));
+  }
+  return result;
+}
+
+/** Waits until a runner started elsewhere is idle `times` times. */
+async function untilIdle(counter: () => number, times = 1) {
+  while (counter() < times) await new Promise((r) => setTimeout(r, 1));
+}
+
+describe('JobRunner on a fake runtime', () => {
+  it('runs a parallel job to completion, never more than parallelism at once', async () => {
+    const job = testJob('par', { parallelism: 2, completions: 4 });
+    const h = await harness(job, () => ({ exitCode: 0, runMs: 1000, logs: ['hello'] }));
+    const { end, state } = await runToEnd(h, 'par');
+    assert.equal(end, 'Complete');
+    assert.equal(h.runtime.created.length, 4);
+    assert.equal(h.runtime.maxRunning, 2);
+    assert.equal(state.job.status.succeeded, 4);
+    assert.equal(state.job.status.failed ?? 0, 0);
+    assert.deepEqual(
+      state.job.status.conditions?.map((c) => [c.type, c.status, c.reason]),
+      [
+        ['SuccessCriteriaMet', 'True', 'CompletionsReached'],
+        ['Complete', 'True', 'CompletionsReached'],
+      ],
+    );
+    // Finished containers are removed once recorded (deviation 4); the records stay.
+    assert.equal(h.runtime.removed.length, 4);
+    assert.equal(state.pods.length, 4);
+    const stored = await h.store.loadJob('par');
+    assert.deepEqual(stored?.job.status, state.job.status);
+    const logs = await h.store.readLogs('par', state.pods[0]!.name, 'main');
+    assert.deepEqual(
+      logs.map((l) => l.text),
+      ['hello'],
+    );
+  });
+
+  it('retries with the 10 s doubling backoff and fails after backoffLimit is exceeded', async () => {
+    const job = testJob('fails', { backoffLimit: 2 });
+    const starts: number[] = [];
+    const h = await harness(job, () => {
+      starts.push(h.clock.now().getTime());
+      return { exitCode: 1, runMs: 1000 };
+    });
+    const { end, state } = await runToEnd(h, 'fails');
+    assert.equal(end, 'Failed');
+    assert.equal(h.runtime.created.length, 3);
+    assert.equal(state.job.status.failed, 3);
+    const cond = state.job.status.conditions?.find((c) => c.type === 'Failed');
+    assert.equal(cond?.reason, 'BackoffLimitExceeded');
+    assert.equal(cond?.message, 'Job has reached the specified backoff limit');
+    // Each new pod waits 10 s, then 20 s, after the previous one finished (1 s run).
+    assert.deepEqual(
+      starts.slice(1).map((t, i) => t - starts[i]! - 1000),
+      [10_000, 20_000],
+    );
+  });
+
+  it('counts every pod once when a new runner adopts the pods of a killed one', async () => {
+    const job = testJob('adopt', { parallelism: 2, completions: 4 });
+    const h = await harness(job, () => ({ exitCode: 0, runMs: 5000 }));
+    // First runner: start the pods, then "die" (stop listening, no cleanup).
+    let idle = 0;
+    const first = new JobRunner({ store: h.store, runtime: h.runtime, clock: h.clock }, 'adopt', options, {
+      idle: () => idle++,
+    });
+    const kill = new AbortController();
+    const dead = first.run(undefined, kill.signal).catch((e: Error) => e.message);
+    await untilIdle(() => idle);
+    assert.equal(h.runtime.created.length, 2);
+    kill.abort();
+    assert.equal(await dead, 'killed');
+    const { end, state } = await runToEnd(h, 'adopt');
+    assert.equal(end, 'Complete');
+    assert.equal(state.job.status.succeeded, 4);
+    assert.equal(new Set(h.runtime.created).size, h.runtime.created.length);
+  });
+
+  it('counts a pod whose containers vanished while no tjob watched as failed', async () => {
+    const job = testJob('lost', { backoffLimit: 0 });
+    const h = await harness(job, () => ({ exitCode: 0, runMs: 60_000 }));
+    let idle = 0;
+    const first = new JobRunner({ store: h.store, runtime: h.runtime, clock: h.clock }, 'lost', options, {
+      idle: () => idle++,
+    });
+    const kill = new AbortController();
+    const dead = first.run(undefined, kill.signal).catch((e: Error) => e.message);
+    await untilIdle(() => idle);
+    kill.abort();
+    assert.equal(await dead, 'killed');
+    assert.equal(h.runtime.created.length, 1);
+    h.runtime.vanish(h.runtime.created[0]!);
+    const { end, state } = await runToEnd(h, 'lost');
+    assert.equal(end, 'Failed');
+    assert.equal(state.job.status.failed, 1);
+  });
+
+  it('suspends on interrupt: pods stopped, Suspended condition, not counted as failures', async () => {
+    const job = testJob('intr', { parallelism: 2, completions: 2 });
+    const h = await harness(job, () => ({ exitCode: 0, runMs: 60_000 }));
+    const interrupt = new AbortController();
+    let idle = 0;
+    const runner = new JobRunner({ store: h.store, runtime: h.runtime, clock: h.clock }, 'intr', options, {
+      idle: () => idle++,
+    });
+    const result = runner.run(interrupt.signal);
+    await untilIdle(() => idle);
+    interrupt.abort();
+    const { end, state } = await result;
+    assert.equal(end, 'Interrupted');
+    assert.equal(state.job.spec.suspend, true);
+    assert.equal(state.job.status.failed ?? 0, 0);
+    assert.equal(state.job.status.active, 0);
+    const suspended = state.job.status.conditions?.find((c) => c.type === 'Suspended');
+    assert.equal(suspended?.status, 'True');
+    assert.equal(h.runtime.running(), 0);
+  });
+});

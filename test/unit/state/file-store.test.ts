@@ -1,0 +1,164 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { appendFileSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { FileStore } from '../../../src/state/file-store.js';
+import { StateError } from '../../../src/api/errors.js';
+import type { JobStatus } from '../../../src/api/k8s.js';
+import type { PodRecord } from '../../../src/api/pod.js';
+import { tempDir, testJob } from '../../support/jobs.js';
+
+function pod(name: string, phase: PodRecord['observation']['phase'] = 'Running'): PodRecord {
+  return {
+    name,
+    uid: name + '-uid',
+    createdAt: '2026-01-01T00:00:00.000Z',
+    labels: {},
+    annotations: {},
+    hostname: name,
+    tracked: true,
+    observation: {
+      name,
+      phase,
+      ready: false,
+      terminating: false,
+      initContainerStatuses: [],
+      containerStatuses: [],
+    },
+  };
+}
+
+async function newStoreWithJob(name = 'j') {
+  const root = tempDir();
+  const store = new FileStore(root);
+  await store.createJob({ ...testJob(name), status: {} as JobStatus });
+  return { root, store };
+}
+
+describe('FileStore', () => {
+  it('keeps the state private to the user', async () => {
+    const { root } = await newStoreWithJob();
+    assert.equal(statSync(root).mode & 0o777, 0o700);
+    assert.equal(statSync(join(root, 'jobs', 'j', 'journal.jsonl')).mode & 0o777, 0o600);
+  });
+
+  it('folds changes back: status, pods replaced by name, events aggregated', async () => {
+    const { root, store } = await newStoreWithJob();
+    await store.commitJob('j', { pods: [pod('a'), pod('b')] });
+    await store.commitJob('j', { pods: [pod('a', 'Succeeded')], status: { succeeded: 1 } });
+    const ev = {
+      type: 'Normal' as const,
+      reason: 'R',
+      message: 'm',
+      firstTimestamp: 't1',
+      lastTimestamp: 't1',
+      count: 1,
+      source: 'job-controller',
+      involvedObject: 'Job/j',
+    };
+    await store.commitJob('j', { events: [ev] });
+    await store.commitJob('j', { events: [{ ...ev, lastTimestamp: 't2' }] });
+    const fresh = await new FileStore(root).loadJob('j');
+    assert.deepEqual(
+      fresh?.pods.map((p) => [p.name, p.observation.phase]),
+      [
+        ['a', 'Succeeded'],
+        ['b', 'Running'],
+      ],
+    );
+    assert.equal(fresh?.job.status.succeeded, 1);
+    assert.equal(fresh?.events.length, 1);
+    assert.equal(fresh?.events[0]?.count, 2);
+    assert.equal(fresh?.events[0]?.lastTimestamp, 't2');
+  });
+
+  it('appends one line per change, whatever the number of pods', async () => {
+    const { root, store } = await newStoreWithJob();
+    const many = Array.from({ length: 2000 }, (_, i) => pod(`p${i}`));
+    await store.commitJob('j', { pods: many });
+    const path = join(root, 'jobs', 'j', 'journal.jsonl');
+    const before = statSync(path).size;
+    await store.commitJob('j', { pods: [pod('p7', 'Succeeded')] });
+    const grown = statSync(path).size - before;
+    assert.ok(grown < 1000, `one change appended ${grown} bytes`);
+  });
+
+  it('drops a line torn by a crash and goes on from there', async () => {
+    const { root, store } = await newStoreWithJob();
+    await store.commitJob('j', { status: { active: 1 } });
+    const path = join(root, 'jobs', 'j', 'journal.jsonl');
+    appendFileSync(path, '{"v":1,"change":{"status":{"act');
+    const reopened = new FileStore(root);
+    assert.equal((await reopened.loadJob('j'))?.job.status.active, 1);
+    await reopened.commitJob('j', { status: { active: 2 } });
+    assert.equal((await new FileStore(root).loadJob('j'))?.job.status.active, 2);
+    assert.ok(
+      readFileSync(path, 'utf8')
+        .split('\n')
+        .every((l) => l === '' || JSON.parse(l)),
+    );
+  });
+
+  it('names the damaged file and the way out, and leaves other jobs readable', async () => {
+    const root = tempDir();
+    const store = new FileStore(root);
+    await store.createJob({ ...testJob('good'), status: {} as JobStatus });
+    await store.createJob({ ...testJob('bad'), status: {} as JobStatus });
+    await store.commitJob('bad', { status: { active: 1 } });
+    const path = join(root, 'jobs', 'bad', 'journal.jsonl');
+    writeFileSync(path, 'garbage\n' + readFileSync(path, 'utf8'));
+    const fresh = new FileStore(root);
+    await assert.rejects(fresh.loadJob('bad'), (err: unknown) => {
+      assert.ok(err instanceof StateError);
+      assert.match(err.message, /journal\.jsonl line 1: not valid JSON/);
+      assert.match(err.hint ?? '', /tjob delete job bad/);
+      return true;
+    });
+    assert.ok(await fresh.loadJob('good'));
+  });
+
+  it('refuses to create a job that exists', async () => {
+    const { store } = await newStoreWithJob('dup');
+    await assert.rejects(store.createJob({ ...testJob('dup'), status: {} as JobStatus }), /already exists/);
+  });
+
+  it('gives the lease to one process at a time and takes it over from a dead holder', async () => {
+    const { root, store } = await newStoreWithJob();
+    const lease = await store.acquireJobLease('j', 'test');
+    assert.ok('renew' in lease);
+    // A dead holder: a pid that has exited.
+    const dead = spawnSync(process.execPath, ['-e', '0']).pid!;
+    writeFileSync(
+      join(root, 'jobs', 'j', 'lease.json'),
+      JSON.stringify({ pid: dead, processStart: '1', command: 'tjob run', heartbeat: '' }),
+    );
+    const again = await new FileStore(root).acquireJobLease('j', 'test');
+    assert.ok('renew' in again, "a dead holder's lease is taken over");
+    // A live holder (pid 1 here stands for another live process).
+    writeFileSync(
+      join(root, 'jobs', 'j', 'lease.json'),
+      JSON.stringify({ pid: 1, processStart: '', command: 'tjob run -d', heartbeat: '' }),
+    );
+    const refused = await new FileStore(root).acquireJobLease('j', 'test');
+    assert.ok(!('renew' in refused));
+    assert.equal(refused.pid, 1);
+  });
+
+  it('records logs with their stream and time, capped with a marker', async () => {
+    const root = tempDir();
+    const store = new FileStore(root, { logCapBytes: 200 });
+    await store.createJob({ ...testJob('l'), status: {} as JobStatus });
+    const lines = Array.from({ length: 10 }, (_, i) => ({
+      time: '2026-01-01T00:00:00.000000000Z',
+      stream: 'stdout' as const,
+      text: `line ${i}`,
+    }));
+    await store.appendLogs('l', 'p', 'c', [{ time: 't', stream: 'stderr', text: 'to stderr' }]);
+    await store.appendLogs('l', 'p', 'c', lines);
+    const got = await store.readLogs('l', 'p', 'c');
+    assert.deepEqual(got[0], { time: 't', stream: 'stderr', text: 'to stderr' });
+    assert.match(got[got.length - 1]!.text, /log truncated/);
+    assert.ok(got.length < 12);
+  });
+});
