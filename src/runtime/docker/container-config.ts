@@ -9,7 +9,7 @@ import type Dockerode from 'dockerode';
 
 import type { Container, PodSpec, SecurityContext, VolumeMount } from '../../api/k8s.js';
 import type { PodPlan } from '../../api/pod.js';
-import { envMap, expandVars, resolveEnv, type EnvContext } from './env.js';
+import { envMap, expandSubPathExpr, expandVars, resolveEnv, type EnvContext } from './env.js';
 import { cpuToNanoCpus, memoryToBytes } from './quantity.js';
 import type { PodVolumeMount } from './volumes.js';
 
@@ -194,7 +194,12 @@ function applyMounts(
 }
 
 function mountSubPath(vm: VolumeMount, vars: Map<string, string>): string | undefined {
-  const raw = vm.subPathExpr ? expandVars(vm.subPathExpr, vars) : vm.subPath;
+  let raw: string | undefined;
+  try {
+    raw = vm.subPathExpr ? expandSubPathExpr(vm.subPathExpr, vars) : vm.subPath;
+  } catch (err) {
+    throw new Error(`volumeMount "${vm.name}": subPathExpr: ${(err as Error).message}`, { cause: err });
+  }
   if (!raw) return undefined;
   const normalized = path.posix.normalize(raw);
   if (path.posix.isAbsolute(raw) || normalized === '..' || normalized.startsWith('../')) {

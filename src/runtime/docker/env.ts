@@ -51,6 +51,25 @@ export function isEnvVarName(name: string): boolean {
  * is kept.
  */
 export function expandVars(text: string, vars: Map<string, string>): string {
+  return expandWith(text, (name) => vars.get(name) ?? `$(${name})`);
+}
+
+/**
+ * subPathExpr expansion (kubecontainer.ExpandContainerVolumeMounts): like expandVars, but a
+ * reference to an undefined or empty variable is an error, `missing value for A, B`.
+ */
+export function expandSubPathExpr(text: string, vars: Map<string, string>): string {
+  const missing = new Set<string>();
+  const out = expandWith(text, (name) => {
+    const value = vars.get(name);
+    if (!value) missing.add(name);
+    return value ?? '';
+  });
+  if (missing.size > 0) throw new Error(`missing value for ${[...missing].sort().join(', ')}`);
+  return out;
+}
+
+function expandWith(text: string, mapping: (name: string) => string): string {
   let out = '';
   let checkpoint = 0;
   for (let cursor = 0; cursor < text.length; cursor++) {
@@ -67,7 +86,7 @@ export function expandVars(text: string, vars: Map<string, string>): string {
         cursor += 1;
       } else {
         const name = text.slice(cursor + 2, close);
-        out += vars.get(name) ?? `$(${name})`;
+        out += mapping(name);
         cursor = close;
       }
     } else {
