@@ -1,2 +1,51 @@
-// Entry point placeholder; the composition root is built in src/cli/program.ts.
-export async function main(_argv: string[]): Promise<void> {}
+// The composition root: real streams, clock, signals and the Docker runtime, handed to the program.
+
+import type { CliContext } from './context.js';
+import { buildProgram } from './program.js';
+import { reportError } from './report-error.js';
+import { SystemClock } from '../runtime/system-clock.js';
+
+export function processContext(): CliContext {
+  return {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    env: process.env,
+    clock: new SystemClock(),
+    readStdin: async () => {
+      const chunks: Buffer[] = [];
+      for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+      return Buffer.concat(chunks).toString('utf8');
+    },
+    createRuntime: async (options) => {
+      // Loaded on demand: commands that do not talk to the engine never load dockerode.
+      const { DockerRuntime } = await import('../runtime/docker/docker-runtime.js');
+      return new DockerRuntime({ ...options, env: process.env });
+    },
+    exit: (code) => process.exit(code),
+    onSignal: (handler) => {
+      const int = () => handler('SIGINT');
+      const term = () => handler('SIGTERM');
+      process.on('SIGINT', int);
+      process.on('SIGTERM', term);
+      return () => {
+        process.off('SIGINT', int);
+        process.off('SIGTERM', term);
+      };
+    },
+  };
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const ctx = processContext();
+  const verbose = argv.includes('-v') || argv.includes('--verbose');
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    // `tjob ... | head` closes the pipe early: not an error of ours.
+    if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  });
+  try {
+    const code = await buildProgram(ctx).run(argv);
+    process.exitCode = code;
+  } catch (err) {
+    process.exitCode = reportError(err, ctx.stderr, verbose);
+  }
+}

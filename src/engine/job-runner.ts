@@ -272,7 +272,6 @@ export class JobRunner {
       source: 'job-controller',
       involvedObject,
     };
-    this.observer.event?.(this.name, stored);
     return stored;
   }
 
@@ -339,12 +338,17 @@ export class JobRunner {
       return record;
     });
     for (const r of records) this.records.set(r.name, r);
-    await this.commit({ pods: records });
+    await this.commit({
+      pods: records,
+      events: records.map((r) =>
+        this.event({ type: 'Normal', reason: 'SuccessfulCreate', message: `Created pod: ${r.name}` }, now),
+      ),
+    });
 
     const results = await Promise.allSettled(
       records.map((r) => this.deps.runtime.startPod(podPlanFor(job, r, this.options.config))),
     );
-    const failed: PodRecord[] = [];
+    const settled: PodRecord[] = [];
     const events: StoredEvent[] = [];
     results.forEach((res, i) => {
       const r = records[i]!;
@@ -353,10 +357,7 @@ export class JobRunner {
         this.observations.delete(r.name);
         const updated = this.withObservation(r, latest);
         this.records.set(r.name, updated);
-        failed.push(updated);
-        events.push(
-          this.event({ type: 'Normal', reason: 'SuccessfulCreate', message: `Created pod: ${r.name}` }, now),
-        );
+        settled.push(updated);
       } else {
         const message = (res.reason as Error).message;
         const gone: PodRecord = {
@@ -366,13 +367,13 @@ export class JobRunner {
           observation: { ...r.observation, phase: 'Failed', reason: 'FailedCreate', message },
         };
         this.records.set(r.name, gone);
-        failed.push(gone);
+        settled.push(gone);
         events.push(
           this.event({ type: 'Warning', reason: 'FailedCreate', message: `Error creating: ${message}` }, now),
         );
       }
     });
-    await this.commit({ pods: failed, events });
+    await this.commit({ pods: settled, ...(events.length ? { events } : {}) });
     const anyFailed = results.some((r) => r.status === 'rejected');
     if (!anyFailed) {
       this.createFailures = 0;
@@ -425,6 +426,7 @@ export class JobRunner {
       }
     }
     this.observer.changed?.(this.state);
+    for (const e of change.events ?? []) this.observer.event?.(this.name, e);
   }
 }
 

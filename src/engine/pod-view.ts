@@ -27,6 +27,7 @@ export function toPodView(record: PodRecord): PodView {
     conditions: obs.conditions ?? [],
   };
   if (record.index !== undefined) view.index = record.index;
+  if (record.deletionRequestedAt) view.deletionRequestedAt = new Date(record.deletionRequestedAt);
   if (obs.startTime) view.startedAt = new Date(obs.startTime);
   const finished = obs.finishTime ?? (terminal ? latestFinish(record) : undefined);
   if (finished) view.finishedAt = new Date(finished);

@@ -1,0 +1,44 @@
+// `tjob render FILE... [--set/--items]`: the expanded, defaulted manifests as YAML, ready for
+// `kubectl apply -f -`.
+
+import type { Command } from 'commander';
+import type { KubeObject } from '../../api/k8s.js';
+import { renderManifests } from '../../manifest/index.js';
+import type { CliContext, GlobalOptions } from '../context.js';
+import type { CommandResult } from '../program.js';
+import { loadFromCommandLine, type TemplateFlags } from '../load-manifests.js';
+
+export function registerRender(
+  program: Command,
+  ctx: CliContext,
+  _globals: () => GlobalOptions,
+  result: CommandResult,
+): void {
+  program
+    .command('render')
+    .description('print the expanded, defaulted manifests as YAML, ready for kubectl apply -f -')
+    .argument('<file...>', 'manifest files or directories; - reads standard input')
+    .option(
+      '--set <name=value>',
+      'replace $NAME / ${NAME} in the manifests (repeatable)',
+      (v: string, p: string[]) => [...p, v],
+      [],
+    )
+    .option('--items <list>', 'expand the template once per item ($ITEM)')
+    .option('--items-file <file>', 'like --items, one item per line')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  tjob render process-item.yaml --items apple,banana,cherry | kubectl apply -f -
+  tjob render job.yaml --set IMAGE=busybox:1.36`,
+    )
+    .action(async (files: string[], flags: TemplateFlags) => {
+      const loaded = await loadFromCommandLine(files, flags, ctx);
+      for (const w of loaded.warnings)
+        ctx.stderr.write(w.startsWith('Warning:') ? `${w}\n` : `Warning: ${w}\n`);
+      const objects = loaded.documents.map((d) => d.rendered).filter((o): o is KubeObject => o !== undefined);
+      ctx.stdout.write(renderManifests(objects));
+      result.code = 0;
+    });
+}

@@ -1,0 +1,45 @@
+// `tjob validate FILE...`: exit 0 when every document is valid (warnings allowed), 2 otherwise;
+// prints the field report (what tjob honours, approximates and ignores).
+
+import type { Command } from 'commander';
+import type { CliContext, GlobalOptions } from '../context.js';
+import type { CommandResult } from '../program.js';
+import { loadFromCommandLine, type TemplateFlags } from '../load-manifests.js';
+
+export function registerValidate(
+  program: Command,
+  ctx: CliContext,
+  _globals: () => GlobalOptions,
+  result: CommandResult,
+): void {
+  program
+    .command('validate')
+    .description('check manifests as the API server would; print what tjob honours, approximates and ignores')
+    .argument('<file...>', 'manifest files or directories; - reads standard input')
+    .option(
+      '--set <name=value>',
+      'replace $NAME / ${NAME} in the manifests (repeatable)',
+      (v: string, p: string[]) => [...p, v],
+      [],
+    )
+    .option('--items <list>', 'expand the template once per item ($ITEM)')
+    .option('--items-file <file>', 'like --items, one item per line')
+    .option('-q, --quiet', 'print nothing but errors and warnings')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  tjob validate samples/
+  tjob validate process-item.yaml --items apple,banana
+  cat job.yaml | tjob validate -`,
+    )
+    .action(async (files: string[], flags: TemplateFlags & { quiet?: boolean }) => {
+      const loaded = await loadFromCommandLine(files, flags, ctx);
+      for (const w of loaded.warnings)
+        ctx.stderr.write(w.startsWith('Warning:') ? `${w}\n` : `Warning: ${w}\n`);
+      if (!flags.quiet) ctx.stdout.write(loaded.reportText);
+      const n = loaded.documents.length;
+      ctx.stderr.write(`${n} document${n === 1 ? '' : 's'} valid\n`);
+      result.code = 0;
+    });
+}

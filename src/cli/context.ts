@@ -1,0 +1,40 @@
+// What every command gets from the composition root: streams, environment, clock, the state
+// directory and, on demand, the container runtime (loaded lazily so commands that do not need
+// the engine never load dockerode).
+
+import type { Clock } from '../ports/clock.js';
+import type { PodRuntime, PodRuntimeOptions } from '../ports/pod-runtime.js';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+
+export interface OutStream {
+  write(chunk: string): boolean;
+  isTTY?: boolean;
+  columns?: number;
+}
+
+export interface CliContext {
+  stdout: OutStream;
+  stderr: OutStream;
+  readStdin(): Promise<string>;
+  env: Record<string, string | undefined>;
+  clock: Clock;
+  createRuntime(options: PodRuntimeOptions & { workDir: string }): Promise<PodRuntime>;
+  /** Registers a SIGINT/SIGTERM handler; returns its removal. */
+  onSignal(handler: (signal: 'SIGINT' | 'SIGTERM') => void): () => void;
+  /** Leaves at once (a second Ctrl-C). */
+  exit(code: number): void;
+}
+
+export interface GlobalOptions {
+  stateDir?: string;
+  color?: boolean;
+  verbose?: boolean;
+}
+
+export function stateDirOf(global: GlobalOptions, env: Record<string, string | undefined>): string {
+  if (global.stateDir) return global.stateDir;
+  if (env.TJOB_STATE_DIR) return env.TJOB_STATE_DIR;
+  if (env.XDG_STATE_HOME) return join(env.XDG_STATE_HOME, 'tjob');
+  return join(env.HOME ?? homedir(), '.local', 'state', 'tjob');
+}

@@ -1,0 +1,66 @@
+// Reading manifests as the commands' flags ask: files, directories, stdin, template parameters.
+
+import { readFile } from 'node:fs/promises';
+import { ManifestError, UsageError } from '../api/errors.js';
+import type { ConfigMap, Secret } from '../api/k8s.js';
+import {
+  formatFieldReport,
+  parseItemsFile,
+  parseItemsFlag,
+  parseManifestTexts,
+  parseSetFlags,
+  readManifestSources,
+  type LoadResult,
+} from '../manifest/index.js';
+import type { CliContext } from './context.js';
+
+export interface TemplateFlags {
+  set?: string[];
+  items?: string;
+  itemsFile?: string;
+}
+
+export interface LoadedManifests extends LoadResult {
+  reportText: string;
+}
+
+export async function templateParams(
+  flags: TemplateFlags,
+): Promise<{ set: Record<string, string>; items?: string[] }> {
+  const set = parseSetFlags(flags.set ?? []);
+  let items: string[] | undefined;
+  if (flags.items !== undefined && flags.itemsFile !== undefined) {
+    throw new UsageError('--items and --items-file cannot be used together');
+  }
+  if (flags.items !== undefined) {
+    items = parseItemsFlag(flags.items);
+  }
+  if (flags.itemsFile !== undefined) {
+    let text: string;
+    try {
+      text = await readFile(flags.itemsFile, 'utf8');
+    } catch (err) {
+      throw new UsageError(`cannot read --items-file ${flags.itemsFile}: ${(err as Error).message}`);
+    }
+    items = parseItemsFile(text);
+    if (items.length === 0)
+      throw new UsageError(`--items-file ${flags.itemsFile} holds no item (one per line)`);
+  }
+  return items ? { set, items } : { set };
+}
+
+export async function loadFromCommandLine(
+  files: string[],
+  flags: TemplateFlags,
+  ctx: CliContext,
+  known: { configMaps: ConfigMap[]; secrets: Secret[] } = { configMaps: [], secrets: [] },
+): Promise<LoadedManifests> {
+  const params = await templateParams(flags);
+  const sources = await readManifestSources(files, () => ctx.readStdin());
+  const result = parseManifestTexts(sources, params, {
+    knownConfigMaps: known.configMaps.map((c) => c.metadata.name),
+    knownSecrets: known.secrets.map((s) => s.metadata.name),
+  });
+  if (result.errors.length > 0) throw new ManifestError(result.errors);
+  return { ...result, reportText: formatFieldReport(result.report) };
+}

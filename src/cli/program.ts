@@ -1,0 +1,75 @@
+// The command tree (commander 14). Each command lives in src/cli/commands and returns its exit code.
+
+import { Command, Option } from 'commander';
+import type { CliContext, GlobalOptions } from './context.js';
+import { registerRun } from './commands/run.js';
+import { registerValidate } from './commands/validate.js';
+import { registerRender } from './commands/render.js';
+import { VERSION } from './version.js';
+
+export interface Program {
+  run(argv: string[]): Promise<number>;
+}
+
+export type CommandResult = { code: number };
+
+export function buildProgram(ctx: CliContext): Program {
+  const result: CommandResult = { code: 0 };
+  const program = new Command('tjob')
+    .description(
+      "Run Kubernetes batch/v1 Jobs and CronJobs on the local Docker engine, with the cluster's semantics.",
+    )
+    .version(VERSION, '--version', 'print the version')
+    .addOption(
+      new Option('--state-dir <dir>', 'where jobs, pod records, events and logs live (env TJOB_STATE_DIR)'),
+    )
+    .option('--no-color', 'never colour the output (also NO_COLOR=1)')
+    .option('-v, --verbose', 'debug lines on stderr, stack traces on errors')
+    .showSuggestionAfterError(true)
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => ctx.stdout.write(s),
+      writeErr: (s) => ctx.stderr.write(s),
+      outputError: (s, write) => write(s.endsWith('\n') ? s : `${s}\n`),
+    })
+    .addHelpText(
+      'after',
+      `
+Examples:
+  tjob run samples/job-hello.yaml          run a Job and wait for its outcome
+  tjob run process-item.yaml --items a,b,c one Job per item ($ITEM)
+  tjob validate samples/                   check manifests, print the field report
+  tjob render job.yaml | kubectl apply -f -
+
+Exit codes: 0 success, 1 a job failed or a command failed, 2 usage or invalid manifest,
+3 engine unreachable or image unavailable, 130/143 interrupted.`,
+    );
+
+  const globals = (): GlobalOptions => program.opts<GlobalOptions>();
+  registerRun(program, ctx, globals, result);
+  registerValidate(program, ctx, globals, result);
+  registerRender(program, ctx, globals, result);
+  program
+    .command('version')
+    .description('print the version')
+    .action(() => {
+      ctx.stdout.write(`${VERSION}\n`);
+    });
+
+  for (const cmd of program.commands) {
+    cmd.exitOverride().configureOutput({
+      writeOut: (s) => ctx.stdout.write(s),
+      writeErr: (s) => ctx.stderr.write(s),
+      outputError: (s, write) => write(s.endsWith('\n') ? s : `${s}\n`),
+    });
+    cmd.showSuggestionAfterError(true);
+  }
+
+  return {
+    async run(argv: string[]): Promise<number> {
+      result.code = 0;
+      await program.parseAsync(argv);
+      return result.code;
+    },
+  };
+}

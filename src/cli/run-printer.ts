@@ -1,0 +1,205 @@
+// What `tjob run` shows while jobs run: pod logs on stdout, each line prefixed [POD/CONTAINER]
+// (coloured per pod on a terminal); progress on stderr as a live status line on a terminal and
+// as plain timestamped lines otherwise; one result line per job at the end.
+
+import { Chalk, type ChalkInstance } from 'chalk';
+import type { JobStatus } from '../api/k8s.js';
+import type { PodRecord } from '../api/pod.js';
+import type { LogLine } from '../ports/pod-runtime.js';
+import type { StoredEvent, StoredJob } from '../ports/state-store.js';
+import { terminalCondition } from '../engine/job-status.js';
+import { humanDuration } from '../output/duration.js';
+import type { OutStream } from './context.js';
+
+const POD_COLORS = [
+  'cyan',
+  'magenta',
+  'yellow',
+  'green',
+  'blue',
+  'redBright',
+  'cyanBright',
+  'magentaBright',
+] as const;
+
+export interface RunPrinterOptions {
+  stdout: OutStream;
+  stderr: OutStream;
+  colorStdout: boolean;
+  colorStderr: boolean;
+  /** Live status line on stderr (a terminal) instead of timestamped lines. */
+  live: boolean;
+  quiet: boolean;
+  showLogs: boolean;
+  now: () => Date;
+}
+
+interface JobProgress {
+  name: string;
+  status?: JobStatus;
+  phases: Map<string, string>;
+  backoffUntil?: number;
+}
+
+export class RunPrinter {
+  private readonly out: ChalkInstance;
+  private readonly err: ChalkInstance;
+  private readonly jobs = new Map<string, JobProgress>();
+  private readonly podColor = new Map<string, number>();
+  private liveShown = false;
+
+  constructor(private readonly o: RunPrinterOptions) {
+    this.out = new Chalk({ level: o.colorStdout ? 1 : 0 });
+    this.err = new Chalk({ level: o.colorStderr ? 1 : 0 });
+  }
+
+  private job(name: string): JobProgress {
+    let j = this.jobs.get(name);
+    if (!j) {
+      j = { name, phases: new Map() };
+      this.jobs.set(name, j);
+    }
+    return j;
+  }
+
+  /** A line for stderr: on a terminal it goes above the live line; in a pipe it gets a time. */
+  progress(text: string): void {
+    if (this.o.quiet) return;
+    if (this.o.live) {
+      this.clearLive();
+      this.o.stderr.write(`${text}\n`);
+      this.drawLive();
+    } else {
+      const t = this.o.now().toTimeString().slice(0, 8);
+      this.o.stderr.write(`${t} ${text}\n`);
+    }
+  }
+
+  warning(text: string): void {
+    this.clearLive();
+    this.o.stderr.write(`${this.err.yellow('Warning:')} ${text}\n`);
+    this.drawLive();
+  }
+
+  log(job: string, line: LogLine, multiJob: boolean): void {
+    if (!this.o.showLogs || this.o.quiet) return;
+    const key = `${line.pod}`;
+    let c = this.podColor.get(key);
+    if (c === undefined) {
+      c = this.podColor.size % POD_COLORS.length;
+      this.podColor.set(key, c);
+    }
+    const prefix = `[${line.pod}/${line.container}]`;
+    void job;
+    void multiJob;
+    this.clearLive();
+    this.o.stdout.write(`${this.out[POD_COLORS[c]!](prefix)} ${line.text}\n`);
+    this.drawLive();
+  }
+
+  event(job: string, e: StoredEvent): void {
+    const name = `job/${job}`;
+    const text =
+      e.reason === 'SuccessfulCreate'
+        ? `${name}: created pod ${e.message.replace(/^Created pod: /, '')}`
+        : e.reason === 'SuccessfulDelete'
+          ? `${name}: deleting pod ${e.message.replace(/^Deleted pod: /, '')}`
+          : `${name}: ${e.type === 'Warning' ? this.err.yellow(e.reason) : e.reason}: ${e.message}`;
+    this.progress(text);
+  }
+
+  changed(state: StoredJob): void {
+    const j = this.job(state.job.metadata.name);
+    j.status = state.job.status;
+    for (const p of state.pods) this.podPhase(j, p);
+    if (this.o.live) {
+      this.clearLive();
+      this.drawLive();
+    }
+  }
+
+  private podPhase(j: JobProgress, p: PodRecord): void {
+    const phase = p.observation.phase;
+    const before = j.phases.get(p.name);
+    if (before === phase) return;
+    j.phases.set(p.name, phase);
+    if (phase === 'Succeeded' || phase === 'Failed') {
+      const codes = p.observation.containerStatuses
+        .map((c) => c.state.terminated)
+        .filter((t) => t !== undefined)
+        .map((t) =>
+          t.reason && t.reason !== 'Completed' && t.reason !== 'Error'
+            ? `${t.exitCode} ${t.reason}`
+            : `${t.exitCode}`,
+        );
+      const why = p.observation.reason ? ` (${p.observation.reason})` : '';
+      const colour = phase === 'Succeeded' ? this.err.green : this.err.red;
+      this.progress(
+        `job/${j.name}: pod ${p.name} ${colour(phase)}${codes.length ? `, exit ${codes.join(', ')}` : ''}${why}`,
+      );
+    } else if (phase === 'Running' && before !== undefined) {
+      const restarts = p.observation.containerStatuses.reduce((n, c) => n + c.restartCount, 0);
+      if (restarts > 0) this.progress(`job/${j.name}: pod ${p.name} restarted (restarts: ${restarts})`);
+    }
+  }
+
+  private liveText(): string {
+    const parts: string[] = [];
+    for (const j of this.jobs.values()) {
+      const s = j.status ?? {};
+      parts.push(
+        `${j.name}: ${s.active ?? 0} active, ${s.succeeded ?? 0} succeeded, ${s.failed ?? 0} failed`,
+      );
+    }
+    const text = parts.join(' | ');
+    const width = this.o.stderr.columns ?? 100;
+    return text.length > width - 1 ? text.slice(0, width - 2) + '…' : text;
+  }
+
+  private drawLive(): void {
+    if (!this.o.live || this.o.quiet || this.jobs.size === 0) return;
+    this.o.stderr.write(this.err.dim(this.liveText()));
+    this.liveShown = true;
+  }
+
+  private clearLive(): void {
+    if (!this.liveShown) return;
+    this.o.stderr.write('\r\x1b[2K');
+    this.liveShown = false;
+  }
+
+  /** The final line of a job, and for a failed job its reason and the end of its last failed pod's log. */
+  result(state: StoredJob, outcome: string, lastLog: string[] | undefined): void {
+    this.clearLive();
+    const status = state.job.status;
+    const cond = terminalCondition(status);
+    const start = status.startTime
+      ? Date.parse(status.startTime)
+      : Date.parse(state.job.metadata.creationTimestamp ?? '');
+    const end = cond?.lastTransitionTime ? Date.parse(cond.lastTransitionTime) : this.o.now().getTime();
+    const duration = Number.isFinite(start) ? humanDuration(end - start) : '-';
+    const counts = `succeeded ${status.succeeded ?? 0}, failed ${status.failed ?? 0}`;
+    const indexes = status.completedIndexes ? `, completed indexes ${status.completedIndexes}` : '';
+    const failedIdx = status.failedIndexes ? `, failed indexes ${status.failedIndexes}` : '';
+    const name = `job.batch/${state.job.metadata.name}`;
+    const head =
+      outcome === 'Complete'
+        ? this.err.green('Complete')
+        : outcome === 'Failed'
+          ? this.err.red('Failed')
+          : this.err.yellow(outcome);
+    const reason = cond?.reason ? ` (${cond.reason})` : '';
+    this.o.stderr.write(`${name} ${head}${reason}: ${counts}${indexes}${failedIdx}, ${duration}\n`);
+    if (outcome === 'Failed' && cond?.message) this.o.stderr.write(`  ${cond.message}\n`);
+    if (lastLog && lastLog.length > 0) {
+      this.o.stderr.write(
+        `  last ${lastLog.length} log line${lastLog.length > 1 ? 's' : ''} of the last failed pod:\n`,
+      );
+      for (const l of lastLog) this.o.stderr.write(`  ${this.err.dim('|')} ${l}\n`);
+    }
+  }
+
+  finish(): void {
+    this.clearLive();
+  }
+}
