@@ -140,7 +140,10 @@ test('schedule syntax: accepted and rejected forms', () => {
     ['5-1 * * * *', 'beginning of range (5) beyond end of range (1): 5-1'],
     ['*/0 * * * *', 'step of range should be a positive number: */0'],
     ['1-2-3 * * * *', 'too many hyphens: 1-2-3'],
-    ['1,,2 * * * *', 'empty item in list: 1,,2'],
+    [
+      '1,,2 * * * *',
+      'empty item in the minute list: 1,,2 (Kubernetes would read it as "1,2"; tjob rejects it)',
+    ],
     ['0 0 0 * *', 'beginning of range (0) below minimum (1): 0'],
     ['@every 5x', 'failed to parse duration @every 5x: time: invalid duration "5x"'],
   ];
