@@ -145,7 +145,7 @@ test('schedule syntax: accepted and rejected forms', () => {
       'empty item in the minute list: 1,,2 (Kubernetes would read it as "1,2"; tjob rejects it)',
     ],
     ['0 0 0 * *', 'beginning of range (0) below minimum (1): 0'],
-    ['@every 5x', 'failed to parse duration @every 5x: time: invalid duration "5x"'],
+    ['@every 5x', 'failed to parse duration @every 5x: time: unknown unit "x" in duration "5x"'],
   ];
   for (const [s, msg] of bad) assert.equal(checkScheduleSyntax(s), msg, s);
 });
