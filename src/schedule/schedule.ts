@@ -13,7 +13,7 @@
 // spring-forward gap matches no instant (no run that day); a wall time in a fall-back overlap
 // matches two instants (two runs). No match before the end of the year five years on → none.
 
-import type { CronFields, FieldSet } from './parse.js';
+import type { CronFields } from './parse.js';
 import { civil, offsetSpans, wallClock } from './zone.js';
 
 const MINUTE = 60_000;
@@ -55,10 +55,6 @@ export class EverySchedule implements Schedule {
   matchesWallClock(): boolean {
     return false;
   }
-}
-
-function has(set: FieldSet, v: number): boolean {
-  return set.values.includes(v);
 }
 
 export class CronSchedule implements Schedule {
