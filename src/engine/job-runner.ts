@@ -54,6 +54,8 @@ export class JobRunner {
   private state!: StoredJob;
   private records = new Map<string, PodRecord>();
   private createFailures = 0;
+  /** Time of the last recorded log line of each container of an adopted pod. */
+  private readonly recordedUntil = new Map<string, string>();
 
   constructor(
     private readonly deps: JobRunnerDeps,
@@ -84,6 +86,9 @@ export class JobRunner {
       },
       onLog: (jobUid, line) => {
         if (jobUid !== uid) return;
+        // An adopted container's log is replayed from its start: skip what is recorded already.
+        const recorded = this.recordedUntil.get(`${line.pod}\0${line.container}`);
+        if (recorded !== undefined && line.time <= recorded) return;
         this.logs.add(line);
         this.observer.log?.(this.name, line);
       },
@@ -135,6 +140,16 @@ export class JobRunner {
   /** Picks up the pods a previous process left: running ones are supervised again, lost ones counted. */
   private async adopt(): Promise<void> {
     const uid = this.state.job.metadata.uid ?? '';
+    const spec = this.state.job.spec.template.spec;
+    const containers = [...(spec.initContainers ?? []), ...spec.containers].map((c) => c.name);
+    for (const r of this.records.values()) {
+      if (r.removed) continue;
+      for (const c of containers) {
+        const lines = await this.deps.store.readLogs(this.name, r.name, c);
+        const last = lines[lines.length - 1];
+        if (last) this.recordedUntil.set(`${r.name}\0${c}`, last.time);
+      }
+    }
     const plans = new Map<string, PodPlan>();
     for (const r of this.records.values()) {
       if (!r.removed) plans.set(r.name, podPlanFor(this.state.job, r, this.options.config));

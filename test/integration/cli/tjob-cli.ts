@@ -1,0 +1,81 @@
+// Runs the built CLI as a user would (node bin/tjob.js), against the real Docker engine.
+
+import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+export const ROOT = resolve(import.meta.dirname, '../../../..');
+const BIN = join(ROOT, 'bin', 'tjob.js');
+
+export interface Outcome {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+export function newStateDir(): string {
+  return mkdtempSync(join(tmpdir(), 'tjob-it-'));
+}
+
+export function writeManifest(text: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'tjob-yaml-'));
+  const path = join(dir, 'job.yaml');
+  writeFileSync(path, text);
+  return path;
+}
+
+export function start(
+  args: string[],
+  stateDir: string,
+  env: Record<string, string> = {},
+): { child: ChildProcess; done: Promise<Outcome> } {
+  const child = spawn(process.execPath, [BIN, ...args], {
+    cwd: ROOT,
+    env: { ...process.env, TJOB_STATE_DIR: stateDir, NO_COLOR: '1', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  const done = new Promise<Outcome>((res) =>
+    child.on('close', (code, signal) => res({ code, signal, stdout, stderr })),
+  );
+  return { child, done };
+}
+
+export function tjob(args: string[], stateDir: string, env: Record<string, string> = {}): Promise<Outcome> {
+  return start(args, stateDir, env).done;
+}
+
+/** Containers tjob made for a job (any state), as `name status` lines. */
+export function containersOf(job: string, onlyRunning = false): string[] {
+  const out = execFileSync('docker', [
+    'ps',
+    ...(onlyRunning ? [] : ['-a']),
+    '--filter',
+    `label=io.tjob.job=${job}`,
+    '--format',
+    '{{.Names}} {{.Status}}',
+  ]).toString();
+  return out.split('\n').filter((l) => l.trim() !== '');
+}
+
+export function removeContainersOf(job: string): void {
+  const ids = execFileSync('docker', ['ps', '-aq', '--filter', `label=io.tjob.job=${job}`])
+    .toString()
+    .split('\n')
+    .filter(Boolean);
+  if (ids.length) execFileSync('docker', ['rm', '-f', ...ids]);
+}
+
+export async function until(cond: () => boolean | Promise<boolean>, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await cond())) {
+    if (Date.now() > deadline) throw new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
