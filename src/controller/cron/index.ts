@@ -1,0 +1,22 @@
+// The pure CronJob controller (cronjob.md §3–§6).
+
+export { syncCronJob, configWarnings, tooManyMissedMessage } from './sync.js';
+export { jobFromTemplate, InstantiateAnnotation } from './job-from-template.js';
+export { manualTriggerPlan } from './concurrency.js';
+export {
+  CronJobNameLabel,
+  isChildOf,
+  isControlledBy,
+  jobNameForSlot,
+  rfc3339InZone,
+  isoSeconds,
+} from './naming.js';
+export { mostRecentScheduleTime, nextScheduleDelay, type MostRecent } from './schedule-times.js';
+export { finishedCondition, isFinished } from './job-state.js';
+export type {
+  CronJobEvent,
+  JobDeletion,
+  SyncCronJobInput,
+  SyncCronJobResult,
+  SyncFailures,
+} from './types.js';
