@@ -124,8 +124,21 @@ const SAMPLE = 6 * HOUR;
  * The spans of constant offset covering [from, to). Offsets are sampled every 6 hours and each
  * change is located to the second by bisection; no zone has had two transitions 6 hours apart.
  */
-export function offsetSpans(zone: string, from: number, to: number): OffsetSpan[] {
+export function offsetSpans(zone: string, from: number, to: number): readonly OffsetSpan[] {
   if (isUtc(zone)) return [{ start: from, end: to, offset: 0 }];
+  // Searches ask for the same local-day windows over and over: remember the last few hundred.
+  const key = `${zone} ${from} ${to}`;
+  const cached = spanCache.get(key);
+  if (cached !== undefined) return cached;
+  const spans = computeSpans(zone, from, to);
+  if (spanCache.size >= 512) spanCache.clear();
+  spanCache.set(key, spans);
+  return spans;
+}
+
+const spanCache = new Map<string, readonly OffsetSpan[]>();
+
+function computeSpans(zone: string, from: number, to: number): OffsetSpan[] {
   const spans: OffsetSpan[] = [];
   let start = from;
   let offset = offsetAt(from, zone);
