@@ -46,7 +46,10 @@ export interface JobDeletion {
 }
 
 export interface SyncCronJobResult {
-  /** Deletions, in order: history cleanup first, then Replace. */
+  /**
+   * Deletions to carry out, in order: history cleanup first, then Replace. When the input named
+   * failures, the failed ones are still listed (their events say FailedDelete).
+   */
   delete: JobDeletion[];
   /** The job to create (at most one per sync). */
   create?: Job;
