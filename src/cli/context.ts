@@ -22,6 +22,11 @@ export interface CliContext {
   createRuntime(options: PodRuntimeOptions & { workDir: string }): Promise<PodRuntime>;
   /** Registers a SIGINT/SIGTERM handler; returns its removal. */
   onSignal(handler: (signal: 'SIGINT' | 'SIGTERM') => void): () => void;
+  /**
+   * Starts `tjob ARGS...` as a detached background process whose stdout and stderr go to
+   * `logFile`; returns its pid.
+   */
+  spawnDetached(args: string[], logFile: string): Promise<number>;
   /** Leaves at once (a second Ctrl-C). */
   exit(code: number): void;
 }

@@ -1,5 +1,9 @@
 // The composition root: real streams, clock, signals and the Docker runtime, handed to the program.
 
+import { spawn } from 'node:child_process';
+import { mkdirSync, openSync, closeSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { CliContext } from './context.js';
 import { buildProgram } from './program.js';
 import { reportError } from './report-error.js';
@@ -22,6 +26,23 @@ export function processContext(): CliContext {
       return new DockerRuntime({ ...options, env: process.env });
     },
     exit: (code) => process.exit(code),
+    spawnDetached: async (args, logFile) => {
+      mkdirSync(dirname(logFile), { recursive: true, mode: 0o700 });
+      const fd = openSync(logFile, 'a', 0o600);
+      try {
+        const bin = resolve(dirname(fileURLToPath(import.meta.url)), '../../../bin/tjob.js');
+        const child = spawn(process.execPath, [bin, ...args], {
+          detached: true,
+          stdio: ['ignore', fd, fd],
+          env: process.env,
+        });
+        child.unref();
+        if (child.pid === undefined) throw new Error('could not start a background tjob process');
+        return child.pid;
+      } finally {
+        closeSync(fd);
+      }
+    },
     onSignal: (handler) => {
       const int = () => handler('SIGINT');
       const term = () => handler('SIGTERM');

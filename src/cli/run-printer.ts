@@ -10,6 +10,7 @@ import type { StoredEvent, StoredJob } from '../ports/state-store.js';
 import { terminalCondition } from '../engine/job-status.js';
 import { humanDuration } from '../output/duration.js';
 import type { OutStream } from './context.js';
+import { allowsColor } from '../output/color.js';
 
 const POD_COLORS = [
   'cyan',
@@ -202,4 +203,28 @@ export class RunPrinter {
   finish(): void {
     this.clearLive();
   }
+}
+
+/** The printer for this process's streams, with the colour rules applied. */
+export function newRunPrinter(
+  ctx: {
+    stdout: OutStream;
+    stderr: OutStream;
+    env: Record<string, string | undefined>;
+    clock: { now(): Date };
+  },
+  global: { color?: boolean },
+  o: { quiet: boolean; showLogs: boolean },
+): RunPrinter {
+  const noColorFlag = global.color === false;
+  return new RunPrinter({
+    stdout: ctx.stdout,
+    stderr: ctx.stderr,
+    colorStdout: allowsColor({ isTTY: !!ctx.stdout.isTTY, env: ctx.env, noColorFlag }),
+    colorStderr: allowsColor({ isTTY: !!ctx.stderr.isTTY, env: ctx.env, noColorFlag }),
+    live: !!ctx.stderr.isTTY && ctx.env.TERM !== 'dumb',
+    quiet: o.quiet,
+    showLogs: o.showLogs,
+    now: () => ctx.clock.now(),
+  });
 }

@@ -24,6 +24,8 @@ export interface JobRunnerOptions {
   config: Pick<PodPlan, 'configMaps' | 'secrets'>;
   random: () => number;
   newUid: () => string;
+  /** End the run (with 'Suspended') once the job is suspended and its pods have stopped. */
+  leaveWhenSuspended?: boolean;
 }
 
 export interface JobRunObserver {
@@ -37,7 +39,7 @@ export interface JobRunObserver {
   idle?(requeueMs: number | undefined): void;
 }
 
-export type RunEnd = JobOutcome | 'Interrupted';
+export type RunEnd = JobOutcome | 'Interrupted' | 'Deleted' | 'Suspended';
 
 export interface JobRunnerDeps {
   store: StateStore;
@@ -97,6 +99,14 @@ export class JobRunner {
         if (!down) this.wakeup.notify();
       },
     });
+    const stopWatching = this.deps.store.watchJobRequests(this.name, () => {
+      void this.deps.store.pendingJobRequests(this.name).then(
+        (requests) => {
+          if (requests.length > 0) this.wakeup.notify();
+        },
+        () => undefined,
+      );
+    });
     let interrupted = false;
     const onInterrupt = () => {
       interrupted = true;
@@ -108,6 +118,10 @@ export class JobRunner {
       await this.adopt();
       let suspendedForInterrupt = false;
       for (;;) {
+        if (await this.applyRequests()) {
+          await this.deleteEverything();
+          return { end: 'Deleted', state: this.state };
+        }
         if (interrupted && !suspendedForInterrupt && !finishedOutcome(this.state.job.status)) {
           suspendedForInterrupt = true;
           await this.commit({ spec: { ...this.state.job.spec, suspend: true } });
@@ -118,6 +132,11 @@ export class JobRunner {
           await this.removeFinishedContainers();
           await this.logs.flush();
           return { end: outcome, state: this.state };
+        }
+        if (this.options.leaveWhenSuspended && this.state.job.spec.suspend && this.allPodsStopped()) {
+          await this.removeFinishedContainers();
+          await this.logs.flush();
+          return { end: 'Suspended', state: this.state };
         }
         if (suspendedForInterrupt && this.allPodsStopped()) {
           await this.removeFinishedContainers();
@@ -132,9 +151,60 @@ export class JobRunner {
       }
     } finally {
       interrupt?.removeEventListener('abort', onInterrupt);
+      stopWatching();
       unsubscribe();
       await this.logs.flush();
     }
+  }
+
+  /**
+   * Applies what other processes asked (`tjob suspend|resume|delete`). Returns true when the job
+   * is to be deleted.
+   */
+  private async applyRequests(): Promise<boolean> {
+    const requests = await this.deps.store.pendingJobRequests(this.name);
+    let deleting = false;
+    for (const r of requests) {
+      if (r.delete) deleting = true;
+      else if (r.suspend !== undefined && r.suspend !== (this.state.job.spec.suspend ?? false)) {
+        await this.commit({ spec: { ...this.state.job.spec, suspend: r.suspend } });
+        this.observer.warning?.(`${r.suspend ? 'suspended' : 'resumed'} by ${r.from}`);
+      }
+      if (!r.delete) await this.deps.store.completeJobRequest(this.name, r.id);
+    }
+    return deleting;
+  }
+
+  /** `tjob delete` of a running job: stop its pods (grace period), remove containers and records. */
+  private async deleteEverything(): Promise<void> {
+    const uid = this.state.job.metadata.uid ?? '';
+    const grace = this.state.job.spec.template.spec.terminationGracePeriodSeconds ?? 30;
+    const live = () =>
+      [...this.records.values()].filter(
+        (r) => !r.removed && r.observation.phase !== 'Succeeded' && r.observation.phase !== 'Failed',
+      );
+    await Promise.all(
+      live().map((r) => this.deps.runtime.deletePod(uid, r.name, grace).catch(() => undefined)),
+    );
+    // Let them stop within their grace period before their containers go.
+    const deadline = this.deps.clock.now().getTime() + (grace + 5) * 1000;
+    while (live().length > 0) {
+      const left = deadline - this.deps.clock.now().getTime();
+      if (left <= 0) break;
+      await this.wakeup.wait(left);
+      for (const [name, obs] of this.observations) {
+        const r = this.records.get(name);
+        if (r) this.records.set(name, this.withObservation(r, obs));
+      }
+      this.observations.clear();
+    }
+    await Promise.all(
+      [...this.records.values()]
+        .filter((r) => !r.removed)
+        .map((r) => this.deps.runtime.removePod(uid, r.name).catch(() => undefined)),
+    );
+    await this.logs.flush();
+    await this.deps.store.deleteJob(this.name);
   }
 
   /** Picks up the pods a previous process left: running ones are supervised again, lost ones counted. */

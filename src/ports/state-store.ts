@@ -52,6 +52,24 @@ export interface Lease {
   release(): Promise<void>;
 }
 
+/**
+ * A change asked of a job by a process that does not drive it (`tjob suspend`, `tjob delete`...):
+ * the job's controller applies it, since only the lease holder writes the job's record.
+ */
+export interface JobRequest {
+  /** Unique, and ordered by creation. */
+  id: string;
+  suspend?: boolean;
+  delete?: boolean;
+  /** Who asked: `tjob suspend (pid 123)`. */
+  from: string;
+}
+
+export interface JobConfigData {
+  configMaps: Record<string, Record<string, string>>;
+  secrets: Record<string, Record<string, string>>;
+}
+
 export interface LogRecord {
   time: string;
   stream: 'stdout' | 'stderr';
@@ -71,6 +89,19 @@ export interface StateStore {
   acquireJobLease(name: string, command: string): Promise<Lease | LeaseHolder>;
   /** The current live holder, if any. */
   jobLeaseHolder(name: string): Promise<LeaseHolder | undefined>;
+
+  /** The ConfigMap and Secret data a job's pods see, captured when the job was created. */
+  saveJobConfig(name: string, config: JobConfigData): Promise<void>;
+  loadJobConfig(name: string): Promise<JobConfigData>;
+
+  /** Leaves a request for the job's controller. */
+  requestJobChange(name: string, request: Omit<JobRequest, 'id'>): Promise<JobRequest>;
+  /** The pending requests, oldest first (the controller removes each once applied). */
+  pendingJobRequests(name: string): Promise<JobRequest[]>;
+  /** Removes an applied request. */
+  completeJobRequest(name: string, id: string): Promise<void>;
+  /** Calls `onChange` when requests may have arrived; returns a stop function. */
+  watchJobRequests(name: string, onChange: () => void): () => void;
 
   appendLogs(job: string, pod: string, container: string, lines: LogRecord[]): Promise<void>;
   readLogs(

@@ -7,7 +7,7 @@
 //   <root>/cronjobs/<name>.json
 // Everything is private to the user (0700 / 0600) and written atomically or append-only.
 
-import { constants } from 'node:fs';
+import { constants, watch } from 'node:fs';
 import {
   appendFile,
   mkdir,
@@ -25,6 +25,8 @@ import type { ConfigMap, CronJob, Job, JobStatus, Secret } from '../api/k8s.js';
 import { ConflictError, StateError } from '../api/errors.js';
 import type {
   JobChange,
+  JobConfigData,
+  JobRequest,
   Lease,
   LeaseHolder,
   LogRecord,
@@ -37,6 +39,7 @@ import { isProcessAlive, processStartTime } from './process-identity.js';
 import { formatLogLine, parseLogLine, truncationMarker } from './log-format.js';
 
 const STATE_SCHEMA_VERSION = 1;
+let requestCounter = 0;
 /** Per-container log cap; beyond it a marker line says how much was dropped. */
 export const DEFAULT_LOG_CAP_BYTES = 64 * 1024 * 1024;
 
@@ -285,6 +288,90 @@ export class FileStore implements StateStore {
           await unlink(path).catch(() => undefined);
         }
       },
+    };
+  }
+
+  // ---- the ConfigMaps and Secrets a job was created with ----
+
+  async saveJobConfig(name: string, config: JobConfigData): Promise<void> {
+    await writeFileAtomic(join(this.jobDir(name), 'config.json'), JSON.stringify(config, null, 2) + '\n');
+  }
+
+  async loadJobConfig(name: string): Promise<JobConfigData> {
+    const path = join(this.jobDir(name), 'config.json');
+    try {
+      return JSON.parse(await readFile(path, 'utf8')) as JobConfigData;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { configMaps: {}, secrets: {} };
+      throw new StateError(`${path} is damaged: ${(err as Error).message}`, 'repair or remove that file');
+    }
+  }
+
+  // ---- requests to a job's controller ----
+
+  private requestDir(name: string): string {
+    return join(this.jobDir(name), 'requests');
+  }
+
+  async requestJobChange(name: string, request: Omit<JobRequest, 'id'>): Promise<JobRequest> {
+    await this.init();
+    const dir = this.requestDir(name);
+    await mkdir(dir, { recursive: true, mode: 0o700 });
+    const id = `${Date.now().toString().padStart(15, '0')}-${process.pid}-${requestCounter++}`;
+    const full: JobRequest = { id, ...request };
+    await writeFileAtomic(join(dir, `${id}.json`), JSON.stringify(full, null, 2) + '\n');
+    return full;
+  }
+
+  async pendingJobRequests(name: string): Promise<JobRequest[]> {
+    const dir = this.requestDir(name);
+    let files: string[];
+    try {
+      files = (await readdir(dir)).filter((f) => f.endsWith('.json') && !f.startsWith('.')).sort();
+    } catch {
+      return [];
+    }
+    const out: JobRequest[] = [];
+    for (const f of files) {
+      try {
+        out.push(JSON.parse(await readFile(join(dir, f), 'utf8')) as JobRequest);
+      } catch {
+        // A request damaged by hand is dropped rather than retried for ever.
+        await unlink(join(dir, f)).catch(() => undefined);
+      }
+    }
+    return out;
+  }
+
+  async completeJobRequest(name: string, id: string): Promise<void> {
+    await unlink(join(this.requestDir(name), `${id}.json`)).catch(() => undefined);
+  }
+
+  watchJobRequests(name: string, onChange: () => void): () => void {
+    const dir = this.requestDir(name);
+    let watcher: ReturnType<typeof watch> | undefined;
+    const arm = () => {
+      if (watcher) return;
+      try {
+        watcher = watch(dir, { persistent: false }, () => onChange());
+        watcher.on('error', () => {
+          watcher?.close();
+          watcher = undefined;
+        });
+      } catch {
+        // the directory does not exist yet: the poll below notices it
+      }
+    };
+    void mkdir(dir, { recursive: true, mode: 0o700 }).then(arm, () => undefined);
+    // fs.watch misses events on some file systems; a slow poll is the safety net.
+    const poll = setInterval(() => {
+      arm();
+      onChange();
+    }, 1000);
+    poll.unref();
+    return () => {
+      clearInterval(poll);
+      watcher?.close();
     };
   }
 

@@ -1,33 +1,36 @@
-// `tjob run FILE...`: create every Job in the files and drive them to the end in the foreground.
+// `tjob run FILE...`: create every Job in the files and drive them to the end in the foreground
+// (or, with -d, in a detached controller process); exit with the outcome.
 
-import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { ConflictError, UsageError } from '../../api/errors.js';
+import { UsageError } from '../../api/errors.js';
 import type { Job, JobStatus } from '../../api/k8s.js';
 import { rfc3339 } from '../../api/time.js';
-import { JobRunner, type RunEnd } from '../../engine/job-runner.js';
 import { finishedOutcome } from '../../engine/job-status.js';
 import { configData } from '../../engine/pod-plan.js';
 import { sameJobSpec } from '../../engine/job-identity.js';
-import type { PodRuntime } from '../../ports/pod-runtime.js';
-import type { Lease, StateStore, StoredJob } from '../../ports/state-store.js';
+import { imagesOf } from '../../engine/images.js';
+import type { StoredJob } from '../../ports/state-store.js';
 import { FileStore } from '../../state/file-store.js';
-import { allowsColor } from '../../output/color.js';
 import { parseDuration } from '../../output/duration.js';
 import type { CliContext, GlobalOptions } from '../context.js';
 import { stateDirOf } from '../context.js';
 import type { CommandResult } from '../program.js';
-import { RunPrinter } from '../run-printer.js';
 import { loadFromCommandLine, type TemplateFlags } from '../load-manifests.js';
-import { imagesOf } from '../../engine/images.js';
+import { deleteJobEverywhere } from '../job-deletion.js';
+import { driveJobs } from '../drive-jobs.js';
+import { newRunPrinter } from '../run-printer.js';
+import { startController } from '../controller-process.js';
 
-interface RunFlags extends TemplateFlags {
+export { deleteJobEverywhere } from '../job-deletion.js';
+
+export interface RunFlags extends TemplateFlags {
   maxJobs?: string;
   backoff?: string;
   maxBackoff?: string;
   replace?: boolean;
   dryRun?: boolean;
+  detach?: boolean;
   logs: boolean;
   quiet?: boolean;
   keepContainers?: boolean;
@@ -47,10 +50,10 @@ export function registerRun(
     .option('--items <list>', 'one Job per item of a comma-separated list, with $ITEM set')
     .option('--items-file <file>', 'like --items, one item per line')
     .option('--max-jobs <n>', 'how many of the expanded Jobs run at once (default: all)')
+    .option('-d, --detach', 'hand the jobs to a background controller process and return at once')
     .option(
       '--backoff <duration>',
-      'base of the pod-recreation and container-restart backoff (env TJOB_BACKOFF)',
-      undefined,
+      'base of the pod-recreation and container-restart backoff (default 10s; env TJOB_BACKOFF)',
     )
     .option('--max-backoff <duration>', 'cap of both backoffs', '6m')
     .option('--replace', 'delete an existing job of the same name (containers, records, logs) first')
@@ -63,11 +66,13 @@ export function registerRun(
       `
 Examples:
   tjob run samples/job-hello.yaml
-  tjob run process-item.yaml --items apple,banana,cherry --max-jobs 2
-  TJOB_BACKOFF=1s tjob run samples/job-fails.yaml     retry quickly while testing
-  tjob run job.yaml > out.log                          stdout carries only the pods' logs
+  tjob run samples/process-item.yaml --items apple,banana,cherry --max-jobs 2
+  tjob run samples/job-fails.yaml --backoff 1s       retry quickly while testing
+  tjob run job.yaml > out.log                         stdout carries only the pods' logs
+  tjob run -d job.yaml && tjob wait job/NAME --for=finished
 
-Ctrl-C stops the job's pods, marks the job suspended and exits 130; run the same file again to resume.`,
+Ctrl-C stops the job's pods, marks the job suspended and exits 130; run the same file again to
+resume it. If tjob is killed, the next run of the same file adopts the running containers.`,
     )
     .action(async (files: string[], flags: RunFlags) => {
       result.code = await runCommand(files, flags, ctx, globals());
@@ -78,12 +83,31 @@ function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
 
-function durationFlag(name: string, text: string | undefined, fallbackMs: number): number {
+export function durationFlag(name: string, text: string | undefined, fallbackMs: number): number {
   if (text === undefined) return fallbackMs;
   const ms = parseDuration(text);
   if (ms === undefined)
     throw new UsageError(`invalid ${name} "${text}": expected a duration like 10s, 500ms, 2m`);
   return ms;
+}
+
+export interface BackoffSettings {
+  backoffMs: number;
+  maxBackoffMs: number;
+}
+
+export function backoffSettings(
+  flags: { backoff?: string; maxBackoff?: string },
+  env: CliContext['env'],
+): BackoffSettings {
+  return {
+    backoffMs: durationFlag(
+      flags.backoff ? '--backoff' : 'TJOB_BACKOFF',
+      flags.backoff ?? env.TJOB_BACKOFF,
+      10_000,
+    ),
+    maxBackoffMs: durationFlag('--max-backoff', flags.maxBackoff, 6 * 60_000),
+  };
 }
 
 export async function runCommand(
@@ -92,15 +116,17 @@ export async function runCommand(
   ctx: CliContext,
   global: GlobalOptions,
 ): Promise<number> {
-  const backoffMs = durationFlag('--backoff', flags.backoff ?? ctx.env.TJOB_BACKOFF, 10_000);
-  const maxBackoffMs = durationFlag('--max-backoff', flags.maxBackoff, 6 * 60_000);
+  const backoff = backoffSettings(flags, ctx.env);
   let maxJobs = Infinity;
   if (flags.maxJobs !== undefined) {
     maxJobs = Number(flags.maxJobs);
-    if (!Number.isInteger(maxJobs) || maxJobs < 1)
-      throw new UsageError(`invalid --max-jobs "${flags.maxJobs}": expected a whole number ≥ 1`);
+    if (!Number.isInteger(maxJobs) || maxJobs < 1) {
+      throw new UsageError(`invalid --max-jobs "${flags.maxJobs}": expected a whole number of at least 1`);
+    }
   }
 
+  const stateDir = stateDirOf(global, ctx.env);
+  const store = new FileStore(stateDir);
   const loaded = await loadFromCommandLine(files, flags, ctx);
   for (const w of loaded.warnings) ctx.stderr.write(w.startsWith('Warning:') ? `${w}\n` : `Warning: ${w}\n`);
   if (loaded.jobs.length === 0) {
@@ -117,8 +143,6 @@ export async function runCommand(
     return 0;
   }
 
-  const stateDir = stateDirOf(global, ctx.env);
-  const store = new FileStore(stateDir);
   await store.init();
   const stored = await store.listConfigObjects();
   const config = configData({
@@ -141,7 +165,7 @@ export async function runCommand(
       if (!sameJobSpec(existing.job, job)) {
         throw new UsageError(
           `job "${job.metadata.name}" already exists with a different spec`,
-          `run with --replace to start it anew, or \`tjob delete job ${job.metadata.name}\` first`,
+          `run it with --replace to start it anew, or remove it first with \`tjob delete job ${job.metadata.name}\``,
         );
       }
     }
@@ -150,200 +174,70 @@ export async function runCommand(
 
   const runtime = await ctx.createRuntime({
     workDir: join(stateDir, 'volumes'),
-    restartBackoffBaseMs: backoffMs,
-    restartBackoffCapMs: Math.min(maxBackoffMs, 5 * 60_000),
+    restartBackoffBaseMs: backoff.backoffMs,
+    restartBackoffCapMs: Math.min(backoff.maxBackoffMs, 5 * 60_000),
   });
   try {
     await runtime.ping();
     const warnings = await runtime.ensureImages(imagesOf(loaded.jobs), (m) => ctx.stderr.write(`${m}\n`));
-    for (const w of warnings) ctx.stderr.write(`Warning: ${w}\n`);
-    return await driveJobs(plans, {
+    for (const w of warnings) ctx.stderr.write(w.startsWith('Warning:') ? `${w}\n` : `Warning: ${w}\n`);
+
+    const printer = newRunPrinter(ctx, global, {
+      quiet: !!flags.quiet,
+      showLogs: flags.logs !== false && !flags.detach,
+    });
+    for (const { job, existing } of plans) {
+      const name = job.metadata.name;
+      if (existing === undefined) {
+        const prior = await store.loadJob(name);
+        if (prior) {
+          const holder = await store.jobLeaseHolder(name);
+          if (holder) {
+            throw new UsageError(
+              `job "${name}" is being driven by another tjob (pid ${holder.pid}, ${holder.command}); --replace cannot remove it now`,
+              `stop that process first, or \`tjob delete job ${name}\``,
+            );
+          }
+          await deleteJobEverywhere(prior, store, runtime);
+        }
+        job.metadata.creationTimestamp = rfc3339(ctx.clock.now());
+        await store.createJob({ ...job, status: {} as JobStatus });
+        await store.saveJobConfig(name, config);
+        if (!flags.detach) printer.progress(`job.batch/${name} created`);
+      } else if (!(await store.jobLeaseHolder(name))) {
+        if (existing.job.spec.suspend && !job.spec.suspend) {
+          // Interrupted earlier (or suspended): running the file again resumes it.
+          await store.commitJob(name, { spec: { ...existing.job.spec, suspend: false } });
+        }
+        if (!flags.detach) printer.progress(`job.batch/${name} resumed`);
+      }
+    }
+    const names = plans.map((p) => p.job.metadata.name);
+    if (flags.detach) {
+      await startController(ctx, global, stateDir, store, names, {
+        ...backoff,
+        keepContainers: !!flags.keepContainers,
+        maxJobs,
+      });
+      for (const { job, existing } of plans) {
+        ctx.stdout.write(`job.batch/${job.metadata.name} ${existing ? 'resumed' : 'created'}\n`);
+      }
+      return 0;
+    }
+    return await driveJobs({
       store,
       runtime,
       ctx,
-      global,
-      flags,
-      backoffMs,
-      maxBackoffMs,
+      printer,
+      names,
       maxJobs,
-      config,
+      ...backoff,
+      keepContainers: !!flags.keepContainers,
+      command: 'tjob run',
     });
   } finally {
     await runtime.close();
   }
-}
-
-interface DriveContext {
-  store: StateStore;
-  runtime: PodRuntime;
-  ctx: CliContext;
-  global: GlobalOptions;
-  flags: RunFlags;
-  backoffMs: number;
-  maxBackoffMs: number;
-  maxJobs: number;
-  config: ReturnType<typeof configData>;
-}
-
-async function driveJobs(plans: { job: Job; existing?: StoredJob }[], d: DriveContext): Promise<number> {
-  const { store, runtime, ctx } = d;
-  const leases: Lease[] = [];
-  const colorStdout = allowsColor({
-    isTTY: !!ctx.stdout.isTTY,
-    env: ctx.env,
-    noColorFlag: d.global.color === false,
-  });
-  const colorStderr = allowsColor({
-    isTTY: !!ctx.stderr.isTTY,
-    env: ctx.env,
-    noColorFlag: d.global.color === false,
-  });
-  const printer = new RunPrinter({
-    stdout: ctx.stdout,
-    stderr: ctx.stderr,
-    colorStdout,
-    colorStderr,
-    live: !!ctx.stderr.isTTY && ctx.env.TERM !== 'dumb',
-    quiet: !!d.flags.quiet,
-    showLogs: d.flags.logs !== false,
-    now: () => ctx.clock.now(),
-  });
-
-  const interrupt = new AbortController();
-  let signal: 'SIGINT' | 'SIGTERM' | undefined;
-  const offSignal = ctx.onSignal((s) => {
-    if (signal) {
-      printer.warning(
-        'interrupted again: leaving now; the containers go on and the next `tjob run` adopts them',
-      );
-      ctx.exit(s === 'SIGINT' ? 130 : 143);
-      return;
-    }
-    signal = s;
-    printer.progress(
-      `${s} received: stopping the pods and suspending the job${plans.length > 1 ? 's' : ''} (again to leave at once)`,
-    );
-    interrupt.abort();
-  });
-
-  try {
-    for (const { job, existing } of plans) {
-      if (existing === undefined) {
-        const prior = await store.loadJob(job.metadata.name);
-        if (prior) await deleteJobEverywhere(prior, store, runtime);
-        const now = ctx.clock.now();
-        job.metadata.creationTimestamp = rfc3339(now);
-        await store.createJob({ ...job, status: {} as JobStatus });
-        printer.progress(`job.batch/${job.metadata.name} created`);
-      } else {
-        printer.progress(`job.batch/${job.metadata.name} resumed`);
-      }
-      const lease = await store.acquireJobLease(job.metadata.name, 'tjob run');
-      if (!('renew' in lease)) {
-        throw new ConflictError(
-          `job "${job.metadata.name}" is being driven by another tjob process (pid ${lease.pid}, ${lease.command})`,
-          `wait for it with \`tjob wait job/${job.metadata.name} --for=finished\``,
-        );
-      }
-      leases.push(lease);
-      if (existing && existing.job.spec.suspend && !job.spec.suspend) {
-        // Interrupted earlier (or suspended): running the file again resumes it.
-        await store.commitJob(job.metadata.name, { spec: { ...existing.job.spec, suspend: false } });
-      }
-    }
-
-    const heartbeat = setInterval(() => leases.forEach((l) => void l.renew()), 10_000);
-    heartbeat.unref();
-    const outcomes = new Map<string, RunEnd>();
-    const queue = plans.map((p) => p.job.metadata.name);
-    const multi = queue.length > 1;
-    const worker = async () => {
-      for (let name = queue.shift(); name !== undefined; name = queue.shift()) {
-        const runner = new JobRunner(
-          { store, runtime, clock: ctx.clock },
-          name,
-          {
-            backoffBaseMs: d.backoffMs,
-            backoffCapMs: d.maxBackoffMs,
-            keepContainers: !!d.flags.keepContainers,
-            config: d.config,
-            random: Math.random,
-            newUid: randomUUID,
-          },
-          {
-            event: (job, e) => printer.event(job, e),
-            log: (job, line) => printer.log(job, line, multi),
-            changed: (state) => printer.changed(state),
-            engine: (down, message) =>
-              printer.warning(
-                down
-                  ? `the Docker engine stopped answering (${message}); waiting for it`
-                  : `the Docker engine is back; reconciling`,
-              ),
-            warning: (m) => printer.warning(m),
-          },
-        );
-        const { end, state } = await runner.run(interrupt.signal);
-        outcomes.set(name, end);
-        const lastLog = end === 'Failed' ? await lastFailedPodLog(store, state) : undefined;
-        printer.result(state, end === 'Interrupted' ? 'Suspended' : end, lastLog);
-        if (end !== 'Interrupted' && state.job.spec.ttlSecondsAfterFinished === 0) {
-          await deleteJobEverywhere(state, store, runtime);
-        }
-      }
-    };
-    const workers = Math.min(d.maxJobs, plans.length);
-    await Promise.all(Array.from({ length: workers }, worker));
-    clearInterval(heartbeat);
-    printer.finish();
-    if (signal) return signal === 'SIGINT' ? 130 : 143;
-    return [...outcomes.values()].every((o) => o === 'Complete') ? 0 : 1;
-  } finally {
-    offSignal();
-    for (const l of leases) await l.release();
-  }
-}
-
-export async function deleteJobEverywhere(
-  state: StoredJob,
-  store: StateStore,
-  runtime: PodRuntime,
-): Promise<void> {
-  const uid = state.job.metadata.uid ?? '';
-  const grace = state.job.spec.template.spec.terminationGracePeriodSeconds ?? 30;
-  await Promise.all(
-    state.pods
-      .filter((p) => !p.removed)
-      .map(async (p) => {
-        const terminal = p.observation.phase === 'Succeeded' || p.observation.phase === 'Failed';
-        if (!terminal) await runtime.deletePod(uid, p.name, grace).catch(() => undefined);
-        await runtime.removePod(uid, p.name).catch(() => undefined);
-      }),
-  );
-  await store.deleteJob(state.job.metadata.name);
-}
-
-async function lastFailedPodLog(store: StateStore, state: StoredJob): Promise<string[]> {
-  const failed = state.pods.filter(
-    (p) =>
-      p.observation.phase === 'Failed' &&
-      p.observation.reason !== 'NotStarted' &&
-      p.observation.reason !== 'FailedCreate',
-  );
-  const last = failed[failed.length - 1];
-  if (!last) return [];
-  const containers = [
-    ...(state.job.spec.template.spec.initContainers ?? []).map((c) => c.name),
-    ...state.job.spec.template.spec.containers.map((c) => c.name),
-  ];
-  const lines: { time: string; text: string; c: string }[] = [];
-  for (const c of containers) {
-    for (const l of await store.readLogs(state.job.metadata.name, last.name, c))
-      lines.push({ time: l.time, text: l.text, c });
-  }
-  lines.sort((a, b) => (a.time < b.time ? -1 : a.time > b.time ? 1 : 0));
-  const multi = new Set(lines.map((l) => l.c)).size > 1;
-  return lines.slice(-20).map((l) => (multi ? `[${last.name}/${l.c}] ${l.text}` : l.text));
 }
 
 function printPlan(jobs: Job[], ctx: CliContext): void {

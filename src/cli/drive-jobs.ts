@@ -1,0 +1,155 @@
+// Drives stored jobs to their end in this process (`tjob run`, and the detached controller of
+// `run -d` / `tjob resume`): one JobRunner per job under the job's lease, at most `maxJobs` at
+// once. A job whose lease another live process holds is followed instead of driven.
+
+import { randomUUID } from 'node:crypto';
+import type { PodRuntime } from '../ports/pod-runtime.js';
+import type { StateStore, StoredJob } from '../ports/state-store.js';
+import { JobRunner, type RunEnd } from '../engine/job-runner.js';
+import type { CliContext } from './context.js';
+import { deleteJobEverywhere } from './job-deletion.js';
+import { followJob } from './follow-job.js';
+import type { RunPrinter } from './run-printer.js';
+
+export interface DriveOptions {
+  store: StateStore;
+  runtime: PodRuntime;
+  ctx: CliContext;
+  printer: RunPrinter;
+  names: string[];
+  maxJobs: number;
+  backoffMs: number;
+  maxBackoffMs: number;
+  keepContainers: boolean;
+  /** Names the holder in the lease (`tjob run`, `tjob run -d`). */
+  command: string;
+  /** A background controller leaves a suspended job (resume starts a new one). */
+  leaveWhenSuspended?: boolean;
+}
+
+const HEARTBEAT_MS = 10_000;
+
+export async function driveJobs(d: DriveOptions): Promise<number> {
+  const { store, runtime, ctx, printer } = d;
+  const interrupt = new AbortController();
+  let signal: 'SIGINT' | 'SIGTERM' | undefined;
+  const offSignal = ctx.onSignal((s) => {
+    if (signal) {
+      printer.warning(
+        'interrupted again: leaving now; the containers go on and the next `tjob run` adopts them',
+      );
+      ctx.exit(s === 'SIGINT' ? 130 : 143);
+      return;
+    }
+    signal = s;
+    printer.progress(
+      `${s} received: stopping the pods and suspending the job${d.names.length > 1 ? 's' : ''} (again to leave at once)`,
+    );
+    interrupt.abort();
+  });
+
+  const outcomes = new Map<string, RunEnd | 'Left'>();
+  const queue = d.names.slice();
+  const multi = queue.length > 1;
+
+  const driveOne = async (name: string): Promise<void> => {
+    const lease = await store.acquireJobLease(name, d.command);
+    if (!('renew' in lease)) {
+      printer.progress(
+        `job.batch/${name} is driven by another tjob (pid ${lease.pid}, ${lease.command}): following it`,
+      );
+      const followed = await followJob(store, ctx.clock, name, printer, interrupt.signal);
+      outcomes.set(name, followed.end);
+      if (followed.state && followed.end !== 'Left') printer.result(followed.state, followed.end, undefined);
+      return;
+    }
+    const heartbeat = setInterval(() => void lease.renew(), HEARTBEAT_MS);
+    heartbeat.unref?.();
+    try {
+      const config = await store.loadJobConfig(name);
+      const runner = new JobRunner(
+        { store, runtime, clock: ctx.clock },
+        name,
+        {
+          backoffBaseMs: d.backoffMs,
+          backoffCapMs: d.maxBackoffMs,
+          keepContainers: d.keepContainers,
+          config,
+          random: Math.random,
+          newUid: randomUUID,
+          leaveWhenSuspended: !!d.leaveWhenSuspended,
+        },
+        {
+          event: (job, e) => printer.event(job, e),
+          log: (job, line) => printer.log(job, line, multi),
+          changed: (state) => printer.changed(state),
+          engine: (down, message) =>
+            printer.warning(
+              down
+                ? `the Docker engine stopped answering (${message}); waiting for it`
+                : 'the Docker engine answers again; reconciling',
+            ),
+          warning: (m) => printer.warning(m),
+        },
+      );
+      const { end, state } = await runner.run(interrupt.signal);
+      outcomes.set(name, end);
+      if (end === 'Deleted') {
+        printer.progress(`job.batch/${name} was deleted`);
+        return;
+      }
+      const lastLog = end === 'Failed' ? await lastFailedPodLog(store, state) : undefined;
+      printer.result(state, end === 'Interrupted' ? 'Suspended' : end, lastLog);
+      // Deviation 3: a TTL of 0 deletes the job as soon as its result is printed.
+      if ((end === 'Complete' || end === 'Failed') && state.job.spec.ttlSecondsAfterFinished === 0) {
+        await deleteJobEverywhere(state, store, runtime);
+      }
+    } finally {
+      clearInterval(heartbeat);
+      await lease.release();
+    }
+  };
+
+  try {
+    const worker = async () => {
+      for (let name = queue.shift(); name !== undefined; name = queue.shift()) {
+        if (interrupt.signal.aborted) break;
+        await driveOne(name);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(d.maxJobs, d.names.length) }, worker));
+    printer.finish();
+    if (signal) return signal === 'SIGINT' ? 130 : 143;
+    return [...outcomes.values()].every(
+      (o) => o === 'Complete' || (d.leaveWhenSuspended && o === 'Suspended'),
+    )
+      ? 0
+      : 1;
+  } finally {
+    offSignal();
+  }
+}
+
+/** The last 20 lines of the last failed pod, oldest first. */
+export async function lastFailedPodLog(store: StateStore, state: StoredJob): Promise<string[]> {
+  const failed = state.pods.filter(
+    (p) =>
+      p.observation.phase === 'Failed' &&
+      p.observation.reason !== 'NotStarted' &&
+      p.observation.reason !== 'FailedCreate',
+  );
+  const last = failed[failed.length - 1];
+  if (!last) return [];
+  const containers = [
+    ...(state.job.spec.template.spec.initContainers ?? []).map((c) => c.name),
+    ...state.job.spec.template.spec.containers.map((c) => c.name),
+  ];
+  const lines: { time: string; text: string; c: string; n: number }[] = [];
+  for (const c of containers) {
+    const recorded = await store.readLogs(state.job.metadata.name, last.name, c);
+    recorded.forEach((l, n) => lines.push({ time: l.time, text: l.text, c, n }));
+  }
+  lines.sort((a, b) => (a.time < b.time ? -1 : a.time > b.time ? 1 : a.n - b.n));
+  const multi = new Set(lines.map((l) => l.c)).size > 1;
+  return lines.slice(-20).map((l) => (multi ? `[${last.name}/${l.c}] ${l.text}` : l.text));
+}

@@ -1,0 +1,58 @@
+// A foreground `tjob run` of a job that another process drives follows it: it shows the job's
+// logs and progress from the state directory and ends with the job, without taking it over.
+
+import type { Clock } from '../ports/clock.js';
+import type { StateStore, StoredJob } from '../ports/state-store.js';
+import { finishedOutcome, type JobOutcome } from '../engine/job-status.js';
+import type { RunPrinter } from './run-printer.js';
+
+const POLL_MS = 250;
+
+export async function followJob(
+  store: StateStore,
+  clock: Clock,
+  name: string,
+  printer: RunPrinter,
+  signal: AbortSignal,
+): Promise<{ end: JobOutcome | 'Deleted' | 'Left'; state?: StoredJob }> {
+  let eventsShown = -1;
+  const linesShown = new Map<string, number>();
+  let last: StoredJob | undefined;
+  for (;;) {
+    const state = await store.loadJob(name);
+    if (!state) return last ? { end: 'Deleted', state: last } : { end: 'Deleted' };
+    last = state;
+    // Events before the follow began are history: show only what happens from now on.
+    if (eventsShown < 0) eventsShown = state.events.reduce((n, e) => n + e.count, 0);
+    let seen = 0;
+    for (const e of state.events) {
+      seen += e.count;
+      if (seen > eventsShown) printer.event(name, e);
+    }
+    eventsShown = seen;
+    printer.changed(state);
+    const containers = [
+      ...(state.job.spec.template.spec.initContainers ?? []),
+      ...state.job.spec.template.spec.containers,
+    ].map((c) => c.name);
+    for (const pod of state.pods) {
+      for (const c of containers) {
+        const key = `${pod.name}/${c}`;
+        const lines = await store.readLogs(name, pod.name, c);
+        const from = linesShown.get(key) ?? 0;
+        for (const l of lines.slice(from)) {
+          printer.log(
+            name,
+            { pod: pod.name, container: c, stream: l.stream, time: l.time, text: l.text },
+            false,
+          );
+        }
+        linesShown.set(key, lines.length);
+      }
+    }
+    const outcome = finishedOutcome(state.job.status);
+    if (outcome) return { end: outcome, state };
+    if (signal.aborted) return { end: 'Left', state };
+    await clock.sleep(POLL_MS, signal);
+  }
+}
