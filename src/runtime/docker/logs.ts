@@ -22,11 +22,14 @@ export class LineSplitter {
 
   constructor(private readonly emit: (line: RawLine) => void) {}
 
-  /** One log message (the payload of a frame, or a line of a TTY stream). */
-  message(stream: StdStream, payload: Buffer): void {
-    let time = '';
+  /**
+   * One log message (the payload of a frame, or a line of a TTY stream). Without `receivedAt` the
+   * message starts with the engine's timestamp; with it (attached output) it is raw.
+   */
+  message(stream: StdStream, payload: Buffer, receivedAt?: string): void {
+    let time = receivedAt ?? '';
     let body = payload;
-    const space = payload.indexOf(0x20);
+    const space = receivedAt === undefined ? payload.indexOf(0x20) : -1;
     // "2024-05-01T10:00:00.123456789Z " — be lenient: a timestamp has no space and starts with a digit.
     if (space > 0 && space <= 40 && payload[0]! >= 0x30 && payload[0]! <= 0x39) {
       time = payload.subarray(0, space).toString('latin1');
@@ -194,6 +197,63 @@ export function followLogs(
     stop: () => {
       stopped = true;
       if (stream) destroy(stream);
+    },
+  };
+}
+
+/** RFC 3339 with nanoseconds from the local clock, strictly increasing within one process. */
+let lastStamp = 0n;
+export function localStamp(): string {
+  let ns = BigInt(Date.now()) * 1_000_000n;
+  if (ns <= lastStamp) ns = lastStamp + 1n;
+  lastStamp = ns;
+  const ms = Number(ns / 1_000_000n);
+  const frac = (ns % 1_000_000_000n).toString().padStart(9, '0');
+  return `${new Date(ms).toISOString().slice(0, 19)}.${frac}Z`;
+}
+
+/**
+ * Attaches to a container's output BEFORE it starts (resolves once attached), so its lines arrive
+ * as they are written and the stream ends when the container's stdio closes, before the engine's
+ * die event. (A logs request made while the container exits waits for the engine's clean-up of it,
+ * 50-100 ms.) Lines are stamped with the local clock on arrival.
+ */
+export async function attachLogs(
+  container: Docker.Container,
+  opts: { tty: boolean },
+  onLine: (line: RawLine) => void,
+  onError?: (err: unknown) => void,
+): Promise<LogFollower> {
+  const s = (await container.attach({
+    stream: true,
+    stdout: true,
+    stderr: true,
+    logs: false,
+  })) as unknown as NodeJS.ReadableStream;
+  let stopped = false;
+  const splitter = new LineSplitter(onLine);
+  const done = new Promise<void>((resolve) => {
+    const demux = new FrameDemuxer((type, payload) => splitter.message(type, payload, localStamp()));
+    s.on('data', (chunk: Buffer) => {
+      if (opts.tty) splitter.message('stdout', chunk, localStamp());
+      else demux.push(chunk);
+    });
+    const end = (): void => {
+      splitter.end();
+      resolve();
+    };
+    s.on('end', end);
+    s.on('close', end);
+    s.on('error', (err) => {
+      if (!stopped) onError?.(err);
+      end();
+    });
+  });
+  return {
+    done,
+    stop: () => {
+      stopped = true;
+      destroy(s);
     },
   };
 }

@@ -133,7 +133,7 @@ export interface Env {
 }
 
 export async function setUp(options: Partial<DockerRuntimeOptions> = {}): Promise<Env> {
-  const workDir = await mkdtemp(join(tmpdir(), 'tjob-docker-test-'));
+  const workDir = options.workDir ?? (await mkdtemp(join(tmpdir(), 'tjob-docker-test-')));
   const runtime = new DockerRuntime({
     workDir,
     restartBackoffBaseMs: 200,
