@@ -59,7 +59,7 @@ interface Waiter {
 export class Recorder implements PodRuntimeListener {
   readonly observations: { at: number; jobUid: string; obs: PodObservation }[] = [];
   readonly logs: { at: number; jobUid: string; line: LogLine }[] = [];
-  readonly engineDown: { down: boolean; message: string }[] = [];
+  readonly engineDown: { at: number; down: boolean; message: string }[] = [];
   private waiters: Waiter[] = [];
 
   onPod(jobUid: string, obs: PodObservation): void {
@@ -73,7 +73,7 @@ export class Recorder implements PodRuntimeListener {
   }
 
   onEngineDown(down: boolean, message: string): void {
-    this.engineDown.push({ down, message });
+    this.engineDown.push({ at: Date.now(), down, message });
     this.wake();
   }
 
