@@ -90,7 +90,8 @@ export class JobRunner {
         if (jobUid !== uid) return;
         // An adopted container's log is replayed from its start: skip what is recorded already.
         const recorded = this.recordedUntil.get(`${line.pod}\0${line.container}`);
-        if (recorded !== undefined && line.time <= recorded) return;
+        // Live lines are stamped to the millisecond, replayed ones to the nanosecond: compare as ms.
+        if (recorded !== undefined && line.time.slice(0, 23) <= recorded.slice(0, 23)) return;
         this.logs.add(line);
         this.observer.log?.(this.name, line);
       },
