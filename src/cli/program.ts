@@ -5,6 +5,8 @@ import type { CliContext, GlobalOptions } from './context.js';
 import { registerRun } from './commands/run.js';
 import { registerValidate } from './commands/validate.js';
 import { registerRender } from './commands/render.js';
+import { registerGet } from './commands/get.js';
+import { registerDescribe } from './commands/describe.js';
 import { registerController } from './commands/controller.js';
 import { registerSuspendResume } from './commands/suspend-resume.js';
 import { VERSION } from './version.js';
@@ -51,6 +53,8 @@ Exit codes: 0 success, 1 a job failed or a command failed, 2 usage or invalid ma
   registerRun(program, ctx, globals, result);
   registerValidate(program, ctx, globals, result);
   registerRender(program, ctx, globals, result);
+  registerGet(program, ctx, globals, result);
+  registerDescribe(program, ctx, globals, result);
   registerController(program, ctx, globals, result);
   registerSuspendResume(program, ctx, globals, result);
   program

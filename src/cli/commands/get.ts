@@ -1,0 +1,388 @@
+// `tjob get jobs|pods|cronjobs [NAME...]`: kubectl's tables, `-o wide|json|yaml|name`, label
+// selectors and `-w`. Also the resource-argument helpers the other read commands share.
+
+import { Option, type Command } from 'commander';
+import { UsageError } from '../../api/errors.js';
+import type { Labels } from '../../api/k8s.js';
+import type { PodRecord } from '../../api/pod.js';
+import type { StoredJob } from '../../ports/state-store.js';
+import { FileStore } from '../../state/file-store.js';
+import { cronJobObject, jobObject, podObject } from '../../output/objects.js';
+import {
+  cronJobCells,
+  headerCells,
+  jobCells,
+  notFoundMessage,
+  podCells,
+  resourceName,
+  type Kind,
+} from '../../output/printers.js';
+import { listOf, toJson, toYaml } from '../../output/serialize.js';
+import { newTableState, renderRows, type TableState } from '../../output/table.js';
+import type { CliContext, GlobalOptions } from '../context.js';
+import { stateDirOf } from '../context.js';
+import type { CommandResult } from '../program.js';
+import { parseSelector, type Selector } from '../label-selector.js';
+
+export type OutputFormat = 'table' | 'wide' | 'json' | 'yaml' | 'name';
+export const OUTPUT_FORMATS = ['json', 'name', 'wide', 'yaml'] as const;
+export const NO_RESOURCES = 'No resources found in default namespace.\n';
+
+const KIND_WORDS: Record<string, Kind> = {
+  job: 'jobs',
+  jobs: 'jobs',
+  'job.batch': 'jobs',
+  'jobs.batch': 'jobs',
+  pod: 'pods',
+  pods: 'pods',
+  po: 'pods',
+  cronjob: 'cronjobs',
+  cronjobs: 'cronjobs',
+  cj: 'cronjobs',
+  'cronjob.batch': 'cronjobs',
+  'cronjobs.batch': 'cronjobs',
+};
+
+/** A resource type word as kubectl accepts it (singular, plural, short, with group). */
+export function kindOf(word: string, allowed: Kind[] = ['jobs', 'pods', 'cronjobs']): Kind {
+  const kind = KIND_WORDS[word.toLowerCase()];
+  if (!kind || !allowed.includes(kind)) {
+    throw new UsageError(
+      `the server doesn't have a resource type "${word}"`,
+      `this command takes ${allowed.map((k) => k.replace(/s$/, '')).join(', ')}`,
+    );
+  }
+  return kind;
+}
+
+export interface Target {
+  kind: Kind;
+  name: string;
+}
+
+/**
+ * kubectl's argument forms: `TYPE [NAME...]` or `TYPE/NAME...`. Returns the kinds asked for with
+ * their names (an empty name list means all of that kind).
+ */
+export function parseResourceArgs(args: string[], allowed?: Kind[]): { kind: Kind; names: string[] }[] {
+  if (args.length === 0)
+    throw new UsageError('you must specify the type of resource', 'e.g. `jobs`, `pods`, `cronjobs`');
+  if (args[0]!.includes('/')) {
+    const groups: { kind: Kind; names: string[] }[] = [];
+    for (const a of args) {
+      const slash = a.indexOf('/');
+      if (slash < 0)
+        throw new UsageError(
+          `there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. 'tjob get job/NAME' instead of 'tjob get job job/NAME')`,
+        );
+      const kind = kindOf(a.slice(0, slash), allowed);
+      const name = a.slice(slash + 1);
+      if (!name) throw new UsageError(`"${a}": a resource name is required after the "/"`);
+      const g = groups.find((x) => x.kind === kind);
+      if (g) g.names.push(name);
+      else groups.push({ kind, names: [name] });
+    }
+    return groups;
+  }
+  const [type, ...names] = args;
+  const kinds = type!.split(',').map((w) => kindOf(w, allowed));
+  for (const n of names) {
+    if (n.includes('/'))
+      throw new UsageError(
+        `there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. 'tjob get job/NAME' instead of 'tjob get job job/NAME')`,
+      );
+  }
+  if (kinds.length > 1 && names.length > 0)
+    throw new UsageError('names can only be given with a single resource type');
+  return [...new Set(kinds)].map((kind) => ({ kind, names }));
+}
+
+export async function openStore(ctx: CliContext, global: GlobalOptions): Promise<FileStore> {
+  const store = new FileStore(stateDirOf(global, ctx.env));
+  await store.init();
+  return store;
+}
+
+export function parseOutput(o: string | undefined): OutputFormat {
+  if (o === undefined || o === '') return 'table';
+  if ((OUTPUT_FORMATS as readonly string[]).includes(o)) return o as OutputFormat;
+  throw new UsageError(
+    `unable to match a printer suitable for the output format "${o}", allowed formats are: ${OUTPUT_FORMATS.join(',')}`,
+  );
+}
+
+export function selectorOf(text: string | undefined): Selector | undefined {
+  return text === undefined ? undefined : parseSelector(text);
+}
+
+/** Pod records of one job in creation order. */
+export function podsInCreationOrder(stored: StoredJob): PodRecord[] {
+  return [...stored.pods].sort((a, b) =>
+    a.createdAt < b.createdAt
+      ? -1
+      : a.createdAt > b.createdAt
+        ? 1
+        : a.name < b.name
+          ? -1
+          : a.name > b.name
+            ? 1
+            : 0,
+  );
+}
+
+/** The pod of that name in any job. */
+export async function findPod(
+  store: FileStore,
+  name: string,
+): Promise<{ stored: StoredJob; record: PodRecord } | undefined> {
+  for (const stored of await store.listJobs()) {
+    const record = stored.pods.find((p) => p.name === name);
+    if (record) return { stored, record };
+  }
+  return undefined;
+}
+
+/** One object as `get` lists it. */
+export interface Listed {
+  kind: Kind;
+  name: string;
+  labels: Labels | undefined;
+  object: unknown;
+  cells(now: Date, wide: boolean): string[];
+}
+
+export async function listKind(store: FileStore, kind: Kind, jobFilter?: StoredJob[]): Promise<Listed[]> {
+  if (kind === 'jobs') {
+    return (await store.listJobs()).map((s) => {
+      const object = jobObject(s.job);
+      return {
+        kind,
+        name: object.metadata.name,
+        labels: object.metadata.labels,
+        object,
+        cells: (now, wide) => jobCells(object, now, wide),
+      };
+    });
+  }
+  if (kind === 'pods') {
+    const out: Listed[] = [];
+    for (const s of jobFilter ?? (await store.listJobs())) {
+      for (const record of s.pods) {
+        const object = podObject(s.job, record);
+        out.push({
+          kind,
+          name: record.name,
+          labels: object.metadata.labels,
+          object,
+          cells: (now, wide) => podCells(object, now, wide),
+        });
+      }
+    }
+    return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  }
+  return (await store.listCronJobs())
+    .map((cj) => {
+      const object = cronJobObject(cj);
+      return {
+        kind,
+        name: object.metadata.name,
+        labels: object.metadata.labels,
+        object,
+        cells: (now: Date, wide: boolean) => cronJobCells(object, now, wide),
+      };
+    })
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+interface GetFlags {
+  output?: string;
+  selector?: string;
+  job?: string;
+  watch?: boolean;
+  noHeaders?: boolean;
+}
+
+export function registerGet(
+  program: Command,
+  ctx: CliContext,
+  globals: () => GlobalOptions,
+  result: CommandResult,
+): void {
+  program
+    .command('get')
+    .description('list jobs, pods or cronjobs from the state directory, as kubectl get does')
+    .argument('<type>', 'jobs, pods or cronjobs (also job, job.batch, pod, po, cronjob, cj), or TYPE/NAME')
+    .argument('[name...]', 'only these objects')
+    .addOption(new Option('-o, --output <format>', `output format: ${OUTPUT_FORMATS.join('|')}`))
+    .option('-l, --selector <selector>', "label selector, e.g. 'app=web,tier!=db,env in (a,b),!legacy'")
+    .option('--job <name>', 'pods: only those of this job')
+    .option('-w, --watch', 'after the list, print a row whenever an object changes (Ctrl-C ends)')
+    .option('--no-headers', 'omit the table header')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  tjob get jobs
+  tjob get pods --job parallel -o wide
+  tjob get job parallel -o json | jq '.status.succeeded'
+  tjob get jobs -l 'jobgroup=fruit' -o name
+  tjob get pods -w`,
+    )
+    .action(async (type: string, names: string[], flags: GetFlags & { headers?: boolean }) => {
+      result.code = await runGet(
+        [type, ...names],
+        { ...flags, noHeaders: flags.headers === false },
+        ctx,
+        globals(),
+      );
+    });
+}
+
+export async function runGet(
+  args: string[],
+  flags: GetFlags,
+  ctx: CliContext,
+  global: GlobalOptions,
+): Promise<number> {
+  const format = parseOutput(flags.output);
+  const selector = selectorOf(flags.selector);
+  const groups = parseResourceArgs(args);
+  const named = groups.some((g) => g.names.length > 0);
+  if (named && selector) throw new UsageError('names and a label selector (-l) cannot be used together');
+  if (flags.job !== undefined && groups.some((g) => g.kind !== 'pods'))
+    throw new UsageError('--job applies to pods only');
+  const store = await openStore(ctx, global);
+
+  let code = 0;
+  const errors: string[] = [];
+
+  const collect = async (): Promise<Listed[]> => {
+    const found: Listed[] = [];
+    errors.length = 0;
+    let jobFilter: StoredJob[] | undefined;
+    if (flags.job !== undefined) {
+      const stored = await store.loadJob(flags.job);
+      if (!stored) {
+        errors.push(notFoundMessage('jobs', flags.job));
+        return found;
+      }
+      jobFilter = [stored];
+    }
+    for (const g of groups) {
+      const all = await listKind(store, g.kind, jobFilter);
+      if (g.names.length > 0) {
+        for (const name of g.names) {
+          const item = all.find((x) => x.name === name);
+          if (item) found.push(item);
+          else errors.push(notFoundMessage(g.kind, name));
+        }
+      } else {
+        found.push(...all.filter((x) => !selector || selector.matches(x.labels)));
+      }
+    }
+    return found;
+  };
+
+  const items = await collect();
+  for (const e of errors) ctx.stderr.write(`${e}\n`);
+  if (errors.length > 0) code = 1;
+  const multiKind = groups.length > 1;
+  const singleItemImplied = groups.length === 1 && groups[0]!.names.length === 1 && !flags.watch;
+  const tables = new Map<Kind, TableState>();
+  const headerPrinted = new Set<Kind>();
+
+  const rowsFor = (list: Listed[], withHeader: boolean): string => {
+    const now = ctx.clock.now();
+    const wide = format === 'wide';
+    let text = '';
+    for (const g of groups) {
+      const mine = list.filter((x) => x.kind === g.kind);
+      if (mine.length === 0) continue;
+      let state = tables.get(g.kind);
+      if (!state) tables.set(g.kind, (state = newTableState()));
+      const rows: string[][] = [];
+      if (withHeader && !flags.noHeaders && !headerPrinted.has(g.kind)) {
+        rows.push(headerCells(g.kind, wide));
+        headerPrinted.add(g.kind);
+      }
+      for (const x of mine) {
+        const cells = x.cells(now, wide);
+        if (multiKind) cells[0] = resourceName(x.kind, x.name);
+        rows.push(cells);
+      }
+      if (text && withHeader) text += '\n';
+      text += renderRows(rows, state);
+    }
+    return text;
+  };
+
+  const print = (list: Listed[], initial: boolean) => {
+    switch (format) {
+      case 'table':
+      case 'wide':
+        ctx.stdout.write(rowsFor(list, true));
+        break;
+      case 'name':
+        for (const x of list) ctx.stdout.write(`${resourceName(x.kind, x.name)}\n`);
+        break;
+      case 'json':
+      case 'yaml': {
+        const render = format === 'json' ? toJson : toYaml;
+        if (!initial || flags.watch) {
+          list.forEach((x, i) =>
+            ctx.stdout.write((format === 'yaml' && (i > 0 || !initial) ? '---\n' : '') + render(x.object)),
+          );
+        } else if (singleItemImplied) {
+          if (list[0]) ctx.stdout.write(render(list[0].object));
+        } else {
+          ctx.stdout.write(render(listOf(list.map((x) => x.object))));
+        }
+        break;
+      }
+    }
+  };
+
+  if (
+    items.length === 0 &&
+    errors.length === 0 &&
+    (format === 'table' || format === 'wide' || format === 'name')
+  )
+    ctx.stderr.write(NO_RESOURCES);
+  if (items.length > 0 || ((format === 'json' || format === 'yaml') && !singleItemImplied && !flags.watch))
+    print(items, true);
+  if (!flags.watch) return code;
+  return watch(items, collect, print, ctx);
+}
+
+async function watch(
+  initial: Listed[],
+  collect: () => Promise<Listed[]>,
+  print: (list: Listed[], initial: boolean) => void,
+  ctx: CliContext,
+): Promise<number> {
+  const key = (x: Listed) => `${x.kind}/${x.name}`;
+  let last = new Map(initial.map((x) => [key(x), { item: x, json: JSON.stringify(x.object) }] as const));
+  const stop = new AbortController();
+  let signal: 'SIGINT' | 'SIGTERM' | undefined;
+  const off = ctx.onSignal((s) => {
+    signal = s;
+    stop.abort();
+  });
+  try {
+    while (!stop.signal.aborted) {
+      await ctx.clock.sleep(500, stop.signal);
+      if (stop.signal.aborted) break;
+      const now = await collect();
+      const next = new Map(now.map((x) => [key(x), { item: x, json: JSON.stringify(x.object) }] as const));
+      const changed: Listed[] = [];
+      for (const [k, v] of next) if (last.get(k)?.json !== v.json) changed.push(v.item);
+      // A deleted object's last state is shown once more, as a watch's DELETED event does.
+      for (const [k, v] of last) if (!next.has(k)) changed.push(v.item);
+      if (changed.length > 0) print(changed, false);
+      last = next;
+    }
+  } finally {
+    off();
+  }
+  return signal === 'SIGTERM' ? 143 : 130;
+}
