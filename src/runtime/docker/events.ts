@@ -54,8 +54,9 @@ export class EventHub {
 
   /** Subscribes (once); resolves when the engine has accepted the subscription. */
   ensure(): Promise<void> {
-    if (this.closed) return Promise.resolve();
-    if (this.stream && !this.down) return Promise.resolve();
+    // While the engine is down, the recovery loop resubscribes (and reconciles) by itself.
+    if (this.closed || this.down) return Promise.resolve();
+    if (this.stream) return Promise.resolve();
     this.connecting ??= this.connect().finally(() => {
       this.connecting = undefined;
     });

@@ -190,7 +190,9 @@ describe('DockerRuntime pod lifecycle', { timeout: 5 * TestTimeout }, () => {
   it('a memory hog is OOMKilled (exit 137)', { timeout: TestTimeout }, async () => {
     const p = plan(env.jobUid, {
       containers: [
-        container('hog', 'x=$(head -c 50000000 /dev/zero | tr "\\0" a); echo ${#x}', {
+        // One process that grows until the OOM killer takes it (a pipeline could lose a child
+        // instead, and the shell would then exit 0).
+        container('hog', 'x=a; while true; do x=$x$x; done', {
           resources: { limits: { memory: '8Mi' } },
         }),
       ],

@@ -30,12 +30,12 @@ describe('DockerRuntime recovery', { timeout: 3 * TestTimeout }, () => {
     'a broken event stream is reported, resubscribed, and exits in between are seen',
     { timeout: TestTimeout },
     async () => {
-      const quick = plan(env.jobUid, { containers: [container('main', 'sleep 0.3; exit 5')] });
+      const quick = plan(env.jobUid, { containers: [container('main', 'sleep 30')] });
       const slow = plan(env.jobUid, { containers: [container('main', 'sleep 2')] });
       await env.runtime.startPod(quick);
       await env.runtime.startPod(slow);
       // Break the shared stream the way an engine restart does, and keep the engine "down" (pings
-      // fail) until the quick container has exited (the test reaches into the runtime).
+      // fail) for a while, during which one container is killed (the test reaches into the runtime).
       const internals = env.runtime as unknown as {
         hub: { stream?: { destroy(): void } };
         dockerClient: { ping(): Promise<unknown> };
@@ -48,6 +48,8 @@ describe('DockerRuntime recovery', { timeout: 3 * TestTimeout }, () => {
           : realPing();
       assert.ok(internals.hub.stream, 'the runtime holds one event stream');
       internals.hub.stream.destroy();
+      const [victim] = await containersOf(env.jobUid, quick.name);
+      await docker.getContainer(victim!.Id).kill();
       await env.recorder.until(
         () => env.recorder.engineDown.some((e) => e.down) && env.recorder.engineDown.some((e) => !e.down),
         'engine down, then up',
@@ -62,7 +64,7 @@ describe('DockerRuntime recovery', { timeout: 3 * TestTimeout }, () => {
       )!.at;
       assert.ok(seenAt >= upAt, 'the exit during the outage was seen once the engine was back');
       assert.equal(q.phase, 'Failed');
-      assert.equal(q.containerStatuses[0]?.state.terminated?.exitCode, 5);
+      assert.equal(q.containerStatuses[0]?.state.terminated?.exitCode, 137);
       const s = await env.recorder.terminal(slow.name);
       assert.equal(s.phase, 'Succeeded');
     },
