@@ -7,6 +7,9 @@ import { registerValidate } from './commands/validate.js';
 import { registerRender } from './commands/render.js';
 import { registerGet } from './commands/get.js';
 import { registerDescribe } from './commands/describe.js';
+import { registerLogs } from './commands/logs.js';
+import { registerWait } from './commands/wait.js';
+import { registerDelete } from './commands/delete.js';
 import { registerController } from './commands/controller.js';
 import { registerSuspendResume } from './commands/suspend-resume.js';
 import { VERSION } from './version.js';
@@ -55,6 +58,9 @@ Exit codes: 0 success, 1 a job failed or a command failed, 2 usage or invalid ma
   registerRender(program, ctx, globals, result);
   registerGet(program, ctx, globals, result);
   registerDescribe(program, ctx, globals, result);
+  registerLogs(program, ctx, globals, result);
+  registerWait(program, ctx, globals, result);
+  registerDelete(program, ctx, globals, result);
   registerController(program, ctx, globals, result);
   registerSuspendResume(program, ctx, globals, result);
   program

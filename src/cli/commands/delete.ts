@@ -1,0 +1,189 @@
+// `tjob delete job|cronjob NAME... | --all | -l SELECTOR`: stops running pods (grace period),
+// removes containers, records and logs. A job driven by a live tjob process is left alone.
+
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { UsageError } from '../../api/errors.js';
+import type { CronJob } from '../../api/k8s.js';
+import type { PodRuntime } from '../../ports/pod-runtime.js';
+import type { StoredJob } from '../../ports/state-store.js';
+import type { FileStore } from '../../state/file-store.js';
+import { jobObject } from '../../output/objects.js';
+import { notFoundMessage, type Kind } from '../../output/printers.js';
+import type { CliContext, GlobalOptions } from '../context.js';
+import { stateDirOf } from '../context.js';
+import type { CommandResult } from '../program.js';
+import { deleteJobEverywhere } from './run.js';
+import { NO_RESOURCES, openStore, parseResourceArgs, selectorOf } from './get.js';
+
+interface DeleteFlags {
+  all?: boolean;
+  selector?: string;
+}
+
+export function registerDelete(
+  program: Command,
+  ctx: CliContext,
+  globals: () => GlobalOptions,
+  result: CommandResult,
+): void {
+  program
+    .command('delete')
+    .description(
+      'delete jobs (or cronjobs and their jobs): stop their pods, remove containers, records and logs',
+    )
+    .argument('<type>', 'job or cronjob, or TYPE/NAME')
+    .argument('[name...]', 'the objects to delete')
+    .option('--all', 'every object of the type')
+    .option('-l, --selector <selector>', 'the objects whose labels match')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  tjob delete job parallel
+  tjob delete jobs -l jobgroup=fruit
+  tjob delete job --all`,
+    )
+    .action(async (type: string, names: string[], flags: DeleteFlags) => {
+      result.code = await runDelete([type, ...names], flags, ctx, globals());
+    });
+}
+
+/** What a store may offer for CronJobs beyond the port (added with `apply`). */
+interface CronJobDeletion {
+  deleteCronJob(name: string): Promise<void>;
+}
+
+export async function runDelete(
+  args: string[],
+  flags: DeleteFlags,
+  ctx: CliContext,
+  global: GlobalOptions,
+): Promise<number> {
+  const groups = parseResourceArgs(args, ['jobs', 'cronjobs']);
+  const selector = selectorOf(flags.selector);
+  const named = groups.some((g) => g.names.length > 0);
+  if (named && (flags.all || selector)) throw new UsageError('names cannot be given with --all or -l');
+  if (!named && !flags.all && !selector)
+    throw new UsageError(
+      'resource(s) were provided, but no name was specified',
+      'give names, --all, or -l SELECTOR',
+    );
+  const store = await openStore(ctx, global);
+  const stateDir = stateDirOf(global, ctx.env);
+  let runtime: PodRuntime | undefined;
+  const runtimeFor = async (): Promise<PodRuntime> => {
+    if (!runtime) {
+      runtime = await ctx.createRuntime({
+        workDir: join(stateDir, 'volumes'),
+        restartBackoffBaseMs: 10_000,
+        restartBackoffCapMs: 300_000,
+      });
+      await runtime.ping();
+    }
+    return runtime;
+  };
+
+  let code = 0;
+  try {
+    for (const g of groups) {
+      const targets: string[] = [];
+      if (g.kind === 'jobs') {
+        if (named) targets.push(...g.names);
+        else
+          targets.push(
+            ...(await store.listJobs())
+              .filter((s) => !selector || selector.matches(jobObject(s.job).metadata.labels))
+              .map((s) => s.job.metadata.name),
+          );
+        for (const name of targets) {
+          const outcome = await deleteJob(name, store, runtimeFor, ctx);
+          if (outcome !== 'deleted') code = 1;
+        }
+      } else {
+        const cronJobs = await store.listCronJobs();
+        if (named) targets.push(...g.names);
+        else
+          targets.push(
+            ...cronJobs
+              .filter((c) => !selector || selector.matches(c.metadata.labels))
+              .map((c) => c.metadata.name),
+          );
+        for (const name of targets) {
+          const cj = cronJobs.find((c) => c.metadata.name === name);
+          if (!cj) {
+            ctx.stderr.write(`${notFoundMessage('cronjobs', name)}\n`);
+            code = 1;
+            continue;
+          }
+          const deletion = store as unknown as Partial<CronJobDeletion>;
+          if (typeof deletion.deleteCronJob !== 'function') {
+            ctx.stderr.write(
+              `error: this version of tjob cannot delete cronjobs yet (cronjob "${name}" is left as it is)\n`,
+            );
+            code = 1;
+            continue;
+          }
+          // Its jobs go with it, as Kubernetes' garbage collector removes them.
+          let ok = true;
+          for (const s of await store.listJobs()) {
+            if (!ownedBy(s, cj)) continue;
+            if ((await deleteJob(s.job.metadata.name, store, runtimeFor, ctx)) !== 'deleted') ok = false;
+          }
+          if (!ok) {
+            code = 1;
+            continue;
+          }
+          await deletion.deleteCronJob(name);
+          ctx.stdout.write(`cronjob.batch "${name}" deleted\n`);
+        }
+      }
+      if (!named && targets.length === 0) ctx.stderr.write(NO_RESOURCES);
+    }
+  } finally {
+    if (runtime) await runtime.close();
+  }
+  return code;
+}
+
+function ownedBy(s: StoredJob, cj: CronJob): boolean {
+  const refs = s.job.metadata.ownerReferences;
+  if (!Array.isArray(refs)) return false;
+  return (refs as { kind?: string; name?: string; controller?: boolean }[]).some(
+    (r) => r.controller === true && r.kind === 'CronJob' && r.name === cj.metadata.name,
+  );
+}
+
+async function deleteJob(
+  name: string,
+  store: FileStore,
+  runtimeFor: () => Promise<PodRuntime>,
+  ctx: CliContext,
+): Promise<'deleted' | 'missing' | 'busy'> {
+  const kind: Kind = 'jobs';
+  const stored = await store.loadJob(name);
+  if (!stored) {
+    ctx.stderr.write(`${notFoundMessage(kind, name)}\n`);
+    return 'missing';
+  }
+  // Take the job's lease so no controller starts on it while it goes; refuse if one is running.
+  const lease = await store.acquireJobLease(name, 'tjob delete');
+  if (!('renew' in lease)) {
+    ctx.stderr.write(
+      `error: job "${name}" is being driven by another tjob process (pid ${lease.pid}, ${lease.command}); ` +
+        `stop it first (Ctrl-C in its terminal, or \`kill ${lease.pid}\`), then delete the job\n`,
+    );
+    return 'busy';
+  }
+  try {
+    const fresh = (await store.loadJob(name)) ?? stored;
+    if (fresh.pods.some((p) => p.removed !== true))
+      await deleteJobEverywhere(fresh, store, await runtimeFor());
+    else await store.deleteJob(name);
+  } catch (err) {
+    await lease.release();
+    throw err;
+  }
+  ctx.stdout.write(`job.batch "${name}" deleted\n`);
+  return 'deleted';
+}

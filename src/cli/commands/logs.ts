@@ -1,0 +1,229 @@
+// `tjob logs JOB | job/JOB | pod/POD | POD`: the pods' logs from the state directory (they outlive
+// the containers). All pods of a job in creation order; `[POD/CONTAINER]` prefixes when more than one
+// stream is shown; `--tail` per stream; `-f` follows until the job (or pod) has finished.
+
+import type { Command } from 'commander';
+import { NotFoundError, UsageError } from '../../api/errors.js';
+import type { Container } from '../../api/k8s.js';
+import type { PodRecord } from '../../api/pod.js';
+import { finishedOutcome } from '../../engine/job-status.js';
+import type { LogRecord, StoredJob } from '../../ports/state-store.js';
+import { notFoundMessage } from '../../output/printers.js';
+import { rfc3339Nano } from '../../output/time-format.js';
+import type { CliContext, GlobalOptions } from '../context.js';
+import type { CommandResult } from '../program.js';
+import { findPod, kindOf, openStore, podsInCreationOrder } from './get.js';
+
+const FOLLOW_POLL_MS = 500;
+/** After the job has finished, one more read this much later catches lines still being written. */
+const FOLLOW_DRAIN_MS = 1000;
+
+interface LogsFlags {
+  container?: string;
+  allContainers?: boolean;
+  index?: string;
+  previous?: boolean;
+  follow?: boolean;
+  tail?: string;
+  timestamps?: boolean;
+}
+
+export function registerLogs(
+  program: Command,
+  ctx: CliContext,
+  globals: () => GlobalOptions,
+  result: CommandResult,
+): void {
+  program
+    .command('logs')
+    .description("print the logs of a job's pods (or of one pod) from the state directory")
+    .argument('<target>', 'JOB, job/JOB, pod/POD or POD')
+    .option('-c, --container <name>', 'only this container')
+    .option('--all-containers', 'every container of the pods (init containers first)')
+    .option('--index <n>', 'Indexed jobs: only the pods of this completion index')
+    .option('-p, --previous', 'the previous run of a restarted container')
+    .option('-f, --follow', 'keep printing new lines until the job has finished')
+    .option('--tail <n>', 'only the last N lines of each stream (-1: all)', '-1')
+    .option('--timestamps', 'prefix each line with its RFC3339Nano time')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  tjob logs parallel
+  tjob logs job/indexed --index 2
+  tjob logs pod/parallel-6k4v8 --timestamps
+  tjob logs parallel -f --tail 10`,
+    )
+    .action(async (target: string, flags: LogsFlags) => {
+      result.code = await runLogs(target, flags, ctx, globals());
+    });
+}
+
+interface Stream {
+  pod: PodRecord;
+  container: string;
+  printed: number;
+}
+
+export async function runLogs(
+  target: string,
+  flags: LogsFlags,
+  ctx: CliContext,
+  global: GlobalOptions,
+): Promise<number> {
+  const tail = Number(flags.tail ?? '-1');
+  if (!Number.isInteger(tail))
+    throw new UsageError(`invalid --tail "${flags.tail}": expected a whole number`);
+  let index: number | undefined;
+  if (flags.index !== undefined) {
+    index = Number(flags.index);
+    if (!Number.isInteger(index) || index < 0)
+      throw new UsageError(`invalid --index "${flags.index}": expected a completion index (0, 1, ...)`);
+  }
+  if (flags.container !== undefined && flags.allContainers)
+    throw new UsageError('--container and --all-containers cannot be used together');
+  const store = await openStore(ctx, global);
+
+  // Resolve the target to a job and, for a pod target, one pod.
+  let jobName: string;
+  let podName: string | undefined;
+  const slash = target.indexOf('/');
+  if (slash >= 0) {
+    const kind = kindOf(target.slice(0, slash), ['jobs', 'pods']);
+    const name = target.slice(slash + 1);
+    if (kind === 'jobs') jobName = name;
+    else {
+      const found = await findPod(store, name);
+      if (!found) return notFound(ctx, 'pods', name);
+      jobName = found.stored.job.metadata.name;
+      podName = name;
+    }
+  } else if (await store.loadJob(target)) {
+    jobName = target;
+  } else {
+    const found = await findPod(store, target);
+    if (!found) return notFound(ctx, 'jobs', target);
+    jobName = found.stored.job.metadata.name;
+    podName = target;
+  }
+  let stored = await store.loadJob(jobName);
+  if (!stored) return notFound(ctx, 'jobs', jobName);
+
+  const spec = stored.job.spec.template.spec;
+  const initNames = (spec.initContainers ?? []).map((c) => c.name);
+  const appNames = spec.containers.map((c) => c.name);
+  let containers: string[];
+  if (flags.allContainers) containers = [...initNames, ...appNames];
+  else if (flags.container !== undefined) {
+    if (![...initNames, ...appNames].includes(flags.container))
+      throw new NotFoundError(
+        `container ${flags.container} is not valid for ${podName ? `pod ${podName}` : `job ${jobName}`}`,
+        `its containers: ${describeContainers(spec.containers, spec.initContainers)}`,
+      );
+    containers = [flags.container];
+  } else {
+    const annotated =
+      stored.job.spec.template.metadata?.annotations?.['kubectl.kubernetes.io/default-container'];
+    const chosen = annotated && appNames.includes(annotated) ? annotated : appNames[0]!;
+    containers = [chosen];
+    if (appNames.length + initNames.length > 1 && !annotated)
+      ctx.stderr.write(
+        `Defaulted container "${chosen}" out of: ${describeContainers(spec.containers, spec.initContainers)}\n`,
+      );
+  }
+  if (index !== undefined && stored.job.spec.completionMode !== 'Indexed')
+    throw new UsageError(
+      `--index applies to Indexed jobs; job "${jobName}" is ${stored.job.spec.completionMode ?? 'NonIndexed'}`,
+    );
+
+  const selectPods = (s: StoredJob) =>
+    podsInCreationOrder(s).filter(
+      (p) => (podName === undefined || p.name === podName) && (index === undefined || p.index === index),
+    );
+  const streamsOf = (pods: PodRecord[]) =>
+    pods.flatMap((pod) =>
+      containers
+        .filter((c) => !flags.previous || restartCount(pod, c) > 0)
+        .map((container) => ({ pod, container, printed: 0 })),
+    );
+
+  let pods = selectPods(stored);
+  if (index !== undefined && pods.length === 0 && !flags.follow)
+    throw new NotFoundError(`job "${jobName}" has no pod with completion index ${index}`);
+  const streams: Stream[] = streamsOf(pods);
+  if (flags.previous && streams.length === 0) {
+    throw new NotFoundError(
+      `previous terminated container "${containers[0]}" in ${podName ? `pod "${podName}"` : `job "${jobName}"`} not found`,
+    );
+  }
+  // Decided once, so following a job whose second pod appears later keeps one format.
+  const jobSpec = stored.job.spec;
+  const manyPods = (jobSpec.completions ?? 1) > 1 || (jobSpec.parallelism ?? 1) > 1 || pods.length > 1;
+  const prefixed = streams.length > 1 || (!podName && (containers.length > 1 || manyPods));
+  const multi = () => prefixed;
+  const which = flags.previous ? 'previous' : 'current';
+
+  const emit = (s: Stream, lines: LogRecord[]) => {
+    const prefix = multi() ? `[${s.pod.name}/${s.container}] ` : '';
+    let text = '';
+    for (const l of lines) text += `${prefix}${flags.timestamps ? `${rfc3339Nano(l.time)} ` : ''}${l.text}\n`;
+    if (text) ctx.stdout.write(text);
+  };
+
+  const drain = async (s: Stream, initial: boolean) => {
+    const lines = await store.readLogs(jobName, s.pod.name, s.container, which);
+    if (lines.length < s.printed) s.printed = 0; // rotated: a new run of the container
+    let fresh = lines.slice(s.printed);
+    if (initial && tail >= 0) fresh = tail === 0 ? [] : fresh.slice(-tail);
+    s.printed = lines.length;
+    emit(s, fresh);
+  };
+
+  for (const s of streams) await drain(s, true);
+  if (!flags.follow) return 0;
+
+  const stop = new AbortController();
+  let interrupted: 'SIGINT' | 'SIGTERM' | undefined;
+  const off = ctx.onSignal((sig) => {
+    interrupted = sig;
+    stop.abort();
+  });
+  try {
+    let finishing = false;
+    for (;;) {
+      await ctx.clock.sleep(finishing ? FOLLOW_DRAIN_MS : FOLLOW_POLL_MS, stop.signal);
+      if (interrupted) return interrupted === 'SIGINT' ? 130 : 143;
+      stored = await store.loadJob(jobName);
+      if (!stored) return 0; // deleted while following
+      pods = selectPods(stored);
+      for (const pod of pods) {
+        if (!streams.some((s) => s.pod.name === pod.name)) streams.push(...streamsOf([pod]));
+      }
+      for (const s of streams) {
+        s.pod = pods.find((p) => p.name === s.pod.name) ?? s.pod;
+        await drain(s, false);
+      }
+      if (finishing) return 0;
+      const done = podName
+        ? pods.every((p) => p.observation.phase === 'Succeeded' || p.observation.phase === 'Failed')
+        : finishedOutcome(stored.job.status) !== undefined;
+      if (done) finishing = true;
+    }
+  } finally {
+    off();
+  }
+}
+
+function restartCount(pod: PodRecord, container: string): number {
+  const all = [...pod.observation.initContainerStatuses, ...pod.observation.containerStatuses];
+  return all.find((c) => c.name === container)?.restartCount ?? 0;
+}
+
+function describeContainers(containers: Container[], init: Container[] | undefined): string {
+  return [...containers.map((c) => c.name), ...(init ?? []).map((c) => `${c.name} (init)`)].join(', ');
+}
+
+function notFound(ctx: CliContext, kind: 'jobs' | 'pods', name: string): number {
+  ctx.stderr.write(`${notFoundMessage(kind, name)}\n`);
+  return 1;
+}

@@ -1,0 +1,182 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { complete, failed, harness, log, pod, storeJob, tjob } from './helpers.js';
+import { SystemClock } from '../../../src/runtime/system-clock.js';
+import { FileStore } from '../../../src/state/file-store.js';
+
+describe('tjob wait', () => {
+  it('prints condition met for a condition that holds (case-insensitive)', async () => {
+    const h = harness();
+    await storeJob(h, { name: 'a', status: { succeeded: 1, conditions: complete() } });
+    assert.equal(await tjob(h, 'wait', 'job/a', '--for=condition=complete'), 0);
+    assert.equal(h.out(), 'job.batch/a condition met\n');
+  });
+
+  it('times out with kubectl message, exit 1', async () => {
+    const h = harness({ clock: new SystemClock() });
+    await storeJob(h, { name: 'a', status: { active: 1 } });
+    const t0 = Date.now();
+    assert.equal(await tjob(h, 'wait', 'job/a', '--for=condition=Complete', '--timeout=300ms'), 1);
+    assert.ok(Date.now() - t0 >= 250);
+    assert.equal(h.err(), 'error: timed out waiting for the condition on jobs/a\n');
+    const z = harness();
+    await storeJob(z, { name: 'a', status: {} });
+    assert.equal(await tjob(z, 'wait', 'job', 'a', '--for=condition=Complete', '--timeout=0'), 1);
+  });
+
+  it('sees a condition that appears while waiting', async () => {
+    const h = harness({ clock: new SystemClock() });
+    await storeJob(h, { name: 'a', status: { active: 1 } });
+    const waiting = tjob(h, 'wait', 'job/a', '--for=condition=Complete', '--timeout=10s');
+    await new Promise((r) => setTimeout(r, 250));
+    await h.store.commitJob('a', { status: { succeeded: 1, conditions: complete() } });
+    assert.equal(await waiting, 0);
+    assert.equal(h.out(), 'job.batch/a condition met\n');
+  });
+
+  it('--for=finished: 0 for Complete, 1 for Failed with the reason on stderr', async () => {
+    const h = harness();
+    await storeJob(h, { name: 'ok', status: { conditions: complete() } });
+    await storeJob(h, { name: 'bad', status: { conditions: failed() } });
+    assert.equal(await tjob(h, 'wait', 'job/ok', '--for=finished'), 0);
+    assert.equal(h.out(), 'job.batch/ok condition met\n');
+    assert.equal(await tjob(h, 'wait', 'job/bad', '--for=finished'), 1);
+    assert.match(
+      h.err(),
+      /^error: job\.batch\/bad failed: BackoffLimitExceeded: Job has reached the specified backoff limit\n$/,
+    );
+  });
+
+  it('NotFound for a missing job; --for=delete succeeds once it is gone', async () => {
+    const h = harness();
+    assert.equal(await tjob(h, 'wait', 'job/nope', '--for=condition=Complete'), 1);
+    assert.equal(h.err(), 'Error from server (NotFound): jobs.batch "nope" not found\n');
+    const d = harness();
+    assert.equal(await tjob(d, 'wait', 'job/nope', '--for=delete'), 0);
+    const u = harness();
+    assert.equal(await tjob(u, 'wait', 'job/x', '--for=ready'), 2);
+    assert.match(u.err(), /unrecognized condition: "ready"/);
+  });
+});
+
+describe('tjob logs', () => {
+  async function jobWithLogs() {
+    const h = harness();
+    await storeJob(h, {
+      name: 'p',
+      spec: { completions: 2, parallelism: 2 },
+      status: { conditions: complete(), succeeded: 2 },
+      pods: [
+        pod('p-bbbbb', 'Succeeded', { createdAt: '2026-01-01T00:00:02.000Z' }),
+        pod('p-aaaaa', 'Succeeded', { createdAt: '2026-01-01T00:00:01.000Z', restartCount: 1 }),
+      ],
+      logs: {
+        'p-aaaaa/main': [log('2026-01-01T00:00:03.120000000Z', 'a1'), log('2026-01-01T00:00:04Z', 'a2')],
+        'p-bbbbb/main': [log('2026-01-01T00:00:03.5Z', 'b1')],
+      },
+    });
+    await h.store.rotateLogs('p', 'p-aaaaa', 'main');
+    await h.store.appendLogs('p', 'p-aaaaa', 'main', [log('2026-01-01T00:00:05Z', 'a3')]);
+    return h;
+  }
+
+  it('prints every pod of a job in creation order, prefixed', async () => {
+    const h = await jobWithLogs();
+    assert.equal(await tjob(h, 'logs', 'p'), 0);
+    assert.equal(h.out(), '[p-aaaaa/main] a3\n[p-bbbbb/main] b1\n');
+  });
+
+  it('one pod without prefix; --previous; --timestamps; --tail', async () => {
+    const h = await jobWithLogs();
+    assert.equal(await tjob(h, 'logs', 'pod/p-aaaaa', '-p', '--timestamps'), 0);
+    assert.equal(h.out(), '2026-01-01T00:00:03.12Z a1\n2026-01-01T00:00:04Z a2\n');
+    const t = await jobWithLogs();
+    assert.equal(await tjob(t, 'logs', 'p-aaaaa', '--previous', '--tail', '1'), 0);
+    assert.equal(t.out(), 'a2\n');
+    const n = await jobWithLogs();
+    assert.equal(await tjob(n, 'logs', 'pod/p-bbbbb', '-p'), 1);
+    assert.match(n.err(), /previous terminated container "main" in pod "p-bbbbb" not found/);
+  });
+
+  it('NotFound for a missing job or pod, and for an unknown container', async () => {
+    const h = await jobWithLogs();
+    assert.equal(await tjob(h, 'logs', 'job/nope'), 1);
+    assert.equal(h.err(), 'Error from server (NotFound): jobs.batch "nope" not found\n');
+    const p = await jobWithLogs();
+    assert.equal(await tjob(p, 'logs', 'pod/nope'), 1);
+    assert.equal(p.err(), 'Error from server (NotFound): pods "nope" not found\n');
+    const c = await jobWithLogs();
+    assert.equal(await tjob(c, 'logs', 'p', '-c', 'nope'), 1);
+    assert.match(c.err(), /container nope is not valid for job p/);
+  });
+
+  it('-f prints new lines and ends when the job has finished', async () => {
+    const h = harness({ clock: new SystemClock() });
+    await storeJob(h, {
+      name: 'f',
+      status: { active: 1 },
+      pods: [pod('f-aaaaa', 'Running')],
+      logs: { 'f-aaaaa/main': [log('2026-01-01T00:00:03Z', 'one')] },
+    });
+    const following = tjob(h, 'logs', 'f', '-f');
+    await new Promise((r) => setTimeout(r, 100));
+    await h.store.appendLogs('f', 'f-aaaaa', 'main', [log('2026-01-01T00:00:04Z', 'two')]);
+    await h.store.commitJob('f', { status: { succeeded: 1, conditions: complete() } });
+    assert.equal(await following, 0);
+    assert.equal(h.out(), 'one\ntwo\n');
+  });
+});
+
+describe('tjob delete', () => {
+  it('deletes finished jobs without the engine, NotFound for the missing, exit 1', async () => {
+    const h = harness();
+    await storeJob(h, {
+      name: 'a',
+      labels: { g: 'x' },
+      pods: [{ ...pod('a-aaaaa', 'Succeeded'), removed: true }],
+    });
+    await storeJob(h, { name: 'b', labels: { g: 'y' } });
+    assert.equal(await tjob(h, 'delete', 'job', 'nope', 'a'), 1);
+    assert.equal(h.out(), 'job.batch "a" deleted\n');
+    assert.equal(h.err(), 'Error from server (NotFound): jobs.batch "nope" not found\n');
+    assert.equal(await new FileStore(h.dir).loadJob('a'), undefined);
+    assert.ok(await new FileStore(h.dir).loadJob('b'));
+  });
+
+  it('deletes by selector and --all', async () => {
+    const h = harness();
+    await storeJob(h, { name: 'a', labels: { g: 'x' } });
+    await storeJob(h, { name: 'b', labels: { g: 'y' } });
+    await storeJob(h, { name: 'c', labels: { g: 'y' } });
+    assert.equal(await tjob(h, 'delete', 'jobs', '-l', 'g=y'), 0);
+    assert.equal(h.out(), 'job.batch "b" deleted\njob.batch "c" deleted\n');
+    assert.equal(await tjob(h, 'delete', 'job', '--all'), 0);
+    assert.equal(h.out(), 'job.batch "b" deleted\njob.batch "c" deleted\njob.batch "a" deleted\n');
+    assert.equal(await tjob(h, 'delete', 'job'), 2);
+  });
+
+  it('refuses a job whose controller is running, naming its pid', async () => {
+    const h = harness();
+    await storeJob(h, { name: 'busy' });
+    const lease = await h.store.acquireJobLease('busy', 'tjob run');
+    assert.ok('renew' in lease);
+    // Another process: simulate by rewriting the lease's holder with this (live) parent's pid.
+    const { writeFileSync, readFileSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    const path = join(h.dir, 'jobs', 'busy', 'lease.json');
+    const holder = JSON.parse(readFileSync(path, 'utf8'));
+    const { processStartTime } = await import('../../../src/state/process-identity.js');
+    writeFileSync(
+      path,
+      JSON.stringify({ ...holder, pid: process.ppid, processStart: processStartTime(process.ppid) ?? '' }),
+    );
+    assert.equal(await tjob(h, 'delete', 'job', 'busy'), 1);
+    assert.match(
+      h.err(),
+      new RegExp(
+        `job "busy" is being driven by another tjob process \\(pid ${process.ppid}, tjob run\\); stop it first`,
+      ),
+    );
+    assert.ok(await h.store.loadJob('busy'));
+  });
+});
