@@ -12,6 +12,8 @@ import { registerWait } from './commands/wait.js';
 import { registerDelete } from './commands/delete.js';
 import { registerController } from './commands/controller.js';
 import { registerSuspendResume } from './commands/suspend-resume.js';
+import { registerApply } from './commands/apply.js';
+import { registerCron } from './commands/cron.js';
 import { VERSION } from './version.js';
 
 export interface Program {
@@ -63,6 +65,8 @@ Exit codes: 0 success, 1 a job failed or a command failed, 2 usage or invalid ma
   registerDelete(program, ctx, globals, result);
   registerController(program, ctx, globals, result);
   registerSuspendResume(program, ctx, globals, result);
+  registerApply(program, ctx, globals, result);
+  registerCron(program, ctx, globals, result);
   program
     .command('version')
     .description('print the version')

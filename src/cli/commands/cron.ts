@@ -1,0 +1,454 @@
+// `tjob cron start|list|next|trigger|suspend|resume`: the CronJob scheduler daemon and its helpers
+// (spec/cli.md `tjob cron start`, deviations 5 and 6).
+
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { ConflictError, NotFoundError, UsageError } from '../../api/errors.js';
+import type { CronJob, JobStatus } from '../../api/k8s.js';
+import { rfc3339 } from '../../api/time.js';
+import { isChildOf, jobFromTemplate, manualTriggerPlan, rfc3339InZone } from '../../controller/cron/index.js';
+import { CronDaemon } from '../../engine/cron-daemon.js';
+import { imagesOf } from '../../engine/images.js';
+import { configData } from '../../engine/pod-plan.js';
+import { defaultJob, generateName, withGeneratedSelector } from '../../manifest/index.js';
+import { allowsColor } from '../../output/color.js';
+import {
+  describeSchedule,
+  localTimeZone,
+  nextRuns,
+  offsetAt,
+  parseStoredSchedule,
+} from '../../schedule/index.js';
+import { FileCronStore } from '../../state/cron-store.js';
+import { FileStore } from '../../state/file-store.js';
+import type { CliContext, GlobalOptions } from '../context.js';
+import { stateDirOf } from '../context.js';
+import { startController } from '../controller-process.js';
+import { lastFailedPodLog } from '../drive-jobs.js';
+import { deleteJobEverywhere } from '../job-deletion.js';
+import { loadFromCommandLine } from '../load-manifests.js';
+import type { CommandResult } from '../program.js';
+import { RunPrinter } from '../run-printer.js';
+import { applyLoaded, type ApplyFlags } from './apply.js';
+import { runGet } from './get.js';
+import { backoffSettings } from './run.js';
+
+const HEARTBEAT_MS = 10_000;
+const HANDOVER_WAIT_MS = 5_000;
+
+export function registerCron(
+  program: Command,
+  ctx: CliContext,
+  globals: () => GlobalOptions,
+  result: CommandResult,
+): void {
+  const cron = program
+    .command('cron')
+    .description('the CronJob scheduler (start) and its helpers (list, next, trigger, suspend, resume)');
+
+  cron
+    .command('start')
+    .description('run the scheduler in the foreground: apply FILEs, then run every stored CronJob')
+    .argument('[file...]', 'manifests to apply first (as `tjob apply -f`)')
+    .option('--set <name=value>', 'replace $NAME / ${NAME} in the manifests (repeatable)', collect, [])
+    .option('--items <list>', 'one object per item of a comma-separated list, with $ITEM set')
+    .option('--items-file <file>', 'like --items, one item per line')
+    .option(
+      '--backoff <duration>',
+      'base of the pod-recreation and restart backoff (default 10s; env TJOB_BACKOFF)',
+    )
+    .option('--max-backoff <duration>', 'cap of both backoffs', '6m')
+    .option('--keep-containers', 'keep finished containers (by default they are removed once recorded)')
+    .option('--no-logs', 'do not stream pod logs')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  tjob cron start samples/cronjob-hello.yaml
+  tjob apply -f cronjob.yaml     (while it runs: picked up within a second)
+
+One scheduler per state directory. Ctrl-C (SIGINT) or SIGTERM stops it gracefully: running jobs keep
+their containers and the next \`tjob cron start\` adopts them; slots missed meanwhile are handled as
+Kubernetes does (at most one late run, within startingDeadlineSeconds).`,
+    )
+    .action(async (files: string[], flags: StartFlags) => {
+      result.code = await cronStart(files, flags, ctx, globals());
+    });
+
+  cron
+    .command('list')
+    .description('the CronJobs of the state directory (= tjob get cronjobs)')
+    .option('-o, --output <format>', 'json|name|wide|yaml')
+    .option('-l, --selector <selector>', 'label selector')
+    .action(async (flags: { output?: string; selector?: string }) => {
+      result.code = await runGet(['cronjobs'], flags, ctx, globals());
+    });
+
+  cron
+    .command('next')
+    .description('the next run times of a CronJob, in its zone, with daylight-saving notes')
+    .argument('<name|file>', 'a stored CronJob, or a manifest file')
+    .option('--count <n>', 'how many runs', '5')
+    .option('--set <name=value>', 'template parameters of a file (repeatable)', collect, [])
+    .action(async (target: string, flags: { count: string; set?: string[] }) => {
+      result.code = await cronNext(target, flags, ctx, globals());
+    });
+
+  cron
+    .command('trigger')
+    .description('create a Job from a CronJob now (NAME-manual-XXXXX), respecting concurrencyPolicy')
+    .argument('<name>', 'the CronJob')
+    .option('--force', 'ignore concurrencyPolicy')
+    .option(
+      '--backoff <duration>',
+      'backoff base for a controller started here (default 10s; env TJOB_BACKOFF)',
+    )
+    .action(async (name: string, flags: { force?: boolean; backoff?: string }) => {
+      result.code = await cronTrigger(name, flags, ctx, globals());
+    });
+
+  for (const verb of ['suspend', 'resume'] as const) {
+    cron
+      .command(verb)
+      .description(`${verb === 'suspend' ? 'set' : 'clear'} spec.suspend of CronJobs (running jobs go on)`)
+      .argument('<name...>', 'CronJob names')
+      .action(async (names: string[]) => {
+        result.code = await cronSuspend(names, verb === 'suspend', ctx, globals());
+      });
+  }
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+interface StartFlags extends ApplyFlags {
+  logs: boolean;
+}
+
+// ---- start ----
+
+async function cronStart(
+  files: string[],
+  flags: StartFlags,
+  ctx: CliContext,
+  global: GlobalOptions,
+): Promise<number> {
+  const stateDir = stateDirOf(global, ctx.env);
+  const backoff = backoffSettings(flags, ctx.env);
+  const loaded = files.length > 0 ? await loadFromCommandLine(files, flags, ctx) : undefined;
+  const store = new FileStore(stateDir);
+  await store.init();
+  const cronStore = new FileCronStore(stateDir);
+
+  const command = `tjob cron start (pid ${process.pid})`;
+  const lease = await cronStore.acquireDaemonLease('tjob cron start');
+  if (!('renew' in lease)) {
+    throw new ConflictError(
+      `a scheduler is already running for ${stateDir} (pid ${lease.pid}, since ${lease.heartbeat})`,
+      `stop it first (kill ${lease.pid}), or use another --state-dir`,
+    );
+  }
+  const heartbeat = setInterval(() => void lease.renew(), HEARTBEAT_MS);
+  heartbeat.unref();
+  const runtime = await ctx.createRuntime({
+    workDir: join(stateDir, 'volumes'),
+    restartBackoffBaseMs: backoff.backoffMs,
+    restartBackoffCapMs: Math.min(backoff.maxBackoffMs, 5 * 60_000),
+  });
+  let signal: 'SIGINT' | 'SIGTERM' | undefined;
+  const stop = new AbortController();
+  const offSignal = ctx.onSignal((s) => {
+    if (signal) {
+      ctx.stderr.write(
+        'interrupted again: leaving now; the jobs go on and the next `tjob cron start` adopts them\n',
+      );
+      ctx.exit(s === 'SIGINT' ? 130 : 143);
+      return;
+    }
+    signal = s;
+    stop.abort();
+  });
+  try {
+    await runtime.ping();
+    if (loaded) await applyLoaded(loaded, flags, ctx, global, { hintDaemon: false });
+
+    const noColorFlag = global.color === false;
+    const printer = new RunPrinter({
+      stdout: ctx.stdout,
+      stderr: ctx.stderr,
+      colorStdout: allowsColor({ isTTY: !!ctx.stdout.isTTY, env: ctx.env, noColorFlag }),
+      colorStderr: allowsColor({ isTTY: !!ctx.stderr.isTTY, env: ctx.env, noColorFlag }),
+      live: false,
+      quiet: false,
+      showLogs: flags.logs !== false,
+      now: () => ctx.clock.now(),
+    });
+    const zone = localTimeZone();
+    const daemon = new CronDaemon(
+      {
+        store,
+        cronStore,
+        runtime,
+        clock: ctx.clock,
+        newUid: randomUUID,
+        random: Math.random,
+        localTimeZone: zone,
+        deleteUndrivenJob: (state) => deleteJobEverywhere(state, store, runtime),
+      },
+      {
+        backoffBaseMs: backoff.backoffMs,
+        backoffCapMs: backoff.maxBackoffMs,
+        keepContainers: !!flags.keepContainers,
+        command,
+      },
+      {
+        cronEvent: (name, e) => {
+          if (e.reason === 'SuccessfulCreate') return; // `created` says it, with the lateness
+          const reason = e.type === 'Warning' ? `Warning ${e.reason}` : e.reason;
+          printer.progress(`cronjob/${name}: ${reason}: ${e.message}`);
+        },
+        created: (name, job, slot, at) => {
+          const late = slot
+            ? ` for ${slot.toISOString()} (+${((at.getTime() - slot.getTime()) / 1000).toFixed(3)}s)`
+            : '';
+          printer.progress(`cronjob/${name}: job.batch/${job} created${late}`);
+        },
+        driving: (job, adopted) => {
+          if (adopted) printer.progress(`job.batch/${job}: adopted (driving it again)`);
+        },
+        ended: (job, end, state) => {
+          if (end === 'Deleted') {
+            printer.progress(`job.batch/${job} deleted`);
+            return;
+          }
+          void (end === 'Failed' ? lastFailedPodLog(store, state) : Promise.resolve(undefined)).then(
+            (lastLog) => printer.result(state, end, lastLog),
+            () => printer.result(state, end, undefined),
+          );
+        },
+        warning: (m) => printer.warning(m),
+        runner: {
+          event: (job, e) => printer.event(job, e),
+          log: (job, line) => printer.log(job, line, true),
+          changed: (state) => printer.changed(state),
+          engine: (down, message) =>
+            printer.warning(
+              down
+                ? `the Docker engine stopped answering (${message}); waiting for it`
+                : 'the Docker engine answers again; reconciling',
+            ),
+          warning: (m) => printer.warning(m),
+        },
+      },
+    );
+    const count = (await cronStore.listCronJobs()).length;
+    printer.progress(
+      `scheduler (pid ${process.pid}) started for ${stateDir}: ${count} cronjob${count === 1 ? '' : 's'}, local zone ${zone}`,
+    );
+    await daemon.run(stop.signal);
+    printer.progress(
+      `scheduler stopped${signal ? ` (${signal})` : ''}: running jobs keep their containers; the next \`tjob cron start\` adopts them`,
+    );
+    return signal === 'SIGTERM' ? 143 : 130;
+  } finally {
+    offSignal();
+    clearInterval(heartbeat);
+    await lease.release();
+    await runtime.close();
+  }
+}
+
+// ---- next ----
+
+async function cronNext(
+  target: string,
+  flags: { count: string; set?: string[] },
+  ctx: CliContext,
+  global: GlobalOptions,
+): Promise<number> {
+  const count = Number(flags.count);
+  if (!Number.isInteger(count) || count < 1)
+    throw new UsageError(`invalid --count "${flags.count}": expected a whole number of at least 1`);
+  let cronJobs: CronJob[];
+  let stored = false;
+  if (target === '-' || existsSync(target)) {
+    const loaded = await loadFromCommandLine([target], { set: flags.set ?? [] }, ctx);
+    cronJobs = loaded.cronJobs;
+    if (cronJobs.length === 0) throw new UsageError(`no CronJob in ${target}`);
+  } else {
+    const cj = await new FileCronStore(stateDirOf(global, ctx.env)).loadCronJob(target);
+    if (!cj) throw new NotFoundError(`Error from server (NotFound): cronjobs.batch "${target}" not found`);
+    cronJobs = [cj];
+    stored = true;
+  }
+  const now = ctx.clock.now();
+  const multi = cronJobs.length > 1;
+  for (const cj of cronJobs) {
+    const lines = nextLines(cj, now, count, stored);
+    if (multi) ctx.stdout.write(`cronjob.batch/${cj.metadata.name}:\n`);
+    for (const l of lines) ctx.stdout.write(`${multi ? '  ' : ''}${l}\n`);
+  }
+  return 0;
+}
+
+/** The lines of `tjob cron next` for one CronJob: its reading, then one line per run. */
+export function nextLines(cj: CronJob, now: Date, count: number, stored: boolean): string[] {
+  const parsed = parseStoredSchedule(cj.spec.schedule);
+  if (!parsed.ok) return [`invalid schedule ${JSON.stringify(cj.spec.schedule)}: ${parsed.error}`];
+  const schedule = parsed.schedule;
+  const zone = schedule.location ?? cj.spec.timeZone ?? localTimeZone();
+  const zoneText = cj.spec.timeZone || schedule.location ? zone : `${zone}, the local zone`;
+  const out = [`${cj.spec.schedule}: ${describeSchedule(cj.spec.schedule)} (${zoneText})`];
+  if (cj.spec.suspend) out.push('suspended: no run starts until it is resumed');
+  let from = now;
+  if (schedule.every !== undefined) {
+    // @every counts from the last run, else from creation (cronjob.md §2.4).
+    const anchorText = cj.status?.lastScheduleTime ?? (stored ? cj.metadata.creationTimestamp : undefined);
+    const anchor = anchorText ? Date.parse(anchorText) : NaN;
+    if (Number.isFinite(anchor) && anchor <= now.getTime()) {
+      const k = Math.floor((now.getTime() - anchor) / schedule.every);
+      from = new Date(anchor + k * schedule.every);
+    }
+  }
+  const runs = nextRuns(schedule, from, zone, count);
+  if (runs.length === 0) out.push('never: no time matches this schedule');
+  for (const r of runs) {
+    const local = rfc3339InZone(r.time, zone);
+    const day = new Intl.DateTimeFormat('en-US', { weekday: 'short', timeZone: zone }).format(r.time);
+    const offset = offsetAt(r.time.getTime(), zone);
+    const wall = local.replace('T', ' ').replace(/(Z|[+-]\d\d:\d\d)$/, '');
+    out.push(`${day} ${wall} ${utcOffset(offset)}${r.note ? `  (${r.note})` : ''}`);
+  }
+  return out;
+}
+
+function utcOffset(ms: number): string {
+  const m = Math.round(Math.abs(ms) / 60_000);
+  return `UTC${ms < 0 ? '-' : '+'}${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
+}
+
+// ---- trigger ----
+
+async function cronTrigger(
+  name: string,
+  flags: { force?: boolean; backoff?: string },
+  ctx: CliContext,
+  global: GlobalOptions,
+): Promise<number> {
+  const stateDir = stateDirOf(global, ctx.env);
+  const store = new FileStore(stateDir);
+  await store.init();
+  const cronStore = new FileCronStore(stateDir);
+  const cj = await cronStore.loadCronJob(name);
+  if (!cj) throw new NotFoundError(`Error from server (NotFound): cronjobs.batch "${name}" not found`);
+  const children = (await store.listJobs()).filter((s) => isChildOf(s.job, name));
+
+  const backoff = backoffSettings(flags, ctx.env);
+  const runtime = await ctx.createRuntime({
+    workDir: join(stateDir, 'volumes'),
+    restartBackoffBaseMs: backoff.backoffMs,
+    restartBackoffCapMs: Math.min(backoff.maxBackoffMs, 5 * 60_000),
+  });
+  let jobName: string;
+  try {
+    await runtime.ping();
+    const template = jobFromTemplate(cj, generateName(`${name}-manual-`, Math.random));
+    const uid = randomUUID();
+    const job = withGeneratedSelector(defaultJob(template), uid);
+    jobName = job.metadata.name;
+    const warnings = await runtime.ensureImages(imagesOf([job]), (m) => ctx.stderr.write(`${m}\n`));
+    for (const w of warnings) ctx.stderr.write(w.startsWith('Warning:') ? `${w}\n` : `Warning: ${w}\n`);
+
+    if (!flags.force) {
+      const plan = manualTriggerPlan(
+        cj,
+        children.map((s) => s.job),
+      );
+      if (!plan.ok) throw new ConflictError(`cannot trigger cronjob/${name}: ${plan.reason}`);
+      for (const victim of plan.delete) {
+        const state = children.find((s) => s.job.metadata.name === victim);
+        if (!state) continue;
+        if (await store.jobLeaseHolder(victim)) {
+          await store.requestJobChange(victim, {
+            delete: true,
+            from: `tjob cron trigger (pid ${process.pid})`,
+          });
+        } else {
+          await deleteJobEverywhere(state, store, runtime);
+        }
+        ctx.stderr.write(`job.batch/${victim} deleted (concurrencyPolicy Replace)\n`);
+      }
+    }
+
+    job.metadata.creationTimestamp = rfc3339(ctx.clock.now());
+    await store.createJob({ ...job, status: {} as JobStatus });
+    const objects = await store.listConfigObjects();
+    await store.saveJobConfig(
+      jobName,
+      configData({
+        configMaps: objects.filter((o) => o.kind === 'ConfigMap') as never,
+        secrets: objects.filter((o) => o.kind === 'Secret') as never,
+      }),
+    );
+  } finally {
+    await runtime.close();
+  }
+
+  // A running scheduler drives it (it adopts unfinished children nobody drives); else a background
+  // controller, as `run -d`.
+  const daemon = await cronStore.daemonLeaseHolder();
+  let handed = false;
+  if (daemon) {
+    await cronStore.pokeDaemon(name);
+    const deadline = ctx.clock.now().getTime() + HANDOVER_WAIT_MS;
+    while (ctx.clock.now().getTime() < deadline) {
+      const holder = await store.jobLeaseHolder(jobName);
+      if (holder) {
+        handed = true;
+        break;
+      }
+      await ctx.clock.sleep(50);
+    }
+  }
+  if (!handed) {
+    await startController(ctx, global, stateDir, store, [jobName], {
+      ...backoff,
+      keepContainers: false,
+      maxJobs: Infinity,
+    });
+  }
+  ctx.stdout.write(`job.batch/${jobName} created\n`);
+  return 0;
+}
+
+// ---- suspend / resume ----
+
+async function cronSuspend(
+  names: string[],
+  suspend: boolean,
+  ctx: CliContext,
+  global: GlobalOptions,
+): Promise<number> {
+  const cronStore = new FileCronStore(stateDirOf(global, ctx.env));
+  let code = 0;
+  for (const name of names) {
+    const cj = await cronStore.loadCronJob(name);
+    if (!cj) {
+      ctx.stderr.write(`Error from server (NotFound): cronjobs.batch "${name}" not found\n`);
+      code = 1;
+      continue;
+    }
+    const outcome = await cronStore.saveCronJob(
+      { ...cj, spec: { ...cj.spec, suspend } },
+      ctx.clock.now(),
+      randomUUID,
+    );
+    ctx.stdout.write(
+      `cronjob.batch/${name} ${outcome === 'unchanged' ? `already ${suspend ? 'suspended' : 'resumed'}` : suspend ? 'suspended' : 'resumed'}\n`,
+    );
+  }
+  return code;
+}

@@ -1,0 +1,516 @@
+// The scheduler daemon behind `tjob cron start` (cronjob.md §3, §7): one serialized loop over
+// every stored CronJob. Each sync lists the CronJob's child jobs, calls the pure syncCronJob with
+// `now`, carries out its deletions and its create (feeding failures back, as the controller's
+// failures protocol asks), records status and events, and drives the jobs it creates in this
+// process with a JobRunner under each job's lease. The loop sleeps until the earliest wake-up of
+// all CronJobs, or until something changes: one of its jobs ends, or a CronJob is applied,
+// deleted or poked (noticed through the CronJobStore's watch). No polling between slots.
+//
+// Stopping (the `stop` signal): the jobs keep their containers; each runner leaves where it is and
+// its lease is released, so the next daemon adopts the jobs (unfinished children with no live
+// lease holder are driven again, and the runner adopts their containers).
+
+import type { CronJob, Job, JobStatus } from '../api/k8s.js';
+import { ConflictError } from '../api/errors.js';
+import { rfc3339 } from '../api/time.js';
+import {
+  isChildOf,
+  isFinished,
+  syncCronJob,
+  type CronJobEvent,
+  type SyncCronJobResult,
+  type SyncFailures,
+} from '../controller/cron/index.js';
+import { defaultJob, withGeneratedSelector } from '../manifest/index.js';
+import type { Clock } from '../ports/clock.js';
+import type { CronJobStore } from '../ports/cron-store.js';
+import type { PodRuntime } from '../ports/pod-runtime.js';
+import type { Lease, StateStore, StoredEvent, StoredJob } from '../ports/state-store.js';
+import { imagesOf } from './images.js';
+import { JobRunner, type JobRunObserver, type RunEnd } from './job-runner.js';
+import { configData } from './pod-plan.js';
+import { Wakeup } from './wakeup.js';
+
+export interface CronDaemonDeps {
+  store: StateStore;
+  cronStore: CronJobStore;
+  runtime: PodRuntime;
+  clock: Clock;
+  newUid: () => string;
+  random: () => number;
+  /** The zone of a CronJob without spec.timeZone (the machine's, cli.md deviation 6). */
+  localTimeZone: string;
+  /** Removes a job that no process drives: its containers, records and logs. */
+  deleteUndrivenJob(state: StoredJob): Promise<void>;
+}
+
+export interface CronDaemonOptions {
+  backoffBaseMs: number;
+  backoffCapMs: number;
+  keepContainers: boolean;
+  /** Names this process in job leases and requests (`tjob cron start (pid 42)`). */
+  command: string;
+  /** Lease heartbeat period (default 10 s). */
+  heartbeatMs?: number;
+}
+
+export interface CronDaemonObserver {
+  /** An event of a CronJob (SuccessfulCreate, JobAlreadyActive, ...), as recorded. */
+  cronEvent?(cronJob: string, event: StoredEvent): void;
+  /** A job was created for a slot (`scheduledTime`) at `at`. */
+  created?(cronJob: string, job: string, scheduledTime: Date | undefined, at: Date): void;
+  /** This daemon started driving a job (adopted: one a previous process had started). */
+  driving?(job: string, adopted: boolean): void;
+  /** A job this daemon drove reached its end. */
+  ended?(job: string, end: RunEnd, state: StoredJob): void;
+  /** A configuration warning (printed once per CronJob spec) or a problem carrying something out. */
+  warning?(message: string): void;
+  /** The job runners' own observer (job events, pod logs, progress). */
+  runner?: JobRunObserver;
+  /** The loop has nothing to do for `ms` (undefined: until something changes). */
+  idle?(ms: number | undefined): void;
+}
+
+interface Key {
+  name: string;
+  fingerprint: string;
+  dirty: boolean;
+  dueAt?: number;
+  backoffMs?: number;
+  warned?: string;
+}
+
+interface Driven {
+  lease: Lease;
+  leave: AbortController;
+  done: Promise<void>;
+  owner: string | undefined;
+}
+
+const RETRY_BASE_MS = 1000;
+const RETRY_CAP_MS = 5 * 60_000;
+const LEAVE_WAIT_MS = 10_000;
+
+export class CronDaemon {
+  private readonly wakeup: Wakeup;
+  private readonly keys = new Map<string, Key>();
+  private readonly driving = new Map<string, Driven>();
+  /** Uids of jobs whose deletion was asked: hidden from the controller, as Kubernetes' background deletion removes the object at once. */
+  private readonly deleting = new Set<string>();
+  private rescanPending = true;
+
+  constructor(
+    private readonly deps: CronDaemonDeps,
+    private readonly options: CronDaemonOptions,
+    private readonly observer: CronDaemonObserver = {},
+  ) {
+    this.wakeup = new Wakeup(deps.clock);
+  }
+
+  /** Names of the jobs this daemon is driving now. */
+  drivenJobs(): string[] {
+    return [...this.driving.keys()];
+  }
+
+  /** Look at every CronJob again (the store's watch calls this; tests may too). */
+  notifyChange(): void {
+    this.rescanPending = true;
+    this.wakeup.notify();
+  }
+
+  /** Runs until `stop` aborts, then leaves every job it drives to the next daemon. */
+  async run(stop: AbortSignal): Promise<void> {
+    const unwatch = this.deps.cronStore.watchCronJobs(() => this.notifyChange());
+    const heartbeat = this.heartbeats(stop);
+    try {
+      while (!stop.aborted) {
+        if (this.rescanPending) {
+          this.rescanPending = false;
+          await this.guard('reading the CronJobs', () => this.rescan());
+        }
+        const now = this.deps.clock.now().getTime();
+        for (const key of [...this.keys.values()]) {
+          if (stop.aborted) break;
+          if (key.dirty || (key.dueAt !== undefined && key.dueAt <= now)) {
+            key.dirty = false;
+            key.dueAt = undefined;
+            await this.guard(`syncing cronjob/${key.name}`, () => this.syncKey(key), key);
+          }
+        }
+        if (this.rescanPending || [...this.keys.values()].some((k) => k.dirty)) continue;
+        const after = this.deps.clock.now().getTime();
+        let next: number | undefined;
+        for (const k of this.keys.values()) {
+          if (k.dueAt !== undefined && (next === undefined || k.dueAt < next)) next = k.dueAt;
+        }
+        const ms = next === undefined ? undefined : Math.max(0, next - after);
+        this.observer.idle?.(ms);
+        await this.wakeup.wait(ms, stop);
+      }
+    } finally {
+      unwatch();
+      await this.leaveAll();
+      await heartbeat;
+    }
+  }
+
+  private async guard(what: string, fn: () => Promise<void>, key?: Key): Promise<void> {
+    try {
+      await fn();
+    } catch (err) {
+      this.observer.warning?.(`${what}: ${(err as Error).message}`);
+      if (key) this.retryLater(key);
+    }
+  }
+
+  private retryLater(key: Key): void {
+    const ms = key.backoffMs === undefined ? RETRY_BASE_MS : Math.min(key.backoffMs * 2, RETRY_CAP_MS);
+    key.backoffMs = ms;
+    key.dueAt = this.deps.clock.now().getTime() + ms;
+  }
+
+  private async heartbeats(stop: AbortSignal): Promise<void> {
+    const every = this.options.heartbeatMs ?? 10_000;
+    while (!stop.aborted) {
+      await this.deps.clock.sleep(every, stop);
+      if (stop.aborted) break;
+      await Promise.all([...this.driving.values()].map((d) => d.lease.renew().catch(() => undefined)));
+    }
+  }
+
+  /** Notices created, changed and removed CronJobs, and pokes. */
+  private async rescan(): Promise<void> {
+    const cronJobs = await this.deps.cronStore.listCronJobs();
+    const seen = new Set<string>();
+    for (const cj of cronJobs) {
+      const name = cj.metadata.name;
+      seen.add(name);
+      const fingerprint = JSON.stringify([
+        cj.metadata.uid,
+        cj.metadata.labels,
+        cj.metadata.annotations,
+        cj.spec,
+      ]);
+      const key = this.keys.get(name);
+      if (!key) {
+        this.keys.set(name, { name, fingerprint, dirty: true });
+      } else if (key.fingerprint !== fingerprint) {
+        // Any edit syncs at once, a schedule edit too (cli.md deviation 5: edits take effect at once).
+        key.fingerprint = fingerprint;
+        key.dirty = true;
+        key.backoffMs = undefined;
+      }
+    }
+    for (const name of [...this.keys.keys()]) if (!seen.has(name)) this.keys.delete(name);
+    for (const name of await this.deps.cronStore.takePokes()) {
+      const key = this.keys.get(name);
+      if (key) key.dirty = true;
+    }
+    await this.collectOrphans(cronJobs);
+  }
+
+  /** Kubernetes' garbage collector: jobs whose owning CronJob is gone go with it. */
+  private async collectOrphans(cronJobs: CronJob[]): Promise<void> {
+    const byName = new Map(cronJobs.map((c) => [c.metadata.name, c]));
+    for (const state of await this.deps.store.listJobs()) {
+      const ref = ownerCronJob(state.job);
+      if (!ref) continue;
+      const owner = byName.get(ref.name);
+      const gone =
+        !owner ||
+        (ref.uid !== undefined && owner.metadata.uid !== undefined && ref.uid !== owner.metadata.uid);
+      if (gone && !this.deleting.has(state.job.metadata.uid ?? state.job.metadata.name)) {
+        await this.deleteJob(state.job.metadata.name).catch((err: Error) =>
+          this.observer.warning?.(
+            `deleting job ${state.job.metadata.name} of a deleted cronjob: ${err.message}`,
+          ),
+        );
+      }
+    }
+  }
+
+  private async children(name: string): Promise<StoredJob[]> {
+    const all = await this.deps.store.listJobs();
+    const present = new Set<string>();
+    const out: StoredJob[] = [];
+    for (const s of all) {
+      const id = s.job.metadata.uid ?? s.job.metadata.name;
+      present.add(id);
+      if (!isChildOf(s.job, name) || this.deleting.has(id)) continue;
+      out.push(s);
+    }
+    // Deletions that have completed no longer need hiding.
+    for (const id of [...this.deleting]) if (!present.has(id)) this.deleting.delete(id);
+    return out;
+  }
+
+  private async syncKey(key: Key): Promise<void> {
+    const cronJob = await this.deps.cronStore.loadCronJob(key.name);
+    if (!cronJob) {
+      this.keys.delete(key.name);
+      return;
+    }
+    const children = await this.children(key.name);
+    await this.driveUndriven(children);
+
+    const now = this.deps.clock.now();
+    const newUid = this.deps.newUid();
+    const input = {
+      cronJob,
+      jobs: children.map((s) => s.job as Job),
+      now,
+      timeZone: this.deps.localTimeZone,
+      newJobUid: newUid,
+    };
+    const first = syncCronJob(input);
+    const failures: SyncFailures = {};
+    for (const d of first.delete) {
+      try {
+        await this.deleteJob(d.name);
+      } catch (err) {
+        (failures.delete ??= {})[d.name] = (err as Error).message;
+      }
+    }
+    // Replace aborted by a failed deletion must not create.
+    const replaceFailed = first.delete.some(
+      (d) => d.reason === 'Replace' && failures.delete?.[d.name] !== undefined,
+    );
+    let created: string | undefined;
+    if (first.create && !replaceFailed) {
+      try {
+        await this.createJob(first.create, newUid, now);
+        created = first.create.metadata.name;
+      } catch (err) {
+        if (err instanceof ConflictError) {
+          const existing = await this.deps.store.loadJob(first.create.metadata.name);
+          failures.create = existing ? { alreadyExists: existing.job } : { error: err.message };
+        } else {
+          failures.create = { error: (err as Error).message };
+        }
+      }
+    }
+    const result: SyncCronJobResult =
+      failures.delete !== undefined || failures.create !== undefined
+        ? syncCronJob({ ...input, failures })
+        : first;
+
+    if (result.statusChanged) {
+      const written = await this.deps.cronStore.commitCronJobStatus(
+        key.name,
+        cronJob.metadata.uid,
+        result.status,
+      );
+      if (!written) {
+        // Deleted or re-created meanwhile: look again.
+        this.rescanPending = true;
+        return;
+      }
+    }
+    await this.recordEvents(key.name, result.events, now);
+
+    const warningText = result.warnings.join('; ');
+    if (warningText !== '' && key.warned !== key.fingerprint) {
+      for (const w of result.warnings) this.observer.warning?.(`cronjob/${key.name}: ${w}`);
+    }
+    key.warned = key.fingerprint;
+
+    if (created !== undefined) {
+      this.observer.created?.(key.name, created, first.scheduledTime, now);
+      await this.drive(created, false, key.name);
+    }
+    if (result.adopt !== undefined) {
+      const adopted = await this.deps.store.loadJob(result.adopt);
+      if (adopted && !isFinished(adopted.job) && !(await this.deps.store.jobLeaseHolder(result.adopt))) {
+        await this.drive(result.adopt, true, key.name);
+      }
+    }
+
+    let dueAt = result.requeueAfterMs === undefined ? undefined : now.getTime() + result.requeueAfterMs;
+    if (result.error !== undefined) {
+      this.observer.warning?.(`cronjob/${key.name}: ${result.error}`);
+      this.retryLater(key);
+      dueAt = key.dueAt;
+    } else {
+      key.backoffMs = undefined;
+    }
+    // Deviation 3: finished jobs with a TTL are deleted by whichever tjob runs when it expires.
+    const ttlDue = await this.expireFinished(children, now);
+    if (ttlDue !== undefined && (dueAt === undefined || ttlDue < dueAt)) dueAt = ttlDue;
+    key.dueAt = dueAt;
+  }
+
+  private async recordEvents(name: string, events: CronJobEvent[], now: Date): Promise<void> {
+    if (events.length === 0) return;
+    const t = rfc3339(now);
+    const stored: StoredEvent[] = events.map((e) => ({
+      type: e.type,
+      reason: e.reason,
+      message: e.message,
+      firstTimestamp: t,
+      lastTimestamp: t,
+      count: 1,
+      source: 'cronjob-controller',
+      involvedObject: `CronJob/${name}`,
+    }));
+    await this.deps.cronStore.appendCronJobEvents(name, stored);
+    for (const e of stored) this.observer.cronEvent?.(name, e);
+  }
+
+  /** Deletes finished jobs whose ttlSecondsAfterFinished expired; returns when the next one expires. */
+  private async expireFinished(children: StoredJob[], now: Date): Promise<number | undefined> {
+    let next: number | undefined;
+    for (const s of children) {
+      const ttl = s.job.spec.ttlSecondsAfterFinished;
+      if (ttl === undefined || ttl === null || !isFinished(s.job)) continue;
+      const finishedAt = Date.parse(
+        s.job.status.completionTime ??
+          s.job.status.conditions?.find(
+            (c) => c.status === 'True' && (c.type === 'Complete' || c.type === 'Failed'),
+          )?.lastTransitionTime ??
+          '',
+      );
+      if (!Number.isFinite(finishedAt)) continue;
+      const at = finishedAt + ttl * 1000;
+      if (at <= now.getTime()) {
+        await this.deleteJob(s.job.metadata.name).catch((err: Error) =>
+          this.observer.warning?.(`deleting expired job ${s.job.metadata.name}: ${err.message}`),
+        );
+      } else if (next === undefined || at < next) {
+        next = at;
+      }
+    }
+    return next;
+  }
+
+  /** The child job as the API server stores it: defaulted, with its uid and generated selector. */
+  private async createJob(fromTemplate: Job, uid: string, now: Date): Promise<void> {
+    const job = withGeneratedSelector(defaultJob(fromTemplate), uid);
+    job.metadata.creationTimestamp = rfc3339(now);
+    await this.deps.store.createJob({ ...job, status: {} as JobStatus });
+    const objects = await this.deps.store.listConfigObjects();
+    await this.deps.store.saveJobConfig(
+      job.metadata.name,
+      configData({
+        configMaps: objects.filter((o) => o.kind === 'ConfigMap') as never,
+        secrets: objects.filter((o) => o.kind === 'Secret') as never,
+      }),
+    );
+  }
+
+  /**
+   * Background deletion (Kubernetes' propagation policy of the CronJob controller): a job some
+   * process drives is asked to delete itself (its runner stops the pods within their grace period
+   * and removes everything); one that nobody drives is removed here. Either way the controller no
+   * longer sees it.
+   */
+  private async deleteJob(name: string): Promise<void> {
+    const state = await this.deps.store.loadJob(name);
+    if (!state) return;
+    const id = state.job.metadata.uid ?? name;
+    if (isFinished(state.job)) {
+      // Its runner is done with it (or about to be): nothing to stop, remove it here.
+      await this.driving.get(name)?.done;
+    }
+    const holder = isFinished(state.job)
+      ? false
+      : this.driving.has(name) || (await this.deps.store.jobLeaseHolder(name)) !== undefined;
+    if (holder) {
+      await this.deps.store.requestJobChange(name, { delete: true, from: this.options.command });
+      this.deleting.add(id);
+      return;
+    }
+    this.deleting.add(id);
+    try {
+      await this.deps.deleteUndrivenJob(state);
+    } catch (err) {
+      this.deleting.delete(id);
+      throw err;
+    }
+  }
+
+  /** Unfinished children nobody drives (left by a stopped daemon, handed over by `cron trigger`). */
+  private async driveUndriven(children: StoredJob[]): Promise<void> {
+    for (const s of children) {
+      const name = s.job.metadata.name;
+      if (isFinished(s.job) || this.driving.has(name)) continue;
+      if (await this.deps.store.jobLeaseHolder(name)) continue;
+      await this.drive(name, true, ownerCronJob(s.job)?.name);
+    }
+  }
+
+  private async drive(name: string, adopted: boolean, owner: string | undefined): Promise<void> {
+    if (this.driving.has(name)) return;
+    const lease = await this.deps.store.acquireJobLease(name, this.options.command);
+    if (!('renew' in lease)) return; // another process took it meanwhile: it drives the job
+    const leave = new AbortController();
+    const entry: Driven = { lease, leave, owner, done: Promise.resolve() };
+    this.driving.set(name, entry);
+    this.observer.driving?.(name, adopted);
+    entry.done = this.runJob(name, entry).finally(async () => {
+      this.driving.delete(name);
+      await lease.release().catch(() => undefined);
+      // A job's end is a change of its CronJob (Forbid's late start, SawCompletedJob, cleanup).
+      if (owner !== undefined && !leave.signal.aborted) {
+        const key = this.keys.get(owner);
+        if (key) key.dirty = true;
+        this.wakeup.notify();
+      }
+    });
+  }
+
+  private async runJob(name: string, entry: Driven): Promise<void> {
+    try {
+      const state = await this.deps.store.loadJob(name);
+      if (!state) return;
+      try {
+        const warnings = await this.deps.runtime.ensureImages(imagesOf([state.job]));
+        for (const w of warnings) this.observer.warning?.(`job.batch/${name}: ${w}`);
+      } catch (err) {
+        // The runner's pod creation fails and retries (FailedCreate), as a kubelet's pull would.
+        this.observer.warning?.(`job.batch/${name}: ${(err as Error).message}`);
+      }
+      const config = await this.deps.store.loadJobConfig(name);
+      const runner = new JobRunner(
+        { store: this.deps.store, runtime: this.deps.runtime, clock: this.deps.clock },
+        name,
+        {
+          backoffBaseMs: this.options.backoffBaseMs,
+          backoffCapMs: this.options.backoffCapMs,
+          keepContainers: this.options.keepContainers,
+          config,
+          random: this.deps.random,
+          newUid: this.deps.newUid,
+        },
+        this.observer.runner ?? {},
+      );
+      const { end, state: last } = await runner.run(undefined, entry.leave.signal);
+      this.observer.ended?.(name, end, last);
+    } catch (err) {
+      if (entry.leave.signal.aborted) return; // left for the next daemon
+      this.observer.warning?.(`job.batch/${name}: ${(err as Error).message}`);
+    }
+  }
+
+  /** Stop: every runner leaves where it is (containers keep running), leases are released. */
+  private async leaveAll(): Promise<void> {
+    const all = [...this.driving.values()];
+    for (const d of all) d.leave.abort();
+    const timeout = new AbortController();
+    await Promise.race([
+      Promise.all(all.map((d) => d.done.catch(() => undefined))),
+      this.deps.clock.sleep(LEAVE_WAIT_MS, timeout.signal),
+    ]);
+    timeout.abort();
+    await Promise.all(all.map((d) => d.lease.release().catch(() => undefined)));
+  }
+}
+
+function ownerCronJob(job: Job): { name: string; uid?: string } | undefined {
+  const refs = job.metadata.ownerReferences;
+  if (!Array.isArray(refs)) return undefined;
+  const ref = (refs as { kind?: string; name?: string; uid?: string; controller?: boolean }[]).find(
+    (r) => r.controller === true && r.kind === 'CronJob' && typeof r.name === 'string',
+  );
+  if (!ref || ref.name === undefined) return undefined;
+  return ref.uid === undefined ? { name: ref.name } : { name: ref.name, uid: ref.uid };
+}
