@@ -27,6 +27,7 @@ import { validateJob } from './job-validation.js';
 import { generateName } from './names.js';
 import { checkStrictFields } from './strict-fields.js';
 import { expandTemplate, parameterSets, placeholderHint, placeholdersIn } from './template-params.js';
+import { aliasProblem, sizeProblem } from './yaml-limits.js';
 import type { LoadedDocument, LoadOptions, LoadResult, ManifestSource, TemplateParams } from './types.js';
 
 export const V1beta1CronJobWarning =
@@ -48,6 +49,21 @@ function sourceName(file: string, item: string | undefined, doc: number, multi: 
   if (item !== undefined) parts.push(`item ${item}`);
   if (multi) parts.push(`document ${doc}`);
   return parts.length ? `${file} (${parts.join(', ')})` : file;
+}
+
+/**
+ * Drops the fields whose value is `null`: as for the API server, `field: null` is the field
+ * unset (defaulting and validation expect a value or nothing). Null list and map elements are
+ * type errors already (strict-fields.ts).
+ */
+function withoutNulls<T>(v: T): T {
+  if (Array.isArray(v)) v.forEach(withoutNulls);
+  else if (isObject(v))
+    for (const [k, item] of Object.entries(v)) {
+      if (item === null) delete v[k];
+      else withoutNulls(item);
+    }
+  return v;
 }
 
 /** Adds the template-parameter hint to errors whose value still holds a `$NAME` placeholder. */
@@ -74,8 +90,18 @@ function parseAll(
   const errors: FieldError[] = [];
   for (const src of sources) {
     const seen = new Map<number, Set<string>>();
+    const rawTooBig = sizeProblem(src.text);
+    if (rawTooBig !== undefined) {
+      errors.push({ source: src.name, path: '', message: rawTooBig });
+      continue;
+    }
     for (const set of parameterSets(params)) {
       const text = expandTemplate(src.text, set.values);
+      const tooBig = sizeProblem(text);
+      if (tooBig !== undefined) {
+        errors.push({ source: sourceName(src.name, set.item, 0, false), path: '', message: tooBig });
+        continue;
+      }
       let values: unknown[];
       try {
         values = loadAll(text, { schema: YAML11_SCHEMA, filename: src.name });
@@ -94,6 +120,11 @@ function parseAll(
       const multi = values.filter((v) => v !== null && v !== undefined).length > 1;
       values.forEach((value, i) => {
         if (value === null || value === undefined) return;
+        const tooBig = aliasProblem(value);
+        if (tooBig !== undefined) {
+          errors.push({ source: sourceName(src.name, set.item, i + 1, multi), path: '', message: tooBig });
+          return;
+        }
         // A document that no parameter changed is produced once, not once per item.
         const key = JSON.stringify(value);
         const s = seen.get(i) ?? new Set<string>();
@@ -195,7 +226,9 @@ export function parseManifestTexts(
       fail();
       continue;
     }
-    const obj = structuredClone(raw) as Record<string, unknown> & { metadata?: Record<string, unknown> };
+    const obj = withoutNulls(structuredClone(raw)) as Record<string, unknown> & {
+      metadata?: Record<string, unknown>;
+    };
     if (type === 'CronJob') obj['apiVersion'] = 'batch/v1';
     const meta = (obj.metadata ??= {});
     if (!meta['name'] && typeof meta['generateName'] === 'string' && meta['generateName'])

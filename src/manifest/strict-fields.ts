@@ -34,11 +34,26 @@ function jsonType(v: unknown): string {
 const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 
+/** The type of field `key` (a key from the document: `__proto__`, `constructor` are no fields). */
+const fieldType = (schema: ObjectSchema | undefined, key: string): TypeRef | undefined =>
+  schema !== undefined && Object.hasOwn(schema, key) ? schema[key] : undefined;
+
 const join = (path: string, key: string): string => (path ? `${path}.${key}` : key);
 
 function typeError(path: string, v: unknown, expected: string): PathError {
   const shown = isObject(v) || Array.isArray(v) ? jsonType(v) : v;
   return fe.invalid(path, shown, `${path} in body must be of type ${expected}: "${jsonType(v)}"`);
+}
+
+/** The OpenAPI type name of a list's or map's elements, for the type error of a `null` element. */
+function listItemType(t: TypeRef): string {
+  const p = parseType(t);
+  if (p.kind === 'list') return 'array';
+  if (p.kind === 'map' || p.kind === 'object') return 'object';
+  if (p.name === 'bool') return 'boolean';
+  if (p.name === 'int32' || p.name === 'int64') return 'integer';
+  if (p.name === 'intOrString' || p.name === 'quantity') return 'integer-or-string';
+  return p.name;
 }
 
 interface Frame {
@@ -100,14 +115,22 @@ export function checkStrictFields(doc: Record<string, unknown>, kindType: string
           errors.push(typeError(path, v, 'array'));
           return;
         }
-        v.forEach((item, i) => checkValue(item, p.of, `${path}[${i}]`, stack));
+        v.forEach((item, i) => {
+          // `null` is no value of any list element type (and the code after this expects one).
+          if (item === null || item === undefined)
+            errors.push(typeError(`${path}[${i}]`, null, listItemType(p.of)));
+          else checkValue(item, p.of, `${path}[${i}]`, stack);
+        });
         return;
       case 'map':
         if (!isObject(v)) {
           errors.push(typeError(path, v, 'object'));
           return;
         }
-        for (const [k, item] of Object.entries(v)) checkValue(item, p.of, `${path}[${k}]`, stack);
+        for (const [k, item] of Object.entries(v))
+          if (item === null || item === undefined)
+            errors.push(typeError(`${path}[${k}]`, null, listItemType(p.of)));
+          else checkValue(item, p.of, `${path}[${k}]`, stack);
         return;
       case 'object':
         if (!isObject(v)) {
@@ -124,7 +147,7 @@ export function checkStrictFields(doc: Record<string, unknown>, kindType: string
     const frames = [...stack, { path, typeName, obj }];
     for (const [key, value] of Object.entries(obj)) {
       const fieldPath = join(path, key);
-      const t = schema[key];
+      const t = fieldType(schema, key);
       if (t !== undefined) {
         present.push({ path: fieldPath, owner: typeName, field: key, type: t });
         checkValue(value, t, fieldPath, frames);
@@ -170,7 +193,7 @@ function suggest(key: string, frames: Frame[]): Suggestion | undefined {
   for (let i = frames.length - 2; i >= 0; i--) {
     const f = frames[i];
     if (!f) continue;
-    const t = Schema[f.typeName]?.[key];
+    const t = fieldType(Schema[f.typeName], key);
     if (t !== undefined && !(key in f.obj))
       return { path: join(f.path, key), under: lastSegment(f.path), type: t };
   }
@@ -196,14 +219,14 @@ function findBelow(key: string, here: Frame, depth: 1 | 2): Suggestion | undefin
     const value = here.obj[f];
     const subObj = isObject(value) ? value : {};
     if (depth === 1) {
-      const kt = sub[key];
+      const kt = fieldType(sub, key);
       if (kt !== undefined && !(key in subObj))
         found.push({ path: join(join(here.path, f), key), under: f, type: kt });
     } else {
       for (const [g, gt] of Object.entries(sub)) {
         const gp = parseType(gt);
         if (gp.kind !== 'object') continue;
-        const kt = Schema[gp.name]?.[key];
+        const kt = fieldType(Schema[gp.name], key);
         const gv = subObj[g];
         if (kt !== undefined && !(isObject(gv) && key in gv))
           found.push({ path: [here.path, f, g, key].filter(Boolean).join('.'), under: g, type: kt });
