@@ -34,6 +34,7 @@ import type {
   StoredJob,
 } from '../ports/state-store.js';
 import { writeFileAtomic, syncDir } from './atomic-file.js';
+import { FileCronStore } from './cron-store.js';
 import { JournalDamagedError, applyChange, changeLine, parseJournal, snapshotLine } from './job-journal.js';
 import { isProcessAlive, processStartTime } from './process-identity.js';
 import { formatLogLine, parseLogLine, truncationMarker } from './log-format.js';
@@ -446,6 +447,11 @@ export class FileStore implements StateStore {
 
   async listCronJobs(): Promise<CronJob[]> {
     return this.readObjects<CronJob>('cronjobs');
+  }
+
+  /** Removes a stored CronJob and its events (its jobs are the caller's to delete). */
+  async deleteCronJob(name: string): Promise<void> {
+    await new FileCronStore(this.root).deleteCronJob(name);
   }
 
   private async readObjects<T>(folder: string): Promise<T[]> {
