@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { ConflictError, NotFoundError, UsageError } from '../../api/errors.js';
+import { ConflictError, UsageError } from '../../api/errors.js';
 import type { CronJob, JobStatus } from '../../api/k8s.js';
 import { rfc3339 } from '../../api/time.js';
 import { isChildOf, jobFromTemplate, manualTriggerPlan, rfc3339InZone } from '../../controller/cron/index.js';
@@ -91,8 +91,9 @@ Kubernetes does (at most one late run, within startingDeadlineSeconds).`,
     .description('the next run times of a CronJob, in its zone, with daylight-saving notes')
     .argument('<name|file>', 'a stored CronJob, or a manifest file')
     .option('--count <n>', 'how many runs', '5')
+    .option('--from <time>', 'list the runs after this RFC 3339 time instead of now')
     .option('--set <name=value>', 'template parameters of a file (repeatable)', collect, [])
-    .action(async (target: string, flags: { count: string; set?: string[] }) => {
+    .action(async (target: string, flags: { count: string; from?: string; set?: string[] }) => {
       result.code = await cronNext(target, flags, ctx, globals());
     });
 
@@ -217,7 +218,7 @@ async function cronStart(
           printer.progress(`cronjob/${name}: job.batch/${job} created${late}`);
         },
         driving: (job, adopted) => {
-          if (adopted) printer.progress(`job.batch/${job}: adopted (driving it again)`);
+          if (adopted) printer.progress(`job.batch/${job}: taken over (its running containers are adopted)`);
         },
         ended: (job, end, state) => {
           if (end === 'Deleted') {
@@ -265,11 +266,14 @@ async function cronStart(
 
 async function cronNext(
   target: string,
-  flags: { count: string; set?: string[] },
+  flags: { count: string; from?: string; set?: string[] },
   ctx: CliContext,
   global: GlobalOptions,
 ): Promise<number> {
   const count = Number(flags.count);
+  const from = flags.from === undefined ? ctx.clock.now() : new Date(flags.from);
+  if (Number.isNaN(from.getTime()))
+    throw new UsageError(`invalid --from "${flags.from}": expected an RFC 3339 time`);
   if (!Number.isInteger(count) || count < 1)
     throw new UsageError(`invalid --count "${flags.count}": expected a whole number of at least 1`);
   let cronJobs: CronJob[];
@@ -280,14 +284,16 @@ async function cronNext(
     if (cronJobs.length === 0) throw new UsageError(`no CronJob in ${target}`);
   } else {
     const cj = await new FileCronStore(stateDirOf(global, ctx.env)).loadCronJob(target);
-    if (!cj) throw new NotFoundError(`Error from server (NotFound): cronjobs.batch "${target}" not found`);
+    if (!cj) {
+      ctx.stderr.write(`Error from server (NotFound): cronjobs.batch "${target}" not found\n`);
+      return 1;
+    }
     cronJobs = [cj];
     stored = true;
   }
-  const now = ctx.clock.now();
   const multi = cronJobs.length > 1;
   for (const cj of cronJobs) {
-    const lines = nextLines(cj, now, count, stored);
+    const lines = nextLines(cj, from, count, stored);
     if (multi) ctx.stdout.write(`cronjob.batch/${cj.metadata.name}:\n`);
     for (const l of lines) ctx.stdout.write(`${multi ? '  ' : ''}${l}\n`);
   }
@@ -343,7 +349,10 @@ async function cronTrigger(
   await store.init();
   const cronStore = new FileCronStore(stateDir);
   const cj = await cronStore.loadCronJob(name);
-  if (!cj) throw new NotFoundError(`Error from server (NotFound): cronjobs.batch "${name}" not found`);
+  if (!cj) {
+    ctx.stderr.write(`Error from server (NotFound): cronjobs.batch "${name}" not found\n`);
+    return 1;
+  }
   const children = (await store.listJobs()).filter((s) => isChildOf(s.job, name));
 
   const backoff = backoffSettings(flags, ctx.env);

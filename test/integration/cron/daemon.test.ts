@@ -206,7 +206,7 @@ describe('tjob cron start on Docker (@every 2s)', { concurrency: true }, () => {
     assert.match(refused.stderr, new RegExp(`already running .*pid ${second.child.pid}`));
     await until(async () => (await jobsOf(dir)).find((j) => j.name === job)?.succeeded === 1, 15_000);
     const out = await stopped(second);
-    assert.match(out.stderr, new RegExp(`job.batch/${job}: adopted`));
+    assert.match(out.stderr, new RegExp(`job.batch/${job}: taken over`));
     const adopted = (await jobsOf(dir)).find((j) => j.name === job)!;
     assert.equal(adopted.pods, 1, 'the adopted pod was not started again');
     assert.equal(adopted.succeeded, 1);
