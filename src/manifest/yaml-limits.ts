@@ -5,11 +5,11 @@
 // aliasing", "anchor value contains itself"), such documents are refused.
 
 /**
- * The largest manifest text (one file, after template expansion) that is parsed. The API server
- * takes at most 3 MiB per object; a bigger file of many objects would take seconds and hundreds
- * of megabytes to load, so it is refused at once.
+ * The largest manifest text (one file, after template expansion) that is parsed: the API
+ * server's request limit. A bigger file (of many objects) would take seconds and hundreds of
+ * megabytes to load, so it is refused at once.
  */
-export const MaxSourceBytes = 4 * 1024 * 1024;
+export const MaxSourceBytes = 3 * 1024 * 1024;
 
 /** Why a manifest text is refused for its size, or undefined. */
 export function sizeProblem(text: string): string | undefined {
@@ -18,7 +18,7 @@ export function sizeProblem(text: string): string | undefined {
   const bytes = Buffer.byteLength(text, 'utf8');
   if (bytes <= MaxSourceBytes) return undefined;
   const mib = (n: number): string => `${(n / 1024 / 1024).toFixed(1)} MiB`;
-  return `Too long: ${mib(bytes)} of YAML; a manifest file may hold at most ${mib(MaxSourceBytes)} (the API server takes at most 3 MiB per object)`;
+  return `Too long: ${mib(bytes)} of YAML; a manifest file may hold at most ${mib(MaxSourceBytes)}, as a request to the API server (split it into several files)`;
 }
 
 /** More expanded values than this, and more than twice the distinct ones, is excessive. */

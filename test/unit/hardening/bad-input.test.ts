@@ -116,7 +116,7 @@ test('alias bombs, recursive aliases and oversized files are refused with one cl
     'f.yaml: YAML error: an alias refers to a value that contains it (a recursive structure)',
   ]);
   assert.deepEqual(messages(`a: "${'x'.repeat(5 * 1024 * 1024)}"\n`), [
-    'f.yaml: Too long: 5.0 MiB of YAML; a manifest file may hold at most 4.0 MiB (the API server takes at most 3 MiB per object)',
+    'f.yaml: Too long: 5.0 MiB of YAML; a manifest file may hold at most 3.0 MiB, as a request to the API server (split it into several files)',
   ]);
 });
 
