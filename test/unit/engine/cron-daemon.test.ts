@@ -416,6 +416,27 @@ describe('cron daemon on a fake clock', () => {
     assert.equal((await h.store.listJobs()).length, 1);
   });
 
+  it('a failed create is a FailedCreate event and a retry with back-off, not a lost slot', async () => {
+    const h = newHarness();
+    await apply(h, cronJob('cj'));
+    const create = h.store.createJob.bind(h.store);
+    let failures = 2;
+    h.store.createJob = async (job) => {
+      if (failures-- > 0) throw new Error('no space left on device');
+      return create(job);
+    };
+    const r = startDaemon(h);
+    await advanceTo(h, '2024-01-01T10:00:10Z');
+    await stopDaemon(h, r);
+    assert.deepEqual(h.log, [
+      '10:00:00.100 FailedCreate Error creating job: no space left on device',
+      '10:00:01.100 FailedCreate Error creating job: no space left on device',
+      `10:00:03.100 create ${name(0)}`,
+    ]);
+    const stored = await h.cronStore.loadCronJob('cj');
+    assert.equal(stored?.status?.lastScheduleTime, '2024-01-01T10:00:00Z');
+  });
+
   it('notices an applied CronJob through the store watch within a second', async () => {
     const h = newHarness('2024-01-01T10:12:00Z');
     await h.cronStore.saveCronJob(cronJob('cj', { suspend: true }), new Date(T0), randomUUID);
