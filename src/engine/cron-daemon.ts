@@ -90,6 +90,7 @@ interface Driven {
 const RETRY_BASE_MS = 1000;
 const RETRY_CAP_MS = 5 * 60_000;
 const LEAVE_WAIT_MS = 10_000;
+const ELSEWHERE_CHECK_MS = 1000;
 
 export class CronDaemon {
   private readonly wakeup: Wakeup;
@@ -251,7 +252,7 @@ export class CronDaemon {
       return;
     }
     const children = await this.children(key.name);
-    await this.driveUndriven(children);
+    const drivenElsewhere = await this.driveUndriven(children);
 
     const now = this.deps.clock.now();
     const newUid = this.deps.newUid();
@@ -336,6 +337,12 @@ export class CronDaemon {
     // Deviation 3: finished jobs with a TTL are deleted by whichever tjob runs when it expires.
     const ttlDue = await this.expireFinished(children, now);
     if (ttlDue !== undefined && (dueAt === undefined || ttlDue < dueAt)) dueAt = ttlDue;
+    // The end of a job another process drives is not announced to this one: look every second
+    // while there is such a job (rare: a job resumed by hand while no daemon ran).
+    if (drivenElsewhere) {
+      const soon = now.getTime() + ELSEWHERE_CHECK_MS;
+      if (dueAt === undefined || soon < dueAt) dueAt = soon;
+    }
     key.dueAt = dueAt;
   }
 
@@ -428,14 +435,22 @@ export class CronDaemon {
     }
   }
 
-  /** Unfinished children nobody drives (left by a stopped daemon, handed over by `cron trigger`). */
-  private async driveUndriven(children: StoredJob[]): Promise<void> {
+  /**
+   * Drives the unfinished children nobody drives (left by a stopped daemon, handed over by `cron
+   * trigger`). Returns whether another live process drives one of them.
+   */
+  private async driveUndriven(children: StoredJob[]): Promise<boolean> {
+    let elsewhere = false;
     for (const s of children) {
       const name = s.job.metadata.name;
       if (isFinished(s.job) || this.driving.has(name)) continue;
-      if (await this.deps.store.jobLeaseHolder(name)) continue;
+      if (await this.deps.store.jobLeaseHolder(name)) {
+        elsewhere = true;
+        continue;
+      }
       await this.drive(name, true, ownerCronJob(s.job)?.name);
     }
+    return elsewhere;
   }
 
   private async drive(name: string, adopted: boolean, owner: string | undefined): Promise<void> {
