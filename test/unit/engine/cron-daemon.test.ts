@@ -416,6 +416,23 @@ describe('cron daemon on a fake clock', () => {
     assert.equal((await h.store.listJobs()).length, 1);
   });
 
+  it('deletes a finished job when its ttlSecondsAfterFinished expires (deviation 3)', async () => {
+    const h = newHarness();
+    const cj = cronJob('cj');
+    cj.spec.jobTemplate.spec.ttlSecondsAfterFinished = 60;
+    await apply(h, cj);
+    const r = startDaemon(h);
+    await advanceTo(h, '2024-01-01T10:01:29Z');
+    assert.deepEqual(
+      (await h.store.listJobs()).map((s) => s.job.metadata.name),
+      [name(0)],
+    );
+    await advanceTo(h, '2024-01-01T10:01:31Z');
+    await stopDaemon(h, r);
+    // Finished at 10:00:30 (completionTime has whole seconds): gone at 10:01:30.
+    assert.deepEqual(await h.store.listJobs(), []);
+  });
+
   it('a failed create is a FailedCreate event and a retry with back-off, not a lost slot', async () => {
     const h = newHarness();
     await apply(h, cronJob('cj'));
