@@ -185,6 +185,29 @@ describe('tjob cron start on Docker (@every 2s)', { concurrency: true }, () => {
     assert.equal(out.code, 130);
   });
 
+  it('SIGTERM stops the daemon gracefully: the job is not suspended, its container goes on, the next daemon finishes it', async () => {
+    const dir = newStateDir();
+    const name = `${PREFIX}-graceful`;
+    const file = writeManifest(cronJob(name, { policy: 'Forbid', script: 'sleep 5; echo finished' }));
+    const first = daemon(dir, [file]);
+    await until(async () => creations(await peek(first)).length >= 1, 10_000);
+    const job = creations(await peek(first))[0]!.job;
+    await until(async () => (await jobsOf(dir)).some((j) => j.name === job && j.running), 10_000);
+    const out = await stopped(first, 'SIGTERM');
+    assert.equal(out.code, 143);
+    assert.match(out.stderr, /scheduler stopped \(SIGTERM\)/);
+    const state = await new FileStore(dir).loadJob(job);
+    assert.equal(state?.job.spec.suspend, false);
+    assert.equal(await new FileStore(dir).jobLeaseHolder(job), undefined);
+    const running = execFileSync('docker', ['ps', '--filter', `label=io.tjob.job=${job}`, '-q']).toString();
+    assert.notEqual(running.trim(), '', 'the pod goes on without the daemon');
+    const second = daemon(dir);
+    await until(async () => (await jobsOf(dir)).find((j) => j.name === job)?.succeeded === 1, 15_000);
+    const end = await stopped(second, 'SIGINT');
+    assert.equal(end.code, 130);
+    assert.match(end.stdout, new RegExp(`\\[${job}-\\w+/main\\] finished`));
+  });
+
   it('a SIGKILLed daemon leaves its job running; the next one adopts it and counts it once', async () => {
     const dir = newStateDir();
     const name = `${PREFIX}-restart`;
