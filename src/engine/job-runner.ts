@@ -300,7 +300,7 @@ export class JobRunner {
     const now = this.deps.clock.now();
     const result: SyncResult = syncJob({
       job: this.state.job,
-      pods: [...this.records.values()].filter((r) => !r.removed || r.tracked).map(toPodView),
+      pods: this.podsForSync().map(toPodView),
       backoff: this.state.backoff,
       now,
       options: { backoffBaseMs: this.options.backoffBaseMs, backoffCapMs: this.options.backoffCapMs },
@@ -344,6 +344,29 @@ export class JobRunner {
       if (retry !== undefined) requeue = requeue === undefined ? retry : Math.min(requeue, retry);
     }
     return requeue;
+  }
+
+  /**
+   * The pods the controller needs to see: every pod that is not yet counted or still has
+   * containers, and, for per-index backoff, the latest earlier pod of each index (its failure
+   * count carries over). Counted pods whose containers are gone add nothing, so a sync costs the
+   * same at the 10,000th pod as at the first.
+   */
+  private podsForSync(): PodRecord[] {
+    const live: PodRecord[] = [];
+    const latestByIndex = new Map<number, PodRecord>();
+    const perIndex = this.state.job.spec.backoffLimitPerIndex !== undefined;
+    for (const r of this.records.values()) {
+      if (neverExisted(r)) continue;
+      if (!r.removed || r.tracked) live.push(r);
+      else if (perIndex && r.index !== undefined) {
+        const prior = latestByIndex.get(r.index);
+        if (!prior || prior.createdAt <= r.createdAt) latestByIndex.set(r.index, r);
+      }
+    }
+    const liveNames = new Set(live.map((r) => r.name));
+    for (const r of latestByIndex.values()) if (!liveNames.has(r.name)) live.push(r);
+    return live;
   }
 
   private event(e: JobEvent, now: Date, involvedObject = `Job/${this.name}`): StoredEvent {
@@ -514,6 +537,15 @@ export class JobRunner {
     this.observer.changed?.(this.state);
     for (const e of change.events ?? []) this.observer.event?.(this.name, e);
   }
+}
+
+/** A record whose pod was never created (creation failed, or the process died before starting it). */
+function neverExisted(r: PodRecord): boolean {
+  return (
+    r.removed === true &&
+    !r.tracked &&
+    (r.observation.reason === 'NotStarted' || r.observation.reason === 'FailedCreate')
+  );
 }
 
 function mergeRecords(a: PodRecord[], b: PodRecord[]): PodRecord[] {

@@ -17,6 +17,7 @@ export interface PodScript {
 
 interface FakePod {
   plan: PodPlan;
+  attempt: number;
   obs: PodObservation;
   exitTimer?: AbortController;
   removed: boolean;
@@ -31,10 +32,13 @@ export class FakeRuntime implements PodRuntime {
   private readonly pods = new Map<string, FakePod>();
   private readonly listeners = new Set<PodRuntimeListener>();
   failNextStart: Error | undefined;
+  /** Pods started while another live pod of the same job held the same index. */
+  readonly duplicateIndexes: string[] = [];
 
   constructor(
     private readonly clock: Clock,
-    private readonly script: (plan: PodPlan, attempt: number) => PodScript,
+    /** attempt: how many pods were started before this one; restart: in-place restarts so far. */
+    private readonly script: (plan: PodPlan, attempt: number, restart: number) => PodScript,
   ) {}
 
   async ping(): Promise<void> {}
@@ -53,14 +57,25 @@ export class FakeRuntime implements PodRuntime {
       this.failNextStart = undefined;
       throw e;
     }
+    if (plan.index !== undefined) {
+      const twin = [...this.pods.values()].find(
+        (p) =>
+          !p.removed &&
+          p.plan.jobUid === plan.jobUid &&
+          p.plan.index === plan.index &&
+          p.obs.phase !== 'Succeeded' &&
+          p.obs.phase !== 'Failed',
+      );
+      if (twin) this.duplicateIndexes.push(`${plan.name} beside ${twin.plan.name}`);
+    }
     this.created.push(plan.name);
-    const s = this.script(plan, this.created.length - 1);
     const startedAt = this.clock
       .now()
       .toISOString()
       .replace(/\.\d{3}Z$/, 'Z');
     const pod: FakePod = {
       plan,
+      attempt: this.created.length - 1,
       removed: false,
       obs: {
         name: plan.name,
@@ -74,8 +89,15 @@ export class FakeRuntime implements PodRuntime {
     };
     this.pods.set(plan.name, pod);
     this.maxRunning = Math.max(this.maxRunning, this.running());
+    this.runAttempt(pod, 0);
+    return structuredClone(pod.obs);
+  }
+
+  private runAttempt(pod: FakePod, restart: number): void {
+    const s = this.script(pod.plan, pod.attempt, restart);
     pod.exitTimer = new AbortController();
     const timer = pod.exitTimer;
+    const plan = pod.plan;
     void this.clock.sleep(s.runMs, timer.signal).then(() => {
       if (timer.signal.aborted) return;
       for (const text of s.logs ?? []) {
@@ -89,9 +111,30 @@ export class FakeRuntime implements PodRuntime {
           });
         }
       }
+      if (s.exitCode !== 0 && plan.spec.restartPolicy === 'OnFailure') {
+        // The kubelet restarts the container in place: the pod stays Running.
+        const c = pod.obs.containerStatuses[0]!;
+        const at = this.clock
+          .now()
+          .toISOString()
+          .replace(/\.\d{3}Z$/, 'Z');
+        pod.obs = {
+          ...pod.obs,
+          containerStatuses: [
+            {
+              ...c,
+              restartCount: c.restartCount + 1,
+              lastState: { terminated: { exitCode: s.exitCode, reason: 'Error', finishedAt: at } },
+              state: { running: { startedAt: at } },
+            },
+          ],
+        };
+        this.emit(pod);
+        this.runAttempt(pod, restart + 1);
+        return;
+      }
       this.finish(pod, s.exitCode);
     });
-    return structuredClone(pod.obs);
   }
 
   private finish(pod: FakePod, exitCode: number): void {
