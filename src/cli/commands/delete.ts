@@ -166,14 +166,25 @@ async function deleteJob(
     ctx.stderr.write(`${notFoundMessage(kind, name)}\n`);
     return 'missing';
   }
-  // Take the job's lease so no controller starts on it while it goes; refuse if one is running.
+  // Take the job's lease so no controller starts on it while it goes. A job that another tjob
+  // drives is deleted by that process (its pods stopped within their grace period).
   const lease = await store.acquireJobLease(name, 'tjob delete');
   if (!('renew' in lease)) {
-    ctx.stderr.write(
-      `error: job "${name}" is being driven by another tjob process (pid ${lease.pid}, ${lease.command}); ` +
-        `stop it first (Ctrl-C in its terminal, or \`kill ${lease.pid}\`), then delete the job\n`,
-    );
-    return 'busy';
+    await store.requestJobChange(name, { delete: true, from: `tjob delete (pid ${process.pid})` });
+    const grace = stored.job.spec.template.spec.terminationGracePeriodSeconds ?? 30;
+    const deadline = ctx.clock.now().getTime() + (grace + 20) * 1000;
+    while (await store.loadJob(name)) {
+      if (ctx.clock.now().getTime() > deadline) {
+        ctx.stderr.write(
+          `error: job "${name}" is driven by another tjob process (pid ${lease.pid}, ${lease.command}) ` +
+            `that did not delete it in time; stop that process (\`kill ${lease.pid}\`) and try again\n`,
+        );
+        return 'busy';
+      }
+      await ctx.clock.sleep(100);
+    }
+    ctx.stdout.write(`job.batch "${name}" deleted\n`);
+    return 'deleted';
   }
   try {
     const fresh = (await store.loadJob(name)) ?? stored;

@@ -6,6 +6,7 @@ import type { StoredEvent } from '../../ports/state-store.js';
 import { describeCronJob, describeJob, describePod, type DescribeOptions } from '../../output/describe.js';
 import { cronJobObject, jobObject, podObject } from '../../output/objects.js';
 import { notFoundMessage } from '../../output/printers.js';
+import { FileCronStore } from '../../state/cron-store.js';
 import type { CliContext, GlobalOptions } from '../context.js';
 import type { CommandResult } from '../program.js';
 import { listKind, NO_RESOURCES, openStore, parseResourceArgs, selectorOf } from './get.js';
@@ -85,8 +86,11 @@ export async function runDescribe(
       } else {
         const cj = cronJobs.find((c) => c.metadata.name === name);
         if (cj) {
-          // CronJob events are recorded with the jobs it created (involvedObject CronJob/NAME).
-          const events = jobs.flatMap((s) => eventsOf(s.events, `CronJob/${name}`));
+          // The scheduler records a CronJob's events beside it; older ones may sit with its jobs.
+          const events = [
+            ...(await new FileCronStore(store.root).listCronJobEvents(name)),
+            ...jobs.flatMap((s) => eventsOf(s.events, `CronJob/${name}`)),
+          ];
           pages.push(describeCronJob(cronJobObject(cj), events, options));
         } else {
           ctx.stderr.write(`${notFoundMessage('cronjobs', name)}\n`);

@@ -2,6 +2,7 @@
 // `kubectl apply -f -`.
 
 import type { Command } from 'commander';
+import { UsageError } from '../../api/errors.js';
 import type { KubeObject } from '../../api/k8s.js';
 import { renderManifests } from '../../manifest/index.js';
 import type { CliContext, GlobalOptions } from '../context.js';
@@ -35,6 +36,13 @@ Examples:
     )
     .action(async (files: string[], flags: TemplateFlags) => {
       const loaded = await loadFromCommandLine(files, flags, ctx);
+      if (loaded.documents.length === 0) {
+        // kubectl: "error: no objects passed to apply".
+        throw new UsageError(
+          `no objects in ${files.join(', ')}`,
+          'the files hold no YAML document (or only comments)',
+        );
+      }
       for (const w of loaded.warnings)
         ctx.stderr.write(w.startsWith('Warning:') ? `${w}\n` : `Warning: ${w}\n`);
       const objects = loaded.documents.map((d) => d.rendered).filter((o): o is KubeObject => o !== undefined);

@@ -2,6 +2,7 @@
 // prints the field report (what tjob honours, approximates and ignores).
 
 import type { Command } from 'commander';
+import { UsageError } from '../../api/errors.js';
 import type { CliContext, GlobalOptions } from '../context.js';
 import type { CommandResult } from '../program.js';
 import { loadFromCommandLine, type TemplateFlags } from '../load-manifests.js';
@@ -35,6 +36,13 @@ Examples:
     )
     .action(async (files: string[], flags: TemplateFlags & { quiet?: boolean }) => {
       const loaded = await loadFromCommandLine(files, flags, ctx);
+      if (loaded.documents.length === 0) {
+        // kubectl: "error: no objects passed to apply".
+        throw new UsageError(
+          `no objects in ${files.join(', ')}`,
+          'the files hold no YAML document (or only comments)',
+        );
+      }
       for (const w of loaded.warnings)
         ctx.stderr.write(w.startsWith('Warning:') ? `${w}\n` : `Warning: ${w}\n`);
       if (!flags.quiet) ctx.stdout.write(loaded.reportText);
