@@ -86,7 +86,22 @@ DOCKERFILE
   out=$(DOCKER_BUILDKIT=0 docker build -q -t "$tag" "$dir" 2>&1) || die "building $tag failed: $out"
 }
 
+# Tools the tests use beyond the engine: xmllint validates the JUnit reports, jq runs the
+# queries people run against `-o json`.
+ensure_test_tools() {
+  local missing=()
+  command -v xmllint >/dev/null 2>&1 || missing+=(libxml2-utils)
+  command -v jq >/dev/null 2>&1 || missing+=(jq)
+  [ ${#missing[@]} -eq 0 ] && return 0
+  if is_root && is_debian; then
+    apt_install "${missing[@]}"
+  else
+    log "the tests need ${missing[*]}: install them with your package manager"
+  fi
+}
+
 ensure_engine
+ensure_test_tools
 build_image "$BUSYBOX_IMAGE" '["sh"]'
 # A pause container only holds the pod's namespaces; it must exit promptly on SIGTERM.
 build_image "$PAUSE_IMAGE" '["/bin/sh", "-c", "trap \"exit 0\" TERM INT; while :; do sleep 3600 & wait $!; done"]'

@@ -4,11 +4,13 @@
 
 import { randomUUID } from 'node:crypto';
 import type { PodRuntime } from '../ports/pod-runtime.js';
+import type { PodRecord } from '../api/pod.js';
 import type { StateStore, StoredJob } from '../ports/state-store.js';
 import { JobRunner, type RunEnd } from '../engine/job-runner.js';
 import type { CliContext } from './context.js';
 import { deleteJobEverywhere } from './job-deletion.js';
 import { followJob } from './follow-job.js';
+import { maskSecretsOf } from './secret-masking.js';
 import type { RunPrinter } from './run-printer.js';
 
 export interface DriveOptions {
@@ -25,6 +27,8 @@ export interface DriveOptions {
   command: string;
   /** A background controller leaves a suspended job (resume starts a new one). */
   leaveWhenSuspended?: boolean;
+  /** Called with each job's last state when its run ends (for reports and the summary). */
+  finished?: (state: StoredJob, end: RunEnd | 'Left') => void;
 }
 
 const HEARTBEAT_MS = 10_000;
@@ -53,6 +57,7 @@ export async function driveJobs(d: DriveOptions): Promise<number> {
   const multi = queue.length > 1;
 
   const driveOne = async (name: string): Promise<void> => {
+    await maskSecretsOf(store, name, printer);
     const lease = await store.acquireJobLease(name, d.command);
     if (!('renew' in lease)) {
       printer.progress(
@@ -60,6 +65,7 @@ export async function driveJobs(d: DriveOptions): Promise<number> {
       );
       const followed = await followJob(store, ctx.clock, name, printer, interrupt.signal);
       outcomes.set(name, followed.end);
+      if (followed.state) d.finished?.(followed.state, followed.end);
       if (followed.state && followed.end !== 'Left') printer.result(followed.state, followed.end, undefined);
       return;
     }
@@ -94,6 +100,7 @@ export async function driveJobs(d: DriveOptions): Promise<number> {
       );
       const { end, state } = await runner.run(interrupt.signal);
       outcomes.set(name, end);
+      d.finished?.(state, end);
       if (end === 'Deleted') {
         printer.progress(`job.batch/${name} was deleted`);
         return;
@@ -119,6 +126,7 @@ export async function driveJobs(d: DriveOptions): Promise<number> {
     };
     await Promise.all(Array.from({ length: Math.min(d.maxJobs, d.names.length) }, worker));
     printer.finish();
+    for (const name of queue) outcomes.set(name, 'Left'); // never started: interrupted first
     if (signal) return signal === 'SIGINT' ? 130 : 143;
     return [...outcomes.values()].every(
       (o) => o === 'Complete' || (d.leaveWhenSuspended && o === 'Suspended'),
@@ -139,17 +147,26 @@ export async function lastFailedPodLog(store: StateStore, state: StoredJob): Pro
       p.observation.reason !== 'FailedCreate',
   );
   const last = failed[failed.length - 1];
-  if (!last) return [];
+  return last ? podLogTail(store, state, last) : [];
+}
+
+/** The last `count` lines a pod wrote (all its containers, in time order), oldest first. */
+export async function podLogTail(
+  store: StateStore,
+  state: StoredJob,
+  pod: PodRecord,
+  count = 20,
+): Promise<string[]> {
   const containers = [
     ...(state.job.spec.template.spec.initContainers ?? []).map((c) => c.name),
     ...state.job.spec.template.spec.containers.map((c) => c.name),
   ];
   const lines: { time: string; text: string; c: string; n: number }[] = [];
   for (const c of containers) {
-    const recorded = await store.readLogs(state.job.metadata.name, last.name, c);
+    const recorded = await store.readLogs(state.job.metadata.name, pod.name, c);
     recorded.forEach((l, n) => lines.push({ time: l.time, text: l.text, c, n }));
   }
   lines.sort((a, b) => (a.time < b.time ? -1 : a.time > b.time ? 1 : a.n - b.n));
   const multi = new Set(lines.map((l) => l.c)).size > 1;
-  return lines.slice(-20).map((l) => (multi ? `[${last.name}/${l.c}] ${l.text}` : l.text));
+  return lines.slice(-count).map((l) => (multi ? `[${pod.name}/${l.c}] ${l.text}` : l.text));
 }

@@ -11,6 +11,7 @@ import { terminalCondition } from '../engine/job-status.js';
 import { humanDuration } from '../output/duration.js';
 import type { OutStream } from './context.js';
 import { allowsColor } from '../output/color.js';
+import { SecretMask } from '../output/secret-mask.js';
 
 const POD_COLORS = [
   'cyan',
@@ -32,6 +33,8 @@ export interface RunPrinterOptions {
   live: boolean;
   quiet: boolean;
   showLogs: boolean;
+  /** `--show-secrets`: print secret values instead of `***`. */
+  showSecrets?: boolean;
   now: () => Date;
 }
 
@@ -48,6 +51,7 @@ export class RunPrinter {
   private readonly jobs = new Map<string, JobProgress>();
   private readonly podColor = new Map<string, number>();
   private liveShown = false;
+  private readonly masks = new Map<string, SecretMask>();
 
   constructor(private readonly o: RunPrinterOptions) {
     this.out = new Chalk({ level: o.colorStdout ? 1 : 0 });
@@ -61,6 +65,16 @@ export class RunPrinter {
       this.jobs.set(name, j);
     }
     return j;
+  }
+
+  /** Masks the values of the Secrets a job uses in what is printed about it (unless --show-secrets). */
+  setSecrets(job: string, values: string[]): void {
+    if (!this.o.showSecrets) this.masks.set(job, new SecretMask(values));
+  }
+
+  private mask(job: string, text: string): string {
+    const m = this.masks.get(job);
+    return m ? m.mask(text) : text;
   }
 
   /** A line for stderr: on a terminal it goes above the live line; in a pipe it gets a time. */
@@ -94,7 +108,7 @@ export class RunPrinter {
     void job;
     void multiJob;
     this.clearLive();
-    this.o.stdout.write(`${this.out[POD_COLORS[c]!](prefix)} ${line.text}\n`);
+    this.o.stdout.write(`${this.out[POD_COLORS[c]!](prefix)} ${this.mask(job, line.text)}\n`);
     this.drawLive();
   }
 
@@ -105,7 +119,7 @@ export class RunPrinter {
         ? `${name}: created pod ${e.message.replace(/^Created pod: /, '')}`
         : e.reason === 'SuccessfulDelete'
           ? `${name}: deleting pod ${e.message.replace(/^Deleted pod: /, '')}`
-          : `${name}: ${e.type === 'Warning' ? this.err.yellow(e.reason) : e.reason}: ${e.message}`;
+          : `${name}: ${e.type === 'Warning' ? this.err.yellow(e.reason) : e.reason}: ${this.mask(job, e.message)}`;
     this.progress(text);
   }
 
@@ -191,17 +205,49 @@ export class RunPrinter {
           : this.err.yellow(outcome);
     const reason = cond?.reason ? ` (${cond.reason})` : '';
     this.o.stderr.write(`${name} ${head}${reason}: ${counts}${indexes}${failedIdx}, ${duration}\n`);
-    if (outcome === 'Failed' && cond?.message) this.o.stderr.write(`  ${cond.message}\n`);
+    const job = state.job.metadata.name;
+    if (outcome === 'Failed' && cond?.message) this.o.stderr.write(`  ${this.mask(job, cond.message)}\n`);
     if (lastLog && lastLog.length > 0) {
       this.o.stderr.write(
         `  last ${lastLog.length} log line${lastLog.length > 1 ? 's' : ''} of the last failed pod:\n`,
       );
-      for (const l of lastLog) this.o.stderr.write(`  ${this.err.dim('|')} ${l}\n`);
+      for (const l of lastLog) this.o.stderr.write(`  ${this.err.dim('|')} ${this.mask(job, l)}\n`);
     }
   }
 
   finish(): void {
     this.clearLive();
+  }
+
+  /** A table of every job's outcome, after a run of several jobs (e.g. --items). */
+  summary(states: StoredJob[]): void {
+    if (states.length === 0) return;
+    this.clearLive();
+    const rows = states.map((s) => {
+      const cond = terminalCondition(s.job.status);
+      const start = Date.parse(s.job.status.startTime ?? s.job.metadata.creationTimestamp ?? '');
+      const end = cond?.lastTransitionTime ? Date.parse(cond.lastTransitionTime) : this.o.now().getTime();
+      const status = cond ? cond.type : s.job.spec.suspend ? 'Suspended' : 'Running';
+      return [
+        s.job.metadata.name,
+        status,
+        String(s.job.status.succeeded ?? 0),
+        String(s.job.status.failed ?? 0),
+        Number.isFinite(start) ? humanDuration(end - start) : '-',
+      ];
+    });
+    const header = ['NAME', 'STATUS', 'SUCCEEDED', 'FAILED', 'DURATION'];
+    const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+    const line = (cells: string[], paint: (i: number, c: string) => string = (_i, c) => c) =>
+      cells
+        .map((c, i) => paint(i, c) + (i === cells.length - 1 ? '' : ' '.repeat(widths[i]! + 3 - c.length)))
+        .join('');
+    this.o.stderr.write(`\n${line(header)}\n`);
+    for (const r of rows) {
+      const colour =
+        r[1] === 'Complete' ? this.err.green : r[1] === 'Failed' ? this.err.red : this.err.yellow;
+      this.o.stderr.write(`${line(r, (i, c) => (i === 1 ? colour(c) : c))}\n`);
+    }
   }
 }
 
@@ -214,7 +260,7 @@ export function newRunPrinter(
     clock: { now(): Date };
   },
   global: { color?: boolean },
-  o: { quiet: boolean; showLogs: boolean },
+  o: { quiet: boolean; showLogs: boolean; showSecrets?: boolean },
 ): RunPrinter {
   const noColorFlag = global.color === false;
   return new RunPrinter({
@@ -225,6 +271,7 @@ export function newRunPrinter(
     live: !!ctx.stderr.isTTY && ctx.env.TERM !== 'dumb',
     quiet: o.quiet,
     showLogs: o.showLogs,
+    showSecrets: !!o.showSecrets,
     now: () => ctx.clock.now(),
   });
 }

@@ -31,6 +31,7 @@ import { deleteJobEverywhere } from '../job-deletion.js';
 import { loadFromCommandLine } from '../load-manifests.js';
 import type { CommandResult } from '../program.js';
 import { RunPrinter } from '../run-printer.js';
+import { maskSecretsOf } from '../secret-masking.js';
 import { applyLoaded, type ApplyFlags } from './apply.js';
 import { runGet } from './get.js';
 import { backoffSettings } from './run.js';
@@ -218,6 +219,7 @@ async function cronStart(
           printer.progress(`cronjob/${name}: job.batch/${job} created${late}`);
         },
         driving: (job, adopted) => {
+          void maskSecretsOf(store, job, printer);
           if (adopted) printer.progress(`job.batch/${job}: taken over (its running containers are adopted)`);
         },
         ended: (job, end, state) => {

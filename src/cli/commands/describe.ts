@@ -9,6 +9,7 @@ import { notFoundMessage } from '../../output/printers.js';
 import { FileCronStore } from '../../state/cron-store.js';
 import type { CliContext, GlobalOptions } from '../context.js';
 import type { CommandResult } from '../program.js';
+import { jobSecretMask } from '../secret-masking.js';
 import { listKind, NO_RESOURCES, openStore, parseResourceArgs, selectorOf } from './get.js';
 
 export function registerDescribe(
@@ -67,7 +68,11 @@ export async function runDescribe(
       if (g.kind === 'jobs') {
         const stored = jobs.find((s) => s.job.metadata.name === name);
         if (stored)
-          pages.push(describeJob(jobObject(stored.job), eventsOf(stored.events, `Job/${name}`), options));
+          pages.push(
+            (await jobSecretMask(store, stored)).mask(
+              describeJob(jobObject(stored.job), eventsOf(stored.events, `Job/${name}`), options),
+            ),
+          );
         else {
           ctx.stderr.write(`${notFoundMessage('jobs', name)}\n`);
           code = 1;
@@ -77,7 +82,9 @@ export async function runDescribe(
         const record = stored?.pods.find((p) => p.name === name);
         if (stored && record)
           pages.push(
-            describePod(podObject(stored.job, record), eventsOf(stored.events, `Pod/${name}`), options),
+            (await jobSecretMask(store, stored)).mask(
+              describePod(podObject(stored.job, record), eventsOf(stored.events, `Pod/${name}`), options),
+            ),
           );
         else {
           ctx.stderr.write(`${notFoundMessage('pods', name)}\n`);

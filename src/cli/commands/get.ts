@@ -153,7 +153,8 @@ export interface Listed {
 
 export async function listKind(store: FileStore, kind: Kind, jobFilter?: StoredJob[]): Promise<Listed[]> {
   if (kind === 'jobs') {
-    return (await store.listJobs()).map((s) => {
+    // Summaries: a listing of jobs reads no pod records (1,000 jobs answer in well under a second).
+    return (await store.listJobSummaries()).map((s) => {
       const object = jobObject(s.job);
       return {
         kind,

@@ -13,6 +13,7 @@ import { rfc3339Nano } from '../../output/time-format.js';
 import type { CliContext, GlobalOptions } from '../context.js';
 import type { CommandResult } from '../program.js';
 import { findPod, kindOf, openStore, podsInCreationOrder } from './get.js';
+import { jobSecretMask } from '../secret-masking.js';
 
 const FOLLOW_POLL_MS = 500;
 /** After the job has finished, one more read this much later catches lines still being written. */
@@ -26,6 +27,7 @@ interface LogsFlags {
   follow?: boolean;
   tail?: string;
   timestamps?: boolean;
+  showSecrets?: boolean;
 }
 
 export function registerLogs(
@@ -45,6 +47,7 @@ export function registerLogs(
     .option('-f, --follow', 'keep printing new lines until the job has finished')
     .option('--tail <n>', 'only the last N lines of each stream (-1: all)', '-1')
     .option('--timestamps', 'prefix each line with its RFC3339Nano time')
+    .option('--show-secrets', "print the values of the job's Secrets (masked as *** by default)")
     .addHelpText(
       'after',
       `
@@ -162,11 +165,13 @@ export async function runLogs(
   const prefixed = streams.length > 1 || (!podName && (containers.length > 1 || manyPods));
   const multi = () => prefixed;
   const which = flags.previous ? 'previous' : 'current';
+  const secrets = await jobSecretMask(store, stored, !!flags.showSecrets);
 
   const emit = (s: Stream, lines: LogRecord[]) => {
     const prefix = multi() ? `[${s.pod.name}/${s.container}] ` : '';
     let text = '';
-    for (const l of lines) text += `${prefix}${flags.timestamps ? `${rfc3339Nano(l.time)} ` : ''}${l.text}\n`;
+    for (const l of lines)
+      text += `${prefix}${flags.timestamps ? `${rfc3339Nano(l.time)} ` : ''}${secrets.mask(l.text)}\n`;
     if (text) ctx.stdout.write(text);
   };
 

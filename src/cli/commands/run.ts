@@ -1,7 +1,10 @@
 // `tjob run FILE...`: create every Job in the files and drive them to the end in the foreground
 // (or, with -d, in a detached controller process); exit with the outcome.
 
+import { writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
+import { junitReport } from '../../output/junit.js';
 import type { Command } from 'commander';
 import { UsageError } from '../../api/errors.js';
 import type { Job, JobStatus } from '../../api/k8s.js';
@@ -18,7 +21,7 @@ import { stateDirOf } from '../context.js';
 import type { CommandResult } from '../program.js';
 import { loadFromCommandLine, type TemplateFlags } from '../load-manifests.js';
 import { deleteJobEverywhere } from '../job-deletion.js';
-import { driveJobs } from '../drive-jobs.js';
+import { driveJobs, podLogTail } from '../drive-jobs.js';
 import { newRunPrinter } from '../run-printer.js';
 import { startController } from '../controller-process.js';
 
@@ -34,6 +37,8 @@ export interface RunFlags extends TemplateFlags {
   logs: boolean;
   quiet?: boolean;
   keepContainers?: boolean;
+  showSecrets?: boolean;
+  report?: string;
 }
 
 export function registerRun(
@@ -61,6 +66,11 @@ export function registerRun(
     .option('--no-logs', 'do not stream pod logs')
     .option('--keep-containers', 'keep finished containers (by default they are removed once recorded)')
     .option('-q, --quiet', 'print only the final result line(s)')
+    .option('--show-secrets', "print the values of the job's Secrets in its logs (masked as *** by default)")
+    .option(
+      '--report <file>',
+      'write a JUnit XML report of the jobs (one test suite per job, one test case per pod)',
+    )
     .addHelpText(
       'after',
       `
@@ -185,6 +195,7 @@ export async function runCommand(
     const printer = newRunPrinter(ctx, global, {
       quiet: !!flags.quiet,
       showLogs: flags.logs !== false && !flags.detach,
+      showSecrets: !!flags.showSecrets,
     });
     for (const { job, existing } of plans) {
       const name = job.metadata.name;
@@ -224,7 +235,8 @@ export async function runCommand(
       }
       return 0;
     }
-    return await driveJobs({
+    const finals = new Map<string, StoredJob>();
+    const code = await driveJobs({
       store,
       runtime,
       ctx,
@@ -234,10 +246,44 @@ export async function runCommand(
       ...backoff,
       keepContainers: !!flags.keepContainers,
       command: 'tjob run',
+      finished: (state) => finals.set(state.job.metadata.name, state),
     });
+    const states = names.map((n) => finals.get(n)).filter((s): s is StoredJob => s !== undefined);
+    if (names.length > 1) printer.summary(states);
+    if (flags.report) await writeReport(flags.report, store, states, ctx);
+    return code;
   } finally {
     await runtime.close();
   }
+}
+
+async function writeReport(
+  file: string,
+  store: FileStore,
+  states: StoredJob[],
+  ctx: CliContext,
+): Promise<void> {
+  const tails = new Map<string, string[]>();
+  for (const state of states) {
+    for (const pod of state.pods) {
+      if (pod.observation.phase === 'Failed')
+        tails.set(`${state.job.metadata.name}/${pod.name}`, await podLogTail(store, state, pod));
+    }
+  }
+  const xml = junitReport(
+    states.map((state) => ({
+      state,
+      logTail: (pod) => tails.get(`${state.job.metadata.name}/${pod.name}`) ?? [],
+    })),
+    hostname(),
+    ctx.clock.now(),
+  );
+  try {
+    await writeFile(file, xml);
+  } catch (err) {
+    throw new UsageError(`cannot write the report ${file}: ${(err as Error).message}`);
+  }
+  ctx.stderr.write(`JUnit report written to ${file}\n`);
 }
 
 function printPlan(jobs: Job[], ctx: CliContext): void {
