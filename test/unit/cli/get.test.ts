@@ -312,7 +312,9 @@ describe('tjob get', () => {
   it('-w prints the table, then a row per change, until SIGINT', async () => {
     const h = await twoJobs();
     const running = tjob(h, 'get', 'jobs', '-w');
-    await new Promise((r) => setTimeout(r, 30));
+    // Change the job only once the first table is out.
+    for (let i = 0; i < 500 && h.out().split('\n').length < 4; i++)
+      await new Promise((r) => setTimeout(r, 10));
     await h.store.commitJob('queue', {
       status: {
         startTime: '2026-01-01T00:05:00Z',
@@ -321,7 +323,7 @@ describe('tjob get', () => {
         conditions: complete(),
       },
     });
-    for (let i = 0; i < 100 && h.out().split('\n').length < 5; i++)
+    for (let i = 0; i < 500 && h.out().split('\n').length < 5; i++)
       await new Promise((r) => setTimeout(r, 10));
     h.signal('SIGINT');
     assert.equal(await running, 130);
