@@ -1,0 +1,80 @@
+// Secret values never reach the terminal: the pod logs tjob prints (`tjob run`, `tjob logs`), the
+// failure summary, events and describe pages replace every occurrence of a value of a Secret the
+// job uses with `***` (`--show-secrets` opts out). Masking happens when printing: the state
+// directory keeps the logs as the containers wrote them (it is private to the user, 0700/0600).
+
+import type { PodSpec } from '../api/k8s.js';
+
+/** Shorter values are not masked: `***` in place of every "1" or "yes" would only be noise. */
+export const MIN_MASKED_LENGTH = 4;
+export const MASK = '***';
+
+type Secrets = Record<string, Record<string, string>>;
+
+interface KeyItems {
+  items?: { key: string }[];
+}
+
+/**
+ * The values of the Secrets (from `secrets`, name → key → decoded value) that a pod spec uses:
+ * env `secretKeyRef` (that key), `envFrom.secretRef` (every key), `secret` volumes and projected
+ * secret sources (their items, or every key).
+ */
+export function secretValuesUsed(spec: PodSpec | undefined, secrets: Secrets | undefined): string[] {
+  if (!spec || !secrets) return [];
+  const values = new Set<string>();
+  const all = (name: string | undefined) => {
+    for (const v of Object.values((name !== undefined && secrets[name]) || {})) values.add(v);
+  };
+  const some = (name: string | undefined, ref: KeyItems) => {
+    if (!ref.items || ref.items.length === 0) return all(name);
+    const data = (name !== undefined && secrets[name]) || {};
+    for (const it of ref.items) if (data[it.key] !== undefined) values.add(data[it.key]!);
+  };
+  for (const c of [...(spec.initContainers ?? []), ...(spec.containers ?? [])]) {
+    for (const e of c.env ?? []) {
+      const ref = e.valueFrom?.secretKeyRef;
+      const v = ref ? secrets[ref.name ?? '']?.[ref.key] : undefined;
+      if (v !== undefined) values.add(v);
+    }
+    for (const e of c.envFrom ?? []) if (e.secretRef) all(e.secretRef.name);
+  }
+  for (const vol of spec.volumes ?? []) {
+    if (vol.secret) some(vol.secret.secretName, vol.secret);
+    const projected = vol['projected'] as
+      { sources?: { secret?: { name?: string } & KeyItems }[] } | undefined;
+    for (const s of projected?.sources ?? []) if (s.secret) some(s.secret.name, s.secret);
+  }
+  return [...values];
+}
+
+/** Replaces every occurrence of the given values (and of each line of a multi-line one). */
+export class SecretMask {
+  private readonly pattern: RegExp | undefined;
+
+  constructor(values: Iterable<string>) {
+    const parts = new Set<string>();
+    for (const v of values) {
+      for (const p of [v, ...v.split(/\r?\n/)]) if (p.length >= MIN_MASKED_LENGTH) parts.add(p);
+    }
+    // Longest first, so a value that contains another is masked whole.
+    const sorted = [...parts].sort((a, b) => b.length - a.length);
+    this.pattern =
+      sorted.length > 0
+        ? new RegExp(sorted.map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'g')
+        : undefined;
+  }
+
+  get empty(): boolean {
+    return this.pattern === undefined;
+  }
+
+  mask(text: string): string {
+    return this.pattern ? text.replace(this.pattern, MASK) : text;
+  }
+}
+
+/** The mask for a job's pods, or one that masks nothing when `show` (`--show-secrets`). */
+export function maskFor(spec: PodSpec | undefined, secrets: Secrets | undefined, show = false): SecretMask {
+  return new SecretMask(show ? [] : secretValuesUsed(spec, secrets));
+}
