@@ -13,6 +13,7 @@ import {
   type ConfigReference,
 } from './config-validation.js';
 import { cronJobWarnings, validateCronJob } from './cronjob-validation.js';
+import { securityWarnings } from './security-warnings.js';
 import {
   defaultConfigMap,
   defaultCronJob,
@@ -298,6 +299,7 @@ export function parseManifestTexts(
       fail();
       continue;
     }
+    for (const w of securityWarnings(object)) warn(`Warning: ${p.source}: ${w.path}: ${w.risk}`);
     doc.object = object;
     doc.rendered = rendered;
     if (object.kind === 'Job') result.jobs.push(object);
