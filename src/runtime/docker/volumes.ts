@@ -52,7 +52,7 @@ export async function preparePodVolumes(
   context: EnvContext = {},
 ): Promise<Record<string, PodVolumeMount>> {
   const root = path.resolve(podDir);
-  await mkdir(root, { recursive: true });
+  await mkdir(root, { recursive: true, mode: 0o700 }); // private: secret files lie below
   const result: Record<string, PodVolumeMount> = {};
   for (const volume of plan.spec.volumes ?? []) {
     try {
