@@ -1,0 +1,236 @@
+// Long runs (`npm run test:soak`, ~12 min; not part of `npm test`): 50 jobs at once in one
+// `tjob run --items`, then a cron daemon with 500 CronJobs for TJOB_SOAK_MINUTES (default 10).
+// Both processes carry a probe (probe.ts, loaded with --import) that samples RSS, heap, open file
+// descriptors, active resources and process listeners; the test checks they stay flat, that
+// nothing is missed or done twice (every slot's job created once, each with exactly one pod that
+// succeeded) and that no container is left behind. Figures are printed for RELIABILITY.md.
+
+import { after, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { FileStore } from '../../src/state/file-store.js';
+import { newStateDir, start, tjob, until, writeManifest } from '../integration/cli/tjob-cli.js';
+
+const PREFIX = `soak${process.pid}`;
+const PROBE = join(import.meta.dirname, 'probe.js');
+const MINUTES = Number(process.env.TJOB_SOAK_MINUTES ?? '10');
+const dirs: string[] = [];
+
+interface Sample {
+  t: number;
+  rss: number;
+  heapUsed: number;
+  fds: number;
+  resources: number;
+  listeners: number;
+}
+
+function samples(file: string): Sample[] {
+  try {
+    return readFileSync(file, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as Sample);
+  } catch {
+    return [];
+  }
+}
+
+const mb = (n: number) => Math.round(n / 1024 / 1024);
+
+function summary(name: string, s: Sample[]): Record<string, unknown> {
+  const field = (k: keyof Sample) => s.map((x) => x[k]);
+  const span = (k: keyof Sample) => `${Math.min(...field(k))}..${Math.max(...field(k))}`;
+  return {
+    name,
+    samples: s.length,
+    rssMB: `${mb(Math.min(...field('rss')))}..${mb(Math.max(...field('rss')))}`,
+    heapMB: `${mb(Math.min(...field('heapUsed')))}..${mb(Math.max(...field('heapUsed')))}`,
+    fds: span('fds'),
+    resources: span('resources'),
+    listeners: span('listeners'),
+  };
+}
+
+function containersWithPrefix(): string[] {
+  return execFileSync('docker', [
+    'ps',
+    '-a',
+    '--filter',
+    'label=io.tjob.managed-by=tjob',
+    '--format',
+    '{{.ID}} {{.Label "io.tjob.job"}}',
+  ])
+    .toString()
+    .split('\n')
+    .filter((l) => l.split(' ')[1]?.startsWith(PREFIX))
+    .map((l) => l.split(' ')[0]!);
+}
+
+after(() => {
+  const ids = containersWithPrefix();
+  if (ids.length) execFileSync('docker', ['rm', '-f', ...ids], { stdio: 'ignore' });
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+const probeEnv = (file: string, ms: number) => ({
+  NODE_OPTIONS: `--import=${PROBE}`,
+  TJOB_SOAK_PROBE: file,
+  TJOB_SOAK_PROBE_MS: String(ms),
+});
+
+describe('soak', { concurrency: false }, () => {
+  it('runs 50 jobs at once in one tjob run', { timeout: 10 * 60_000 }, async () => {
+    const state = newStateDir();
+    dirs.push(state);
+    const probe = join(state, 'probe-run.jsonl');
+    const file = writeManifest(`apiVersion: batch/v1
+kind: Job
+metadata:
+  name: ${PREFIX}-$ITEM
+spec:
+  completions: 2
+  parallelism: 1
+  template:
+    spec:
+      restartPolicy: Never
+      terminationGracePeriodSeconds: 1
+      containers:
+      - name: main
+        image: busybox
+        imagePullPolicy: IfNotPresent
+        command: ["sh", "-c", "echo item $ITEM on $HOSTNAME; sleep 1"]
+`);
+    const items = Array.from({ length: 50 }, (_, i) => `i${i}`).join(',');
+    const t0 = Date.now();
+    const out = await tjob(['run', file, '--items', items], state, probeEnv(probe, 1000));
+    const seconds = (Date.now() - t0) / 1000;
+    assert.equal(out.code, 0, out.stderr.slice(-3000));
+    const jobs = await new FileStore(state).listJobs();
+    assert.equal(jobs.length, 50);
+    for (const j of jobs) {
+      assert.equal(j.job.status.succeeded, 2, j.job.metadata.name);
+      assert.equal(j.job.status.failed ?? 0, 0, j.job.metadata.name);
+      assert.equal(j.pods.length, 2, `${j.job.metadata.name}: one pod record per pod created`);
+    }
+    assert.equal(out.stdout.split('\n').filter((l) => / item i\d+ on /.test(l)).length, 100);
+    assert.deepEqual(containersWithPrefix(), []);
+    const s = samples(probe);
+    const fig = { ...summary('run --items x50', s), seconds, pods: 100 };
+    console.log(`SOAK ${JSON.stringify(fig)}`);
+    assert.ok(s.length > 3);
+    // After the run every job's handles are closed: the last sample is near the first.
+    assert.ok(Math.max(...s.map((x) => x.fds)) < 200, 'fds bounded');
+  });
+
+  it(
+    `keeps 500 CronJobs on schedule for ${MINUTES} minutes`,
+    { timeout: (MINUTES + 8) * 60_000 },
+    async () => {
+      const state = newStateDir();
+      dirs.push(state);
+      const probe = join(state, 'probe-cron.jsonl');
+      const n = 500;
+      // Each CronJob fires once every 10 minutes, at minute i % 10: 50 jobs a minute in all.
+      const docs = Array.from(
+        { length: n },
+        (_, i) => `apiVersion: batch/v1
+kind: CronJob
+metadata:
+  name: ${PREFIX}-c${i}
+spec:
+  schedule: "${i % 10}-59/10 * * * *"
+  timeZone: Etc/UTC
+  jobTemplate:
+    spec:
+      template:
+        spec:
+          restartPolicy: Never
+          terminationGracePeriodSeconds: 1
+          containers:
+          - name: main
+            image: busybox
+            imagePullPolicy: IfNotPresent
+            command: ["true"]
+`,
+      );
+      const file = join(state, 'cronjobs.yaml');
+      writeFileSync(file, docs.join('---\n'));
+      const applied = await tjob(['apply', '-f', file], state);
+      assert.equal(applied.code, 0, applied.stderr);
+      const d = start(['cron', 'start'], state, probeEnv(probe, 5000));
+      let stderr = '';
+      d.child.stderr!.on('data', (b: Buffer) => (stderr += b.toString()));
+      const startedAt = Date.now();
+      await new Promise((r) => setTimeout(r, MINUTES * 60_000));
+      const stoppedAt = Date.now();
+      d.child.kill('SIGTERM');
+      const out = await d.done;
+      assert.equal(out.code, 143, stderr.slice(-3000));
+
+      // Every slot in (start, stop - 40 s] has its job, once; nothing else but slots at the very end.
+      const expected = new Set<string>();
+      const late = new Set<string>();
+      const firstMinute = Math.floor(startedAt / 60_000) + 1;
+      for (let m = firstMinute; m * 60_000 <= stoppedAt; m++) {
+        for (let i = 0; i < n; i++) {
+          if (m % 10 !== i % 10) continue;
+          const name = `${PREFIX}-c${i}-${m}`;
+          if (m * 60_000 <= stoppedAt - 40_000) expected.add(name);
+          else late.add(name);
+        }
+      }
+      const names = readdirSync(join(state, 'jobs')).filter((x) => !x.startsWith('.'));
+      const missing = [...expected].filter((x) => !names.includes(x));
+      const extra = names.filter((x) => !expected.has(x) && !late.has(x));
+      assert.deepEqual(missing, [], 'every slot has its job');
+      assert.deepEqual(extra, [], 'no job for a slot that did not come');
+      const store = new FileStore(state);
+      let pods = 0;
+      let unfinished = 0;
+      for (const name of names) {
+        const j = (await store.loadJob(name))!;
+        pods += j.pods.length;
+        assert.ok(j.pods.length <= 1, `${name}: ${j.pods.length} pods`);
+        if (expected.has(name) && j.job.status.succeeded !== 1) unfinished++;
+      }
+      // A job that started in the last seconds may still run when the daemon stops.
+      assert.ok(unfinished <= 50, `${unfinished} expected jobs did not succeed`);
+      // Create events: one SuccessfulCreate per job.
+      const creates = [...stderr.matchAll(/job\.batch\/(\S+) created for/g)].map((m) => m[1]);
+      assert.equal(new Set(creates).size, creates.length, 'no job created twice');
+
+      const s = samples(probe);
+      assert.ok(s.length > 10);
+      // Flat: compare the first and the last quarter once warmed up (the first minute excluded).
+      const warm = s.filter((x) => x.t > startedAt + 90_000);
+      const q = Math.max(1, Math.floor(warm.length / 4));
+      const avg = (xs: Sample[], k: keyof Sample) => xs.reduce((a, x) => a + x[k], 0) / xs.length;
+      const early = warm.slice(0, q);
+      const lateS = warm.slice(-q);
+      const fig = {
+        ...summary(`cron daemon x${n}`, s),
+        minutes: MINUTES,
+        jobs: names.length,
+        expectedJobs: expected.size,
+        pods,
+        unfinishedAtStop: unfinished,
+        rssEarlyMB: mb(avg(early, 'rss')),
+        rssLateMB: mb(avg(lateS, 'rss')),
+        heapEarlyMB: mb(avg(early, 'heapUsed')),
+        heapLateMB: mb(avg(lateS, 'heapUsed')),
+        fdsEarly: Math.round(avg(early, 'fds')),
+        fdsLate: Math.round(avg(lateS, 'fds')),
+        listenersEarly: Math.round(avg(early, 'listeners')),
+        listenersLate: Math.round(avg(lateS, 'listeners')),
+      };
+      console.log(`SOAK ${JSON.stringify(fig)}`);
+      assert.ok(fig.rssLateMB <= fig.rssEarlyMB * 1.3 + 30, 'RSS flat');
+      assert.ok(fig.fdsLate <= fig.fdsEarly + 20, 'no leaked file descriptors');
+      assert.ok(fig.listenersLate <= fig.listenersEarly + 5, 'no leaked process listeners');
+      await until(() => true);
+    },
+  );
+});
