@@ -70,6 +70,7 @@ Exit codes: 0 success, 1 a job failed or a command failed, 2 usage or invalid ma
   program
     .command('version')
     .description('print the version')
+    .addHelpText('after', '\nExamples:\n  tjob version\n  tjob --version')
     .action(() => {
       ctx.stdout.write(`${VERSION}\n`);
     });

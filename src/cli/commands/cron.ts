@@ -47,7 +47,17 @@ export function registerCron(
 ): void {
   const cron = program
     .command('cron')
-    .description('the CronJob scheduler (start) and its helpers (list, next, trigger, suspend, resume)');
+    .description('the CronJob scheduler (start) and its helpers (list, next, trigger, suspend, resume)')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  tjob cron start samples/cronjob-hello.yaml   apply the file, then schedule every stored CronJob
+  tjob cron list
+  tjob cron next hello --count 5               the next runs, in the CronJob's time zone
+  tjob cron trigger hello                      run it now (hello-manual-xxxxx)
+  tjob cron suspend hello`,
+    );
 
   cron
     .command('start')
@@ -81,6 +91,7 @@ Kubernetes does (at most one late run, within startingDeadlineSeconds).`,
   cron
     .command('list')
     .description('the CronJobs of the state directory (= tjob get cronjobs)')
+    .addHelpText('after', '\nExamples:\n  tjob cron list\n  tjob cron list -o yaml')
     .option('-o, --output <format>', 'json|name|wide|yaml')
     .option('-l, --selector <selector>', 'label selector')
     .action(async (flags: { output?: string; selector?: string }) => {
@@ -90,6 +101,10 @@ Kubernetes does (at most one late run, within startingDeadlineSeconds).`,
   cron
     .command('next')
     .description('the next run times of a CronJob, in its zone, with daylight-saving notes')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  tjob cron next hello\n  tjob cron next samples/cronjob-hello.yaml --count 10',
+    )
     .argument('<name|file>', 'a stored CronJob, or a manifest file')
     .option('--count <n>', 'how many runs', '5')
     .option('--from <time>', 'list the runs after this RFC 3339 time instead of now')
@@ -101,6 +116,10 @@ Kubernetes does (at most one late run, within startingDeadlineSeconds).`,
   cron
     .command('trigger')
     .description('create a Job from a CronJob now (NAME-manual-XXXXX), respecting concurrencyPolicy')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  tjob cron trigger hello\n  tjob cron trigger hello --force   even if concurrencyPolicy forbids it',
+    )
     .argument('<name>', 'the CronJob')
     .option('--force', 'ignore concurrencyPolicy')
     .option(
@@ -115,6 +134,7 @@ Kubernetes does (at most one late run, within startingDeadlineSeconds).`,
     cron
       .command(verb)
       .description(`${verb === 'suspend' ? 'set' : 'clear'} spec.suspend of CronJobs (running jobs go on)`)
+      .addHelpText('after', `\nExamples:\n  tjob cron ${verb} hello`)
       .argument('<name...>', 'CronJob names')
       .action(async (names: string[]) => {
         result.code = await cronSuspend(names, verb === 'suspend', ctx, globals());
