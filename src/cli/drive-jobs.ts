@@ -53,6 +53,7 @@ export async function driveJobs(d: DriveOptions): Promise<number> {
   });
 
   const outcomes = new Map<string, RunEnd | 'Left'>();
+  const ttlTimers = new Set<ReturnType<typeof setTimeout>>();
   const queue = d.names.slice();
   const multi = queue.length > 1;
 
@@ -107,9 +108,20 @@ export async function driveJobs(d: DriveOptions): Promise<number> {
       }
       const lastLog = end === 'Failed' ? await lastFailedPodLog(store, state) : undefined;
       printer.result(state, end === 'Interrupted' ? 'Suspended' : end, lastLog);
-      // Deviation 3: a TTL of 0 deletes the job as soon as its result is printed.
-      if ((end === 'Complete' || end === 'Failed') && state.job.spec.ttlSecondsAfterFinished === 0) {
-        await deleteJobEverywhere(state, store, runtime);
+      // Deviation 3: a TTL of 0 deletes the job as soon as its result is printed; a longer one
+      // while this run is still there (other jobs running), else by the next tjob command.
+      const ttl = state.job.spec.ttlSecondsAfterFinished;
+      if ((end === 'Complete' || end === 'Failed') && ttl !== undefined && ttl !== null) {
+        if (ttl === 0) await deleteJobEverywhere(state, store, runtime);
+        else {
+          const timer = setTimeout(() => {
+            ttlTimers.delete(timer);
+            void deleteJobEverywhere(state, store, runtime)
+              .then(() => printer.progress(`job.batch/${name} deleted (ttlSecondsAfterFinished)`))
+              .catch((err: Error) => printer.warning(`deleting job ${name} after its TTL: ${err.message}`));
+          }, ttl * 1000);
+          ttlTimers.add(timer);
+        }
       }
     } finally {
       clearInterval(heartbeat);
@@ -134,6 +146,7 @@ export async function driveJobs(d: DriveOptions): Promise<number> {
       ? 0
       : 1;
   } finally {
+    for (const t of ttlTimers) clearTimeout(t);
     offSignal();
   }
 }

@@ -19,6 +19,7 @@ import {
 } from '../../output/printers.js';
 import { listOf, toJson, toYaml } from '../../output/serialize.js';
 import { newTableState, renderRows, type TableState } from '../../output/table.js';
+import { sweepExpiredJobs } from '../ttl-sweep.js';
 import type { CliContext, GlobalOptions } from '../context.js';
 import { stateDirOf } from '../context.js';
 import type { CommandResult } from '../program.js';
@@ -100,6 +101,7 @@ export function parseResourceArgs(args: string[], allowed?: Kind[]): { kind: Kin
 export async function openStore(ctx: CliContext, global: GlobalOptions): Promise<FileStore> {
   const store = new FileStore(stateDirOf(global, ctx.env));
   await store.init();
+  await sweepExpiredJobs(store, ctx.clock.now());
   return store;
 }
 

@@ -14,6 +14,7 @@ import { configData } from '../../engine/pod-plan.js';
 import { sameJobSpec } from '../../engine/job-identity.js';
 import { imagesOf } from '../../engine/images.js';
 import type { StoredJob } from '../../ports/state-store.js';
+import type { PodRuntime } from '../../ports/pod-runtime.js';
 import { FileStore } from '../../state/file-store.js';
 import { parseDuration } from '../../output/duration.js';
 import type { CliContext, GlobalOptions } from '../context.js';
@@ -22,6 +23,7 @@ import type { CommandResult } from '../program.js';
 import { loadFromCommandLine, type TemplateFlags } from '../load-manifests.js';
 import { deleteJobEverywhere } from '../job-deletion.js';
 import { driveJobs, podLogTail } from '../drive-jobs.js';
+import { sweepExpiredJobs } from '../ttl-sweep.js';
 import { newRunPrinter } from '../run-printer.js';
 import { startController } from '../controller-process.js';
 
@@ -159,6 +161,21 @@ export async function runCommand(
     configMaps: [...stored.filter((o) => o.kind === 'ConfigMap'), ...loaded.configMaps] as never,
     secrets: [...stored.filter((o) => o.kind === 'Secret'), ...loaded.secrets] as never,
   });
+
+  // Finished jobs whose TTL ran out go first (deviation 3), so they do not block a new run.
+  let sweepRuntime: PodRuntime | undefined;
+  try {
+    await sweepExpiredJobs(store, ctx.clock.now(), async () => {
+      sweepRuntime ??= await ctx.createRuntime({
+        workDir: join(stateDir, 'volumes'),
+        restartBackoffBaseMs: backoff.backoffMs,
+        restartBackoffCapMs: Math.min(backoff.maxBackoffMs, 5 * 60_000),
+      });
+      return sweepRuntime;
+    });
+  } finally {
+    await sweepRuntime?.close();
+  }
 
   // Decide for every job before touching anything: a refusal must leave everything as it was.
   const plans: { job: Job; existing?: StoredJob }[] = [];
