@@ -56,6 +56,8 @@ export class JobRunner {
   private state!: StoredJob;
   private records = new Map<string, PodRecord>();
   private createFailures = 0;
+  /** Requests may be waiting (at start, and whenever the watch saw some). */
+  private requestsPending = true;
   /** Time of the last recorded log line of each container of an adopted pod. */
   private readonly recordedUntil = new Map<string, string>();
 
@@ -103,7 +105,9 @@ export class JobRunner {
     const stopWatching = this.deps.store.watchJobRequests(this.name, () => {
       void this.deps.store.pendingJobRequests(this.name).then(
         (requests) => {
-          if (requests.length > 0) this.wakeup.notify();
+          if (requests.length === 0) return;
+          this.requestsPending = true;
+          this.wakeup.notify();
         },
         () => undefined,
       );
@@ -128,23 +132,18 @@ export class JobRunner {
           await this.commit({ spec: { ...this.state.job.spec, suspend: true } });
         }
         const requeue = await this.syncOnce();
-        const outcome = finishedOutcome(this.state.job.status);
-        if (outcome) {
-          await this.removeFinishedContainers();
-          await this.logs.flush();
-          return { end: outcome, state: this.state };
-        }
-        if (this.options.leaveWhenSuspended && this.state.job.spec.suspend && this.allPodsStopped()) {
-          await this.removeFinishedContainers();
-          await this.logs.flush();
-          return { end: 'Suspended', state: this.state };
-        }
-        if (suspendedForInterrupt && this.allPodsStopped()) {
-          await this.removeFinishedContainers();
-          await this.logs.flush();
-          return { end: 'Interrupted', state: this.state };
-        }
         await this.removeFinishedContainers();
+        const end: RunEnd | undefined =
+          finishedOutcome(this.state.job.status) ??
+          (this.options.leaveWhenSuspended && this.state.job.spec.suspend && this.allPodsStopped()
+            ? 'Suspended'
+            : suspendedForInterrupt && this.allPodsStopped()
+              ? 'Interrupted'
+              : undefined);
+        if (end) {
+          await this.logs.flush();
+          return { end, state: this.state };
+        }
         this.observer.idle?.(requeue);
         await this.wakeup.wait(requeue, kill);
         // Tests simulate a killed process: it stops where it is, cleaning nothing up.
@@ -163,6 +162,8 @@ export class JobRunner {
    * is to be deleted.
    */
   private async applyRequests(): Promise<boolean> {
+    if (!this.requestsPending) return false;
+    this.requestsPending = false;
     const requests = await this.deps.store.pendingJobRequests(this.name);
     let deleting = false;
     for (const r of requests) {
