@@ -8,7 +8,7 @@ import { terminalCondition } from '../engine/job-status.js';
 import { deleteJobEverywhere } from './job-deletion.js';
 
 /** When a finished job's TTL runs out (ms since the epoch), if it has one. */
-export function ttlExpiry(state: StoredJob): number | undefined {
+export function ttlExpiry<T extends Pick<StoredJob, 'job'>>(state: T): number | undefined {
   const ttl = state.job.spec.ttlSecondsAfterFinished;
   if (ttl === undefined || ttl === null) return undefined;
   const finished = terminalCondition(state.job.status)?.lastTransitionTime;
@@ -26,15 +26,26 @@ export async function sweepExpiredJobs(
   runtime?: () => Promise<PodRuntime>,
 ): Promise<string[]> {
   const deleted: string[] = [];
-  for (const state of await store.listJobs()) {
-    const at = ttlExpiry(state);
+  for (const summary of await jobObjects(store)) {
+    const at = ttlExpiry(summary);
     if (at === undefined || at > now.getTime()) continue;
-    const name = state.job.metadata.name;
+    const name = summary.job.metadata.name;
     if (await store.jobLeaseHolder(name)) continue;
+    const state = await store.loadJob(name);
+    if (!state) continue;
     if (state.pods.every((p) => p.removed)) await store.deleteJob(name);
     else if (runtime) await deleteJobEverywhere(state, store, await runtime());
     else continue;
     deleted.push(name);
   }
   return deleted;
+}
+
+/**
+ * Every job's object; from the FileStore's summaries when it has them, so that a command on a
+ * state directory of 1,000 jobs does not read every pod record first.
+ */
+async function jobObjects(store: StateStore): Promise<Pick<StoredJob, 'job'>[]> {
+  const withSummaries = store as StateStore & { listJobSummaries?: () => Promise<Pick<StoredJob, 'job'>[]> };
+  return withSummaries.listJobSummaries ? withSummaries.listJobSummaries() : store.listJobs();
 }

@@ -1,13 +1,14 @@
 // The state directory (design.md "The state directory"):
 //   <root>/state.json                 schema version
 //   <root>/jobs/<name>/journal.jsonl  the job: spec, status, pod records, events, backoff
+//   <root>/jobs/<name>/summary.json   the job object alone, for listings (a cache of the journal)
 //   <root>/jobs/<name>/lease.json     the controller process that drives it
 //   <root>/jobs/<name>/logs/<pod>/<container>.log (and .previous.log)
 //   <root>/config/<kind>.<name>.json  ConfigMaps and Secrets stored by `apply`
 //   <root>/cronjobs/<name>.json
 // Everything is private to the user (0700 / 0600) and written atomically or append-only.
 
-import { constants, watch } from 'node:fs';
+import { constants, readFileSync, statSync, watch } from 'node:fs';
 import {
   appendFile,
   mkdir,
@@ -19,7 +20,9 @@ import {
   stat,
   truncate,
   unlink,
+  writeFile,
 } from 'node:fs/promises';
+import type { BigIntStats } from 'node:fs';
 import { join } from 'node:path';
 import type { ConfigMap, CronJob, Job, JobStatus, Secret } from '../api/k8s.js';
 import { ConflictError, StateError } from '../api/errors.js';
@@ -52,6 +55,54 @@ interface OpenJournal {
   queue: Promise<void>;
 }
 
+/** What a listing of jobs needs: the Job object (metadata, spec, status), without pods or events. */
+export interface JobSummary {
+  job: Job & { status: JobStatus };
+}
+
+/**
+ * jobs/<name>/summary.json: the job object as of one exact state of its journal (inode, size,
+ * mtime). It is a cache: the journal stays the source of truth, and a summary whose stamp does
+ * not match the journal (a crash between the two writes, a state directory from an older tjob,
+ * a hand edit) is ignored and the journal read instead.
+ */
+interface SummaryFile {
+  v: number;
+  journal: JournalStamp;
+  job: Job & { status: JobStatus };
+}
+
+interface JournalStamp {
+  ino: string;
+  size: string;
+  mtimeNs: string;
+}
+
+const SUMMARY_SCHEMA_VERSION = 1;
+let summaryCounter = 0;
+
+function stampOf(s: BigIntStats): JournalStamp {
+  return { ino: String(s.ino), size: String(s.size), mtimeNs: String(s.mtimeNs) };
+}
+
+function sameStamp(a: JournalStamp | undefined, b: JournalStamp): boolean {
+  return !!a && a.ino === b.ino && a.size === b.size && a.mtimeNs === b.mtimeNs;
+}
+
+/** Runs `fn` over `items` with at most `limit` at a time, keeping the order of the results. */
+async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}
+
 export interface FileStoreOptions {
   logCapBytes?: number;
 }
@@ -75,6 +126,10 @@ export class FileStore implements StateStore {
 
   private journalPath(name: string): string {
     return join(this.jobDir(name), 'journal.jsonl');
+  }
+
+  private summaryPath(name: string): string {
+    return join(this.jobDir(name), 'summary.json');
   }
 
   async init(): Promise<void> {
@@ -123,7 +178,8 @@ export class FileStore implements StateStore {
     const open = this.journals.get(name);
     if (open) return structuredClone(open.state);
     const folded = await this.readJournal(name);
-    return folded ? structuredClone(folded.state) : undefined;
+    // Freshly read and held by no one else: no copy needed (a copy of 10,000 pods costs 0.2 s).
+    return folded?.state;
   }
 
   private async readJournal(name: string): Promise<OpenJournal | undefined> {
@@ -188,6 +244,7 @@ export class FileStore implements StateStore {
       lines: 1,
       queue: Promise.resolve(),
     });
+    await this.writeSummaryAfter(job.metadata.name, state.job);
   }
 
   async commitJob(name: string, change: JobChange): Promise<void> {
@@ -209,9 +266,120 @@ export class FileStore implements StateStore {
         await writeFileAtomic(path, snapshotLine(open.state));
         open.lines = 1;
       }
+      await this.writeSummaryAfter(name, open.state.job);
     });
     open.queue = run.catch(() => undefined);
     return run;
+  }
+
+  // ---- job summaries (listings without reading every journal) ----
+
+  /** Every job's object, as `get jobs` lists them (name order); pods and events are not read. */
+  async listJobSummaries(): Promise<JobSummary[]> {
+    await this.init();
+    const names = (await readdir(join(this.root, 'jobs'))).filter((n) => !n.startsWith('.')).sort();
+    // Synchronous reads of small files are several times faster than as many promises; only the
+    // jobs whose summary is missing or stale are read from their journal, a few at a time.
+    const all = names.map((name) => this.summaryIfCurrent(name));
+    const misses = names.filter((_, i) => all[i] === 'miss');
+    const read = new Map(
+      await mapLimit(misses, 16, async (name) => [name, await this.summaryFromJournal(name)] as const),
+    );
+    const out: JobSummary[] = [];
+    names.forEach((name, i) => {
+      const hit = all[i];
+      const s = hit === 'miss' ? read.get(name) : hit;
+      if (s) out.push(s);
+    });
+    return out;
+  }
+
+  /** One job's object from its summary when that matches the journal, else from the journal. */
+  async loadJobSummary(name: string): Promise<JobSummary | undefined> {
+    await this.init();
+    const hit = this.summaryIfCurrent(name);
+    return hit === 'miss' ? this.summaryFromJournal(name) : hit;
+  }
+
+  /** The summary when it matches the journal; undefined when there is no job; 'miss' otherwise. */
+  private summaryIfCurrent(name: string): JobSummary | undefined | 'miss' {
+    const open = this.journals.get(name);
+    if (open) return { job: structuredClone(open.state.job) };
+    let journal: BigIntStats;
+    try {
+      journal = statSync(this.journalPath(name), { bigint: true });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      return 'miss';
+    }
+    try {
+      const summary = JSON.parse(readFileSync(this.summaryPath(name), 'utf8')) as SummaryFile;
+      if (summary.v === SUMMARY_SCHEMA_VERSION && sameStamp(summary.journal, stampOf(journal))) {
+        return { job: summary.job };
+      }
+    } catch {
+      // missing, torn or damaged: the journal says what is true
+    }
+    return 'miss';
+  }
+
+  /** Folds the journal, exactly as far as one stat of it, and leaves a summary of that state. */
+  private async summaryFromJournal(name: string): Promise<JobSummary | undefined> {
+    let fh;
+    try {
+      fh = await open(this.journalPath(name), 'r');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw new StateError(`cannot read ${this.journalPath(name)}: ${(err as Error).message}`);
+    }
+    let stamp: JournalStamp;
+    let text: string;
+    try {
+      const st = await fh.stat({ bigint: true });
+      stamp = stampOf(st);
+      const buf = Buffer.alloc(Number(st.size));
+      let got = 0;
+      while (got < buf.length) {
+        const { bytesRead } = await fh.read(buf, got, buf.length - got, got);
+        if (bytesRead === 0) break;
+        got += bytesRead;
+      }
+      text = buf.subarray(0, got).toString('utf8');
+    } finally {
+      await fh.close();
+    }
+    let job: JobSummary['job'];
+    try {
+      job = parseJournal(text).state.job;
+    } catch {
+      // Damaged: the journal reader names the file and the way out.
+      const folded = await this.readJournal(name);
+      return folded ? { job: folded.state.job } : undefined;
+    }
+    await this.writeSummary(name, job, stamp);
+    return { job };
+  }
+
+  /** After a write of the journal: a summary stamped with its new state (best effort). */
+  private async writeSummaryAfter(name: string, job: JobSummary['job']): Promise<void> {
+    const st = await stat(this.journalPath(name), { bigint: true }).catch(() => undefined);
+    if (st) await this.writeSummary(name, job, stampOf(st));
+  }
+
+  /**
+   * Atomic (rename) but not synced: a summary lost or torn by a crash is only a cache miss. Any
+   * process may write it; a stale one, whoever wrote it, never matches the journal's stamp.
+   */
+  private async writeSummary(name: string, job: JobSummary['job'], stamp: JournalStamp): Promise<void> {
+    const path = this.summaryPath(name);
+    const tmp = join(this.jobDir(name), `.summary.json.${process.pid}.${summaryCounter++}.tmp`);
+    const file: SummaryFile = { v: SUMMARY_SCHEMA_VERSION, journal: stamp, job };
+    try {
+      await writeFile(tmp, JSON.stringify(file) + '\n', { mode: 0o600 });
+      await rename(tmp, path);
+    } catch {
+      await unlink(tmp).catch(() => undefined);
+    }
   }
 
   async deleteJob(name: string): Promise<void> {

@@ -63,7 +63,7 @@ export function parseJournal(text: string): FoldedJournal {
       throw new JournalDamagedError(lineNo, `written by a newer tjob (schema ${entry.v})`);
     }
     if ('snapshot' in entry) {
-      state = structuredClone(entry.snapshot);
+      state = entry.snapshot; // freshly parsed: nothing else holds it
       podIndex.clear();
       state.pods.forEach((p, i) => podIndex.set(p.name, i));
     } else if ('change' in entry) {
