@@ -14,6 +14,7 @@ import { registerController } from './commands/controller.js';
 import { registerSuspendResume } from './commands/suspend-resume.js';
 import { registerApply } from './commands/apply.js';
 import { registerCron } from './commands/cron.js';
+import { registerCompletion } from './commands/completion.js';
 import { VERSION } from './version.js';
 
 export interface Program {
@@ -67,6 +68,7 @@ Exit codes: 0 success, 1 a job failed or a command failed, 2 usage or invalid ma
   registerSuspendResume(program, ctx, globals, result);
   registerApply(program, ctx, globals, result);
   registerCron(program, ctx, globals, result);
+  registerCompletion(program, ctx, globals, result);
   program
     .command('version')
     .description('print the version')
