@@ -38,7 +38,7 @@ export async function startController(
   const pid = await ctx.spawnDetached(args, logFile);
   // With --max-jobs the later jobs are leased only when they start; wait for the first ones.
   const first = names.slice(0, Number.isFinite(s.maxJobs) ? s.maxJobs : names.length);
-  const deadline = ctx.clock.now().getTime() + 15_000;
+  const deadline = ctx.clock.now().getTime() + 30_000;
   for (;;) {
     const holders = await Promise.all(first.map((n) => store.jobLeaseHolder(n)));
     if (holders.every((h) => h?.pid === pid)) return pid;
@@ -46,7 +46,7 @@ export async function startController(
     if (other) return pid; // another process drives one of them; the controller follows it
     if (ctx.clock.now().getTime() > deadline) {
       throw new StateError(
-        `the background controller (pid ${pid}) did not take the job${names.length > 1 ? 's' : ''} within 15 s`,
+        `the background controller (pid ${pid}) did not take the job${names.length > 1 ? 's' : ''} within 30 s`,
         `see ${logFile}`,
       );
     }

@@ -13,7 +13,7 @@ import type { CommandResult } from '../program.js';
 import { startController } from '../controller-process.js';
 import { backoffSettings } from './run.js';
 
-const WAIT_MS = 15_000;
+const WAIT_MS = 60_000;
 
 export function registerSuspendResume(
   program: Command,
