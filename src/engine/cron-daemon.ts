@@ -130,6 +130,7 @@ export class CronDaemon {
           await this.guard('reading the CronJobs', () => this.rescan());
         }
         const now = this.deps.clock.now().getTime();
+        this.listing = undefined; // one listing of the jobs per pass, shared by its syncs
         for (const key of [...this.keys.values()]) {
           if (stop.aborted) break;
           if (key.dirty || (key.dueAt !== undefined && key.dueAt <= now)) {
@@ -230,10 +231,24 @@ export class CronDaemon {
     }
   }
 
-  private async children(name: string): Promise<StoredJob[]> {
-    const all = await this.deps.store.listJobs();
+  /**
+   * Every job, listed once per pass of the loop: with N CronJobs due at one slot, listing every
+   * job for each of them cost O(N²) journal reads (500 CronJobs: seconds of lateness per slot).
+   * Summaries (job objects without pods and events) where the store keeps them.
+   */
+  private listing: Promise<Pick<StoredJob, 'job'>[]> | undefined;
+
+  private async children(name: string): Promise<Pick<StoredJob, 'job'>[]> {
+    const store = this.deps.store as StateStore & {
+      listJobSummaries?: () => Promise<Pick<StoredJob, 'job'>[]>;
+    };
+    this.listing ??= store.listJobSummaries ? store.listJobSummaries() : store.listJobs();
+    const all = await this.listing.catch((err: unknown) => {
+      this.listing = undefined;
+      throw err;
+    });
     const present = new Set<string>();
-    const out: StoredJob[] = [];
+    const out: Pick<StoredJob, 'job'>[] = [];
     for (const s of all) {
       const id = s.job.metadata.uid ?? s.job.metadata.name;
       present.add(id);
@@ -364,7 +379,7 @@ export class CronDaemon {
   }
 
   /** Deletes finished jobs whose ttlSecondsAfterFinished expired; returns when the next one expires. */
-  private async expireFinished(children: StoredJob[], now: Date): Promise<number | undefined> {
+  private async expireFinished(children: Pick<StoredJob, 'job'>[], now: Date): Promise<number | undefined> {
     let next: number | undefined;
     for (const s of children) {
       const ttl = s.job.spec.ttlSecondsAfterFinished;
@@ -439,7 +454,7 @@ export class CronDaemon {
    * Drives the unfinished children nobody drives (left by a stopped daemon, handed over by `cron
    * trigger`). Returns whether another live process drives one of them.
    */
-  private async driveUndriven(children: StoredJob[]): Promise<boolean> {
+  private async driveUndriven(children: Pick<StoredJob, 'job'>[]): Promise<boolean> {
     let elsewhere = false;
     for (const s of children) {
       const name = s.job.metadata.name;
