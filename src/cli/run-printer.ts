@@ -167,7 +167,8 @@ export class RunPrinter {
       );
     }
     const text = parts.join(' | ');
-    const width = this.o.stderr.columns ?? 100;
+    // A terminal that reports no size (0 columns: a pty nobody sized) is taken as 100 wide.
+    const width = this.o.stderr.columns || 100;
     return text.length > width - 1 ? text.slice(0, width - 2) + '…' : text;
   }
 
