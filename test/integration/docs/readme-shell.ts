@@ -44,7 +44,7 @@ export function workspace(extraEnv: Record<string, string> = {}): Workspace {
 /** Starts one README command line under bash (`exec`, so signals reach tjob itself). */
 export function startLine(line: string, ws: Workspace): { child: ChildProcess; done: Promise<Outcome> } {
   const single = !/[|&;<>]/.test(line);
-  const child = spawn('bash', ['-c', single ? `exec ${line}` : line], {
+  const child = spawn('bash', ['-c', single ? `exec ${/^\w+=/.test(line) ? 'env ' : ''}${line}` : line], {
     cwd: ws.cwd,
     env: { ...process.env, ...ws.env },
     stdio: ['ignore', 'pipe', 'pipe'],
