@@ -76,7 +76,7 @@ describe('tjob run on the real engine', { timeout: 300_000 }, () => {
 
   it('activeDeadlineSeconds stops a running container', async () => {
     const started = Date.now();
-    const { got, stored } = await runJob(
+    const { got, stored, state } = await runJob(
       job('deadline-it', 'activeDeadlineSeconds: 2', sh("trap 'exit 143' TERM; sleep 60 & wait")),
     );
     assert.equal(got.code, 1);
@@ -84,7 +84,7 @@ describe('tjob run on the real engine', { timeout: 300_000 }, () => {
     const failed = stored.job.status.conditions?.find((c) => c.type === 'Failed');
     assert.equal(failed?.reason, 'DeadlineExceeded');
     assert.equal(failed?.message, 'Job was active longer than specified deadline');
-    assert.deepEqual(containersOf('deadline-it', true), []);
+    assert.deepEqual(await containersOf(state, 'deadline-it', true), []);
   });
 
   it('Indexed pods get JOB_COMPLETION_INDEX and the <job>-<index> hostname', async () => {
@@ -173,11 +173,11 @@ containers:
   imagePullPolicy: IfNotPresent
   command: ["sh", "-c", "echo main done"]`;
     const started = Date.now();
-    const { got, stored } = await runJob(job('sidecar', '', pod));
+    const { got, stored, state } = await runJob(job('sidecar', '', pod));
     assert.equal(got.code, 0, got.stderr);
     assert.ok(Date.now() - started < 30_000);
     assert.equal(stored.pods[0]?.observation.phase, 'Succeeded');
-    assert.deepEqual(containersOf('sidecar', true), []);
+    assert.deepEqual(await containersOf(state, 'sidecar', true), []);
   });
 
   it('a ConfigMap value reaches the environment', async () => {

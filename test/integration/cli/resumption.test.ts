@@ -50,11 +50,11 @@ describe('resumption on the real engine', { timeout: 300_000 }, () => {
     const state = newStateDir();
     const file = writeManifest(slowJob('killed'));
     const first = start(['run', file], state);
-    await until(() => containersOf('killed', true).length === 2);
+    await until(async () => (await containersOf(state, 'killed', true)).length === 2);
     first.child.kill('SIGKILL');
     const firstEnd = await first.done;
     assert.equal(firstEnd.signal, 'SIGKILL');
-    assert.equal(containersOf('killed', true).length, 2, 'the containers go on without tjob');
+    assert.equal((await containersOf(state, 'killed', true)).length, 2, 'the containers go on without tjob');
 
     const second = await tjob(['run', file], state);
     assert.equal(second.code, 0, second.stderr);
@@ -71,7 +71,7 @@ describe('resumption on the real engine', { timeout: 300_000 }, () => {
         ['start', 'done'],
       );
     }
-    assert.deepEqual(containersOf('killed'), []);
+    assert.deepEqual(await containersOf(state, 'killed'), []);
   });
 
   it('SIGINT stops the pods, suspends the job, exits 130; running again resumes it', async () => {
@@ -79,11 +79,11 @@ describe('resumption on the real engine', { timeout: 300_000 }, () => {
     const marker = newStateDir();
     const file = writeManifest(slowJob('interrupted', 4, 2, 60, marker));
     const first = start(['run', file], state);
-    await until(() => containersOf('interrupted', true).length === 2);
+    await until(async () => (await containersOf(state, 'interrupted', true)).length === 2);
     first.child.kill('SIGINT');
     const firstEnd = await first.done;
     assert.equal(firstEnd.code, 130, firstEnd.stderr);
-    assert.deepEqual(containersOf('interrupted', true), [], 'no container left running');
+    assert.deepEqual(await containersOf(state, 'interrupted', true), [], 'no container left running');
     let s = await stored(state, 'interrupted');
     assert.equal(s.job.spec.suspend, true);
     assert.equal(s.job.status.conditions?.find((c) => c.type === 'Suspended')?.status, 'True');
@@ -127,7 +127,7 @@ describe('resumption on the real engine', { timeout: 300_000 }, () => {
     const holder = await new FileStore(state).jobLeaseHolder('bg');
     assert.equal(holder?.command, 'tjob run -d');
 
-    await until(() => containersOf('bg', true).length === 1, 90_000);
+    await until(async () => (await containersOf(state, 'bg', true)).length === 1, 90_000);
     const susp = await tjob(['suspend', 'job', 'bg'], state);
     assert.equal(susp.code, 0, susp.stderr);
     assert.equal(susp.stdout, 'job.batch/bg suspended\n');
@@ -138,7 +138,7 @@ describe('resumption on the real engine', { timeout: 300_000 }, () => {
         ) ?? false,
       90_000,
     );
-    await until(() => containersOf('bg', true).length === 0, 90_000);
+    await until(async () => (await containersOf(state, 'bg', true)).length === 0, 90_000);
 
     // From here on the pods finish at once.
     writeFileSync(join(marker, 'fast'), '');

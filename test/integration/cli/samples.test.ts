@@ -82,7 +82,7 @@ describe('samples run to their expected end', () => {
         if (w.completedIndexes !== undefined) assert.equal(s.completedIndexes, w.completedIndexes);
         assert.equal(s.active, 0);
         // No container of a finished run is left behind (deviation 4 removes them).
-        assert.deepEqual(containersOf(name), []);
+        assert.deepEqual(await containersOf(state, name), []);
         assert.match(got.stderr, new RegExp(`job\\.batch/${name} (Complete|Failed) \\(${w.reason}\\)`));
       }
     });

@@ -5,6 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { FileStore } from '../../../src/state/file-store.js';
 
 export const ROOT = resolve(import.meta.dirname, '../../../..');
 const BIN = join(ROOT, 'bin', 'tjob.js');
@@ -51,13 +52,20 @@ export function tjob(args: string[], stateDir: string, env: Record<string, strin
   return start(args, stateDir, env).done;
 }
 
-/** Containers tjob made for a job (any state), as `name status` lines. */
-export function containersOf(job: string, onlyRunning = false): string[] {
+/**
+ * Containers tjob made for the job of that name in that state directory (any state, or only
+ * running ones), as `name status` lines. Found by the job's uid, so runs elsewhere on the same
+ * engine (other tests, other checkouts) do not count.
+ */
+export async function containersOf(stateDir: string, job: string, onlyRunning = false): Promise<string[]> {
+  const stored = await new FileStore(stateDir).loadJob(job);
+  const uid = stored?.job.metadata.uid;
+  if (!uid) return [];
   const out = execFileSync('docker', [
     'ps',
     ...(onlyRunning ? [] : ['-a']),
     '--filter',
-    `label=io.tjob.job=${job}`,
+    `label=io.tjob.job-uid=${uid}`,
     '--format',
     '{{.Names}} {{.Status}}',
   ]).toString();
