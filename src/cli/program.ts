@@ -46,10 +46,10 @@ export function buildProgram(ctx: CliContext): Program {
       'after',
       `
 Examples:
-  tjob run samples/job-hello.yaml          run a Job and wait for its outcome
-  tjob run process-item.yaml --items a,b,c one Job per item ($ITEM)
-  tjob validate samples/                   check manifests, print the field report
-  tjob render job.yaml | kubectl apply -f -
+  tjob run samples/job-hello.yaml                               run a Job, wait for its outcome
+  tjob run samples/templates/process-item.yaml --items a,b,c   one Job per item ($ITEM)
+  tjob validate samples/                                        check manifests, print the field report
+  tjob render job.yaml | kubectl apply -f -                     the same objects on a cluster
 
 Exit codes: 0 success, 1 a job failed or a command failed, 2 usage or invalid manifest,
 3 engine unreachable or image unavailable, 130/143 interrupted.`,

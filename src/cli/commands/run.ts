@@ -78,7 +78,7 @@ export function registerRun(
       `
 Examples:
   tjob run samples/job-hello.yaml
-  tjob run samples/process-item.yaml --items apple,banana,cherry --max-jobs 2
+  tjob run samples/templates/process-item.yaml --items apple,banana,cherry --max-jobs 2
   tjob run samples/job-fails.yaml --backoff 1s       retry quickly while testing
   tjob run job.yaml > out.log                         stdout carries only the pods' logs
   tjob run -d job.yaml && tjob wait job/NAME --for=finished

@@ -42,7 +42,7 @@ const expectations: Record<string, Expect> = {
   },
   'job-wq-1.yaml': { code: 0, jobs: { 'job-wq-1': { reason: 'CompletionsReached', succeeded: 8 } } },
   'job-wq-2.yaml': { code: 0, jobs: { 'job-wq-2': { reason: 'CompletionsReached' } } },
-  'process-item.yaml': {
+  'templates/process-item.yaml': {
     code: 0,
     args: ['--items', 'apple,banana,cherry'],
     jobs: {

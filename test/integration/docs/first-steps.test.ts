@@ -77,10 +77,11 @@ describe('README: first steps', { concurrency: true }, () => {
       assert.equal(got.code, 0, got.stderr);
       assert.match(got.stdout, /samples\/job-parallel\.yaml: Job parallel\n\s+honoured:/);
 
-      got = await line('tjob validate samples/ --set ITEM=apple', ws);
+      got = await line('tjob validate samples/', ws);
       assert.equal(got.code, 0, got.stderr);
-      assert.match(got.stdout, /Job process-item-apple/);
+      assert.match(got.stdout, /Job parallel/);
       assert.match(got.stdout, /CronJob hello/);
+      assert.doesNotMatch(got.stdout, /process-item/, 'templates live in samples/templates/');
 
       got = await line('tjob run samples/job-parallel.yaml --dry-run', ws);
       assert.equal(got.code, 0, got.stderr);

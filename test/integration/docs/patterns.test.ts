@@ -22,7 +22,7 @@ describe('README: the three ways people use Jobs', { concurrency: true }, () => 
     const ws = workspace();
     const uids: string[] = [];
     try {
-      let got = await line('tjob run samples/process-item.yaml --items apple,banana,cherry', ws);
+      let got = await line('tjob run samples/templates/process-item.yaml --items apple,banana,cherry', ws);
       assert.equal(got.code, 0, got.stderr);
       for (const item of ['apple', 'banana', 'cherry']) {
         assert.match(got.stdout, new RegExp(`\\[process-item-${item}-\\w{5}/c\\] Processing item ${item}`));
@@ -64,7 +64,7 @@ describe('README: the three ways people use Jobs', { concurrency: true }, () => 
     try {
       let got = await line("printf 'date\\nfig\\n' > items.txt", ws);
       assert.equal(got.code, 0);
-      got = await line('tjob run samples/process-item.yaml --items-file items.txt --max-jobs 1', ws);
+      got = await line('tjob run samples/templates/process-item.yaml --items-file items.txt --max-jobs 1', ws);
       assert.equal(got.code, 0, got.stderr);
       const date = getJob('process-item-date', ws);
       const fig = getJob('process-item-fig', ws);
@@ -80,7 +80,7 @@ describe('README: the three ways people use Jobs', { concurrency: true }, () => 
         'jobs ran one after the other',
       );
 
-      got = await line('tjob run samples/process-item.yaml --set ITEM=kiwi', ws);
+      got = await line('tjob run samples/templates/process-item.yaml --set ITEM=kiwi', ws);
       assert.equal(got.code, 0, got.stderr);
       assert.match(got.stdout, /Processing item kiwi/);
       const kiwi = getJob('process-item-kiwi', ws);
@@ -95,7 +95,7 @@ describe('README: the three ways people use Jobs', { concurrency: true }, () => 
     const ws = workspace();
     try {
       // Without kubectl, check what kubectl would be given.
-      const rendered = await line('tjob render samples/process-item.yaml --items apple,banana,cherry', ws);
+      const rendered = await line('tjob render samples/templates/process-item.yaml --items apple,banana,cherry', ws);
       assert.equal(rendered.code, 0, rendered.stderr);
       assert.doesNotMatch(rendered.stdout, /^\s*status:/m);
       assert.doesNotMatch(rendered.stdout, /selector:|controller-uid|uid:/);
@@ -107,7 +107,7 @@ describe('README: the three ways people use Jobs', { concurrency: true }, () => 
       const api = await fakeApiServer(ws.cwd);
       try {
         const got = await line(
-          'tjob render samples/process-item.yaml --items apple,banana,cherry | kubectl apply -f -',
+          'tjob render samples/templates/process-item.yaml --items apple,banana,cherry | kubectl apply -f -',
           { ...ws, env: { ...ws.env, KUBECONFIG: api.kubeconfig } },
         );
         assert.equal(got.code, 0, got.stderr);

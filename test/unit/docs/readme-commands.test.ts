@@ -45,7 +45,7 @@ export const readmeCommands: Record<string, Covered | NotRun> = {
     file: FIRST,
     test: 'checking manifests: validate, --dry-run, render',
   },
-  'tjob validate samples/ --set ITEM=apple': {
+  'tjob validate samples/': {
     file: FIRST,
     test: 'checking manifests: validate, --dry-run, render',
   },
@@ -70,7 +70,7 @@ export const readmeCommands: Record<string, Covered | NotRun> = {
     test: 'configuration: --state-dir and --keep-containers',
   },
 
-  'tjob run samples/process-item.yaml --items apple,banana,cherry': {
+  'tjob run samples/templates/process-item.yaml --items apple,banana,cherry': {
     file: PATTERNS,
     test: 'pattern 1: one job per item, listed and deleted by label',
   },
@@ -82,15 +82,15 @@ export const readmeCommands: Record<string, Covered | NotRun> = {
     file: PATTERNS,
     test: 'pattern 1: one job per item, listed and deleted by label',
   },
-  'tjob run samples/process-item.yaml --items-file items.txt --max-jobs 1': {
+  'tjob run samples/templates/process-item.yaml --items-file items.txt --max-jobs 1': {
     file: PATTERNS,
     test: 'pattern 1: items from a file, at most one job at a time, and --set',
   },
-  'tjob run samples/process-item.yaml --set ITEM=kiwi': {
+  'tjob run samples/templates/process-item.yaml --set ITEM=kiwi': {
     file: PATTERNS,
     test: 'pattern 1: items from a file, at most one job at a time, and --set',
   },
-  'tjob render samples/process-item.yaml --items apple,banana,cherry | kubectl apply -f -': {
+  'tjob render samples/templates/process-item.yaml --items apple,banana,cherry | kubectl apply -f -': {
     file: PATTERNS,
     test: 'pattern 1: render | kubectl apply -f -',
   },
