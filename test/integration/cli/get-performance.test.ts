@@ -5,9 +5,10 @@
 // for `get jobs` (or loading the Docker runtime at startup) would. The figures are printed as
 // diagnostics. No container engine is needed.
 
-import { describe, it, before } from 'node:test';
+import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT, newStateDir } from './tjob-cli.js';
 import { fillState } from '../../support/fill-state.js';
@@ -73,6 +74,12 @@ describe('get on a big state directory', () => {
     // Warm the disk cache (the store wrote the summaries already).
     timed(['get', 'jobs'], jobsDir);
     timed(['get', 'pods'], podsDir);
+  });
+
+  after(() => {
+    // 40 MB of journals: not left behind in /tmp.
+    rmSync(jobsDir, { recursive: true, force: true });
+    rmSync(podsDir, { recursive: true, force: true });
   });
 
   it('tjob version (the floor: node and the CLI modules)', (t) => {
