@@ -56,9 +56,10 @@ const expectations: Record<string, Expect> = {
 
 describe('samples run to their expected end', () => {
   it('has an expectation for every Job sample', () => {
-    const jobSamples = readdirSync(join(ROOT, 'samples')).filter(
-      (f) => f.endsWith('.yaml') && !f.startsWith('cronjob'),
-    );
+    const jobSamples = [
+      ...readdirSync(join(ROOT, 'samples')).filter((f) => f.endsWith('.yaml') && !f.startsWith('cronjob')),
+      ...readdirSync(join(ROOT, 'samples', 'templates')).map((f) => `templates/${f}`),
+    ];
     assert.deepEqual(jobSamples.sort(), Object.keys(expectations).sort());
   });
 
