@@ -62,12 +62,13 @@ export const FieldRules: Readonly<Record<string, Rule>> = {
   'PodSpec.enableServiceLinks': ignoredNode('no Services'),
   'PodSpec.setHostnameAsFQDN': ignoredNode('no cluster DNS'),
   'PodSpec.dnsPolicy': ignoredNode("no cluster DNS: the engine's DNS is used"),
-  'PodSpec.dnsConfig': approx('nameservers, searches and options passed to Docker'),
+  'PodSpec.hostAliases': ignoredNode('not written to /etc/hosts'),
+  'PodSpec.dnsConfig': ignoredNode("not applied: the engine's DNS settings are used"),
   'PodSpec.ephemeralContainers': ignored('not part of a create'),
   'PodSpec.hostUsers': ignoredNode('no user namespaces'),
   'PodSpec.hostnameOverride': ignoredNode('alpha field'),
   'PodSpec.securityContext': approx(
-    'runAsUser/runAsGroup/supplementalGroups applied; SELinux, seccomp, sysctls ignored',
+    'runAsUser/runAsGroup/supplementalGroups applied, fsGroup added as a group, seccompProfile Unconfined applied; SELinux and sysctls ignored',
   ),
   'PodSpec.resources': approx('noted only: no pod-level cgroup'),
   'PodSpec.terminationGracePeriodSeconds': {
@@ -83,8 +84,8 @@ export const FieldRules: Readonly<Record<string, Rule>> = {
   'Container.resizePolicy': ignoredNode('no in-place resize'),
   'Container.restartPolicyRules': ignoredNode('alpha field'),
   'Container.volumeDevices': ignoredNode('no block devices'),
-  'Container.terminationMessagePath': approx('read after exit if the file exists'),
-  'Container.terminationMessagePolicy': approx('read after exit if the file exists'),
+  'Container.terminationMessagePath': ignored('not read: the log tail is shown instead'),
+  'Container.terminationMessagePolicy': ignored('not read: the log tail is shown instead'),
   'Container.securityContext': approx(
     'runAsUser/runAsGroup, privileged, capabilities, readOnlyRootFilesystem applied; the rest ignored',
   ),
@@ -125,7 +126,7 @@ export const FieldRules: Readonly<Record<string, Rule>> = {
   'VolumeProjection.serviceAccountToken': ignoredNode('no service account tokens'),
   'VolumeProjection.clusterTrustBundle': ignoredNode('no cluster trust bundles'),
   'VolumeProjection.podCertificate': ignoredNode('no pod certificates'),
-  'VolumeMount.mountPropagation': approx('passed to Docker as bind propagation'),
+  'VolumeMount.mountPropagation': ignored("not applied: Docker's default (rprivate) is used"),
   // Jobs
   'JobSpec.ttlSecondsAfterFinished': approx(
     'deleted by whichever tjob process runs when it expires (cli.md deviation 3)',

@@ -79,8 +79,10 @@ async function prepareVolume(
   const sources = Object.keys(volume).filter(
     (k) => k !== 'name' && volume[k] !== undefined && volume[k] !== null,
   );
-  const unsupported = sources.find((k) => !supportedTypes.includes(k));
-  if (unsupported) throw new Error(`volume type ${unsupported} is not supported on tjob`);
+  // Storage that needs a provider (persistentVolumeClaim, nfs, csi, ...) has none on one node: the
+  // pod gets an empty directory in its place, as the field report of `tjob validate` says.
+  const storage = sources.find((k) => !supportedTypes.includes(k));
+  if (storage) return prepareEmptyDir(root, volume.name, {});
 
   if (volume.hostPath) return prepareHostPath(volume.hostPath.path, volume.hostPath.type ?? '');
 
@@ -103,7 +105,6 @@ async function prepareVolume(
     const projected = volume['projected'] as { sources?: ProjectedSource[]; defaultMode?: number };
     const files: FileToWrite[] = [];
     for (const source of projected.sources ?? []) {
-      const kind = Object.keys(source).find((k) => source[k] !== undefined && source[k] !== null);
       if (source.configMap) {
         const { name, items, optional } = source.configMap;
         files.push(
@@ -114,21 +115,28 @@ async function prepareVolume(
         files.push(...keyFiles('secret', name, plan.secrets[name], items, projected.defaultMode, optional));
       } else if (source.downwardAPI) {
         files.push(...downwardFiles(plan, source.downwardAPI.items ?? [], projected.defaultMode, context));
-      } else if (kind) {
-        throw new Error(`projected source ${kind} is not supported on tjob`);
       }
+      // serviceAccountToken, clusterTrustBundle, podCertificate: nothing issues them on one node
+      // (the field report lists them as ignored), so they add no file.
     }
     return writeVolumeFiles(path.join(root, 'projected', volume.name), files);
   }
 
   // emptyDir, also the API's default for a volume without a source.
-  const emptyDir = volume.emptyDir ?? {};
+  return prepareEmptyDir(root, volume.name, volume.emptyDir ?? {});
+}
+
+async function prepareEmptyDir(
+  root: string,
+  name: string,
+  emptyDir: NonNullable<Volume['emptyDir']>,
+): Promise<PodVolumeMount> {
   if (emptyDir.medium === 'Memory') {
     return emptyDir.sizeLimit !== undefined && emptyDir.sizeLimit !== ''
       ? { kind: 'tmpfs', sizeBytes: memoryToBytes(emptyDir.sizeLimit) }
       : { kind: 'tmpfs' };
   }
-  const dir = path.join(root, 'empty-dir', volume.name);
+  const dir = path.join(root, 'empty-dir', name);
   await mkdir(dir, { recursive: true });
   await chmod(dir, 0o777); // mkdir's mode is filtered by the umask
   return { kind: 'bind', source: dir };

@@ -287,20 +287,19 @@ describe('preparePodVolumes', () => {
     assert.equal(mode(join(all, 'user')), 0o640);
   });
 
-  it('unsupported volume types name the type', async () => {
-    await assert.rejects(
-      preparePodVolumes(plan([{ name: 'pv', persistentVolumeClaim: { claimName: 'c' } }]), podDir()),
-      {
-        message: 'volume "pv": volume type persistentVolumeClaim is not supported on tjob',
-      },
+  it('storage with no provider on one node becomes an empty directory; unissued projections add no file', async () => {
+    const dir = podDir();
+    const got = await preparePodVolumes(
+      plan([
+        { name: 'pv', persistentVolumeClaim: { claimName: 'c' } },
+        { name: 'p', projected: { sources: [{ serviceAccountToken: { path: 't' } }] } },
+      ]),
+      dir,
     );
-    await assert.rejects(
-      preparePodVolumes(
-        plan([{ name: 'p', projected: { sources: [{ serviceAccountToken: { path: 't' } }] } }]),
-        podDir(),
-      ),
-      { message: 'volume "p": projected source serviceAccountToken is not supported on tjob' },
-    );
+    assert.deepEqual(got.pv, { kind: 'bind', source: join(dir, 'empty-dir', 'pv') });
+    assert.deepEqual(readdirSync(join(dir, 'empty-dir', 'pv')), []);
+    assert.equal(got.p?.kind, 'bind');
+    assert.deepEqual(readdirSync((got.p as { source: string }).source), []);
   });
 
   it('removePodVolumes removes the pod dir, and tolerates a missing one', async () => {
