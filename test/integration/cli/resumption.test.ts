@@ -115,7 +115,7 @@ describe('resumption on the real engine', { timeout: 300_000 }, () => {
     assert.equal(s.job.status.succeeded, 4);
   });
 
-  it('run -d returns at once; suspend and resume reach its background controller', async () => {
+  it('run -d returns at once; suspend and resume reach its background controller; tjob wait sees it finish', async () => {
     const state = newStateDir();
     const marker = newStateDir();
     const file = writeManifest(slowJob('bg', 2, 1, 120, marker));
@@ -144,8 +144,11 @@ describe('resumption on the real engine', { timeout: 300_000 }, () => {
     writeFileSync(join(marker, 'fast'), '');
     const res = await tjob(['resume', 'job', 'bg'], state);
     assert.equal(res.code, 0, res.stderr);
-    await until(async () => (await stored(state, 'bg')).job.status.succeeded === 2, 120_000);
+    const waited = await tjob(['wait', 'job/bg', '--for=finished', '--timeout=120s'], state);
+    assert.equal(waited.code, 0, waited.stderr);
+    assert.equal(waited.stdout, 'job.batch/bg condition met\n');
     const s = await stored(state, 'bg');
+    assert.equal(s.job.status.succeeded, 2);
     assert.equal(s.job.status.conditions?.find((c) => c.type === 'Complete')?.status, 'True');
     await until(async () => (await new FileStore(state).jobLeaseHolder('bg')) === undefined, 60_000);
   });
