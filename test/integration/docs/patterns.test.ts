@@ -64,7 +64,10 @@ describe('README: the three ways people use Jobs', { concurrency: true }, () => 
     try {
       let got = await line("printf 'date\\nfig\\n' > items.txt", ws);
       assert.equal(got.code, 0);
-      got = await line('tjob run samples/templates/process-item.yaml --items-file items.txt --max-jobs 1', ws);
+      got = await line(
+        'tjob run samples/templates/process-item.yaml --items-file items.txt --max-jobs 1',
+        ws,
+      );
       assert.equal(got.code, 0, got.stderr);
       const date = getJob('process-item-date', ws);
       const fig = getJob('process-item-fig', ws);
@@ -95,7 +98,10 @@ describe('README: the three ways people use Jobs', { concurrency: true }, () => 
     const ws = workspace();
     try {
       // Without kubectl, check what kubectl would be given.
-      const rendered = await line('tjob render samples/templates/process-item.yaml --items apple,banana,cherry', ws);
+      const rendered = await line(
+        'tjob render samples/templates/process-item.yaml --items apple,banana,cherry',
+        ws,
+      );
       assert.equal(rendered.code, 0, rendered.stderr);
       assert.doesNotMatch(rendered.stdout, /^\s*status:/m);
       assert.doesNotMatch(rendered.stdout, /selector:|controller-uid|uid:/);
