@@ -105,17 +105,20 @@ async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promis
 
 export interface FileStoreOptions {
   logCapBytes?: number;
+  /** A listing met a job whose journal is damaged: it is left out, and this says so (once per job). */
+  onDamaged?: (err: StateError) => void;
 }
 
 export class FileStore implements StateStore {
   private readonly journals = new Map<string, OpenJournal>();
   private readonly logBytes = new Map<string, number>();
   private readonly logCap: number;
+  private readonly reportedDamage = new Set<string>();
   private initialized = false;
 
   constructor(
     readonly root: string,
-    options: FileStoreOptions = {},
+    private readonly options: FileStoreOptions = {},
   ) {
     this.logCap = options.logCapBytes ?? DEFAULT_LOG_CAP_BYTES;
   }
@@ -167,7 +170,7 @@ export class FileStore implements StateStore {
     const names = (await readdir(join(this.root, 'jobs'))).filter((n) => !n.startsWith('.')).sort();
     const out: StoredJob[] = [];
     for (const name of names) {
-      const job = await this.loadJob(name);
+      const job = await this.loadJob(name).catch((err: unknown) => this.leaveOutDamaged(name, err));
       if (job) out.push(job);
     }
     return out;
@@ -233,11 +236,13 @@ export class FileStore implements StateStore {
         );
         if (exists) throw new ConflictError(`jobs.batch "${job.metadata.name}" already exists`);
       } else {
-        throw err;
+        throw this.writeError(err);
       }
     }
     const state: StoredJob = { job, backoff: { failuresAfterLastSuccess: 0 }, pods: [], events: [] };
-    await writeFileAtomic(this.journalPath(job.metadata.name), snapshotLine(state));
+    await writeFileAtomic(this.journalPath(job.metadata.name), snapshotLine(state)).catch((err: unknown) => {
+      throw this.writeError(err);
+    });
     this.journals.set(job.metadata.name, {
       state: structuredClone(state),
       podIndex: new Map(),
@@ -252,10 +257,20 @@ export class FileStore implements StateStore {
     const run = open.queue.then(async () => {
       const line = changeLine(change);
       const path = this.journalPath(name);
-      const fh = await open_(path);
+      const fh = await open_(path).catch((err: unknown) => {
+        throw this.writeError(err);
+      });
       try {
-        await fh.appendFile(line);
-        await fh.sync();
+        const before = (await fh.stat()).size;
+        try {
+          await fh.appendFile(line);
+          await fh.sync();
+        } catch (err) {
+          // A short write (a full disk) must not stay: the next append would follow it on the
+          // same line and damage the journal. Cut the file back to the last whole line.
+          await fh.truncate(before).catch(() => undefined);
+          throw this.writeError(err);
+        }
       } finally {
         await fh.close();
       }
@@ -283,7 +298,15 @@ export class FileStore implements StateStore {
     const all = names.map((name) => this.summaryIfCurrent(name));
     const misses = names.filter((_, i) => all[i] === 'miss');
     const read = new Map(
-      await mapLimit(misses, 16, async (name) => [name, await this.summaryFromJournal(name)] as const),
+      await mapLimit(
+        misses,
+        16,
+        async (name) =>
+          [
+            name,
+            await this.summaryFromJournal(name).catch((err: unknown) => this.leaveOutDamaged(name, err)),
+          ] as const,
+      ),
     );
     const out: JobSummary[] = [];
     names.forEach((name, i) => {
@@ -382,6 +405,49 @@ export class FileStore implements StateStore {
     }
   }
 
+  /** One damaged job must not hide the others from a listing: it is left out, with a warning. */
+  private leaveOutDamaged(name: string, err: unknown): undefined {
+    if (!(err instanceof StateError)) throw err;
+    if (!this.reportedDamage.has(name)) {
+      this.reportedDamage.add(name);
+      this.options.onDamaged?.(err);
+    }
+    return undefined;
+  }
+
+  /**
+   * What can still be read of a damaged job: its journal without the lines that do not parse
+   * (for `tjob delete`, so it can stop and remove the pods recorded before the damage).
+   */
+  async salvageJob(name: string): Promise<StoredJob | undefined> {
+    const text = await readFile(this.journalPath(name), 'utf8').catch(() => undefined);
+    if (text === undefined) return undefined;
+    const good = text.split('\n').filter((l) => {
+      try {
+        JSON.parse(l);
+        return true;
+      } catch {
+        return false;
+      }
+    });
+    try {
+      return parseJournal(good.join('\n') + '\n').state;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** A write that failed for want of space or permission: a StateError naming the directory. */
+  private writeError(err: unknown): unknown {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === undefined || !['ENOSPC', 'EDQUOT', 'EROFS', 'EACCES', 'EPERM', 'EIO'].includes(code))
+      return err;
+    return new StateError(
+      `cannot write the state directory ${this.root}: ${(err as Error).message}`,
+      'free some space or make it writable, then run the same file again: the job resumes where it was recorded and its containers are adopted',
+    );
+  }
+
   async deleteJob(name: string): Promise<void> {
     await this.init();
     this.journals.delete(name);
@@ -392,7 +458,7 @@ export class FileStore implements StateStore {
       await rename(dir, doomed);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
-      throw err;
+      throw this.writeError(err);
     }
     await rm(doomed, { recursive: true, force: true });
   }
