@@ -3,7 +3,7 @@
 
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { UsageError } from '../../api/errors.js';
+import { StateError, UsageError } from '../../api/errors.js';
 import type { CronJob } from '../../api/k8s.js';
 import type { PodRuntime } from '../../ports/pod-runtime.js';
 import type { StoredJob } from '../../ports/state-store.js';
@@ -161,7 +161,25 @@ async function deleteJob(
   ctx: CliContext,
 ): Promise<'deleted' | 'missing' | 'busy'> {
   const kind: Kind = 'jobs';
-  const stored = await store.loadJob(name);
+  // A job whose journal is damaged is deleted from what can still be read of it (the way out
+  // its error names).
+  let unreadableGone = false;
+  const load = () =>
+    store.loadJob(name).catch(async (err: unknown) => {
+      if (!(err instanceof StateError)) throw err;
+      ctx.stderr.write(`Warning: ${err.message}; deleting what can be read of it\n`);
+      const salvaged = await store.salvageJob(name);
+      if (!salvaged) {
+        await store.deleteJob(name);
+        unreadableGone = true;
+      }
+      return salvaged;
+    });
+  const stored = await load();
+  if (!stored && unreadableGone) {
+    ctx.stdout.write(`job.batch "${name}" deleted\n`);
+    return 'deleted';
+  }
   if (!stored) {
     ctx.stderr.write(`${notFoundMessage(kind, name)}\n`);
     return 'missing';
@@ -173,7 +191,7 @@ async function deleteJob(
     await store.requestJobChange(name, { delete: true, from: `tjob delete (pid ${process.pid})` });
     const grace = stored.job.spec.template.spec.terminationGracePeriodSeconds ?? 30;
     const deadline = ctx.clock.now().getTime() + (grace + 20) * 1000;
-    while (await store.loadJob(name)) {
+    while (await store.loadJob(name).catch(() => store.salvageJob(name))) {
       if (ctx.clock.now().getTime() > deadline) {
         ctx.stderr.write(
           `error: job "${name}" is driven by another tjob process (pid ${lease.pid}, ${lease.command}) ` +
@@ -187,7 +205,7 @@ async function deleteJob(
     return 'deleted';
   }
   try {
-    const fresh = (await store.loadJob(name)) ?? stored;
+    const fresh = (await store.loadJob(name).catch(() => store.salvageJob(name))) ?? stored;
     if (fresh.pods.some((p) => p.removed !== true))
       await deleteJobEverywhere(fresh, store, await runtimeFor());
     else await store.deleteJob(name);

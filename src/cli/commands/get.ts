@@ -99,7 +99,10 @@ export function parseResourceArgs(args: string[], allowed?: Kind[]): { kind: Kin
 }
 
 export async function openStore(ctx: CliContext, global: GlobalOptions): Promise<FileStore> {
-  const store = new FileStore(stateDirOf(global, ctx.env));
+  const store = new FileStore(stateDirOf(global, ctx.env), {
+    onDamaged: (e) =>
+      ctx.stderr.write(`Warning: ${e.message}; left out\n${e.hint ? `hint: ${e.hint}\n` : ''}`),
+  });
   await store.init();
   await sweepExpiredJobs(store, ctx.clock.now());
   return store;

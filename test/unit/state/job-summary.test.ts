@@ -104,12 +104,18 @@ describe('job summaries', () => {
     const { root, store } = await newStore(['good', 'bad']);
     await store.commitJob('bad', { status: { active: 1 } });
     writeFileSync(journalPath(root, 'bad'), 'garbage\n' + readFileSync(journalPath(root, 'bad'), 'utf8'));
-    await assert.rejects(new FileStore(root).listJobSummaries(), (err: unknown) => {
-      assert.ok(err instanceof StateError);
-      assert.match(err.message, /journal\.jsonl line 1: not valid JSON/);
-      assert.match(err.hint ?? '', /tjob delete job bad/);
-      return true;
-    });
+    // Reported, not hidden, and not hiding the other jobs either (RELIABILITY.md "Damaged state files").
+    const damaged: StateError[] = [];
+    const listed = await new FileStore(root, { onDamaged: (e) => damaged.push(e) }).listJobSummaries();
+    assert.deepEqual(
+      listed.map((s) => s.job.metadata.name),
+      ['good'],
+    );
+    assert.equal(damaged.length, 1);
+    const err = damaged[0]!;
+    assert.match(err.message, /journal\.jsonl line 1: not valid JSON/);
+    assert.match(err.hint ?? '', /tjob delete job bad/);
+    await assert.rejects(new FileStore(root).loadJob('bad'), StateError);
     assert.ok(await new FileStore(root).loadJobSummary('good'));
   });
 
