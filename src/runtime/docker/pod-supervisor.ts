@@ -744,6 +744,16 @@ export class PodSupervisor {
         ? this.statusFromDie(slot, id, known.die)
         : undefined;
     if (!status) {
+      // A SIGKILL exit: dockerd handles the kernel's OOM notice and the exit on separate paths, so
+      // under load the oom event (and State.OOMKilled) can trail the die. Give it a moment.
+      if (known.die && Number(known.die.attributes['exitCode']) === 137) {
+        for (let waited = 0; waited < 1000 && !slot.oomSeen; waited += 50) {
+          await new Promise((r) => setTimeout(r, 50));
+        }
+        if (slot.oomSeen) status = this.statusFromDie(slot, id, known.die);
+      }
+    }
+    if (!status) {
       let info: Docker.ContainerInspectInfo;
       try {
         info = await this.ctx.docker.getContainer(id).inspect();
