@@ -27,10 +27,10 @@ export interface Seed {
   docs: unknown[];
 }
 
-/** Every manifest of samples/ and test/fixtures/manifests/, with the parameters it needs. */
+/** Every manifest of samples/ (templates included) and test/fixtures/manifests/, with the parameters it needs. */
 export function seeds(): Seed[] {
   const out: Seed[] = [];
-  for (const dir of ['samples', 'test/fixtures/manifests']) {
+  for (const dir of ['samples', 'samples/templates', 'test/fixtures/manifests']) {
     for (const f of readdirSync(join(ROOT, dir)).sort()) {
       if (!/\.ya?ml$/.test(f)) continue;
       const text = readFileSync(join(ROOT, dir, f), 'utf8');
