@@ -31,6 +31,8 @@ import { JobRunner, type JobRunObserver, type RunEnd } from './job-runner.js';
 import { configData } from './pod-plan.js';
 import { Wakeup } from './wakeup.js';
 
+/** How many due CronJobs are synced at once. */
+const SYNC_CONCURRENCY = 16;
 export interface CronDaemonDeps {
   store: StateStore;
   cronStore: CronJobStore;
@@ -131,14 +133,22 @@ export class CronDaemon {
         }
         const now = this.deps.clock.now().getTime();
         this.listing = undefined; // one listing of the jobs per pass, shared by its syncs
-        for (const key of [...this.keys.values()]) {
-          if (stop.aborted) break;
-          if (key.dirty || (key.dueAt !== undefined && key.dueAt <= now)) {
-            key.dirty = false;
-            key.dueAt = undefined;
-            await this.guard(`syncing cronjob/${key.name}`, () => this.syncKey(key), key);
-          }
-        }
+        // The CronJobs due now are synced SYNC_CONCURRENCY at a time: each is its own key (one
+        // sync per CronJob at once), and a slot shared by hundreds of CronJobs must not queue them
+        // behind each other's file writes.
+        const due = [...this.keys.values()].filter(
+          (key) => key.dirty || (key.dueAt !== undefined && key.dueAt <= now),
+        );
+        const take = () => due.shift();
+        await Promise.all(
+          Array.from({ length: Math.min(SYNC_CONCURRENCY, due.length) }, async () => {
+            for (let key = take(); key !== undefined && !stop.aborted; key = take()) {
+              key.dirty = false;
+              key.dueAt = undefined;
+              await this.guard(`syncing cronjob/${key.name}`, () => this.syncKey(key), key);
+            }
+          }),
+        );
         if (this.rescanPending || [...this.keys.values()].some((k) => k.dirty)) continue;
         const after = this.deps.clock.now().getTime();
         let next: number | undefined;
