@@ -6,7 +6,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { junitReport } from '../../output/junit.js';
 import type { Command } from 'commander';
-import { UsageError } from '../../api/errors.js';
+import { ConflictError, UsageError } from '../../api/errors.js';
 import type { Job, JobStatus } from '../../api/k8s.js';
 import { rfc3339 } from '../../api/time.js';
 import { finishedOutcome } from '../../engine/job-status.js';
@@ -218,6 +218,9 @@ export async function runCommand(
       const name = job.metadata.name;
       if (existing === undefined) {
         const prior = await store.loadJob(name);
+        // Another tjob created it since this one looked (two runs of one file at once): the same
+        // spec is run as if it had been there (driven or followed below), never replaced.
+        if (prior && !flags.replace && createdMeanwhile(prior, job)) continue;
         if (prior) {
           const holder = await store.jobLeaseHolder(name);
           if (holder) {
@@ -229,7 +232,13 @@ export async function runCommand(
           await deleteJobEverywhere(prior, store, runtime);
         }
         job.metadata.creationTimestamp = rfc3339(ctx.clock.now());
-        await store.createJob({ ...job, status: {} as JobStatus });
+        try {
+          await store.createJob({ ...job, status: {} as JobStatus });
+        } catch (err) {
+          const now = err instanceof ConflictError ? await store.loadJob(name) : undefined;
+          if (now && !flags.replace && createdMeanwhile(now, job)) continue;
+          throw err;
+        }
         await store.saveJobConfig(name, config);
         if (!flags.detach) printer.progress(`job.batch/${name} created`);
       } else if (!(await store.jobLeaseHolder(name))) {
@@ -301,6 +310,17 @@ async function writeReport(
     throw new UsageError(`cannot write the report ${file}: ${(err as Error).message}`);
   }
   ctx.stderr.write(`JUnit report written to ${file}\n`);
+}
+
+/** True for a job another process has just created from the same spec; refuses a different one. */
+function createdMeanwhile(prior: StoredJob, job: Job): boolean {
+  if (!sameJobSpec(prior.job, job)) {
+    throw new UsageError(
+      `job "${job.metadata.name}" was created meanwhile by another tjob with a different spec`,
+      `run it with --replace to start it anew, or remove it first with \`tjob delete job ${job.metadata.name}\``,
+    );
+  }
+  return true;
 }
 
 function printPlan(jobs: Job[], ctx: CliContext): void {
