@@ -69,10 +69,14 @@ function containersWithPrefix(): string[] {
     .map((l) => l.split(' ')[0]!);
 }
 
+/** Tests begun and not (yet) passed. */
+let failed = 0;
 after(() => {
   const ids = containersWithPrefix();
   if (ids.length) execFileSync('docker', ['rm', '-f', ...ids], { stdio: 'ignore' });
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  // A failed soak leaves its state directories to look at.
+  if (failed > 0) console.log(`SOAK state kept in ${dirs.join(' ')}`);
+  else for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
 const probeEnv = (file: string, ms: number) => ({
@@ -83,6 +87,7 @@ const probeEnv = (file: string, ms: number) => ({
 
 describe('soak', { concurrency: false }, () => {
   it('runs 50 jobs at once in one tjob run', { timeout: 10 * 60_000 }, async () => {
+    failed++;
     const state = newStateDir();
     dirs.push(state);
     const probe = join(state, 'probe-run.jsonl');
@@ -123,12 +128,14 @@ spec:
     assert.ok(s.length > 3);
     // After the run every job's handles are closed: the last sample is near the first.
     assert.ok(Math.max(...s.map((x) => x.fds)) < 200, 'fds bounded');
+    failed--;
   });
 
   it(
     `keeps 500 CronJobs on schedule for ${MINUTES} minutes`,
     { timeout: (MINUTES + 8) * 60_000 },
     async () => {
+      failed++;
       const state = newStateDir();
       dirs.push(state);
       const probe = join(state, 'probe-cron.jsonl');
@@ -185,17 +192,30 @@ spec:
       const names = readdirSync(join(state, 'jobs')).filter((x) => !x.startsWith('.'));
       const missing = [...expected].filter((x) => !names.includes(x));
       const extra = names.filter((x) => !expected.has(x) && !late.has(x));
+      console.log(
+        `SOAK-JOBS ${JSON.stringify({ jobs: names.length, expected: expected.size, missing, extra })}`,
+      );
       assert.deepEqual(missing, [], 'every slot has its job');
       assert.deepEqual(extra, [], 'no job for a slot that did not come');
       const store = new FileStore(state);
       let pods = 0;
       let unfinished = 0;
+      const failedReasons: Record<string, number> = {};
+      const doubled: string[] = [];
       for (const name of names) {
         const j = (await store.loadJob(name))!;
         pods += j.pods.length;
-        assert.ok(j.pods.length <= 1, `${name}: ${j.pods.length} pods`);
+        // A pod that failed (e.g. a create the loaded engine timed out) is retried; never two successes.
+        const succeededPods = j.pods.filter((p) => p.observation.phase === 'Succeeded').length;
+        if (succeededPods > 1 || (j.job.status.succeeded ?? 0) > 1) doubled.push(name);
+        for (const p of j.pods.filter((x) => x.observation.phase === 'Failed')) {
+          const why = `${p.observation.reason ?? 'Error'}${p.observation.message ? `: ${p.observation.message.replace(/\S*soak\d+\S*/g, 'POD').slice(0, 120)}` : ''}`;
+          failedReasons[why] = (failedReasons[why] ?? 0) + 1;
+        }
         if (expected.has(name) && j.job.status.succeeded !== 1) unfinished++;
       }
+      console.log(`SOAK-PODS ${JSON.stringify({ pods, unfinished, failedReasons, doubled })}`);
+      assert.deepEqual(doubled, [], 'no job succeeded twice');
       // A job that started in the last seconds may still run when the daemon stops.
       assert.ok(unfinished <= 50, `${unfinished} expected jobs did not succeed`);
       // Create events: one SuccessfulCreate per job.
@@ -231,6 +251,7 @@ spec:
       assert.ok(fig.fdsLate <= fig.fdsEarly + 20, 'no leaked file descriptors');
       assert.ok(fig.listenersLate <= fig.listenersEarly + 5, 'no leaked process listeners');
       await until(() => true);
+      failed--;
     },
   );
 });
