@@ -59,12 +59,19 @@ export async function driveJobs(d: DriveOptions): Promise<number> {
 
   const driveOne = async (name: string): Promise<void> => {
     await maskSecretsOf(store, name, printer);
-    const lease = await store.acquireJobLease(name, d.command);
-    if (!('renew' in lease)) {
+    let lease = await store.acquireJobLease(name, d.command);
+    while (!('renew' in lease)) {
       printer.progress(
         `job.batch/${name} is driven by another tjob (pid ${lease.pid}, ${lease.command}): following it`,
       );
       const followed = await followJob(store, ctx.clock, name, printer, interrupt.signal);
+      if (followed.end === 'Orphaned') {
+        printer.warning(
+          `the tjob that drove job.batch/${name} (pid ${lease.pid}) is gone: taking the job over`,
+        );
+        lease = await store.acquireJobLease(name, d.command);
+        continue;
+      }
       outcomes.set(name, followed.end);
       if (followed.state) d.finished?.(followed.state, followed.end);
       if (followed.state && followed.end !== 'Left') printer.result(followed.state, followed.end, undefined);

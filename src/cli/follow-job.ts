@@ -14,10 +14,11 @@ export async function followJob(
   name: string,
   printer: RunPrinter,
   signal: AbortSignal,
-): Promise<{ end: JobOutcome | 'Deleted' | 'Left'; state?: StoredJob }> {
+): Promise<{ end: JobOutcome | 'Deleted' | 'Left' | 'Orphaned'; state?: StoredJob }> {
   let eventsShown = -1;
   const linesShown = new Map<string, number>();
   let last: StoredJob | undefined;
+  let polls = 0;
   for (;;) {
     const state = await store.loadJob(name);
     if (!state) return last ? { end: 'Deleted', state: last } : { end: 'Deleted' };
@@ -53,6 +54,8 @@ export async function followJob(
     const outcome = finishedOutcome(state.job.status);
     if (outcome) return { end: outcome, state };
     if (signal.aborted) return { end: 'Left', state };
+    // The driver killed (kill -9): nobody would ever finish the job; the caller takes it over.
+    if (++polls % 4 === 0 && !(await store.jobLeaseHolder(name))) return { end: 'Orphaned', state };
     await clock.sleep(POLL_MS, signal);
   }
 }
