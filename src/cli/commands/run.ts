@@ -26,6 +26,7 @@ import { driveJobs, podLogTail } from '../drive-jobs.js';
 import { sweepExpiredJobs } from '../ttl-sweep.js';
 import { newRunPrinter } from '../run-printer.js';
 import { startController } from '../controller-process.js';
+import { jobSecretMask } from '../secret-masking.js';
 
 export { deleteJobEverywhere } from '../job-deletion.js';
 
@@ -276,7 +277,7 @@ export async function runCommand(
     });
     const states = names.map((n) => finals.get(n)).filter((s): s is StoredJob => s !== undefined);
     if (names.length > 1) printer.summary(states);
-    if (flags.report) await writeReport(flags.report, store, states, ctx);
+    if (flags.report) await writeReport(flags.report, store, states, ctx, !!flags.showSecrets);
     return code;
   } finally {
     await runtime.close();
@@ -288,12 +289,18 @@ async function writeReport(
   store: FileStore,
   states: StoredJob[],
   ctx: CliContext,
+  showSecrets: boolean,
 ): Promise<void> {
   const tails = new Map<string, string[]>();
   for (const state of states) {
+    // The report is printed output too: the job's secret values are masked (--show-secrets keeps them).
+    const secrets = await jobSecretMask(store, state, showSecrets);
     for (const pod of state.pods) {
       if (pod.observation.phase === 'Failed')
-        tails.set(`${state.job.metadata.name}/${pod.name}`, await podLogTail(store, state, pod));
+        tails.set(
+          `${state.job.metadata.name}/${pod.name}`,
+          (await podLogTail(store, state, pod)).map((l) => secrets.mask(l)),
+        );
     }
   }
   const xml = junitReport(

@@ -87,9 +87,13 @@ describe('secret values are never printed', { concurrency: true }, () => {
         'echo "pw=$PASSWORD"; echo "token $S_token twice $S_token"; cat /creds/key; echo "short $S_short"; echo "$PASSWORD" >&2; exit 3',
       ),
     );
-    const run = await tjob(['run', file, '--backoff', '1s'], dir);
+    const report = join(dir, 'report.xml');
+    const run = await tjob(['run', file, '--backoff', '1s', '--report', report], dir);
     assert.equal(run.code, 1, run.stderr);
     assert.deepEqual(leaks(run.stdout + run.stderr), [], run.stdout + run.stderr);
+    const xml = readFileSync(report, 'utf8');
+    assert.deepEqual(leaks(xml), [], 'the JUnit report masks them too');
+    assert.match(xml, /\*\*\*/);
     assert.match(run.stdout, /pw=\*\*\*\n/);
     assert.match(run.stdout, /token \*\*\* twice \*\*\*\n/);
     assert.match(run.stdout, /short abc\n/, 'values under 4 characters are left alone');
