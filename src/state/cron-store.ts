@@ -16,6 +16,7 @@ import { rfc3339 } from '../api/time.js';
 import type { CronJobStore, SaveOutcome } from '../ports/cron-store.js';
 import type { Lease, LeaseHolder, StoredEvent } from '../ports/state-store.js';
 import { syncDir, writeFileAtomic } from './atomic-file.js';
+import { acquireLeaseFile, leaseFileHolder } from './lease-file.js';
 import { isProcessAlive, processStartTime } from './process-identity.js';
 
 const POKE_PREFIX = '.poke-';
@@ -240,48 +241,11 @@ export class FileCronStore implements CronJobStore {
 
   async acquireDaemonLease(command: string): Promise<Lease | LeaseHolder> {
     await mkdir(this.root, { recursive: true, mode: 0o700 });
-    const path = join(this.root, 'cron-daemon.lease.json');
-    const holder: LeaseHolder = {
-      pid: process.pid,
-      processStart: processStartTime(process.pid) ?? '',
-      command,
-      heartbeat: new Date().toISOString(),
-    };
-    for (let attempt = 0; attempt < 5; attempt++) {
-      try {
-        const fh = await open(path, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY, 0o600);
-        try {
-          await fh.writeFile(JSON.stringify(holder, null, 2) + '\n');
-          await fh.sync();
-        } finally {
-          await fh.close();
-        }
-        return leaseFor(path, holder);
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      }
-      const current = await readHolder(path);
-      if (current && current.pid === holder.pid && current.processStart === holder.processStart) {
-        return leaseFor(path, holder);
-      }
-      if (current && isProcessAlive(current.pid, current.processStart)) return current as LeaseHolder;
-      try {
-        await rename(path, `${path}.stale-${process.pid}`);
-        await unlink(`${path}.stale-${process.pid}`).catch(() => undefined);
-      } catch {
-        // another process is taking over at the same moment; look again
-      }
-    }
-    const current = await readHolder(path);
-    if (current) return current as LeaseHolder;
-    throw new StateError(`could not take the scheduler lease (${path})`);
+    return acquireLeaseFile(join(this.root, 'cron-daemon.lease.json'), command, 'the scheduler');
   }
 
   async daemonLeaseHolder(): Promise<LeaseHolder | undefined> {
-    const current = await readHolder(join(this.root, 'cron-daemon.lease.json'));
-    return current && isProcessAlive(current.pid, current.processStart)
-      ? (current as LeaseHolder)
-      : undefined;
+    return leaseFileHolder(join(this.root, 'cron-daemon.lease.json'));
   }
 
   // ---- change notification ----
@@ -387,20 +351,4 @@ async function readHolder(path: string): Promise<{ pid: number; processStart?: s
   } catch {
     return undefined;
   }
-}
-
-function leaseFor(path: string, holder: LeaseHolder): Lease {
-  return {
-    holder,
-    renew: async () => {
-      holder.heartbeat = new Date().toISOString();
-      await writeFileAtomic(path, JSON.stringify(holder, null, 2) + '\n').catch(() => undefined);
-    },
-    release: async () => {
-      const current = await readHolder(path);
-      if (current && current.pid === holder.pid && current.processStart === holder.processStart) {
-        await unlink(path).catch(() => undefined);
-      }
-    },
-  };
 }

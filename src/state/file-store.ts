@@ -8,7 +8,7 @@
 //   <root>/cronjobs/<name>.json
 // Everything is private to the user (0700 / 0600) and written atomically or append-only.
 
-import { constants, readFileSync, statSync, watch } from 'node:fs';
+import { readFileSync, statSync, watch } from 'node:fs';
 import {
   appendFile,
   mkdir,
@@ -37,9 +37,9 @@ import type {
   StoredJob,
 } from '../ports/state-store.js';
 import { writeFileAtomic, syncDir } from './atomic-file.js';
+import { acquireLeaseFile, leaseFileHolder } from './lease-file.js';
 import { FileCronStore } from './cron-store.js';
 import { JournalDamagedError, applyChange, changeLine, parseJournal, snapshotLine } from './job-journal.js';
-import { isProcessAlive, processStartTime } from './process-identity.js';
 import { formatLogLine, parseLogLine, truncationMarker } from './log-format.js';
 
 const STATE_SCHEMA_VERSION = 1;
@@ -467,63 +467,11 @@ export class FileStore implements StateStore {
 
   async acquireJobLease(name: string, command: string): Promise<Lease | LeaseHolder> {
     await this.init();
-    const path = join(this.jobDir(name), 'lease.json');
-    const holder: LeaseHolder = {
-      pid: process.pid,
-      processStart: processStartTime(process.pid) ?? '',
-      command,
-      heartbeat: new Date().toISOString(),
-    };
-    for (let attempt = 0; attempt < 5; attempt++) {
-      try {
-        const fh = await open(path, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY, 0o600);
-        try {
-          await fh.writeFile(JSON.stringify(holder, null, 2) + '\n');
-          await fh.sync();
-        } finally {
-          await fh.close();
-        }
-        return this.leaseFor(path, holder);
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      }
-      const current = await readLease(path);
-      if (current && current.pid === process.pid && current.processStart === holder.processStart) {
-        return this.leaseFor(path, holder);
-      }
-      if (current && isProcessAlive(current.pid, current.processStart)) return current;
-      // The holder is gone: move its lease aside (only one taker's rename succeeds), then retry.
-      try {
-        await rename(path, `${path}.stale-${process.pid}`);
-        await unlink(`${path}.stale-${process.pid}`).catch(() => undefined);
-      } catch {
-        // another process is taking over at the same moment; look again
-      }
-    }
-    const current = await readLease(path);
-    if (current) return current;
-    throw new StateError(`could not take the lease of job "${name}" (${path})`);
+    return acquireLeaseFile(join(this.jobDir(name), 'lease.json'), command, `job "${name}"`);
   }
 
   async jobLeaseHolder(name: string): Promise<LeaseHolder | undefined> {
-    const current = await readLease(join(this.jobDir(name), 'lease.json'));
-    return current && isProcessAlive(current.pid, current.processStart) ? current : undefined;
-  }
-
-  private leaseFor(path: string, holder: LeaseHolder): Lease {
-    return {
-      holder,
-      renew: async () => {
-        holder.heartbeat = new Date().toISOString();
-        await writeFileAtomic(path, JSON.stringify(holder, null, 2) + '\n').catch(() => undefined);
-      },
-      release: async () => {
-        const current = await readLease(path);
-        if (current && current.pid === holder.pid && current.processStart === holder.processStart) {
-          await unlink(path).catch(() => undefined);
-        }
-      },
-    };
+    return leaseFileHolder(join(this.jobDir(name), 'lease.json'));
   }
 
   // ---- the ConfigMaps and Secrets a job was created with ----
@@ -729,13 +677,4 @@ export class FileStore implements StateStore {
 
 async function open_(path: string) {
   return open(path, 'a', 0o600);
-}
-
-async function readLease(path: string): Promise<LeaseHolder | undefined> {
-  try {
-    const parsed = JSON.parse(await readFile(path, 'utf8')) as LeaseHolder;
-    return typeof parsed.pid === 'number' ? parsed : undefined;
-  } catch {
-    return undefined;
-  }
 }

@@ -1,0 +1,84 @@
+// A lease held in one file: who holds it (pid and process start time), taken with O_EXCL so only
+// one process gets it, taken over only when its holder is gone, renewed by rewriting it, and
+// released by its holder alone. Jobs and the cron scheduler each have one.
+
+import { constants } from 'node:fs';
+import { open, readFile, rename, unlink } from 'node:fs/promises';
+import { StateError } from '../api/errors.js';
+import type { Lease, LeaseHolder } from '../ports/state-store.js';
+import { writeFileAtomic } from './atomic-file.js';
+import { isProcessAlive, processStartTime } from './process-identity.js';
+
+/** Takes the lease at `path`, or returns the live holder that has it. */
+export async function acquireLeaseFile(
+  path: string,
+  command: string,
+  what: string,
+): Promise<Lease | LeaseHolder> {
+  const holder: LeaseHolder = {
+    pid: process.pid,
+    processStart: processStartTime(process.pid) ?? '',
+    command,
+    heartbeat: new Date().toISOString(),
+  };
+  for (let attempt = 0; attempt < 5; attempt++) {
+    try {
+      const fh = await open(path, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY, 0o600);
+      try {
+        await fh.writeFile(JSON.stringify(holder, null, 2) + '\n');
+        await fh.sync();
+      } finally {
+        await fh.close();
+      }
+      return leaseFor(path, holder);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+    const current = await readLeaseFile(path);
+    if (current && current.pid === holder.pid && current.processStart === holder.processStart) {
+      return leaseFor(path, holder);
+    }
+    if (current && isProcessAlive(current.pid, current.processStart)) return current;
+    // The holder is gone: move its lease aside (only one taker's rename succeeds), then retry.
+    try {
+      await rename(path, `${path}.stale-${process.pid}`);
+      await unlink(`${path}.stale-${process.pid}`).catch(() => undefined);
+    } catch {
+      // another process is taking over at the same moment; look again
+    }
+  }
+  const current = await readLeaseFile(path);
+  if (current) return current;
+  throw new StateError(`could not take the lease of ${what} (${path})`);
+}
+
+/** The live holder of the lease at `path`, if any. */
+export async function leaseFileHolder(path: string): Promise<LeaseHolder | undefined> {
+  const current = await readLeaseFile(path);
+  return current && isProcessAlive(current.pid, current.processStart) ? current : undefined;
+}
+
+export async function readLeaseFile(path: string): Promise<LeaseHolder | undefined> {
+  try {
+    const parsed = JSON.parse(await readFile(path, 'utf8')) as LeaseHolder;
+    return typeof parsed.pid === 'number' ? parsed : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function leaseFor(path: string, holder: LeaseHolder): Lease {
+  return {
+    holder,
+    renew: async () => {
+      holder.heartbeat = new Date().toISOString();
+      await writeFileAtomic(path, JSON.stringify(holder, null, 2) + '\n').catch(() => undefined);
+    },
+    release: async () => {
+      const current = await readLeaseFile(path);
+      if (current && current.pid === holder.pid && current.processStart === holder.processStart) {
+        await unlink(path).catch(() => undefined);
+      }
+    },
+  };
+}
