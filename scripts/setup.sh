@@ -87,11 +87,13 @@ DOCKERFILE
 }
 
 # Tools the tests use beyond the engine: xmllint validates the JUnit reports, jq runs the
-# queries people run against `-o json`.
+# queries people run against `-o json`, zsh and fish check the completion scripts.
 ensure_test_tools() {
   local missing=()
   command -v xmllint >/dev/null 2>&1 || missing+=(libxml2-utils)
   command -v jq >/dev/null 2>&1 || missing+=(jq)
+  command -v zsh >/dev/null 2>&1 || missing+=(zsh)
+  command -v fish >/dev/null 2>&1 || missing+=(fish)
   [ ${#missing[@]} -eq 0 ] && return 0
   if is_root && is_debian; then
     apt_install "${missing[@]}"
