@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { PodRuntime } from '../ports/pod-runtime.js';
 import type { PodRecord } from '../api/pod.js';
 import type { StateStore, StoredJob } from '../ports/state-store.js';
-import { JobRunner, type RunEnd } from '../engine/job-runner.js';
+import { JobRunner, type JobRunObserver, type RunEnd } from '../engine/job-runner.js';
 import type { CliContext } from './context.js';
 import { deleteJobEverywhere } from './job-deletion.js';
 import { followJob } from './follow-job.js';
@@ -93,18 +93,7 @@ export async function driveJobs(d: DriveOptions): Promise<number> {
           newUid: randomUUID,
           leaveWhenSuspended: !!d.leaveWhenSuspended,
         },
-        {
-          event: (job, e) => printer.event(job, e),
-          log: (job, line) => printer.log(job, line, multi),
-          changed: (state) => printer.changed(state),
-          engine: (down, message) =>
-            printer.warning(
-              down
-                ? `the Docker engine stopped answering (${message}); waiting for it`
-                : 'the Docker engine answers again; reconciling',
-            ),
-          warning: (m) => printer.warning(m),
-        },
+        runnerObserver(printer, multi),
       );
       const { end, state } = await runner.run(interrupt.signal);
       outcomes.set(name, end);
@@ -156,6 +145,22 @@ export async function driveJobs(d: DriveOptions): Promise<number> {
     for (const t of ttlTimers) clearTimeout(t);
     offSignal();
   }
+}
+
+/** What a job runner reports, shown by the run printer (used by run, the controller and the daemon). */
+export function runnerObserver(printer: RunPrinter, multiJob: boolean): JobRunObserver {
+  return {
+    event: (job, e) => printer.event(job, e),
+    log: (job, line) => printer.log(job, line, multiJob),
+    changed: (state) => printer.changed(state),
+    engine: (down, message) =>
+      printer.warning(
+        down
+          ? `the Docker engine stopped answering (${message}); waiting for it`
+          : 'the Docker engine answers again; reconciling',
+      ),
+    warning: (m) => printer.warning(m),
+  };
 }
 
 /** The last 20 lines of the last failed pod, oldest first. */

@@ -64,3 +64,18 @@ export async function loadFromCommandLine(
   if (result.errors.length > 0) throw new ManifestError(result.errors);
   return { ...result, reportText: formatFieldReport(result.report) };
 }
+
+/** Warnings on stderr, each one line starting `Warning: `. */
+export function writeWarnings(stderr: CliContext['stderr'], warnings: readonly string[]): void {
+  for (const w of warnings) stderr.write(w.startsWith('Warning:') ? `${w}\n` : `Warning: ${w}\n`);
+}
+
+/** `validate` and `render` of text with no document refuse it, as kubectl's "no objects passed to apply". */
+export function requireObjects(loaded: LoadResult, files: string[]): void {
+  if (loaded.documents.length === 0) {
+    throw new UsageError(
+      `no objects in ${files.join(', ')}`,
+      'the files hold no YAML document (or only comments)',
+    );
+  }
+}

@@ -2,6 +2,7 @@
 // resumes it) — compared as the user wrote it: the generated selector and labels carry a fresh uid
 // each time a file is read, and `suspend` is what an interrupted run changes.
 
+import { canonical } from '../api/canonical.js';
 import type { Job, JobSpec } from '../api/k8s.js';
 import {
   ControllerUidLabel,
@@ -25,16 +26,4 @@ export function userSpec(spec: JobSpec): unknown {
 
 export function sameJobSpec(a: Job, b: Job): boolean {
   return JSON.stringify(userSpec(a.spec)) === JSON.stringify(userSpec(b.spec));
-}
-
-function canonical(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(canonical);
-  if (v && typeof v === 'object') {
-    return Object.fromEntries(
-      Object.keys(v as object)
-        .sort()
-        .map((k) => [k, canonical((v as Record<string, unknown>)[k])]),
-    );
-  }
-  return v;
 }

@@ -7,6 +7,7 @@
 // `apply` writes metadata and spec, the daemon writes status; both re-read the object under the
 // lock, so neither loses the other's change.
 
+import { canonical } from '../api/canonical.js';
 import { constants, watch } from 'node:fs';
 import { appendFile, mkdir, open, readFile, readdir, rename, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -330,18 +331,6 @@ function sameUserFields(a: CronJob, b: CronJob): boolean {
       spec: c.spec,
     });
   return JSON.stringify(pick(a)) === JSON.stringify(pick(b));
-}
-
-function canonical(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(canonical);
-  if (v && typeof v === 'object') {
-    return Object.fromEntries(
-      Object.keys(v as object)
-        .sort()
-        .map((k) => [k, canonical((v as Record<string, unknown>)[k])]),
-    );
-  }
-  return v;
 }
 
 async function readHolder(path: string): Promise<{ pid: number; processStart?: string } | undefined> {

@@ -17,7 +17,12 @@ import { FileStore } from '../../state/file-store.js';
 import type { CliContext, GlobalOptions } from '../context.js';
 import { stateDirOf } from '../context.js';
 import { startController } from '../controller-process.js';
-import { loadFromCommandLine, type LoadedManifests, type TemplateFlags } from '../load-manifests.js';
+import {
+  loadFromCommandLine,
+  type LoadedManifests,
+  type TemplateFlags,
+  writeWarnings,
+} from '../load-manifests.js';
 import type { CommandResult } from '../program.js';
 import { backoffSettings } from './run.js';
 
@@ -76,7 +81,7 @@ export async function applyLoaded(
   global: GlobalOptions,
   options: { hintDaemon?: boolean } = {},
 ): Promise<number> {
-  for (const w of loaded.warnings) ctx.stderr.write(w.startsWith('Warning:') ? `${w}\n` : `Warning: ${w}\n`);
+  writeWarnings(ctx.stderr, loaded.warnings);
   const stateDir = stateDirOf(global, ctx.env);
   const store = new FileStore(stateDir);
   await store.init();
@@ -127,7 +132,7 @@ export async function applyLoaded(
     await runtime.ping();
     const toStart = jobPlans.filter((p) => !p.exists).map((p) => p.job);
     const warnings = await runtime.ensureImages(imagesOf(toStart), (m) => ctx.stderr.write(`${m}\n`));
-    for (const w of warnings) ctx.stderr.write(w.startsWith('Warning:') ? `${w}\n` : `Warning: ${w}\n`);
+    writeWarnings(ctx.stderr, warnings);
   } finally {
     await runtime.close();
   }

@@ -26,9 +26,9 @@ import { FileStore } from '../../state/file-store.js';
 import type { CliContext, GlobalOptions } from '../context.js';
 import { stateDirOf } from '../context.js';
 import { startController } from '../controller-process.js';
-import { lastFailedPodLog } from '../drive-jobs.js';
+import { lastFailedPodLog, runnerObserver } from '../drive-jobs.js';
 import { deleteJobEverywhere } from '../job-deletion.js';
-import { loadFromCommandLine } from '../load-manifests.js';
+import { loadFromCommandLine, writeWarnings } from '../load-manifests.js';
 import type { CommandResult } from '../program.js';
 import { RunPrinter } from '../run-printer.js';
 import { maskSecretsOf } from '../secret-masking.js';
@@ -253,18 +253,7 @@ async function cronStart(
           );
         },
         warning: (m) => printer.warning(m),
-        runner: {
-          event: (job, e) => printer.event(job, e),
-          log: (job, line) => printer.log(job, line, true),
-          changed: (state) => printer.changed(state),
-          engine: (down, message) =>
-            printer.warning(
-              down
-                ? `the Docker engine stopped answering (${message}); waiting for it`
-                : 'the Docker engine answers again; reconciling',
-            ),
-          warning: (m) => printer.warning(m),
-        },
+        runner: runnerObserver(printer, true),
       },
     );
     const count = (await cronStore.listCronJobs()).length;
@@ -391,7 +380,7 @@ async function cronTrigger(
     const job = withGeneratedSelector(defaultJob(template), uid);
     jobName = job.metadata.name;
     const warnings = await runtime.ensureImages(imagesOf([job]), (m) => ctx.stderr.write(`${m}\n`));
-    for (const w of warnings) ctx.stderr.write(w.startsWith('Warning:') ? `${w}\n` : `Warning: ${w}\n`);
+    writeWarnings(ctx.stderr, warnings);
 
     if (!flags.force) {
       const plan = manualTriggerPlan(

@@ -2,12 +2,11 @@
 // `kubectl apply -f -`.
 
 import type { Command } from 'commander';
-import { UsageError } from '../../api/errors.js';
 import type { KubeObject } from '../../api/k8s.js';
 import { renderManifests } from '../../manifest/index.js';
 import type { CliContext, GlobalOptions } from '../context.js';
 import type { CommandResult } from '../program.js';
-import { loadFromCommandLine, type TemplateFlags } from '../load-manifests.js';
+import { loadFromCommandLine, requireObjects, type TemplateFlags, writeWarnings } from '../load-manifests.js';
 
 export function registerRender(
   program: Command,
@@ -36,15 +35,8 @@ Examples:
     )
     .action(async (files: string[], flags: TemplateFlags) => {
       const loaded = await loadFromCommandLine(files, flags, ctx);
-      if (loaded.documents.length === 0) {
-        // kubectl: "error: no objects passed to apply".
-        throw new UsageError(
-          `no objects in ${files.join(', ')}`,
-          'the files hold no YAML document (or only comments)',
-        );
-      }
-      for (const w of loaded.warnings)
-        ctx.stderr.write(w.startsWith('Warning:') ? `${w}\n` : `Warning: ${w}\n`);
+      requireObjects(loaded, files);
+      writeWarnings(ctx.stderr, loaded.warnings);
       const objects = loaded.documents.map((d) => d.rendered).filter((o): o is KubeObject => o !== undefined);
       ctx.stdout.write(renderManifests(objects));
       result.code = 0;

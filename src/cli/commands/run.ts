@@ -20,7 +20,7 @@ import { parseDuration } from '../../output/duration.js';
 import type { CliContext, GlobalOptions } from '../context.js';
 import { stateDirOf } from '../context.js';
 import type { CommandResult } from '../program.js';
-import { loadFromCommandLine, type TemplateFlags } from '../load-manifests.js';
+import { loadFromCommandLine, type TemplateFlags, writeWarnings } from '../load-manifests.js';
 import { deleteJobEverywhere } from '../job-deletion.js';
 import { driveJobs, podLogTail } from '../drive-jobs.js';
 import { sweepExpiredJobs } from '../ttl-sweep.js';
@@ -141,7 +141,7 @@ export async function runCommand(
   const stateDir = stateDirOf(global, ctx.env);
   const store = new FileStore(stateDir);
   const loaded = await loadFromCommandLine(files, flags, ctx);
-  for (const w of loaded.warnings) ctx.stderr.write(w.startsWith('Warning:') ? `${w}\n` : `Warning: ${w}\n`);
+  writeWarnings(ctx.stderr, loaded.warnings);
   if (loaded.jobs.length === 0) {
     throw new UsageError(
       `no Job in ${files.join(', ')}`,
@@ -208,7 +208,7 @@ export async function runCommand(
   try {
     await runtime.ping();
     const warnings = await runtime.ensureImages(imagesOf(loaded.jobs), (m) => ctx.stderr.write(`${m}\n`));
-    for (const w of warnings) ctx.stderr.write(w.startsWith('Warning:') ? `${w}\n` : `Warning: ${w}\n`);
+    writeWarnings(ctx.stderr, warnings);
 
     const printer = newRunPrinter(ctx, global, {
       quiet: !!flags.quiet,

@@ -2,10 +2,9 @@
 // prints the field report (what tjob honours, approximates and ignores).
 
 import type { Command } from 'commander';
-import { UsageError } from '../../api/errors.js';
 import type { CliContext, GlobalOptions } from '../context.js';
 import type { CommandResult } from '../program.js';
-import { loadFromCommandLine, type TemplateFlags } from '../load-manifests.js';
+import { loadFromCommandLine, requireObjects, type TemplateFlags, writeWarnings } from '../load-manifests.js';
 
 export function registerValidate(
   program: Command,
@@ -36,15 +35,8 @@ Examples:
     )
     .action(async (files: string[], flags: TemplateFlags & { quiet?: boolean }) => {
       const loaded = await loadFromCommandLine(files, flags, ctx);
-      if (loaded.documents.length === 0) {
-        // kubectl: "error: no objects passed to apply".
-        throw new UsageError(
-          `no objects in ${files.join(', ')}`,
-          'the files hold no YAML document (or only comments)',
-        );
-      }
-      for (const w of loaded.warnings)
-        ctx.stderr.write(w.startsWith('Warning:') ? `${w}\n` : `Warning: ${w}\n`);
+      requireObjects(loaded, files);
+      writeWarnings(ctx.stderr, loaded.warnings);
       if (!flags.quiet) ctx.stdout.write(loaded.reportText);
       const n = loaded.documents.length;
       ctx.stderr.write(`${n} document${n === 1 ? '' : 's'} valid\n`);
