@@ -51,6 +51,8 @@ export class RunPrinter {
   private readonly jobs = new Map<string, JobProgress>();
   private readonly podColor = new Map<string, number>();
   private liveShown = false;
+  /** The text of the live line as last drawn. */
+  private liveDrawn = '';
   private readonly masks = new Map<string, SecretMask>();
 
   constructor(private readonly o: RunPrinterOptions) {
@@ -127,7 +129,8 @@ export class RunPrinter {
     const j = this.job(state.job.metadata.name);
     j.status = state.job.status;
     for (const p of state.pods) this.podPhase(j, p);
-    if (this.o.live) {
+    // Redraw only when the line says something new: most changes (a pod record, an event) do not.
+    if (this.o.live && (!this.liveShown || this.liveText() !== this.liveDrawn)) {
       this.clearLive();
       this.drawLive();
     }
@@ -174,7 +177,8 @@ export class RunPrinter {
 
   private drawLive(): void {
     if (!this.o.live || this.o.quiet || this.jobs.size === 0) return;
-    this.o.stderr.write(this.err.dim(this.liveText()));
+    this.liveDrawn = this.liveText();
+    this.o.stderr.write(this.err.dim(this.liveDrawn));
     this.liveShown = true;
   }
 
