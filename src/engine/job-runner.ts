@@ -60,6 +60,16 @@ export class JobRunner {
   private requestsPending = true;
   /** Time of the last recorded log line of each container of an adopted pod. */
   private readonly recordedUntil = new Map<string, string>();
+  /**
+   * Pods whose start is in flight. The loop does not wait for them: an engine start takes
+   * hundreds of milliseconds, and waiting would hold every other pod's replacement behind the
+   * slowest start.
+   */
+  private readonly starting = new Map<string, Promise<void>>();
+  /** Starts that settled since the last sync, in the order they settled. */
+  private startOutcomes: { name: string; result: PromiseSettledResult<PodObservation> }[] = [];
+  /** After a failed creation, no new pod before this time (ms since the epoch). */
+  private createBlockedUntil = 0;
 
   constructor(
     private readonly deps: JobRunnerDeps,
@@ -141,6 +151,11 @@ export class JobRunner {
               ? 'Interrupted'
               : undefined);
         if (end) {
+          if (this.starting.size > 0) {
+            // Pods of this job are still starting: record how they started before leaving.
+            await this.settleStarts();
+            continue;
+          }
           await this.logs.flush();
           return { end, state: this.state };
         }
@@ -179,6 +194,8 @@ export class JobRunner {
 
   /** `tjob delete` of a running job: stop its pods (grace period), remove containers and records. */
   private async deleteEverything(): Promise<void> {
+    await this.settleStarts();
+    this.applyStartOutcomes();
     const uid = this.state.job.metadata.uid ?? '';
     const grace = this.state.job.spec.template.spec.terminationGracePeriodSeconds ?? 30;
     const live = () =>
@@ -283,7 +300,8 @@ export class JobRunner {
 
   /** One pass: returns when to look again at the latest (ms), or undefined to wait for a pod change. */
   private async syncOnce(): Promise<number | undefined> {
-    const changedPods: PodRecord[] = [];
+    const failedStarts = this.applyStartOutcomes();
+    const changedPods: PodRecord[] = [...failedStarts.pods];
     for (const [name, obs] of this.observations) {
       const r = this.records.get(name);
       if (r) changedPods.push(this.withObservation(r, obs));
@@ -322,15 +340,7 @@ export class JobRunner {
     );
     const statusChanged = JSON.stringify(result.status) !== JSON.stringify(this.state.job.status);
     const backoffChanged = JSON.stringify(result.backoff) !== JSON.stringify(this.state.backoff);
-    const events = result.events.map((e) => this.event(e, now));
-    if (statusChanged || backoffChanged || pods.length > 0 || events.length > 0) {
-      await this.commit({
-        ...(statusChanged ? { status: result.status } : {}),
-        ...(backoffChanged ? { backoff: result.backoff } : {}),
-        ...(pods.length ? { pods } : {}),
-        ...(events.length ? { events } : {}),
-      });
-    }
+    const events = [...failedStarts.events, ...result.events.map((e) => this.event(e, now))];
 
     const deletes = result.actions.filter(
       (a): a is Extract<JobAction, { type: 'deletePod' }> => a.type === 'deletePod',
@@ -338,12 +348,32 @@ export class JobRunner {
     const creates = result.actions.filter(
       (a): a is Extract<JobAction, { type: 'createPod' }> => a.type === 'createPod',
     );
-    if (deletes.length > 0) await this.deletePods(deletes, now);
     let requeue = result.requeueAfterMs;
+    let created: PodRecord[] = [];
     if (creates.length > 0) {
-      const retry = await this.createPods(creates, now);
-      if (retry !== undefined) requeue = requeue === undefined ? retry : Math.min(requeue, retry);
+      const blockedMs = this.createBlockedUntil - now.getTime();
+      if (blockedMs > 0) requeue = requeue === undefined ? blockedMs : Math.min(requeue, blockedMs);
+      else created = this.newPodRecords(creates, now);
     }
+    // New pods are recorded before they are started, so a crash in between is recognised on
+    // restart. Without deletions in the same pass they share the pass's journal line (one fsync
+    // less between a pod's exit and its replacement); with them, they follow the deletions.
+    const createdWithSync = deletes.length === 0 ? created : [];
+    const recorded = [...pods, ...createdWithSync];
+    const allEvents = [...events, ...createdWithSync.map((r) => this.createdEvent(r, now))];
+    if (statusChanged || backoffChanged || recorded.length > 0 || allEvents.length > 0) {
+      await this.commit({
+        ...(statusChanged ? { status: result.status } : {}),
+        ...(backoffChanged ? { backoff: result.backoff } : {}),
+        ...(recorded.length ? { pods: recorded } : {}),
+        ...(allEvents.length ? { events: allEvents } : {}),
+      });
+    }
+    if (deletes.length > 0) await this.deletePods(deletes, now);
+    if (created.length > 0 && createdWithSync.length === 0) {
+      await this.commit({ pods: created, events: created.map((r) => this.createdEvent(r, now)) });
+    }
+    this.startPods(created);
     return requeue;
   }
 
@@ -419,13 +449,10 @@ export class JobRunner {
     );
   }
 
-  /** Records every new pod before starting it, so a crash in between is recognised on restart. */
-  private async createPods(
-    creates: Extract<JobAction, { type: 'createPod' }>[],
-    now: Date,
-  ): Promise<number | undefined> {
+  /** The records of the pods the controller asked for, not yet committed nor started. */
+  private newPodRecords(creates: Extract<JobAction, { type: 'createPod' }>[], now: Date): PodRecord[] {
     const job = this.state.job;
-    const records: PodRecord[] = creates.map((action) => {
+    return creates.map((action) => {
       const id = newPodIdentity(job, action, this.options.random, this.options.newUid());
       const record: PodRecord = {
         name: id.name,
@@ -447,51 +474,76 @@ export class JobRunner {
       if (id.index !== undefined) record.index = id.index;
       return record;
     });
-    for (const r of records) this.records.set(r.name, r);
-    await this.commit({
-      pods: records,
-      events: records.map((r) =>
-        this.event({ type: 'Normal', reason: 'SuccessfulCreate', message: `Created pod: ${r.name}` }, now),
-      ),
-    });
+  }
 
-    const results = await Promise.allSettled(
-      records.map((r) => this.deps.runtime.startPod(podPlanFor(job, r, this.options.config))),
-    );
-    const settled: PodRecord[] = [];
-    const events: StoredEvent[] = [];
-    results.forEach((res, i) => {
-      const r = records[i]!;
-      if (res.status === 'fulfilled') {
-        const latest = this.observations.get(r.name) ?? res.value;
-        this.observations.delete(r.name);
-        const updated = this.withObservation(r, latest);
-        this.records.set(r.name, updated);
-        settled.push(updated);
-      } else {
-        const message = (res.reason as Error).message;
-        const gone: PodRecord = {
-          ...r,
-          tracked: false,
-          removed: true,
-          observation: { ...r.observation, phase: 'Failed', reason: 'FailedCreate', message },
-        };
-        this.records.set(r.name, gone);
-        settled.push(gone);
-        events.push(
-          this.event({ type: 'Warning', reason: 'FailedCreate', message: `Error creating: ${message}` }, now),
-        );
-      }
-    });
-    await this.commit({ pods: settled, ...(events.length ? { events } : {}) });
-    const anyFailed = results.some((r) => r.status === 'rejected');
-    if (!anyFailed) {
-      this.createFailures = 0;
-      return undefined;
+  private createdEvent(r: PodRecord, now: Date): StoredEvent {
+    return this.event({ type: 'Normal', reason: 'SuccessfulCreate', message: `Created pod: ${r.name}` }, now);
+  }
+
+  /** Starts recorded pods without waiting for them; each outcome wakes the loop. */
+  private startPods(records: PodRecord[]): void {
+    const job = this.state.job;
+    for (const r of records) {
+      const name = r.name;
+      const started = this.deps.runtime
+        .startPod(podPlanFor(job, r, this.options.config))
+        .then(
+          (value): PromiseSettledResult<PodObservation> => ({ status: 'fulfilled', value }),
+          (reason: unknown): PromiseSettledResult<PodObservation> => ({ status: 'rejected', reason }),
+        )
+        .then((result) => {
+          this.starting.delete(name);
+          this.startOutcomes.push({ name, result });
+          this.wakeup.notify();
+        });
+      this.starting.set(name, started);
     }
-    const delay = CREATE_RETRY_MS[Math.min(this.createFailures, CREATE_RETRY_MS.length - 1)]!;
-    this.createFailures++;
-    return delay;
+  }
+
+  /** Waits until no pod start is in flight. */
+  private async settleStarts(): Promise<void> {
+    while (this.starting.size > 0) await Promise.all([...this.starting.values()]);
+  }
+
+  /**
+   * Takes in the starts that settled: a started pod's observation joins the others; a pod whose
+   * creation failed is no pod at all (FailedCreate, not a failure of the job) and holds back new
+   * creations for a growing delay. Returns the failed records and their events, to be committed.
+   */
+  private applyStartOutcomes(): { pods: PodRecord[]; events: StoredEvent[] } {
+    const pods: PodRecord[] = [];
+    const events: StoredEvent[] = [];
+    const outcomes = this.startOutcomes;
+    this.startOutcomes = [];
+    const now = this.deps.clock.now();
+    for (const { name, result } of outcomes) {
+      const r = this.records.get(name);
+      if (!r) continue;
+      if (result.status === 'fulfilled') {
+        // An observation the pod emitted after its start is at least as new as the start's own.
+        if (!this.observations.has(name)) this.observations.set(name, result.value);
+        this.createFailures = 0;
+        this.createBlockedUntil = 0;
+        continue;
+      }
+      const message = (result.reason as Error).message;
+      const gone: PodRecord = {
+        ...r,
+        tracked: false,
+        removed: true,
+        observation: { ...r.observation, phase: 'Failed', reason: 'FailedCreate', message },
+      };
+      this.records.set(name, gone);
+      this.observations.delete(name);
+      pods.push(gone);
+      events.push(
+        this.event({ type: 'Warning', reason: 'FailedCreate', message: `Error creating: ${message}` }, now),
+      );
+      const delay = CREATE_RETRY_MS[Math.min(this.createFailures, CREATE_RETRY_MS.length - 1)]!;
+      this.createFailures++;
+      this.createBlockedUntil = now.getTime() + delay;
+    }
+    return { pods, events };
   }
 
   /** Deviation 4: once a pod's outcome and logs are recorded, its containers can go. */
@@ -501,7 +553,7 @@ export class JobRunner {
     const done: PodRecord[] = [];
     for (const r of this.records.values()) {
       const terminal = r.observation.phase === 'Succeeded' || r.observation.phase === 'Failed';
-      if (terminal && !r.tracked && !r.removed) done.push(r);
+      if (terminal && !r.tracked && !r.removed && !this.starting.has(r.name)) done.push(r);
     }
     if (done.length === 0) return;
     await this.logs.flush();

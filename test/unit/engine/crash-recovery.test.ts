@@ -183,7 +183,9 @@ describe('crash recovery at every recorded change', () => {
     });
   }
 
-  it('tried at least 200 crash points in all', () => {
-    assert.ok(pointsTried >= 200, `${pointsTried} crash points`);
+  // A guard that the harness enumerated the commits at all (180 when a pass's new pods share its
+  // journal line; the count falls when commits are merged, which is the point of merging them).
+  it('tried at least 150 crash points in all', () => {
+    assert.ok(pointsTried >= 150, `${pointsTried} crash points`);
   });
 });
