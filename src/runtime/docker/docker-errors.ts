@@ -57,6 +57,53 @@ export function isConnectionError(err: unknown): boolean {
   return e.statusCode === undefined && typeof e.code === 'string' && connectionCodes.has(e.code);
 }
 
+/**
+ * What a dockerd that is shutting down (SIGTERM: it closes its socket at once, but still answers
+ * on connections already open while it stops its containers and its containerd) or that is not
+ * ready yet answers to create/start. Seen on this machine's dockerd 20.10 during a shutdown:
+ * `500 transport is closing: unavailable` (containerd's gRPC connection closing) and
+ * `500 failed to update the store state of sandbox: ... open : no such file or directory` (the
+ * network store already closed); the others are the same causes in other words (containerd
+ * gone or restarting, a request cancelled by the shutdown).
+ */
+const engineGoingAwayMessages = [
+  /transport is closing/i,
+  /:\s*unavailable$/i,
+  /code = Unavailable/i,
+  /shutting down/i,
+  /context canceled/i,
+  /error reading from server/i,
+  /containerd\.sock/i,
+  /connection (?:refused|reset|closed|error)/i,
+  /failed to update the store state of sandbox/i,
+];
+
+/**
+ * The engine is going away or not ready (as opposed to refusing what was asked): a connection
+ * failure, a 503, or a 5xx answer in the words of a shutdown. A container whose create or start
+ * meets it never ran; it is created/started again when the engine answers, not failed.
+ */
+export function isEngineGoingAway(err: unknown): boolean {
+  if (isConnectionError(err)) return true;
+  const status = statusCodeOf(err);
+  if (status === undefined || status < 500) return false;
+  if (status === 503) return true;
+  const message = dockerMessage(err);
+  return engineGoingAwayMessages.some((re) => re.test(message));
+}
+
+/**
+ * A start refused because the engine's containerd still holds a task (or container) of that id,
+ * half made by a start lost when the engine stopped: `500 task <id>: already exists`, `id
+ * already in use` (seen starting such a container after the engine came back). The container
+ * never ran; a new one (a new id) starts.
+ */
+export function isStaleRuntimeTask(err: unknown): boolean {
+  const status = statusCodeOf(err);
+  if (status === undefined || status < 500) return false;
+  return /^task [0-9a-f]+: already exists$|\bid already in use\b/i.test(dockerMessage(err));
+}
+
 /** The engine's own words: `json.message` when it answered, else the Node error message. */
 export function dockerMessage(err: unknown): string {
   const e = asDockerish(err);

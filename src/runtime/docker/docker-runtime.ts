@@ -21,7 +21,13 @@ import type {
   PodRuntimeListener,
   PodRuntimeOptions,
 } from '../../ports/pod-runtime.js';
-import { dockerMessage, engineUnavailable, isConnectionError, isNotFound } from './docker-errors.js';
+import {
+  dockerMessage,
+  engineUnavailable,
+  isConnectionError,
+  isEngineGoingAway,
+  isNotFound,
+} from './docker-errors.js';
 import { EventHub } from './events.js';
 import { ensureImages } from './images.js';
 import { PodSupervisor } from './pod-supervisor.js';
@@ -186,7 +192,9 @@ export class DockerRuntime implements PodRuntime {
     try {
       return await sup.start();
     } catch (err) {
-      if (isConnectionError(err)) {
+      // The engine is going away before the pod got going (its event stream or pause container):
+      // no pod, the job creates it again. Anything else the supervisor reports on the pod.
+      if (isEngineGoingAway(err)) {
         this.pods.delete(key);
         sup.dispose();
       }

@@ -26,11 +26,14 @@ import {
   ignoreNotModified,
   isConflict,
   isConnectionError,
+  isEngineGoingAway,
   isNotFound,
+  isStaleRuntimeTask,
+  statusCodeOf,
 } from './docker-errors.js';
 import type { ContainerEvent, EventHub } from './events.js';
 import { attachLogs, followLogs, type LogFollower, type RawLine } from './logs.js';
-import { containerStatusFromInspect } from './map-inspect.js';
+import { containerStatusFromInspect, isoSeconds } from './map-inspect.js';
 import { preparePodVolumes, type PodVolumeMount } from './volumes.js';
 
 export type Role = 'init' | 'sidecar' | 'app';
@@ -82,12 +85,34 @@ interface Slot {
   timer?: NodeJS.Timeout;
   backoffMessage?: string;
   createError?: string;
+  /** The engine went away while this attempt's container was created/started: its words. */
+  engineWait?: string;
+  /** Launches again since the engine went away (for the delay). */
+  engineRetries: number;
+  /** Of those, the ones the engine answered with a shutdown's words (bounded). */
+  engineAnswers: number;
+  /** The next launch after the engine went away, unless the engine is back first. */
+  retryTimer?: NodeJS.Timeout;
+  /** Never-started containers of this attempt removed to be made again (bounded). */
+  remakes: number;
   tty: boolean;
 }
 
 const TEN_MINUTES_MS = 10 * 60 * 1000;
 /** How long a terminal observation waits for the end of a dead container's log stream. */
 const LOG_DRAIN_TIMEOUT_MS = 2000;
+/**
+ * A create/start that met the engine going away is tried again when the engine answers again,
+ * or after this delay (doubling, up to the cap) if it never stops answering. Answers in a
+ * shutdown's words from an engine that stays up fail the pod after ENGINE_ANSWER_RETRIES tries
+ * (a persistent fault must not hold the job for ever); connection failures are retried until the
+ * engine is back.
+ */
+const ENGINE_RETRY_BASE_MS = 500;
+const ENGINE_RETRY_CAP_MS = 5000;
+const ENGINE_ANSWER_RETRIES = 5;
+/** How many times one attempt's never-started container may be removed and made again. */
+const MAX_REMAKES = 2;
 
 export function containerDockerName(pod: string, container: string, attempt: number): string {
   return attempt === 0 ? `${pod}-${container}` : `${pod}-${container}-${attempt}`;
@@ -151,6 +176,9 @@ export class PodSupervisor {
       phase: 'idle',
       attempt: 0,
       backoffSteps: 0,
+      engineRetries: 0,
+      engineAnswers: 0,
+      remakes: 0,
       oomSeen: false,
       stopping: false,
       tty: spec.tty === true,
@@ -192,7 +220,8 @@ export class PodSupervisor {
       try {
         await this.startPause();
       } catch (err) {
-        if (isConnectionError(err)) throw err;
+        // The engine is going away: no pod yet (the job creates it again), not a failed pod.
+        if (isEngineGoingAway(err)) throw err;
         this.fail(undefined, `creating the pod's pause container failed: ${dockerMessage(err)}`);
       }
     }
@@ -296,6 +325,7 @@ export class PodSupervisor {
     if (this.deadlineTimer) clearTimeout(this.deadlineTimer);
     for (const slot of this.slots) {
       if (slot.timer) clearTimeout(slot.timer);
+      if (slot.retryTimer) clearTimeout(slot.retryTimer);
       slot.logs?.stop();
       if (slot.containerId) this.ctx.events.off(slot.containerId);
     }
@@ -304,6 +334,13 @@ export class PodSupervisor {
   /** The engine came back: re-read every container we believed alive, resume logs. */
   async reconcile(): Promise<void> {
     if (this.disposed) return;
+    // Containers whose create/start met the engine going away are launched now, not after a delay.
+    for (const slot of this.slots) {
+      if (slot.retryTimer) clearTimeout(slot.retryTimer);
+      slot.retryTimer = undefined;
+      slot.engineRetries = 0;
+      slot.engineAnswers = 0;
+    }
     const checks = this.slots.map(async (slot) => {
       const id = slot.containerId;
       if (!id || !(slot.phase === 'running' || slot.phase === 'exiting' || slot.phase === 'starting')) return;
@@ -319,6 +356,13 @@ export class PodSupervisor {
           return;
         }
         throw err;
+      }
+      if (info.State.Status === 'created') {
+        // Never started (its start was lost with the engine): start it, it has not failed.
+        slot.logs?.stop();
+        slot.phase = 'starting';
+        this.track(this.finishLaunch(slot, id, true));
+        return;
       }
       if (!info.State.Running) await this.handleExit(slot, id);
     });
@@ -340,12 +384,12 @@ export class PodSupervisor {
       for (const slot of this.initSlots) {
         if (slot.role === 'sidecar') {
           // A sidecar must have started before the next init container; it does not end.
-          if (slot.phase === 'idle') return this.launch(slot);
+          if (slot.phase === 'idle') return slot.retryTimer ? undefined : this.launch(slot);
           if (slot.phase === 'starting') return;
           if (slot.phase === 'exited') this.scheduleRestart(slot);
           continue;
         }
-        if (slot.phase === 'idle') return this.launch(slot);
+        if (slot.phase === 'idle') return slot.retryTimer ? undefined : this.launch(slot);
         if (slot.phase !== 'exited') return;
         if (exitCodeOf(slot) === 0) continue;
         if (this.restartable) return this.scheduleRestart(slot);
@@ -355,7 +399,7 @@ export class PodSupervisor {
       this.initDone = true;
     }
     for (const slot of this.appSlots)
-      if (slot.phase === 'idle' && slot.createError === undefined) this.launch(slot);
+      if (slot.phase === 'idle' && slot.createError === undefined && !slot.retryTimer) this.launch(slot);
     let appsDone = true;
     for (const slot of this.appSlots) {
       if (slot.phase === 'exited' && exitCodeOf(slot) !== 0 && this.restartable) this.scheduleRestart(slot);
@@ -511,6 +555,8 @@ export class PodSupervisor {
     slot.status = undefined;
     slot.backoffMessage = undefined;
     slot.createError = undefined;
+    if (slot.retryTimer) clearTimeout(slot.retryTimer);
+    slot.retryTimer = undefined;
     this.track(this.runLaunch(slot));
   }
 
@@ -547,10 +593,9 @@ export class PodSupervisor {
       ));
     } catch (err) {
       if (this.disposed) return;
-      if (isConnectionError(err)) {
-        // The engine went away; the event hub reports it and reconciles when it is back.
-        slot.phase = 'idle';
-        slot.attempt = Math.max(0, slot.attempt);
+      if (isEngineGoingAway(err)) {
+        // The engine may have made the container: the next launch finds it by its name.
+        this.awaitEngine(slot, undefined, err, 'creating');
         return;
       }
       slot.phase = 'idle';
@@ -569,9 +614,34 @@ export class PodSupervisor {
   /** Starts a created container (unless it already ran), follows its logs, records its state. */
   private async finishLaunch(slot: Slot, id: string, needsStart: boolean): Promise<void> {
     const c = this.ctx.docker.getContainer(id);
+    // Until the engine has accepted the start, the container has not run: whatever goes wrong
+    // with the engine before then is no failure of the pod.
+    let started = false;
+    let stage = needsStart ? 'inspecting the created container' : 'inspecting the container';
     try {
-      let info: Docker.ContainerInspectInfo;
-      if (needsStart) {
+      let info: Docker.ContainerInspectInfo | undefined;
+      let created: Docker.ContainerInspectInfo | undefined;
+      if (!needsStart) {
+        // Found by its name (a launch again after the engine went away, or a crashed run's).
+        const seen = await c.inspect();
+        if (seen.State.Status === 'created') {
+          created = seen; // never started: start it now
+        } else if (
+          !seen.State.Running &&
+          isoSeconds(seen.State.StartedAt) === undefined &&
+          slot.remakes < MAX_REMAKES
+        ) {
+          // Ended without ever having run (its start was lost with the engine): a new one.
+          this.ctx.debug(`pod ${this.plan.name}: container ${id.slice(0, 12)} never ran; creating it again`);
+          await this.remake(slot, id);
+          return;
+        } else {
+          started = true;
+          info = seen;
+          this.followLogsOf(slot, id);
+        }
+      }
+      if (!info) {
         if (this.deleting || this.failure) {
           // Deleted while it was being created: never start it.
           slot.phase = 'idle';
@@ -581,9 +651,11 @@ export class PodSupervisor {
         }
         // Inspect while it is only created (cheap), not after it started: an inspect racing a
         // quick exit waits for the engine's clean-up of the container.
-        const created = await c.inspect();
-        slot.tty = created.Config.Tty === true;
+        created ??= await c.inspect();
+        const createdInfo = created;
+        slot.tty = createdInfo.Config.Tty === true;
         slot.logs?.stop();
+        stage = 'attaching to the container';
         slot.logs = await attachLogs(c, { tty: slot.tty }, this.lineHandler(slot), (err) =>
           this.ctx.debug(`output of ${id.slice(0, 12)}: ${String(err)}`),
         ).catch((err: unknown) => {
@@ -593,18 +665,21 @@ export class PodSupervisor {
           return undefined;
         });
         const attached = slot.logs !== undefined;
+        stage = 'starting the container';
         await c.start().catch(ignoreNotModified);
+        started = true;
         const startedAt = new Date().toISOString();
         info = {
-          ...created,
-          State: { ...created.State, Status: 'running', Running: true, StartedAt: startedAt },
+          ...createdInfo,
+          State: { ...createdInfo.State, Status: 'running', Running: true, StartedAt: startedAt },
         };
         if (!attached) this.followLogsOf(slot, id);
-      } else {
-        info = await c.inspect();
-        this.followLogsOf(slot, id);
       }
       if (this.disposed || slot.containerId !== id) return;
+      slot.engineRetries = 0;
+      slot.engineAnswers = 0;
+      slot.remakes = 0;
+      slot.engineWait = undefined;
       if (info.State.Running && !slot.dieSeen) {
         slot.phase = 'running';
         slot.status = this.mapStatus(slot, info);
@@ -623,7 +698,27 @@ export class PodSupervisor {
       const die = slot.dieSeen?.action === 'die' ? slot.dieSeen : undefined;
       await this.handleExit(slot, id, die ? { die } : {});
     } catch (err) {
-      if (this.disposed) return;
+      if (this.disposed || slot.containerId !== id) return;
+      if (!started && isEngineGoingAway(err)) {
+        // Created (maybe even started, the answer lost): the next launch finds it by its name
+        // and starts it, follows it, or creates it again, as the engine has it then.
+        this.awaitEngine(slot, id, err, stage);
+        return;
+      }
+      if (!started && isNotFound(err)) {
+        // Gone before it ran: created again, as the kubelet would.
+        this.relaunch(slot, id);
+        return;
+      }
+      if (!started && isStaleRuntimeTask(err) && slot.remakes < MAX_REMAKES) {
+        // Its start was cut short by an engine stop, and the engine cannot start it again: it
+        // never ran, so a new container takes its place (same name and attempt, a new id).
+        this.ctx.debug(
+          `pod ${this.plan.name}: container ${id.slice(0, 12)} cannot be started (${dockerMessage(err)}); creating it again`,
+        );
+        await this.remake(slot, id);
+        return;
+      }
       if (isConnectionError(err)) {
         slot.phase = 'running'; // reconcile() re-reads it when the engine is back
         return;
@@ -632,6 +727,9 @@ export class PodSupervisor {
         this.lose(slot);
         return;
       }
+      this.ctx.debug(
+        `pod ${this.plan.name}: ${stage} ${id.slice(0, 12)} failed: HTTP ${statusCodeOf(err) ?? '-'} ${dockerMessage(err)}`,
+      );
       slot.logs?.stop();
       slot.phase = 'idle';
       slot.createError = dockerMessage(err);
@@ -639,6 +737,82 @@ export class PodSupervisor {
       this.step();
       this.emit();
     }
+  }
+
+  /** Forgets the current attempt's container (it never ran) so that the next launch makes it. */
+  private forgetUnstarted(slot: Slot, id: string | undefined): void {
+    slot.logs?.stop();
+    slot.logs = undefined;
+    if (id !== undefined) this.ctx.events.off(id);
+    slot.containerId = undefined; // so launch() does not count a restart
+    slot.status = undefined;
+    slot.dieSeen = undefined;
+    slot.phase = 'idle';
+  }
+
+  /** Removes a container that never ran, for the next launch to make it again. */
+  private async remake(slot: Slot, id: string): Promise<void> {
+    slot.remakes++;
+    try {
+      await this.ctx.docker.getContainer(id).remove({ force: true });
+    } catch (err) {
+      if (this.disposed || slot.containerId !== id) return;
+      if (isEngineGoingAway(err)) {
+        this.awaitEngine(slot, id, err, 'removing the never-started container');
+        return;
+      }
+      if (!isNotFound(err)) {
+        slot.logs?.stop();
+        slot.phase = 'idle';
+        slot.createError = `removing the never-started container failed: ${dockerMessage(err)}`;
+        this.fail(undefined, `container "${slot.spec.name}": ${slot.createError}`);
+        this.step();
+        this.emit();
+        return;
+      }
+    }
+    if (this.disposed || slot.containerId !== id) return;
+    this.relaunch(slot, id);
+  }
+
+  private relaunch(slot: Slot, id: string): void {
+    this.forgetUnstarted(slot, id);
+    this.step();
+    this.emit();
+  }
+
+  /**
+   * Creating or starting a container that never ran met the engine going away. The kubelet keeps
+   * such a pod Pending and tries again; so does tjob: the slot goes back to idle (no failure, no
+   * restart counted) and is launched again when the engine answers again (EventHub onUp →
+   * reconcile), or after a delay if the engine never stops answering. The launch again finds the
+   * container, if the engine made it, by its name (createOrAdopt).
+   */
+  private awaitEngine(slot: Slot, id: string | undefined, err: unknown, during: string): void {
+    this.forgetUnstarted(slot, id);
+    const message = dockerMessage(err);
+    const answered = !isConnectionError(err);
+    if (answered && slot.engineAnswers >= ENGINE_ANSWER_RETRIES) {
+      slot.createError = message;
+      this.fail(undefined, `container "${slot.spec.name}": ${message}`);
+      this.step();
+      this.emit();
+      return;
+    }
+    this.ctx.debug(
+      `pod ${this.plan.name}: ${during} (container "${slot.spec.name}") met the engine going away: ${message}; trying again when it answers`,
+    );
+    const delay = Math.min(ENGINE_RETRY_BASE_MS * 2 ** slot.engineRetries, ENGINE_RETRY_CAP_MS);
+    if (delay < ENGINE_RETRY_CAP_MS) slot.engineRetries++;
+    if (answered) slot.engineAnswers++;
+    slot.engineWait = message;
+    slot.retryTimer = setTimeout(() => {
+      slot.retryTimer = undefined;
+      if (this.disposed) return;
+      this.step();
+      this.emit();
+    }, delay);
+    this.emit();
   }
 
   /**
@@ -844,6 +1018,15 @@ export class PodSupervisor {
             ...base,
             ...last,
             state: { waiting: { reason: 'CreateContainerError', message: slot.createError } },
+          };
+        }
+        if (slot.engineWait !== undefined) {
+          const message = `waiting for the Docker engine: ${slot.engineWait}`;
+          return {
+            ...base,
+            ...last,
+            state: { waiting: { reason: 'ContainerCreating', message } },
+            started: false,
           };
         }
         return { ...base, ...last, state: { waiting: { reason: 'PodInitializing' } }, started: false };
