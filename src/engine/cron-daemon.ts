@@ -14,8 +14,8 @@ import type { CronJob, Job, JobStatus } from '../api/k8s.js';
 import { ConflictError } from '../api/errors.js';
 import { rfc3339 } from '../api/time.js';
 import {
-  isChildOf,
   isFinished,
+  parentCronJobName,
   syncCronJob,
   type CronJobEvent,
   type SyncCronJobResult,
@@ -75,6 +75,8 @@ export interface CronDaemonObserver {
 
 interface Key {
   name: string;
+  /** The CronJob as last read (at a rescan) or written (its status, by this daemon). */
+  cronJob: CronJob;
   fingerprint: string;
   dirty: boolean;
   dueAt?: number;
@@ -101,6 +103,17 @@ export class CronDaemon {
   /** Uids of jobs whose deletion was asked: hidden from the controller, as Kubernetes' background deletion removes the object at once. */
   private readonly deleting = new Set<string>();
   private rescanPending = true;
+  /**
+   * The jobs as this daemon knows them, by name (Kubernetes' informer cache): read whole at
+   * start and at every rescan (an apply, a delete, a poke), and kept current by this daemon's own
+   * creations, its runners' changes and its deletions. Reading every job at every pass cost
+   * seconds per slot with hundreds of CronJobs.
+   */
+  private readonly jobs = new Map<string, Pick<StoredJob, 'job'>>();
+  /** The names in `jobs` by parent CronJob. */
+  private readonly childrenOf = new Map<string, Set<string>>();
+  /** The ConfigMaps and Secrets new jobs snapshot, read once per pass of the loop. */
+  private configObjects: ReturnType<StateStore['listConfigObjects']> | undefined;
 
   constructor(
     private readonly deps: CronDaemonDeps,
@@ -132,7 +145,7 @@ export class CronDaemon {
           await this.guard('reading the CronJobs', () => this.rescan());
         }
         const now = this.deps.clock.now().getTime();
-        this.listing = undefined; // one listing of the jobs per pass, shared by its syncs
+        this.configObjects = undefined;
         // The CronJobs due now are synced SYNC_CONCURRENCY at a time: each is its own key (one
         // sync per CronJob at once), and a slot shared by hundreds of CronJobs must not queue them
         // behind each other's file writes.
@@ -205,8 +218,11 @@ export class CronDaemon {
       ]);
       const key = this.keys.get(name);
       if (!key) {
-        this.keys.set(name, { name, fingerprint, dirty: true });
-      } else if (key.fingerprint !== fingerprint) {
+        this.keys.set(name, { name, cronJob: cj, fingerprint, dirty: true });
+        continue;
+      }
+      key.cronJob = cj;
+      if (key.fingerprint !== fingerprint) {
         // Any edit syncs at once, a schedule edit too (cli.md deviation 5: edits take effect at once).
         key.fingerprint = fingerprint;
         key.dirty = true;
@@ -218,13 +234,47 @@ export class CronDaemon {
       const key = this.keys.get(name);
       if (key) key.dirty = true;
     }
+    await this.refreshJobs();
     await this.collectOrphans(cronJobs);
+  }
+
+  /** Reads every job again (summaries where the store keeps them). */
+  private async refreshJobs(): Promise<void> {
+    const store = this.deps.store as StateStore & {
+      listJobSummaries?: () => Promise<Pick<StoredJob, 'job'>[]>;
+    };
+    const all = store.listJobSummaries ? await store.listJobSummaries() : await store.listJobs();
+    this.jobs.clear();
+    this.childrenOf.clear();
+    for (const s of all) this.indexJob(s);
+    // Deletions that have completed no longer need hiding.
+    const present = new Set(all.map((s) => s.job.metadata.uid ?? s.job.metadata.name));
+    for (const id of [...this.deleting]) if (!present.has(id)) this.deleting.delete(id);
+  }
+
+  private indexJob(s: Pick<StoredJob, 'job'>): void {
+    const name = s.job.metadata.name;
+    this.jobs.set(name, { job: s.job });
+    const parent = parentCronJobName(s.job);
+    if (parent === undefined) return;
+    let names = this.childrenOf.get(parent);
+    if (!names) this.childrenOf.set(parent, (names = new Set()));
+    names.add(name);
+  }
+
+  private unindexJob(name: string): void {
+    const s = this.jobs.get(name);
+    if (!s) return;
+    this.jobs.delete(name);
+    const parent = parentCronJobName(s.job);
+    if (parent !== undefined) this.childrenOf.get(parent)?.delete(name);
+    this.deleting.delete(s.job.metadata.uid ?? name);
   }
 
   /** Kubernetes' garbage collector: jobs whose owning CronJob is gone go with it. */
   private async collectOrphans(cronJobs: CronJob[]): Promise<void> {
     const byName = new Map(cronJobs.map((c) => [c.metadata.name, c]));
-    for (const state of await this.deps.store.listJobs()) {
+    for (const state of [...this.jobs.values()]) {
       const ref = ownerCronJob(state.job);
       if (!ref) continue;
       const owner = byName.get(ref.name);
@@ -242,40 +292,38 @@ export class CronDaemon {
   }
 
   /**
-   * Every job, listed once per pass of the loop: with N CronJobs due at one slot, listing every
-   * job for each of them cost O(N²) journal reads (500 CronJobs: seconds of lateness per slot).
-   * Summaries (job objects without pods and events) where the store keeps them.
+   * A CronJob's children, from the index. A child that is unfinished and driven by another
+   * process changes without this daemon seeing it: that one is read again.
    */
-  private listing: Promise<Pick<StoredJob, 'job'>[]> | undefined;
-
   private async children(name: string): Promise<Pick<StoredJob, 'job'>[]> {
-    const store = this.deps.store as StateStore & {
-      listJobSummaries?: () => Promise<Pick<StoredJob, 'job'>[]>;
-    };
-    this.listing ??= store.listJobSummaries ? store.listJobSummaries() : store.listJobs();
-    const all = await this.listing.catch((err: unknown) => {
-      this.listing = undefined;
-      throw err;
-    });
-    const present = new Set<string>();
     const out: Pick<StoredJob, 'job'>[] = [];
-    for (const s of all) {
-      const id = s.job.metadata.uid ?? s.job.metadata.name;
-      present.add(id);
-      if (!isChildOf(s.job, name) || this.deleting.has(id)) continue;
+    for (const jobName of [...(this.childrenOf.get(name) ?? [])]) {
+      let s = this.jobs.get(jobName);
+      if (!s) continue;
+      if (!isFinished(s.job) && !this.driving.has(jobName)) {
+        const fresh = await this.loadSummary(jobName);
+        if (!fresh) {
+          this.unindexJob(jobName);
+          continue;
+        }
+        this.indexJob(fresh);
+        s = fresh;
+      }
+      if (this.deleting.has(s.job.metadata.uid ?? jobName)) continue;
       out.push(s);
     }
-    // Deletions that have completed no longer need hiding.
-    for (const id of [...this.deleting]) if (!present.has(id)) this.deleting.delete(id);
     return out;
   }
 
+  private async loadSummary(name: string): Promise<Pick<StoredJob, 'job'> | undefined> {
+    const store = this.deps.store as StateStore & {
+      loadJobSummary?: (name: string) => Promise<Pick<StoredJob, 'job'> | undefined>;
+    };
+    return store.loadJobSummary ? store.loadJobSummary(name) : store.loadJob(name);
+  }
+
   private async syncKey(key: Key): Promise<void> {
-    const cronJob = await this.deps.cronStore.loadCronJob(key.name);
-    if (!cronJob) {
-      this.keys.delete(key.name);
-      return;
-    }
+    const cronJob = key.cronJob;
     const children = await this.children(key.name);
     const drivenElsewhere = await this.driveUndriven(children);
 
@@ -331,6 +379,7 @@ export class CronDaemon {
         this.rescanPending = true;
         return;
       }
+      key.cronJob = { ...cronJob, status: result.status };
     }
     await this.recordEvents(key.name, result.events, now);
 
@@ -418,8 +467,11 @@ export class CronDaemon {
   private async createJob(fromTemplate: Job, uid: string, now: Date): Promise<void> {
     const job = withGeneratedSelector(defaultJob(fromTemplate), uid);
     job.metadata.creationTimestamp = rfc3339(now);
-    await this.deps.store.createJob({ ...job, status: {} as JobStatus });
-    const objects = await this.deps.store.listConfigObjects();
+    const stored = { ...job, status: {} as JobStatus };
+    await this.deps.store.createJob(stored);
+    this.indexJob({ job: stored });
+    this.configObjects ??= this.deps.store.listConfigObjects();
+    const objects = await this.configObjects;
     await this.deps.store.saveJobConfig(
       job.metadata.name,
       configData({
@@ -437,7 +489,10 @@ export class CronDaemon {
    */
   private async deleteJob(name: string): Promise<void> {
     const state = await this.deps.store.loadJob(name);
-    if (!state) return;
+    if (!state) {
+      this.unindexJob(name);
+      return;
+    }
     const id = state.job.metadata.uid ?? name;
     if (isFinished(state.job)) {
       // Its runner is done with it (or about to be): nothing to stop, remove it here.
@@ -458,6 +513,7 @@ export class CronDaemon {
       this.deleting.delete(id);
       throw err;
     }
+    this.unindexJob(name);
   }
 
   /**
@@ -521,14 +577,32 @@ export class CronDaemon {
           random: this.deps.random,
           newUid: this.deps.newUid,
         },
-        this.observer.runner ?? {},
+        this.indexingObserver(),
       );
       const { end, state: last } = await runner.run(undefined, entry.leave.signal);
+      if (end === 'Deleted') this.unindexJob(name);
+      else this.indexJob(last);
       this.observer.ended?.(name, end, last);
     } catch (err) {
       if (entry.leave.signal.aborted) return; // left for the next daemon
       this.observer.warning?.(`job.batch/${name}: ${(err as Error).message}`);
     }
+  }
+
+  /** The runners' observer, with every recorded change of a job also kept in the index. */
+  private indexingObserver(): JobRunObserver {
+    const runner = this.observer.runner ?? {};
+    return {
+      event: (job, e) => runner.event?.(job, e),
+      log: (job, line) => runner.log?.(job, line),
+      changed: (state) => {
+        this.indexJob(state);
+        runner.changed?.(state);
+      },
+      engine: (down, message) => runner.engine?.(down, message),
+      warning: (message) => runner.warning?.(message),
+      idle: (ms) => runner.idle?.(ms),
+    };
   }
 
   /** Stop: every runner leaves where it is (containers keep running), leases are released. */

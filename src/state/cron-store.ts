@@ -1,11 +1,15 @@
 // CronJobs in the state directory (beside FileStore's jobs):
-//   <root>/cronjobs/<name>.json            the CronJob (metadata, spec, status), as `get` reads it
+//   <root>/cronjobs/<name>.json            the CronJob's metadata and spec, as `apply` stores them
 //   <root>/cronjobs/.poke-<name>           a request for the daemon to sync <name> now
 //   <root>/cronjobs.lock                   held for a moment by each read-modify-write of a CronJob
+//   <root>/cronjob-status/<name>.json      its status ({uid, status}), written by the daemon alone
 //   <root>/cronjob-events/<name>.jsonl     its events, append-only
 //   <root>/cron-daemon.lease.json          the scheduler daemon (one per state directory)
-// `apply` writes metadata and spec, the daemon writes status; both re-read the object under the
-// lock, so neither loses the other's change.
+// `apply` writes metadata and spec, the daemon writes status, each in a file of its own: neither
+// can lose the other's change, a status write needs no lock, and the daemon's watch of cronjobs/
+// sees only what users change (with status beside the spec, every scheduled run looked like an
+// edit and made the daemon re-read everything). A status belongs to one uid: a CronJob deleted
+// and created again starts without one. Loading a CronJob merges the two files.
 
 import { canonical } from '../api/canonical.js';
 import { constants, watch } from 'node:fs';
@@ -37,6 +41,10 @@ export class FileCronStore implements CronJobStore {
     return join(this.dir, `${name}.json`);
   }
 
+  private statusPath(name: string): string {
+    return join(this.root, 'cronjob-status', `${name}.json`);
+  }
+
   private eventsPath(name: string): string {
     return join(this.root, 'cronjob-events', `${name}.jsonl`);
   }
@@ -61,6 +69,16 @@ export class FileCronStore implements CronJobStore {
   }
 
   async loadCronJob(name: string): Promise<CronJob | undefined> {
+    const spec = await this.loadSpec(name);
+    if (!spec) return undefined;
+    const status = await this.loadStatus(name, spec.metadata.uid);
+    // A state directory from before the status files keeps its status in the spec file.
+    if (status !== undefined) spec.status = status;
+    return spec;
+  }
+
+  /** The CronJob file as apply wrote it (status only in state directories of older versions). */
+  private async loadSpec(name: string): Promise<CronJob | undefined> {
     const path = this.path(name);
     let text: string;
     try {
@@ -76,11 +94,33 @@ export class FileCronStore implements CronJobStore {
     }
   }
 
+  private async loadStatus(name: string, uid: string | undefined): Promise<CronJobStatus | undefined> {
+    const path = this.statusPath(name);
+    let text: string;
+    try {
+      text = await readFile(path, 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw new StateError(`cannot read ${path}: ${(err as Error).message}`);
+    }
+    let stored: { uid?: string; status?: CronJobStatus };
+    try {
+      stored = JSON.parse(text) as typeof stored;
+    } catch (err) {
+      throw new StateError(
+        `${path} is damaged: ${(err as Error).message}`,
+        'remove that file (the scheduler writes it again at the next run)',
+      );
+    }
+    // The status of a CronJob of the same name deleted earlier is not this one's.
+    return stored.uid === uid ? stored.status : undefined;
+  }
+
   async saveCronJob(cronJob: CronJob, now: Date, newUid: () => string): Promise<SaveOutcome> {
     await this.ensureDir();
     return this.locked(async () => {
       const name = cronJob.metadata.name;
-      const before = await this.loadCronJob(name);
+      const before = await this.loadSpec(name);
       const incoming = structuredClone(cronJob);
       delete incoming.status;
       if (!before) {
@@ -103,7 +143,10 @@ export class FileCronStore implements CronJobStore {
               : generationOf(before) + 1,
         },
       };
-      if (before.status !== undefined) next.status = before.status;
+      if (before.status !== undefined) {
+        // Moves an older state directory's status into its own file.
+        await this.writeStatus(name, before.metadata.uid, before.status);
+      }
       await this.write(next);
       return 'configured';
     });
@@ -121,18 +164,21 @@ export class FileCronStore implements CronJobStore {
       }
     });
     await unlink(this.eventsPath(name)).catch(() => undefined);
+    await unlink(this.statusPath(name)).catch(() => undefined);
     return existed;
   }
 
   async commitCronJobStatus(name: string, uid: string | undefined, status: CronJobStatus): Promise<boolean> {
-    return this.locked(async () => {
-      const current = await this.loadCronJob(name);
-      if (!current) return false;
-      if (uid !== undefined && current.metadata.uid !== undefined && current.metadata.uid !== uid)
-        return false;
-      await this.write({ ...current, status });
-      return true;
-    });
+    const current = await this.loadSpec(name);
+    if (!current) return false;
+    if (uid !== undefined && current.metadata.uid !== undefined && current.metadata.uid !== uid) return false;
+    await this.writeStatus(name, current.metadata.uid, status);
+    return true;
+  }
+
+  private async writeStatus(name: string, uid: string | undefined, status: CronJobStatus): Promise<void> {
+    await mkdir(join(this.root, 'cronjob-status'), { recursive: true, mode: 0o700 });
+    await writeFileAtomic(this.statusPath(name), JSON.stringify({ uid, status }) + '\n');
   }
 
   private async write(cronJob: CronJob): Promise<void> {

@@ -627,8 +627,10 @@ export class FileStore implements StateStore {
     return this.saveObject('config', `${obj.kind.toLowerCase()}.${obj.metadata.name}`, obj);
   }
 
+  /** Every stored CronJob with its status (FileCronStore keeps the two in separate files). */
   async listCronJobs(): Promise<CronJob[]> {
-    return this.readObjects<CronJob>('cronjobs');
+    await this.init();
+    return new FileCronStore(this.root).listCronJobs();
   }
 
   /** Removes a stored CronJob and its events (its jobs are the caller's to delete). */

@@ -7,6 +7,8 @@ import { StateError, UsageError } from '../../api/errors.js';
 import type { CronJob } from '../../api/k8s.js';
 import type { PodRuntime } from '../../ports/pod-runtime.js';
 import type { StoredJob } from '../../ports/state-store.js';
+import { parentCronJobName } from '../../controller/cron/index.js';
+import { FileCronStore } from '../../state/cron-store.js';
 import type { FileStore } from '../../state/file-store.js';
 import { jobObject } from '../../output/objects.js';
 import { notFoundMessage, type Kind } from '../../output/printers.js';
@@ -213,6 +215,11 @@ async function deleteJob(
     await lease.release();
     throw err;
   }
+  // A running scheduler keeps its CronJobs' children in memory: tell it this one is gone.
+  const parent = parentCronJobName(stored.job);
+  const cronStore = new FileCronStore(store.root);
+  if (parent !== undefined && (await cronStore.daemonLeaseHolder()) !== undefined)
+    await cronStore.pokeDaemon(parent).catch(() => undefined);
   ctx.stdout.write(`job.batch "${name}" deleted\n`);
   return 'deleted';
 }

@@ -7,6 +7,7 @@ export {
   CronJobNameLabel,
   isChildOf,
   isControlledBy,
+  parentCronJobName,
   jobNameForSlot,
   rfc3339InZone,
   isoSeconds,

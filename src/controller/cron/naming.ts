@@ -93,7 +93,12 @@ export function isControlledBy(job: Job, cronJob: CronJob): boolean {
  * the CronJob's name (the uid is not compared), or tjob's label.
  */
 export function isChildOf(job: Job, cronJobName: string): boolean {
+  return parentCronJobName(job) === cronJobName;
+}
+
+/** The name of the CronJob a job is a child of (as isChildOf reads it), if any. */
+export function parentCronJobName(job: Job): string | undefined {
   const ref = controllerRef(job);
-  if (ref !== undefined) return ref.kind === 'CronJob' && ref.name === cronJobName;
-  return job.metadata.labels?.[CronJobNameLabel] === cronJobName;
+  if (ref !== undefined) return ref.kind === 'CronJob' && typeof ref.name === 'string' ? ref.name : undefined;
+  return job.metadata.labels?.[CronJobNameLabel];
 }
