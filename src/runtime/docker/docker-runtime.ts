@@ -29,6 +29,7 @@ import {
   isNotFound,
 } from './docker-errors.js';
 import { EventHub } from './events.js';
+import { DefaultLaunchLimit, LaunchGate } from './launch-gate.js';
 import { ensureImages } from './images.js';
 import { PodSupervisor } from './pod-supervisor.js';
 import { removePodVolumes } from './volumes.js';
@@ -47,6 +48,8 @@ export interface DockerRuntimeOptions extends PodRuntimeOptions {
   debug?: (message: string) => void;
   /** How long ping() waits for an answer. */
   pingTimeoutMs?: number;
+  /** Container creates/starts in flight at once (LaunchGate). */
+  launchLimit?: number;
 }
 
 interface Connection {
@@ -102,12 +105,14 @@ export class DockerRuntime implements PodRuntime {
   private hub: EventHub | undefined;
   private readonly listeners = new Set<PodRuntimeListener>();
   private readonly pods = new Map<string, PodSupervisor>();
+  private readonly launches: LaunchGate;
   private readonly debug: (message: string) => void;
   private closed = false;
 
   constructor(opts: DockerRuntimeOptions) {
     this.opts = opts;
     this.pauseImage = opts.pauseImage ?? DefaultPauseImage;
+    this.launches = new LaunchGate(opts.launchLimit ?? DefaultLaunchLimit);
     this.debug = opts.debug ?? (() => undefined);
   }
 
@@ -292,6 +297,7 @@ export class DockerRuntime implements PodRuntime {
 
   async close(): Promise<void> {
     this.closed = true;
+    this.launches.close();
     for (const sup of this.pods.values()) sup.dispose();
     this.pods.clear();
     this.hub?.close();
@@ -318,6 +324,7 @@ export class DockerRuntime implements PodRuntime {
         backoffBaseMs: this.opts.restartBackoffBaseMs,
         backoffCapMs: this.opts.restartBackoffCapMs,
         podDir: this.podDir(plan.jobUid, plan.name),
+        launches: this.launches,
         emitPod: (jobUid, obs) => this.emitPod(jobUid, obs),
         emitLog: (jobUid, line) => this.emitLog(jobUid, line),
         debug: this.debug,

@@ -32,6 +32,7 @@ import {
   statusCodeOf,
 } from './docker-errors.js';
 import type { ContainerEvent, EventHub } from './events.js';
+import type { LaunchGate } from './launch-gate.js';
 import { attachLogs, followLogs, type LogFollower, type RawLine } from './logs.js';
 import { containerStatusFromInspect, isoSeconds } from './map-inspect.js';
 import { preparePodVolumes, type PodVolumeMount } from './volumes.js';
@@ -48,6 +49,8 @@ export interface SupervisorContext {
   backoffCapMs: number;
   /** `workDir/<jobUid>/<pod>`: the pod's volumes. */
   podDir: string;
+  /** Bounds the creates/starts in flight across all pods of the process. */
+  launches: LaunchGate;
   emitPod(jobUid: string, observation: PodObservation): void;
   emitLog(jobUid: string, line: LogLine): void;
   debug(message: string): void;
@@ -96,6 +99,8 @@ interface Slot {
   /** Never-started containers of this attempt removed to be made again (bounded). */
   remakes: number;
   tty: boolean;
+  /** Lets the next launch through the gate (once this one's start call has returned). */
+  releaseLaunch?: () => void;
 }
 
 const TEN_MINUTES_MS = 10 * 60 * 1000;
@@ -571,6 +576,26 @@ export class PodSupervisor {
   }
 
   private async runLaunch(slot: Slot): Promise<void> {
+    const release = await this.ctx.launches.enter();
+    if (!release) return; // the runtime is closing
+    slot.releaseLaunch = release;
+    try {
+      if (this.disposed) return;
+      if (this.deleting || this.failure) {
+        // Deleted while it waited for its turn: never create it.
+        slot.phase = 'idle';
+        this.step();
+        this.emit();
+        return;
+      }
+      await this.createAndStart(slot);
+    } finally {
+      release();
+      slot.releaseLaunch = undefined;
+    }
+  }
+
+  private async createAndStart(slot: Slot): Promise<void> {
     const name = containerDockerName(this.plan.name, slot.spec.name, slot.attempt);
     const labels = this.labelsFor(slot.role, slot.spec.name, slot.attempt);
     let id: string;
@@ -666,7 +691,10 @@ export class PodSupervisor {
         });
         const attached = slot.logs !== undefined;
         stage = 'starting the container';
-        await c.start().catch(ignoreNotModified);
+        await c
+          .start()
+          .catch(ignoreNotModified)
+          .finally(() => slot.releaseLaunch?.());
         started = true;
         const startedAt = new Date().toISOString();
         info = {

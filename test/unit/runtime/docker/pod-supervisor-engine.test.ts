@@ -14,6 +14,7 @@ import type Docker from 'dockerode';
 
 import type { PodObservation } from '../../../../src/api/pod.js';
 import type { ContainerEvent, EventHub } from '../../../../src/runtime/docker/events.js';
+import { LaunchGate } from '../../../../src/runtime/docker/launch-gate.js';
 import { PodSupervisor } from '../../../../src/runtime/docker/pod-supervisor.js';
 import { testPlan } from './plan.js';
 
@@ -123,8 +124,8 @@ class FakeEngine {
   }
 }
 
-function setup(name: string) {
-  const engine = new FakeEngine();
+function setup(name: string, shared: { engine?: FakeEngine; launches?: LaunchGate } = {}) {
+  const engine = shared.engine ?? new FakeEngine();
   const handlers = new Map<string, (ev: ContainerEvent) => void>();
   const hub = { down: false };
   const events = {
@@ -145,6 +146,7 @@ function setup(name: string) {
       backoffBaseMs: 10,
       backoffCapMs: 100,
       podDir: join(root, name),
+      launches: shared.launches ?? new LaunchGate(8),
       emitPod: (_uid, obs) => seen.push(obs),
       emitLog: () => undefined,
       debug: () => undefined,
@@ -258,5 +260,53 @@ describe('pod supervisor: the engine goes away under a container that never ran'
     const obs = await until('failed', (o) => o.phase === 'Failed');
     assert.equal(obs.containerStatuses[0]?.state.terminated?.exitCode, 137);
     sup.dispose();
+  });
+});
+
+describe('pod supervisor: the launch gate', () => {
+  it('creates the next pod only once a launch through the gate has had its start answered', async () => {
+    const engine = new FakeEngine();
+    const launches = new LaunchGate(1);
+    // The engine holds the first start until the test lets it go.
+    let letStart!: () => void;
+    const held = new Promise<void>((r) => (letStart = r));
+    const start = engine.getContainer;
+    engine.getContainer = (idOrName: string) => {
+      const c = start(idOrName);
+      return {
+        ...c,
+        start: async () => {
+          await held;
+          await c.start();
+        },
+      };
+    };
+    const a = setup('gate-a', { engine, launches });
+    const b = setup('gate-b', { engine, launches });
+    const startedA = a.sup.start();
+    const startedB = b.sup.start();
+    await new Promise((r) => setTimeout(r, 30));
+    assert.deepEqual(engine.calls, ['create gate-a-main'], 'b waits for its turn');
+    assert.equal(b.sup.observe().phase, 'Pending');
+    letStart();
+    assert.equal((await startedA).phase, 'Running');
+    assert.equal((await startedB).phase, 'Running');
+    assert.deepEqual(
+      engine.calls.map((c) => c.split(' ').slice(0, 2).join(' ')),
+      ['create gate-a-main', 'start gate-a-main', 'create gate-b-main', 'start gate-b-main'],
+    );
+  });
+
+  it('a pod deleted while it waits for its turn never creates a container', async () => {
+    const engine = new FakeEngine();
+    const launches = new LaunchGate(1);
+    const release = await launches.enter();
+    const p = setup('gate-del', { engine, launches });
+    const started = p.sup.start();
+    await new Promise((r) => setTimeout(r, 20));
+    p.sup.delete(0);
+    release!();
+    await started;
+    assert.deepEqual(engine.calls, []);
   });
 });
