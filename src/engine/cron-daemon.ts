@@ -31,8 +31,10 @@ import { JobRunner, type JobRunObserver, type RunEnd } from './job-runner.js';
 import { configData } from './pod-plan.js';
 import { Wakeup } from './wakeup.js';
 
+/** How many runners of newly created jobs start at once (each reads its job, asks the engine). */
+const DRIVE_CONCURRENCY = 8;
 /** How many due CronJobs are synced at once. */
-const SYNC_CONCURRENCY = 16;
+const SYNC_CONCURRENCY = 32;
 export interface CronDaemonDeps {
   store: StateStore;
   cronStore: CronJobStore;
@@ -88,6 +90,8 @@ interface Driven {
   lease: Lease;
   leave: AbortController;
   done: Promise<void>;
+  /** Resolves when the runner has made its first pass (or ended). */
+  started: Promise<void>;
   owner: string | undefined;
 }
 
@@ -112,6 +116,11 @@ export class CronDaemon {
   private readonly jobs = new Map<string, Pick<StoredJob, 'job'>>();
   /** The names in `jobs` by parent CronJob. */
   private readonly childrenOf = new Map<string, Set<string>>();
+  /** Jobs created in this pass of the loop, driven at its end. */
+  private readonly createdThisPass: { name: string; owner: string }[] = [];
+  /** Created jobs waiting for their runner, and how many runners are being started. */
+  private readonly toDrive: { name: string; owner: string }[] = [];
+  private drivesStarting = 0;
   /** The ConfigMaps and Secrets new jobs snapshot, read once per pass of the loop. */
   private configObjects: ReturnType<StateStore['listConfigObjects']> | undefined;
 
@@ -162,6 +171,11 @@ export class CronDaemon {
             }
           }),
         );
+        // The jobs of a slot are driven once the slot's jobs all exist, a few runners starting at
+        // a time in the background: starting hundreds of runners at once (their reads, writes
+        // and engine calls) made the last CronJobs of a busy slot, and the next slot, seconds late.
+        this.toDrive.push(...this.createdThisPass.splice(0));
+        this.driveQueued(stop);
         if (this.rescanPending || [...this.keys.values()].some((k) => k.dirty)) continue;
         const after = this.deps.clock.now().getTime();
         let next: number | undefined;
@@ -391,7 +405,7 @@ export class CronDaemon {
 
     if (created !== undefined) {
       this.observer.created?.(key.name, created, first.scheduledTime, now);
-      await this.drive(created, false, key.name);
+      this.createdThisPass.push({ name: created, owner: key.name });
     }
     if (result.adopt !== undefined) {
       const adopted = await this.deps.store.loadJob(result.adopt);
@@ -534,15 +548,33 @@ export class CronDaemon {
     return elsewhere;
   }
 
+  /** Starts the runners of created jobs, DRIVE_CONCURRENCY at a time, without holding the loop. */
+  private driveQueued(stop: AbortSignal): void {
+    while (this.drivesStarting < DRIVE_CONCURRENCY && this.toDrive.length > 0 && !stop.aborted) {
+      const { name, owner } = this.toDrive.shift()!;
+      this.drivesStarting++;
+      void this.guard(`starting job.batch/${name}`, async () => {
+        await this.drive(name, false, owner);
+        await this.driving.get(name)?.started;
+      }).finally(() => {
+        this.drivesStarting--;
+        this.driveQueued(stop);
+      });
+    }
+  }
+
   private async drive(name: string, adopted: boolean, owner: string | undefined): Promise<void> {
     if (this.driving.has(name)) return;
     const lease = await this.deps.store.acquireJobLease(name, this.options.command);
     if (!('renew' in lease)) return; // another process took it meanwhile: it drives the job
     const leave = new AbortController();
-    const entry: Driven = { lease, leave, owner, done: Promise.resolve() };
+    let markStarted = () => undefined as void;
+    const started = new Promise<void>((resolve) => (markStarted = resolve));
+    const entry: Driven = { lease, leave, owner, done: Promise.resolve(), started };
     this.driving.set(name, entry);
     this.observer.driving?.(name, adopted);
-    entry.done = this.runJob(name, entry).finally(async () => {
+    entry.done = this.runJob(name, entry, markStarted).finally(async () => {
+      markStarted();
       this.driving.delete(name);
       await lease.release().catch(() => undefined);
       // A job's end is a change of its CronJob (Forbid's late start, SawCompletedJob, cleanup).
@@ -554,7 +586,7 @@ export class CronDaemon {
     });
   }
 
-  private async runJob(name: string, entry: Driven): Promise<void> {
+  private async runJob(name: string, entry: Driven, onFirstPass: () => void): Promise<void> {
     try {
       const state = await this.deps.store.loadJob(name);
       if (!state) return;
@@ -577,7 +609,7 @@ export class CronDaemon {
           random: this.deps.random,
           newUid: this.deps.newUid,
         },
-        this.indexingObserver(),
+        this.indexingObserver(onFirstPass),
       );
       const { end, state: last } = await runner.run(undefined, entry.leave.signal);
       if (end === 'Deleted') this.unindexJob(name);
@@ -590,7 +622,7 @@ export class CronDaemon {
   }
 
   /** The runners' observer, with every recorded change of a job also kept in the index. */
-  private indexingObserver(): JobRunObserver {
+  private indexingObserver(onIdle: () => void): JobRunObserver {
     const runner = this.observer.runner ?? {};
     return {
       event: (job, e) => runner.event?.(job, e),
@@ -601,7 +633,10 @@ export class CronDaemon {
       },
       engine: (down, message) => runner.engine?.(down, message),
       warning: (message) => runner.warning?.(message),
-      idle: (ms) => runner.idle?.(ms),
+      idle: (ms) => {
+        onIdle();
+        runner.idle?.(ms);
+      },
     };
   }
 

@@ -228,6 +228,8 @@ export class JobRunner {
 
   /** Picks up the pods a previous process left: running ones are supervised again, lost ones counted. */
   private async adopt(): Promise<void> {
+    // A job without pods yet (just created) has nothing to adopt: no need to ask the engine.
+    if (this.records.size === 0) return;
     const uid = this.state.job.metadata.uid ?? '';
     const spec = this.state.job.spec.template.spec;
     const containers = [...(spec.initContainers ?? []), ...spec.containers].map((c) => c.name);

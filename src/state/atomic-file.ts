@@ -1,7 +1,9 @@
-// Durable file writes: a reader sees the old content or the new, never a mix, and a crash right
-// after the call returns loses nothing (temp file, fsync, rename, fsync of the directory).
+// Whole-file writes: a reader sees the old content or the new, never a mix (temp file, rename).
+// writeFileAtomic is also durable: even a machine crash right after it returns loses nothing
+// (fsync of the file and of the directory). writeFileReplacing is for what a machine crash may
+// lose (a killed process loses neither): leases, caches, state that can be recomputed.
 
-import { open, rename, unlink } from 'node:fs/promises';
+import { open, rename, unlink, writeFile } from 'node:fs/promises';
 import { dirname, basename, join } from 'node:path';
 
 let counter = 0;
@@ -22,6 +24,17 @@ export async function writeFileAtomic(path: string, data: string, mode = 0o600):
     throw err;
   }
   await syncDir(dirname(path));
+}
+
+export async function writeFileReplacing(path: string, data: string, mode = 0o600): Promise<void> {
+  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${counter++}.tmp`);
+  try {
+    await writeFile(tmp, data, { mode });
+    await rename(tmp, path);
+  } catch (err) {
+    await unlink(tmp).catch(() => undefined);
+    throw err;
+  }
 }
 
 export async function syncDir(dir: string): Promise<void> {

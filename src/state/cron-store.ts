@@ -20,7 +20,7 @@ import { StateError } from '../api/errors.js';
 import { rfc3339 } from '../api/time.js';
 import type { CronJobStore, SaveOutcome } from '../ports/cron-store.js';
 import type { Lease, LeaseHolder, StoredEvent } from '../ports/state-store.js';
-import { syncDir, writeFileAtomic } from './atomic-file.js';
+import { syncDir, writeFileAtomic, writeFileReplacing } from './atomic-file.js';
 import { acquireLeaseFile, leaseFileHolder } from './lease-file.js';
 import { isProcessAlive, processStartTime } from './process-identity.js';
 
@@ -178,7 +178,9 @@ export class FileCronStore implements CronJobStore {
 
   private async writeStatus(name: string, uid: string | undefined, status: CronJobStatus): Promise<void> {
     await mkdir(join(this.root, 'cronjob-status'), { recursive: true, mode: 0o700 });
-    await writeFileAtomic(this.statusPath(name), JSON.stringify({ uid, status }) + '\n');
+    // Not synced (one fsync less per scheduled run): only a machine crash, not a killed process,
+    // can lose it, and the sync after that finds the slot's job by its deterministic name.
+    await writeFileReplacing(this.statusPath(name), JSON.stringify({ uid, status }) + '\n');
   }
 
   private async write(cronJob: CronJob): Promise<void> {
@@ -347,7 +349,7 @@ export class FileCronStore implements CronJobStore {
 
   async pokeDaemon(name: string): Promise<void> {
     await this.ensureDir();
-    await writeFileAtomic(join(this.dir, `${POKE_PREFIX}${name}`), `${Date.now()}\n`);
+    await writeFileReplacing(join(this.dir, `${POKE_PREFIX}${name}`), `${Date.now()}\n`);
   }
 
   async takePokes(): Promise<string[]> {

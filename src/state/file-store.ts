@@ -36,7 +36,7 @@ import type {
   StateStore,
   StoredJob,
 } from '../ports/state-store.js';
-import { writeFileAtomic, syncDir } from './atomic-file.js';
+import { syncDir, writeFileAtomic, writeFileReplacing } from './atomic-file.js';
 import { acquireLeaseFile, leaseFileHolder } from './lease-file.js';
 import { FileCronStore } from './cron-store.js';
 import { JournalDamagedError, applyChange, changeLine, parseJournal, snapshotLine } from './job-journal.js';
@@ -115,6 +115,10 @@ export class FileStore implements StateStore {
   private readonly logCap: number;
   private readonly reportedDamage = new Set<string>();
   private initialized = false;
+  /** The request watches of this process: one poll of the requests stamp serves them all. */
+  private readonly requestWatches = new Set<{ arm: () => void; onChange: () => void }>();
+  private requestPoll: NodeJS.Timeout | undefined;
+  private requestStamp: string | undefined;
 
   constructor(
     readonly root: string,
@@ -503,7 +507,13 @@ export class FileStore implements StateStore {
     const id = `${Date.now().toString().padStart(15, '0')}-${process.pid}-${requestCounter++}`;
     const full: JobRequest = { id, ...request };
     await writeFileAtomic(join(dir, `${id}.json`), JSON.stringify(full, null, 2) + '\n');
+    // For the watchers whose file system misses the directory's change (their poll reads this).
+    await writeFileReplacing(this.requestStampPath, `${id}\n`).catch(() => undefined);
     return full;
+  }
+
+  private get requestStampPath(): string {
+    return join(this.root, 'jobs', '.requests-stamp');
   }
 
   async pendingJobRequests(name: string): Promise<JobRequest[]> {
@@ -533,8 +543,9 @@ export class FileStore implements StateStore {
   watchJobRequests(name: string, onChange: () => void): () => void {
     const dir = this.requestDir(name);
     let watcher: ReturnType<typeof watch> | undefined;
+    let stopped = false;
     const arm = () => {
-      if (watcher) return;
+      if (watcher || stopped) return;
       try {
         watcher = watch(dir, { persistent: false }, () => onChange());
         watcher.on('error', () => {
@@ -542,20 +553,48 @@ export class FileStore implements StateStore {
           watcher = undefined;
         });
       } catch {
-        // the directory does not exist yet: the poll below notices it
+        // the directory does not exist yet: the poll below arms it
       }
     };
     void mkdir(dir, { recursive: true, mode: 0o700 }).then(arm, () => undefined);
-    // fs.watch misses events on some file systems; a slow poll is the safety net.
-    const poll = setInterval(() => {
-      arm();
-      onChange();
-    }, 1000);
-    poll.unref();
+    const entry = { arm, onChange };
+    this.requestWatches.add(entry);
+    this.pollRequests();
     return () => {
-      clearInterval(poll);
+      stopped = true;
+      this.requestWatches.delete(entry);
       watcher?.close();
+      if (this.requestWatches.size === 0 && this.requestPoll) {
+        clearInterval(this.requestPoll);
+        this.requestPoll = undefined;
+      }
     };
+  }
+
+  /**
+   * fs.watch misses events on some file systems; this slow poll is the safety net. It reads one
+   * stamp that every request rewrites, not each job's directory: a daemon driving a thousand jobs
+   * polled a thousand directories a second.
+   */
+  private pollRequests(): void {
+    if (this.requestPoll) return;
+    this.requestPoll = setInterval(() => {
+      void readFile(this.requestStampPath, 'utf8').then(
+        (stamp) => {
+          const changed = this.requestStamp !== undefined && stamp !== this.requestStamp;
+          this.requestStamp = stamp;
+          for (const w of [...this.requestWatches]) {
+            w.arm();
+            if (changed) w.onChange();
+          }
+        },
+        () => {
+          this.requestStamp ??= '';
+          for (const w of [...this.requestWatches]) w.arm();
+        },
+      );
+    }, 1000);
+    this.requestPoll.unref();
   }
 
   // ---- logs ----

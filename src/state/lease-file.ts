@@ -6,7 +6,7 @@ import { constants } from 'node:fs';
 import { open, readFile, rename, unlink } from 'node:fs/promises';
 import { StateError } from '../api/errors.js';
 import type { Lease, LeaseHolder } from '../ports/state-store.js';
-import { writeFileAtomic } from './atomic-file.js';
+import { writeFileReplacing } from './atomic-file.js';
 import { isProcessAlive, processStartTime } from './process-identity.js';
 
 /** Takes the lease at `path`, or returns the live holder that has it. */
@@ -25,8 +25,8 @@ export async function acquireLeaseFile(
     try {
       const fh = await open(path, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY, 0o600);
       try {
+        // Not synced: a lease outlives no crash of its holder (a torn one is taken over).
         await fh.writeFile(JSON.stringify(holder, null, 2) + '\n');
-        await fh.sync();
       } finally {
         await fh.close();
       }
@@ -72,7 +72,7 @@ function leaseFor(path: string, holder: LeaseHolder): Lease {
     holder,
     renew: async () => {
       holder.heartbeat = new Date().toISOString();
-      await writeFileAtomic(path, JSON.stringify(holder, null, 2) + '\n').catch(() => undefined);
+      await writeFileReplacing(path, JSON.stringify(holder, null, 2) + '\n').catch(() => undefined);
     },
     release: async () => {
       const current = await readLeaseFile(path);
