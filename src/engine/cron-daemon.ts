@@ -121,6 +121,10 @@ export class CronDaemon {
   /** Created jobs waiting for their runner, and how many runners are being started. */
   private readonly toDrive: { name: string; owner: string }[] = [];
   private drivesStarting = 0;
+  /** The names in createdThisPass and toDrive. */
+  private readonly runnerPending = new Set<string>();
+  /** A pass is syncing due CronJobs: runners wait to start until it ends (creations first). */
+  private passing = false;
   /** The ConfigMaps and Secrets new jobs snapshot, read once per pass of the loop. */
   private configObjects: ReturnType<StateStore['listConfigObjects']> | undefined;
 
@@ -162,6 +166,7 @@ export class CronDaemon {
           (key) => key.dirty || (key.dueAt !== undefined && key.dueAt <= now),
         );
         const take = () => due.shift();
+        this.passing = due.length > 0;
         await Promise.all(
           Array.from({ length: Math.min(SYNC_CONCURRENCY, due.length) }, async () => {
             for (let key = take(); key !== undefined && !stop.aborted; key = take()) {
@@ -174,6 +179,7 @@ export class CronDaemon {
         // The jobs of a slot are driven once the slot's jobs all exist, a few runners starting at
         // a time in the background: starting hundreds of runners at once (their reads, writes
         // and engine calls) made the last CronJobs of a busy slot, and the next slot, seconds late.
+        this.passing = false;
         this.toDrive.push(...this.createdThisPass.splice(0));
         this.driveQueued(stop);
         if (this.rescanPending || [...this.keys.values()].some((k) => k.dirty)) continue;
@@ -406,6 +412,7 @@ export class CronDaemon {
     if (created !== undefined) {
       this.observer.created?.(key.name, created, first.scheduledTime, now);
       this.createdThisPass.push({ name: created, owner: key.name });
+      this.runnerPending.add(created);
     }
     if (result.adopt !== undefined) {
       const adopted = await this.deps.store.loadJob(result.adopt);
@@ -538,7 +545,7 @@ export class CronDaemon {
     let elsewhere = false;
     for (const s of children) {
       const name = s.job.metadata.name;
-      if (isFinished(s.job) || this.driving.has(name)) continue;
+      if (isFinished(s.job) || this.driving.has(name) || this.awaitingRunner(name)) continue;
       if (await this.deps.store.jobLeaseHolder(name)) {
         elsewhere = true;
         continue;
@@ -548,13 +555,27 @@ export class CronDaemon {
     return elsewhere;
   }
 
+  /** Created by this daemon, its runner not started yet: not a job to adopt. */
+  private awaitingRunner(name: string): boolean {
+    return this.runnerPending.has(name);
+  }
+
   /** Starts the runners of created jobs, DRIVE_CONCURRENCY at a time, without holding the loop. */
   private driveQueued(stop: AbortSignal): void {
-    while (this.drivesStarting < DRIVE_CONCURRENCY && this.toDrive.length > 0 && !stop.aborted) {
+    while (
+      !this.passing &&
+      this.drivesStarting < DRIVE_CONCURRENCY &&
+      this.toDrive.length > 0 &&
+      !stop.aborted
+    ) {
       const { name, owner } = this.toDrive.shift()!;
       this.drivesStarting++;
       void this.guard(`starting job.batch/${name}`, async () => {
-        await this.drive(name, false, owner);
+        try {
+          await this.drive(name, false, owner);
+        } finally {
+          this.runnerPending.delete(name);
+        }
         await this.driving.get(name)?.started;
       }).finally(() => {
         this.drivesStarting--;

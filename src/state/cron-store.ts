@@ -31,6 +31,9 @@ const EVENTS_KEEP = 500;
 const POLL_MS = 1000;
 
 export class FileCronStore implements CronJobStore {
+  /** The events directory is made once per store (a scheduled run appends an event). */
+  private eventsDirMade: Promise<unknown> | undefined;
+
   constructor(readonly root: string) {}
 
   private get dir(): string {
@@ -240,7 +243,11 @@ export class FileCronStore implements CronJobStore {
   async appendCronJobEvents(name: string, events: StoredEvent[]): Promise<void> {
     if (events.length === 0) return;
     const path = this.eventsPath(name);
-    await mkdir(join(this.root, 'cronjob-events'), { recursive: true, mode: 0o700 });
+    this.eventsDirMade ??= mkdir(join(this.root, 'cronjob-events'), { recursive: true, mode: 0o700 });
+    await this.eventsDirMade.catch((err: unknown) => {
+      this.eventsDirMade = undefined;
+      throw err;
+    });
     await appendFile(path, events.map((e) => JSON.stringify(e) + '\n').join(''), { mode: 0o600 });
     const size = await stat(path).then(
       (s) => s.size,
