@@ -9,7 +9,8 @@ import { buildProgram } from './program.js';
 import { reportError } from './report-error.js';
 import { SystemClock } from '../runtime/system-clock.js';
 
-export function processContext(): CliContext {
+/** `verbose` (-v): the Docker runtime's debug lines (engine calls that failed, retries) on stderr. */
+export function processContext(verbose = false): CliContext {
   return {
     stdout: process.stdout,
     stderr: process.stderr,
@@ -23,7 +24,8 @@ export function processContext(): CliContext {
     createRuntime: async (options) => {
       // Loaded on demand: commands that do not talk to the engine never load dockerode.
       const { DockerRuntime } = await import('../runtime/docker/docker-runtime.js');
-      return new DockerRuntime({ ...options, env: process.env });
+      const debug = verbose ? (message: string) => process.stderr.write(`debug: ${message}\n`) : undefined;
+      return new DockerRuntime({ ...options, env: process.env, ...(debug ? { debug } : {}) });
     },
     exit: (code) => process.exit(code),
     spawnDetached: async (args, logFile) => {
@@ -57,8 +59,8 @@ export function processContext(): CliContext {
 }
 
 export async function main(argv: string[]): Promise<void> {
-  const ctx = processContext();
   const verbose = argv.includes('-v') || argv.includes('--verbose');
+  const ctx = processContext(verbose);
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {
     // `tjob ... | head` closes the pipe early: not an error of ours.
     if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
