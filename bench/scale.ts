@@ -51,6 +51,16 @@ export async function scale(): Promise<ScaleResult> {
         }, 200);
       },
     });
+  } catch (err) {
+    // Say why the job failed (the state directory has every pod's end) before giving up.
+    const failed = await new FileStore(stateDir).loadJob(name).catch(() => undefined);
+    for (const p of failed?.pods.filter((x) => x.observation.phase === 'Failed') ?? []) {
+      const t = p.observation.containerStatuses[0]?.state.terminated;
+      log(
+        `scale: pod ${p.name} failed: ${p.observation.reason ?? t?.reason ?? '?'} ${p.observation.message ?? t?.message ?? ''} (exit ${t?.exitCode ?? '-'})`,
+      );
+    }
+    throw err;
   } finally {
     if (poll) clearInterval(poll);
     cleanupContainers();
