@@ -1,5 +1,7 @@
-// Long runs (`npm run test:soak`, ~12 min; not part of `npm test`): 50 jobs at once in one
-// `tjob run --items`, then a cron daemon with 500 CronJobs for TJOB_SOAK_MINUTES (default 10).
+// Long runs (`npm run test:soak`, ~17 min; not part of `npm test`): 50 jobs at once in one
+// `tjob run --items`, then a cron daemon with 500 CronJobs for TJOB_SOAK_MINUTES (default 15),
+// each with a history limit of 1, so that from the second third on the daemon deletes as many
+// jobs as it creates and memory must level off.
 // Both processes carry a probe (probe.ts, loaded with --import) that samples RSS, heap, open file
 // descriptors, active resources and process listeners; the test checks they stay flat, that
 // nothing is missed or done twice (every slot's job created once, each with exactly one pod that
@@ -15,7 +17,7 @@ import { newStateDir, start, tjob, until, writeManifest } from '../integration/c
 
 const PREFIX = `soak${process.pid}`;
 const PROBE = join(import.meta.dirname, 'probe.js');
-const MINUTES = Number(process.env.TJOB_SOAK_MINUTES ?? '10');
+const MINUTES = Number(process.env.TJOB_SOAK_MINUTES ?? '15');
 const dirs: string[] = [];
 
 interface Sample {
@@ -140,7 +142,8 @@ spec:
       dirs.push(state);
       const probe = join(state, 'probe-cron.jsonl');
       const n = 500;
-      // Each CronJob fires once every 10 minutes, at minute i % 10: 50 jobs a minute in all.
+      // Each CronJob fires once every 5 minutes, at minute i % 5: 100 jobs a minute in all; each
+      // keeps one finished job, so every run after the first deletes the one before.
       const docs = Array.from(
         { length: n },
         (_, i) => `apiVersion: batch/v1
@@ -148,8 +151,10 @@ kind: CronJob
 metadata:
   name: ${PREFIX}-c${i}
 spec:
-  schedule: "${i % 10}-59/10 * * * *"
+  schedule: "${i % 5}-59/5 * * * *"
   timeZone: Etc/UTC
+  successfulJobsHistoryLimit: 1
+  failedJobsHistoryLimit: 1
   jobTemplate:
     spec:
       template:
@@ -177,23 +182,26 @@ spec:
       const out = await d.done;
       assert.equal(out.code, 143, stderr.slice(-3000));
 
-      // Every slot in (start, stop - 40 s] has its job, once; nothing else but slots at the very end.
+      // Every slot in (start, stop - 40 s] had its job created, once; nothing else but slots at
+      // the very end. (Earlier jobs are gone by now: the history limit deleted them.)
       const expected = new Set<string>();
       const late = new Set<string>();
       const firstMinute = Math.floor(startedAt / 60_000) + 1;
       for (let m = firstMinute; m * 60_000 <= stoppedAt; m++) {
         for (let i = 0; i < n; i++) {
-          if (m % 10 !== i % 10) continue;
+          if (m % 5 !== i % 5) continue;
           const name = `${PREFIX}-c${i}-${m}`;
           if (m * 60_000 <= stoppedAt - 40_000) expected.add(name);
           else late.add(name);
         }
       }
+      const creates = [...stderr.matchAll(/job\.batch\/(\S+) created for/g)].map((m) => m[1]!);
+      assert.equal(new Set(creates).size, creates.length, 'no job created twice');
+      const missing = [...expected].filter((x) => !creates.includes(x));
+      const extra = creates.filter((x) => !expected.has(x) && !late.has(x));
       const names = readdirSync(join(state, 'jobs')).filter((x) => !x.startsWith('.'));
-      const missing = [...expected].filter((x) => !names.includes(x));
-      const extra = names.filter((x) => !expected.has(x) && !late.has(x));
       console.log(
-        `SOAK-JOBS ${JSON.stringify({ jobs: names.length, expected: expected.size, missing, extra })}`,
+        `SOAK-JOBS ${JSON.stringify({ created: creates.length, stored: names.length, expected: expected.size, missing, extra })}`,
       );
       assert.deepEqual(missing, [], 'every slot has its job');
       assert.deepEqual(extra, [], 'no job for a slot that did not come');
@@ -202,8 +210,11 @@ spec:
       let unfinished = 0;
       const failedReasons: Record<string, number> = {};
       const doubled: string[] = [];
+      const perCronJob = new Map<string, number>();
       for (const name of names) {
         const j = (await store.loadJob(name))!;
+        const owner = name.replace(/-\d+$/, '');
+        perCronJob.set(owner, (perCronJob.get(owner) ?? 0) + 1);
         pods += j.pods.length;
         // A pod that failed (e.g. a create the loaded engine timed out) is retried; never two successes.
         const succeededPods = j.pods.filter((p) => p.observation.phase === 'Succeeded').length;
@@ -216,14 +227,23 @@ spec:
       }
       console.log(`SOAK-PODS ${JSON.stringify({ pods, unfinished, failedReasons, doubled })}`);
       assert.deepEqual(doubled, [], 'no job succeeded twice');
+      // History limit 1: one finished job per CronJob, and at most one more still running.
+      assert.ok(Math.max(...perCronJob.values()) <= 2, 'the history limit holds');
       // A job that started in the last seconds may still run when the daemon stops.
-      assert.ok(unfinished <= 50, `${unfinished} expected jobs did not succeed`);
-      // Create events: one SuccessfulCreate per job.
-      const creates = [...stderr.matchAll(/job\.batch\/(\S+) created for/g)].map((m) => m[1]);
-      assert.equal(new Set(creates).size, creates.length, 'no job created twice');
+      assert.ok(unfinished <= 100, `${unfinished} expected jobs did not succeed`);
 
       const s = samples(probe);
       assert.ok(s.length > 10);
+      // Heap, minute by minute (averaged: one sample is wherever the GC cycle happens to be).
+      const buckets: number[][] = [];
+      for (const x of s) {
+        const m = Math.max(0, Math.floor((x.t - startedAt) / 60_000));
+        (buckets[m] ??= []).push(x.heapUsed);
+      }
+      const heapMinutes = Array.from(buckets, (xs) =>
+        xs ? mb(xs.reduce((a, b) => a + b, 0) / xs.length) : 0,
+      );
+      console.log(`SOAK-HEAP-BY-MINUTE ${JSON.stringify(heapMinutes)}`);
       // Flat: compare the first and the last quarter once warmed up (the first minute excluded).
       const warm = s.filter((x) => x.t > startedAt + 90_000);
       const q = Math.max(1, Math.floor(warm.length / 4));
@@ -240,6 +260,7 @@ spec:
         rssEarlyMB: mb(avg(early, 'rss')),
         rssLateMB: mb(avg(lateS, 'rss')),
         heapEarlyMB: mb(avg(early, 'heapUsed')),
+        heapMidMB: mb(avg(warm.slice(-2 * q, -q), 'heapUsed')),
         heapLateMB: mb(avg(lateS, 'heapUsed')),
         fdsEarly: Math.round(avg(early, 'fds')),
         fdsLate: Math.round(avg(lateS, 'fds')),
@@ -248,6 +269,8 @@ spec:
       };
       console.log(`SOAK ${JSON.stringify(fig)}`);
       assert.ok(fig.rssLateMB <= fig.rssEarlyMB * 1.3 + 30, 'RSS flat');
+      // Once the history limit deletes as many jobs as are created, the heap stops growing.
+      assert.ok(fig.heapLateMB <= fig.heapMidMB * 1.15 + 5, 'heap levels off');
       assert.ok(fig.fdsLate <= fig.fdsEarly + 20, 'no leaked file descriptors');
       assert.ok(fig.listenersLate <= fig.listenersEarly + 5, 'no leaked process listeners');
       await until(() => true);
