@@ -28,7 +28,7 @@ import type { PodRuntime } from '../ports/pod-runtime.js';
 import type { Lease, StateStore, StoredEvent, StoredJob } from '../ports/state-store.js';
 import { imagesOf } from './images.js';
 import { JobRunner, type JobRunObserver, type RunEnd } from './job-runner.js';
-import { configData } from './pod-plan.js';
+import { storedConfigData } from './pod-plan.js';
 import { Wakeup } from './wakeup.js';
 
 /** How many runners of newly created jobs start at once (each reads its job, asks the engine). */
@@ -126,7 +126,7 @@ export class CronDaemon {
   /** A pass is syncing due CronJobs: runners wait to start until it ends (creations first). */
   private passing = false;
   /** The ConfigMaps and Secrets new jobs snapshot, read once per pass of the loop. */
-  private configObjects: ReturnType<StateStore['listConfigObjects']> | undefined;
+  private configSnapshot: ReturnType<typeof storedConfigData> | undefined;
 
   constructor(
     private readonly deps: CronDaemonDeps,
@@ -158,7 +158,7 @@ export class CronDaemon {
           await this.guard('reading the CronJobs', () => this.rescan());
         }
         const now = this.deps.clock.now().getTime();
-        this.configObjects = undefined;
+        this.configSnapshot = undefined;
         // The CronJobs due now are synced SYNC_CONCURRENCY at a time: each is its own key (one
         // sync per CronJob at once), and a slot shared by hundreds of CronJobs must not queue them
         // behind each other's file writes.
@@ -489,17 +489,9 @@ export class CronDaemon {
     const job = withGeneratedSelector(defaultJob(fromTemplate), uid);
     job.metadata.creationTimestamp = rfc3339(now);
     const stored = { ...job, status: {} as JobStatus };
-    await this.deps.store.createJob(stored);
+    this.configSnapshot ??= storedConfigData(this.deps.store);
+    await this.deps.store.createJob(stored, await this.configSnapshot);
     this.indexJob({ job: stored });
-    this.configObjects ??= this.deps.store.listConfigObjects();
-    const objects = await this.configObjects;
-    await this.deps.store.saveJobConfig(
-      job.metadata.name,
-      configData({
-        configMaps: objects.filter((o) => o.kind === 'ConfigMap') as never,
-        secrets: objects.filter((o) => o.kind === 'Secret') as never,
-      }),
-    );
   }
 
   /**

@@ -9,6 +9,7 @@ import {
 } from '../api/labels.js';
 import type { PodPlan, PodRecord } from '../api/pod.js';
 import type { JobAction } from '../controller/job/types.js';
+import type { StateStore } from '../ports/state-store.js';
 
 /** The alphabet of Kubernetes' generated name suffixes (no vowels, no look-alikes). */
 const NAME_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
@@ -83,6 +84,17 @@ export function configData(objects: ConfigObjects): Pick<PodPlan, 'configMaps' |
     secrets[s.metadata.name] = data;
   }
   return { configMaps, secrets };
+}
+
+/** The ConfigMaps and Secrets stored now, as a new job captures them. */
+export async function storedConfigData(
+  store: Pick<StateStore, 'listConfigObjects'>,
+): Promise<Pick<PodPlan, 'configMaps' | 'secrets'>> {
+  const objects = await store.listConfigObjects();
+  return configData({
+    configMaps: objects.filter((o): o is ConfigMap => o.kind === 'ConfigMap'),
+    secrets: objects.filter((o): o is Secret => o.kind === 'Secret'),
+  });
 }
 
 /** The plan of a recorded pod (to create it, or to resume supervising it after a restart). */

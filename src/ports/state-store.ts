@@ -80,8 +80,12 @@ export interface StateStore {
   readonly root: string;
   listJobs(): Promise<StoredJob[]>;
   loadJob(name: string): Promise<StoredJob | undefined>;
-  /** Throws ConflictError if a job of that name exists. */
-  createJob(job: Job & { status: JobStatus }): Promise<void>;
+  /**
+   * Stores a new job with the ConfigMap and Secret data its pods will see (captured now, written
+   * before the job becomes visible, so no crash leaves a job without it). Throws ConflictError if
+   * a job of that name exists. Without `config`, its pods see no ConfigMaps or Secrets.
+   */
+  createJob(job: Job & { status: JobStatus }, config?: JobConfigData): Promise<void>;
   commitJob(name: string, change: JobChange): Promise<void>;
   deleteJob(name: string): Promise<void>;
 
@@ -91,7 +95,6 @@ export interface StateStore {
   jobLeaseHolder(name: string): Promise<LeaseHolder | undefined>;
 
   /** The ConfigMap and Secret data a job's pods see, captured when the job was created. */
-  saveJobConfig(name: string, config: JobConfigData): Promise<void>;
   loadJobConfig(name: string): Promise<JobConfigData>;
 
   /** Leaves a request for the job's controller. */

@@ -226,7 +226,10 @@ export class FileStore implements StateStore {
     return open;
   }
 
-  async createJob(job: Job & { status: JobStatus }): Promise<void> {
+  async createJob(
+    job: Job & { status: JobStatus },
+    config: JobConfigData = { configMaps: {}, secrets: {} },
+  ): Promise<void> {
     await this.init();
     const dir = this.jobDir(job.metadata.name);
     try {
@@ -244,9 +247,20 @@ export class FileStore implements StateStore {
       }
     }
     const state: StoredJob = { job, backoff: { failuresAfterLastSuccess: 0 }, pods: [], events: [] };
-    await writeFileAtomic(this.journalPath(job.metadata.name), snapshotLine(state)).catch((err: unknown) => {
+    // The config first, in place (nobody reads a job directory without a journal), synced; the
+    // journal's atomic write then makes the job visible and syncs the directory for both.
+    try {
+      const fh = await open(join(dir, 'config.json'), 'w', 0o600);
+      try {
+        await fh.writeFile(JSON.stringify(config, null, 2) + '\n');
+        await fh.sync();
+      } finally {
+        await fh.close();
+      }
+      await writeFileAtomic(this.journalPath(job.metadata.name), snapshotLine(state));
+    } catch (err) {
       throw this.writeError(err);
-    });
+    }
     this.journals.set(job.metadata.name, {
       state: structuredClone(state),
       podIndex: new Map(),
@@ -479,10 +493,6 @@ export class FileStore implements StateStore {
   }
 
   // ---- the ConfigMaps and Secrets a job was created with ----
-
-  async saveJobConfig(name: string, config: JobConfigData): Promise<void> {
-    await writeFileAtomic(join(this.jobDir(name), 'config.json'), JSON.stringify(config, null, 2) + '\n');
-  }
 
   async loadJobConfig(name: string): Promise<JobConfigData> {
     const path = join(this.jobDir(name), 'config.json');

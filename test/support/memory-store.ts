@@ -42,9 +42,13 @@ export class MemoryStore implements StateStore {
     return j ? structuredClone(j) : undefined;
   }
 
-  async createJob(job: Job & { status: JobStatus }): Promise<void> {
+  async createJob(
+    job: Job & { status: JobStatus },
+    config: JobConfigData = { configMaps: {}, secrets: {} },
+  ): Promise<void> {
     if (this.jobs.has(job.metadata.name))
       throw new ConflictError(`jobs.batch "${job.metadata.name}" already exists`);
+    this.configs.set(job.metadata.name, config);
     this.jobs.set(job.metadata.name, {
       job: structuredClone(job),
       backoff: { failuresAfterLastSuccess: 0 },
@@ -87,10 +91,6 @@ export class MemoryStore implements StateStore {
 
   async jobLeaseHolder(): Promise<LeaseHolder | undefined> {
     return undefined;
-  }
-
-  async saveJobConfig(name: string, config: JobConfigData): Promise<void> {
-    this.configs.set(name, config);
   }
 
   async loadJobConfig(name: string): Promise<JobConfigData> {

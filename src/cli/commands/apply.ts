@@ -141,8 +141,7 @@ export async function applyLoaded(
     const name = job.metadata.name;
     if (!exists) {
       job.metadata.creationTimestamp = rfc3339(ctx.clock.now());
-      await store.createJob({ ...job, status: {} as JobStatus });
-      await store.saveJobConfig(name, config);
+      await store.createJob({ ...job, status: {} as JobStatus }, config);
       handOver.push(name);
       continue;
     }

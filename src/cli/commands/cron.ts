@@ -11,7 +11,7 @@ import { rfc3339 } from '../../api/time.js';
 import { isChildOf, jobFromTemplate, manualTriggerPlan, rfc3339InZone } from '../../controller/cron/index.js';
 import { CronDaemon } from '../../engine/cron-daemon.js';
 import { imagesOf } from '../../engine/images.js';
-import { configData } from '../../engine/pod-plan.js';
+import { storedConfigData } from '../../engine/pod-plan.js';
 import { defaultJob, generateName, withGeneratedSelector } from '../../manifest/index.js';
 import { allowsColor } from '../../output/color.js';
 import {
@@ -404,15 +404,7 @@ async function cronTrigger(
     }
 
     job.metadata.creationTimestamp = rfc3339(ctx.clock.now());
-    await store.createJob({ ...job, status: {} as JobStatus });
-    const objects = await store.listConfigObjects();
-    await store.saveJobConfig(
-      jobName,
-      configData({
-        configMaps: objects.filter((o) => o.kind === 'ConfigMap') as never,
-        secrets: objects.filter((o) => o.kind === 'Secret') as never,
-      }),
-    );
+    await store.createJob({ ...job, status: {} as JobStatus }, await storedConfigData(store));
   } finally {
     await runtime.close();
   }

@@ -234,13 +234,12 @@ export async function runCommand(
         }
         job.metadata.creationTimestamp = rfc3339(ctx.clock.now());
         try {
-          await store.createJob({ ...job, status: {} as JobStatus });
+          await store.createJob({ ...job, status: {} as JobStatus }, config);
         } catch (err) {
           const now = err instanceof ConflictError ? await store.loadJob(name) : undefined;
           if (now && !flags.replace && createdMeanwhile(now, job)) continue;
           throw err;
         }
-        await store.saveJobConfig(name, config);
         if (!flags.detach) printer.progress(`job.batch/${name} created`);
       } else if (!(await store.jobLeaseHolder(name))) {
         if (existing.job.spec.suspend && !job.spec.suspend) {
