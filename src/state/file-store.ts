@@ -20,7 +20,6 @@ import {
   stat,
   truncate,
   unlink,
-  writeFile,
 } from 'node:fs/promises';
 import type { BigIntStats } from 'node:fs';
 import { join } from 'node:path';
@@ -79,7 +78,6 @@ interface JournalStamp {
 }
 
 const SUMMARY_SCHEMA_VERSION = 1;
-let summaryCounter = 0;
 
 function stampOf(s: BigIntStats): JournalStamp {
   return { ino: String(s.ino), size: String(s.size), mtimeNs: String(s.mtimeNs) };
@@ -412,15 +410,8 @@ export class FileStore implements StateStore {
    * process may write it; a stale one, whoever wrote it, never matches the journal's stamp.
    */
   private async writeSummary(name: string, job: JobSummary['job'], stamp: JournalStamp): Promise<void> {
-    const path = this.summaryPath(name);
-    const tmp = join(this.jobDir(name), `.summary.json.${process.pid}.${summaryCounter++}.tmp`);
     const file: SummaryFile = { v: SUMMARY_SCHEMA_VERSION, journal: stamp, job };
-    try {
-      await writeFile(tmp, JSON.stringify(file) + '\n', { mode: 0o600 });
-      await rename(tmp, path);
-    } catch {
-      await unlink(tmp).catch(() => undefined);
-    }
+    await writeFileReplacing(this.summaryPath(name), JSON.stringify(file) + '\n').catch(() => undefined);
   }
 
   /** One damaged job must not hide the others from a listing: it is left out, with a warning. */
