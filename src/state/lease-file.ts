@@ -2,12 +2,13 @@
 // one process gets it, taken over only when its holder is gone, renewed by rewriting it, and
 // released by its holder alone. Jobs and the cron scheduler each have one.
 
-import { constants } from 'node:fs';
-import { open, readFile, rename, unlink } from 'node:fs/promises';
+import { link, readFile, rename, unlink, writeFile } from 'node:fs/promises';
 import { StateError } from '../api/errors.js';
 import type { Lease, LeaseHolder } from '../ports/state-store.js';
 import { writeFileReplacing } from './atomic-file.js';
 import { isProcessAlive, processStartTime } from './process-identity.js';
+
+let leaseCounter = 0;
 
 /** Takes the lease at `path`, or returns the live holder that has it. */
 export async function acquireLeaseFile(
@@ -22,17 +23,17 @@ export async function acquireLeaseFile(
     heartbeat: new Date().toISOString(),
   };
   for (let attempt = 0; attempt < 5; attempt++) {
+    // Written aside, then linked into place (link fails if the lease exists): a lease file is
+    // never seen empty, which a reader would take for a dead holder's and take over.
+    const tmp = `${path}.${process.pid}.${leaseCounter++}.tmp`;
     try {
-      const fh = await open(path, constants.O_CREAT | constants.O_EXCL | constants.O_WRONLY, 0o600);
-      try {
-        // Not synced: a lease outlives no crash of its holder (a torn one is taken over).
-        await fh.writeFile(JSON.stringify(holder, null, 2) + '\n');
-      } finally {
-        await fh.close();
-      }
+      await writeFile(tmp, JSON.stringify(holder, null, 2) + '\n', { mode: 0o600 });
+      await link(tmp, path);
       return leaseFor(path, holder);
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    } finally {
+      await unlink(tmp).catch(() => undefined);
     }
     const current = await readLeaseFile(path);
     if (current && current.pid === holder.pid && current.processStart === holder.processStart) {
