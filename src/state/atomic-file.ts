@@ -3,20 +3,14 @@
 // (fsync of the file and of the directory). writeFileReplacing is for what a machine crash may
 // lose (a killed process loses neither): leases, caches, state that can be recomputed.
 
-import { open, rename, unlink, writeFile } from 'node:fs/promises';
+import { access, open, rename, unlink, writeFile } from 'node:fs/promises';
 import { dirname, basename, join } from 'node:path';
 
 let counter = 0;
 
 export async function writeFileAtomic(path: string, data: string, mode = 0o600): Promise<void> {
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${counter++}.tmp`);
-  const fh = await open(tmp, 'w', mode);
-  try {
-    await fh.writeFile(data);
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
+  await writeFileSynced(tmp, data, mode);
   try {
     await rename(tmp, path);
   } catch (err) {
@@ -24,6 +18,24 @@ export async function writeFileAtomic(path: string, data: string, mode = 0o600):
     throw err;
   }
   await syncDir(dirname(path));
+}
+
+/** Writes a file in place and syncs it: for a file that nobody reads before it is renamed. */
+export async function writeFileSynced(path: string, data: string, mode = 0o600): Promise<void> {
+  const fh = await open(path, 'w', mode);
+  try {
+    await fh.writeFile(data);
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+}
+
+export async function pathExists(path: string): Promise<boolean> {
+  return access(path).then(
+    () => true,
+    () => false,
+  );
 }
 
 export async function writeFileReplacing(path: string, data: string, mode = 0o600): Promise<void> {

@@ -20,6 +20,7 @@ import {
   stat,
   truncate,
   unlink,
+  writeFile,
 } from 'node:fs/promises';
 import type { BigIntStats } from 'node:fs';
 import { join } from 'node:path';
@@ -35,13 +36,15 @@ import type {
   StateStore,
   StoredJob,
 } from '../ports/state-store.js';
-import { syncDir, writeFileAtomic, writeFileReplacing } from './atomic-file.js';
+import { pathExists, syncDir, writeFileAtomic, writeFileReplacing, writeFileSynced } from './atomic-file.js';
 import { acquireLeaseFile, leaseFileHolder } from './lease-file.js';
+import { isProcessAlive } from './process-identity.js';
 import { FileCronStore } from './cron-store.js';
 import { JournalDamagedError, applyChange, changeLine, parseJournal, snapshotLine } from './job-journal.js';
 import { formatLogLine, parseLogLine, truncationMarker } from './log-format.js';
 
 const STATE_SCHEMA_VERSION = 1;
+let stagingCounter = 0;
 let requestCounter = 0;
 /** Per-container log cap; beyond it a marker line says how much was dropped. */
 export const DEFAULT_LOG_CAP_BYTES = 64 * 1024 * 1024;
@@ -52,6 +55,8 @@ interface OpenJournal {
   lines: number;
   /** Serializes appends from this process. */
   queue: Promise<void>;
+  /** Appends queued and not yet done. */
+  pending: number;
 }
 
 /** What a listing of jobs needs: the Job object (metadata, spec, status), without pods or events. */
@@ -108,7 +113,13 @@ export interface FileStoreOptions {
 }
 
 export class FileStore implements StateStore {
+  /**
+   * Journals read or written by this process. The copy in memory stays the truth only while this
+   * process drives the job (holds its lease): any other process may append to it meanwhile.
+   */
   private readonly journals = new Map<string, OpenJournal>();
+  /** Jobs whose lease this store holds. */
+  private readonly leased = new Set<string>();
   private readonly logBytes = new Map<string, number>();
   private readonly logCap: number;
   private readonly reportedDamage = new Set<string>();
@@ -163,6 +174,19 @@ export class FileStore implements StateStore {
     }
     await mkdir(join(this.root, 'jobs'), { recursive: true, mode: 0o700 });
     this.initialized = true;
+    await this.sweepDebris();
+  }
+
+  /** Job directories a killed process left half-created or half-deleted (its pid is in the name). */
+  private async sweepDebris(): Promise<void> {
+    const jobs = join(this.root, 'jobs');
+    const names = await readdir(jobs).catch(() => [] as string[]);
+    for (const n of names) {
+      const m = /^\.(?:creating|deleted)-.*-(\d+)-\d+$/.exec(n);
+      if (m && !isProcessAlive(Number(m[1]))) {
+        await rm(join(jobs, n), { recursive: true, force: true }).catch(() => undefined);
+      }
+    }
   }
 
   // ---- jobs ----
@@ -180,8 +204,10 @@ export class FileStore implements StateStore {
 
   async loadJob(name: string): Promise<StoredJob | undefined> {
     await this.init();
-    const open = this.journals.get(name);
-    if (open) return structuredClone(open.state);
+    if (this.leased.has(name)) {
+      const open = this.journals.get(name) ?? (await this.openJournal(name).catch(() => undefined));
+      if (open) return structuredClone(open.state);
+    }
     const folded = await this.readJournal(name);
     // Freshly read and held by no one else: no copy needed (a copy of 10,000 pods costs 0.2 s).
     return folded?.state;
@@ -203,7 +229,7 @@ export class FileStore implements StateStore {
         await truncate(path, Buffer.byteLength(text.slice(0, folded.validBytes))).catch(() => undefined);
       }
       const podIndex = new Map(folded.state.pods.map((p, i) => [p.name, i] as const));
-      return { state: folded.state, podIndex, lines: folded.lines, queue: Promise.resolve() };
+      return { state: folded.state, podIndex, lines: folded.lines, queue: Promise.resolve(), pending: 0 };
     } catch (err) {
       if (err instanceof JournalDamagedError) {
         throw new StateError(
@@ -217,7 +243,7 @@ export class FileStore implements StateStore {
 
   private async openJournal(name: string): Promise<OpenJournal> {
     let open = this.journals.get(name);
-    if (open) return open;
+    if (open && (this.leased.has(name) || open.pending > 0)) return open;
     open = await this.readJournal(name);
     if (!open) throw new StateError(`job "${name}" is not in the state directory ${this.root}`);
     this.journals.set(name, open);
@@ -229,47 +255,70 @@ export class FileStore implements StateStore {
     config: JobConfigData = { configMaps: {}, secrets: {} },
   ): Promise<void> {
     await this.init();
-    const dir = this.jobDir(job.metadata.name);
-    try {
-      await mkdir(dir, { mode: 0o700 });
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'EEXIST') {
-        // A directory without a journal is a creation that crashed half-way: take it over.
-        const exists = await stat(this.journalPath(job.metadata.name)).then(
-          () => true,
-          () => false,
-        );
-        if (exists) throw new ConflictError(`jobs.batch "${job.metadata.name}" already exists`);
-      } else {
-        throw this.writeError(err);
-      }
-    }
+    const name = job.metadata.name;
     const state: StoredJob = { job, backoff: { failuresAfterLastSuccess: 0 }, pods: [], events: [] };
-    // The config first, in place (nobody reads a job directory without a journal), synced; the
-    // journal's atomic write then makes the job visible and syncs the directory for both.
+    // The whole directory is made aside and renamed into place: a job appears with its config and
+    // journal or not at all, and of two processes creating one job at once exactly one succeeds.
+    // (Made in place, a second creator could not tell a creation under way from a crashed one.)
+    const staging = join(this.root, 'jobs', `.creating-${name}-${process.pid}-${stagingCounter++}`);
     try {
-      const fh = await open(join(dir, 'config.json'), 'w', 0o600);
-      try {
-        await fh.writeFile(JSON.stringify(config, null, 2) + '\n');
-        await fh.sync();
-      } finally {
-        await fh.close();
-      }
-      await writeFileAtomic(this.journalPath(job.metadata.name), snapshotLine(state));
+      await mkdir(staging, { mode: 0o700 });
+      await writeFileSynced(join(staging, 'config.json'), JSON.stringify(config, null, 2) + '\n');
+      await writeFileSynced(join(staging, 'journal.jsonl'), snapshotLine(state));
+      const st = await stat(join(staging, 'journal.jsonl'), { bigint: true });
+      // The stamp survives the rename (same inode, size and mtime).
+      const summary: SummaryFile = { v: SUMMARY_SCHEMA_VERSION, journal: stampOf(st), job: state.job };
+      await writeFile(join(staging, 'summary.json'), JSON.stringify(summary) + '\n', { mode: 0o600 });
+      await this.moveIntoPlace(staging, name);
+      await syncDir(join(this.root, 'jobs'));
     } catch (err) {
+      await rm(staging, { recursive: true, force: true }).catch(() => undefined);
+      if (err instanceof ConflictError) throw err;
       throw this.writeError(err);
     }
-    this.journals.set(job.metadata.name, {
+    this.journals.set(name, {
       state: structuredClone(state),
       podIndex: new Map(),
       lines: 1,
       queue: Promise.resolve(),
+      pending: 0,
     });
-    await this.writeSummaryAfter(job.metadata.name, state.job);
+  }
+
+  /** Renames a staged job directory to the job's name; a job already there is a conflict. */
+  private async moveIntoPlace(staging: string, name: string): Promise<void> {
+    const dir = this.jobDir(name);
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await rename(staging, dir);
+        return;
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code;
+        if (code !== 'ENOTEMPTY' && code !== 'EEXIST') throw err;
+      }
+      if (attempt > 0 || (await pathExists(this.journalPath(name)))) {
+        throw new ConflictError(`jobs.batch "${name}" already exists`);
+      }
+      // A directory without a journal is debris: a deleted job's late log or request files, or a
+      // creation by an older tjob that crashed half-way. It is moved aside and looked at there, so
+      // a job another process has just put in its place is given back, never removed.
+      const aside = join(this.root, 'jobs', `.deleted-${name}-${process.pid}-${stagingCounter++}`);
+      try {
+        await rename(dir, aside);
+      } catch {
+        continue; // gone already, or just replaced: try again
+      }
+      if (await pathExists(join(aside, 'journal.jsonl'))) {
+        await rename(aside, dir).catch(() => undefined);
+        throw new ConflictError(`jobs.batch "${name}" already exists`);
+      }
+      await rm(aside, { recursive: true, force: true }).catch(() => undefined);
+    }
   }
 
   async commitJob(name: string, change: JobChange): Promise<void> {
     const open = await this.openJournal(name);
+    open.pending++;
     const run = open.queue.then(async () => {
       const line = changeLine(change);
       const path = this.journalPath(name);
@@ -299,7 +348,7 @@ export class FileStore implements StateStore {
       }
       await this.writeSummaryAfter(name, open.state.job);
     });
-    open.queue = run.catch(() => undefined);
+    open.queue = run.catch(() => undefined).finally(() => open.pending--);
     return run;
   }
 
@@ -342,7 +391,7 @@ export class FileStore implements StateStore {
 
   /** The summary when it matches the journal; undefined when there is no job; 'miss' otherwise. */
   private summaryIfCurrent(name: string): JobSummary | undefined | 'miss' {
-    const open = this.journals.get(name);
+    const open = this.leased.has(name) ? this.journals.get(name) : undefined;
     if (open) return { job: structuredClone(open.state.job) };
     let journal: BigIntStats;
     try {
@@ -476,7 +525,18 @@ export class FileStore implements StateStore {
 
   async acquireJobLease(name: string, command: string): Promise<Lease | LeaseHolder> {
     await this.init();
-    return acquireLeaseFile(join(this.jobDir(name), 'lease.json'), command, `job "${name}"`);
+    const got = await acquireLeaseFile(join(this.jobDir(name), 'lease.json'), command, `job "${name}"`);
+    if (!('renew' in got)) return got;
+    // Another process may have driven the job since this one last read it: start from the disk.
+    if (!this.journals.get(name)?.pending) this.journals.delete(name);
+    this.leased.add(name);
+    return {
+      ...got,
+      release: async () => {
+        this.leased.delete(name);
+        await got.release();
+      },
+    };
   }
 
   async jobLeaseHolder(name: string): Promise<LeaseHolder | undefined> {

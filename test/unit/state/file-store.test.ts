@@ -1,10 +1,10 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { appendFileSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { FileStore } from '../../../src/state/file-store.js';
-import { StateError } from '../../../src/api/errors.js';
+import { ConflictError, StateError } from '../../../src/api/errors.js';
 import type { JobStatus } from '../../../src/api/k8s.js';
 import type { PodRecord } from '../../../src/api/pod.js';
 import { tempDir, testJob } from '../../support/jobs.js';
@@ -121,6 +121,66 @@ describe('FileStore', () => {
   it('refuses to create a job that exists', async () => {
     const { store } = await newStoreWithJob('dup');
     await assert.rejects(store.createJob({ ...testJob('dup'), status: {} as JobStatus }), /already exists/);
+  });
+
+  it('of many stores creating one job at once, exactly one succeeds and the others conflict', async () => {
+    for (let round = 0; round < 5; round++) {
+      const root = tempDir();
+      const stores = Array.from({ length: 6 }, () => new FileStore(root));
+      const results = await Promise.allSettled(
+        stores.map((s, i) =>
+          s.createJob({ ...testJob('race'), status: {} as JobStatus }, { configMaps: { [`cm${i}`]: {} }, secrets: {} }),
+        ),
+      );
+      const won = results.flatMap((r, i) => (r.status === 'fulfilled' ? [i] : []));
+      assert.equal(won.length, 1, JSON.stringify(results));
+      for (const r of results) {
+        if (r.status === 'rejected') assert.ok(r.reason instanceof ConflictError, String(r.reason));
+      }
+      // The job on disk is the winner's, config and journal together; nothing is left aside.
+      assert.deepEqual(await new FileStore(root).loadJobConfig('race'), {
+        configMaps: { [`cm${won[0]}`]: {} },
+        secrets: {},
+      });
+      assert.deepEqual(readdirSync(join(root, 'jobs')), ['race']);
+    }
+  });
+
+  it('a job created here and driven by another process is read from disk, not from memory', async () => {
+    const { root, store: creator } = await newStoreWithJob('shared');
+    const driver = new FileStore(root);
+    const lease = await driver.acquireJobLease('shared', 'test');
+    assert.ok('renew' in lease);
+    await driver.commitJob('shared', { pods: [pod('shared-a', 'Succeeded')] });
+    // The creator follows the job (the driver's lease) and then takes it over: it sees the pod.
+    assert.deepEqual((await creator.loadJob('shared'))?.pods.map((p) => p.name), ['shared-a']);
+    assert.equal((await creator.loadJobSummary('shared'))?.job.metadata.name, 'shared');
+    await lease.release();
+    const taken = await creator.acquireJobLease('shared', 'test');
+    assert.ok('renew' in taken);
+    await creator.commitJob('shared', { pods: [pod('shared-b')] });
+    assert.deepEqual((await creator.loadJob('shared'))?.pods.map((p) => p.name), ['shared-a', 'shared-b']);
+    assert.deepEqual((await new FileStore(root).loadJob('shared'))?.pods.map((p) => p.name), ['shared-a', 'shared-b']);
+    await taken.release();
+  });
+
+  it('creates a job over the debris of a deleted one, and sweeps what killed processes left', async () => {
+    const root = tempDir();
+    const store = new FileStore(root);
+    await store.init();
+    // A deleted job's late log lines recreate its directory, without a journal.
+    mkdirSync(join(root, 'jobs', 'old', 'logs', 'p'), { recursive: true });
+    writeFileSync(join(root, 'jobs', 'old', 'logs', 'p', 'c.log'), 'x\n');
+    await store.createJob({ ...testJob('old'), status: {} as JobStatus });
+    assert.ok(await new FileStore(root).loadJob('old'));
+    assert.deepEqual(readdirSync(join(root, 'jobs', 'old')).sort(), ['config.json', 'journal.jsonl', 'summary.json']);
+    // A creation and a deletion interrupted by kill -9 (a pid that no longer runs) are swept.
+    const dead = spawnSync('true').pid;
+    mkdirSync(join(root, 'jobs', `.creating-x-${dead}-0`));
+    mkdirSync(join(root, 'jobs', `.deleted-y-${dead}-1700000000000`));
+    mkdirSync(join(root, 'jobs', `.creating-z-${process.pid}-0`)); // a live one is left alone
+    await new FileStore(root).init();
+    assert.deepEqual(readdirSync(join(root, 'jobs')).sort(), [`.creating-z-${process.pid}-0`, 'old']);
   });
 
   it('gives the lease to one process at a time and takes it over from a dead holder', async () => {
