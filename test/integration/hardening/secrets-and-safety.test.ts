@@ -144,13 +144,25 @@ describe('secret values are never printed', { concurrency: true }, () => {
   });
 });
 
-/** Every directory and file under `root`, with its mode. */
+/**
+ * Every directory and file under `root`, with its mode. The job is live while it is walked: what
+ * goes in the meantime (a finished pod's volume, a renamed temp file) is left out.
+ */
 function walk(root: string): { path: string; dir: boolean; mode: number }[] {
   const out: { path: string; dir: boolean; mode: number }[] = [];
+  const gone = (err: unknown) => (err as NodeJS.ErrnoException).code === 'ENOENT';
   const visit = (p: string) => {
-    const s = statSync(p);
+    let s;
+    let names: string[] = [];
+    try {
+      s = statSync(p);
+      if (s.isDirectory()) names = readdirSync(p);
+    } catch (err) {
+      if (gone(err)) return;
+      throw err;
+    }
     out.push({ path: p, dir: s.isDirectory(), mode: s.mode & 0o777 });
-    if (s.isDirectory()) for (const n of readdirSync(p)) visit(join(p, n));
+    for (const n of names) visit(join(p, n));
   };
   visit(root);
   return out;
