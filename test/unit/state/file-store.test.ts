@@ -129,7 +129,10 @@ describe('FileStore', () => {
       const stores = Array.from({ length: 6 }, () => new FileStore(root));
       const results = await Promise.allSettled(
         stores.map((s, i) =>
-          s.createJob({ ...testJob('race'), status: {} as JobStatus }, { configMaps: { [`cm${i}`]: {} }, secrets: {} }),
+          s.createJob(
+            { ...testJob('race'), status: {} as JobStatus },
+            { configMaps: { [`cm${i}`]: {} }, secrets: {} },
+          ),
         ),
       );
       const won = results.flatMap((r, i) => (r.status === 'fulfilled' ? [i] : []));
@@ -153,14 +156,23 @@ describe('FileStore', () => {
     assert.ok('renew' in lease);
     await driver.commitJob('shared', { pods: [pod('shared-a', 'Succeeded')] });
     // The creator follows the job (the driver's lease) and then takes it over: it sees the pod.
-    assert.deepEqual((await creator.loadJob('shared'))?.pods.map((p) => p.name), ['shared-a']);
+    assert.deepEqual(
+      (await creator.loadJob('shared'))?.pods.map((p) => p.name),
+      ['shared-a'],
+    );
     assert.equal((await creator.loadJobSummary('shared'))?.job.metadata.name, 'shared');
     await lease.release();
     const taken = await creator.acquireJobLease('shared', 'test');
     assert.ok('renew' in taken);
     await creator.commitJob('shared', { pods: [pod('shared-b')] });
-    assert.deepEqual((await creator.loadJob('shared'))?.pods.map((p) => p.name), ['shared-a', 'shared-b']);
-    assert.deepEqual((await new FileStore(root).loadJob('shared'))?.pods.map((p) => p.name), ['shared-a', 'shared-b']);
+    assert.deepEqual(
+      (await creator.loadJob('shared'))?.pods.map((p) => p.name),
+      ['shared-a', 'shared-b'],
+    );
+    assert.deepEqual(
+      (await new FileStore(root).loadJob('shared'))?.pods.map((p) => p.name),
+      ['shared-a', 'shared-b'],
+    );
     await taken.release();
   });
 
@@ -173,7 +185,11 @@ describe('FileStore', () => {
     writeFileSync(join(root, 'jobs', 'old', 'logs', 'p', 'c.log'), 'x\n');
     await store.createJob({ ...testJob('old'), status: {} as JobStatus });
     assert.ok(await new FileStore(root).loadJob('old'));
-    assert.deepEqual(readdirSync(join(root, 'jobs', 'old')).sort(), ['config.json', 'journal.jsonl', 'summary.json']);
+    assert.deepEqual(readdirSync(join(root, 'jobs', 'old')).sort(), [
+      'config.json',
+      'journal.jsonl',
+      'summary.json',
+    ]);
     // A creation and a deletion interrupted by kill -9 (a pid that no longer runs) are swept.
     const dead = spawnSync('true').pid;
     mkdirSync(join(root, 'jobs', `.creating-x-${dead}-0`));
