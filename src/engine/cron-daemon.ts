@@ -61,7 +61,7 @@ export interface CronDaemonOptions {
 export interface CronDaemonObserver {
   /** An event of a CronJob (SuccessfulCreate, JobAlreadyActive, ...), as recorded. */
   cronEvent?(cronJob: string, event: StoredEvent): void;
-  /** A job was created for a slot (`scheduledTime`) at `at`. */
+  /** A job was created for a slot (`scheduledTime`); `at` is when it was in the state directory. */
   created?(cronJob: string, job: string, scheduledTime: Date | undefined, at: Date): void;
   /** This daemon started driving a job (adopted: one a previous process had started). */
   driving?(job: string, adopted: boolean): void;
@@ -125,6 +125,12 @@ export class CronDaemon {
   private readonly runnerPending = new Set<string>();
   /** A pass is syncing due CronJobs: runners wait to start until it ends (creations first). */
   private passing = false;
+  /**
+   * The status and event writes of this pass's syncs, done once every due CronJob has its job:
+   * they are not what a slot waits for, and done in between they made the last jobs of a busy
+   * slot later by a third.
+   */
+  private readonly afterCreations: (() => Promise<void>)[] = [];
   /** The ConfigMaps and Secrets new jobs snapshot, read once per pass of the loop. */
   private configSnapshot: ReturnType<typeof storedConfigData> | undefined;
 
@@ -165,17 +171,13 @@ export class CronDaemon {
         const due = [...this.keys.values()].filter(
           (key) => key.dirty || (key.dueAt !== undefined && key.dueAt <= now),
         );
-        const take = () => due.shift();
         this.passing = due.length > 0;
-        await Promise.all(
-          Array.from({ length: Math.min(SYNC_CONCURRENCY, due.length) }, async () => {
-            for (let key = take(); key !== undefined && !stop.aborted; key = take()) {
-              key.dirty = false;
-              key.dueAt = undefined;
-              await this.guard(`syncing cronjob/${key.name}`, () => this.syncKey(key), key);
-            }
-          }),
-        );
+        await inParallel(due, SYNC_CONCURRENCY, stop, async (key) => {
+          key.dirty = false;
+          key.dueAt = undefined;
+          await this.guard(`syncing cronjob/${key.name}`, () => this.syncKey(key), key);
+        });
+        await inParallel(this.afterCreations.splice(0), SYNC_CONCURRENCY, undefined, (write) => write());
         // The jobs of a slot are driven once the slot's jobs all exist, a few runners starting at
         // a time in the background: starting hundreds of runners at once (their reads, writes
         // and engine calls) made the last CronJobs of a busy slot, and the next slot, seconds late.
@@ -370,10 +372,12 @@ export class CronDaemon {
       (d) => d.reason === 'Replace' && failures.delete?.[d.name] !== undefined,
     );
     let created: string | undefined;
+    let createdAt: Date | undefined;
     if (first.create && !replaceFailed) {
       try {
         await this.createJob(first.create, newUid, now);
         created = first.create.metadata.name;
+        createdAt = this.deps.clock.now();
       } catch (err) {
         if (err instanceof ConflictError) {
           const existing = await this.deps.store.loadJob(first.create.metadata.name);
@@ -388,20 +392,11 @@ export class CronDaemon {
         ? syncCronJob({ ...input, failures })
         : first;
 
-    if (result.statusChanged) {
-      const written = await this.deps.cronStore.commitCronJobStatus(
-        key.name,
-        cronJob.metadata.uid,
-        result.status,
-      );
-      if (!written) {
-        // Deleted or re-created meanwhile: look again.
-        this.rescanPending = true;
-        return;
-      }
-      key.cronJob = { ...cronJob, status: result.status };
-    }
-    await this.recordEvents(key.name, result.events, now);
+    // The status is this daemon's from now on; the file follows once the pass's jobs exist.
+    if (result.statusChanged) key.cronJob = { ...cronJob, status: result.status };
+    const events = this.storedEvents(key.name, result.events, now);
+    for (const e of events) this.observer.cronEvent?.(key.name, e);
+    this.afterCreations.push(() => this.persistSync(key, cronJob.metadata.uid, result, events));
 
     const warningText = result.warnings.join('; ');
     if (warningText !== '' && key.warned !== key.fingerprint) {
@@ -410,7 +405,7 @@ export class CronDaemon {
     key.warned = key.fingerprint;
 
     if (created !== undefined) {
-      this.observer.created?.(key.name, created, first.scheduledTime, now);
+      this.observer.created?.(key.name, created, first.scheduledTime, createdAt ?? now);
       this.createdThisPass.push({ name: created, owner: key.name });
       this.runnerPending.add(created);
     }
@@ -441,10 +436,31 @@ export class CronDaemon {
     key.dueAt = dueAt;
   }
 
-  private async recordEvents(name: string, events: CronJobEvent[], now: Date): Promise<void> {
-    if (events.length === 0) return;
+  /** Writes a sync's status and events (after the pass's creations). */
+  private async persistSync(
+    key: Key,
+    uid: string | undefined,
+    result: SyncCronJobResult,
+    events: StoredEvent[],
+  ): Promise<void> {
+    try {
+      if (result.statusChanged) {
+        const written = await this.deps.cronStore.commitCronJobStatus(key.name, uid, result.status);
+        // Deleted or re-created meanwhile: look again.
+        if (!written) this.rescanPending = true;
+      }
+      if (events.length > 0) await this.deps.cronStore.appendCronJobEvents(key.name, events);
+    } catch (err) {
+      // The status on disk is behind the one in memory: read it again, and sync again later.
+      this.observer.warning?.(`recording the status of cronjob/${key.name}: ${(err as Error).message}`);
+      this.rescanPending = true;
+      this.retryLater(key);
+    }
+  }
+
+  private storedEvents(name: string, events: CronJobEvent[], now: Date): StoredEvent[] {
     const t = rfc3339(now);
-    const stored: StoredEvent[] = events.map((e) => ({
+    return events.map((e) => ({
       type: e.type,
       reason: e.reason,
       message: e.message,
@@ -454,8 +470,6 @@ export class CronDaemon {
       source: 'cronjob-controller',
       involvedObject: `CronJob/${name}`,
     }));
-    await this.deps.cronStore.appendCronJobEvents(name, stored);
-    for (const e of stored) this.observer.cronEvent?.(name, e);
   }
 
   /** Deletes finished jobs whose ttlSecondsAfterFinished expired; returns when the next one expires. */
@@ -665,6 +679,21 @@ export class CronDaemon {
     timeout.abort();
     await Promise.all(all.map((d) => d.lease.release().catch(() => undefined)));
   }
+}
+
+/** Runs `fn` over `items`, `limit` at a time, in order; stops taking new items once `stop` aborts. */
+async function inParallel<T>(
+  items: T[],
+  limit: number,
+  stop: AbortSignal | undefined,
+  fn: (item: T) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length && !stop?.aborted) await fn(items[next++]!);
+    }),
+  );
 }
 
 function ownerCronJob(job: Job): { name: string; uid?: string } | undefined {

@@ -49,7 +49,28 @@ export async function writeFileReplacing(path: string, data: string, mode = 0o60
   }
 }
 
-export async function syncDir(dir: string): Promise<void> {
+/**
+ * Makes a directory's entries durable. Concurrent calls share fsyncs (group commit): a caller
+ * joins the next fsync to begin, never one already under way, which may predate its change.
+ */
+export function syncDir(dir: string): Promise<void> {
+  let entry = dirSyncs.get(dir);
+  if (!entry) {
+    entry = {};
+    dirSyncs.set(dir, entry);
+  }
+  const e = entry;
+  if (!e.running) return (e.running = runDirSync(dir, e));
+  e.next ??= e.running.then(() => {
+    e.next = undefined;
+    return (e.running = runDirSync(dir, e));
+  });
+  return e.next;
+}
+
+const dirSyncs = new Map<string, { running?: Promise<void>; next?: Promise<void> }>();
+
+async function runDirSync(dir: string, e: { running?: Promise<void>; next?: Promise<void> }): Promise<void> {
   try {
     const fh = await open(dir, 'r');
     try {
@@ -59,5 +80,8 @@ export async function syncDir(dir: string): Promise<void> {
     }
   } catch {
     // Some file systems refuse fsync on a directory; the rename is still atomic.
+  } finally {
+    e.running = undefined;
+    if (!e.next && dirSyncs.get(dir) === e) dirSyncs.delete(dir);
   }
 }

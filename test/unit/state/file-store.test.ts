@@ -176,6 +176,12 @@ describe('FileStore', () => {
     await taken.release();
   });
 
+  it('stores no config file for a job created with no ConfigMaps or Secrets, and reads none back', async () => {
+    const { root, store } = await newStoreWithJob('bare');
+    assert.deepEqual(readdirSync(join(root, 'jobs', 'bare')).sort(), ['journal.jsonl', 'summary.json']);
+    assert.deepEqual(await store.loadJobConfig('bare'), { configMaps: {}, secrets: {} });
+  });
+
   it('creates a job over the debris of a deleted one, and sweeps what killed processes left', async () => {
     const root = tempDir();
     const store = new FileStore(root);
@@ -183,13 +189,15 @@ describe('FileStore', () => {
     // A deleted job's late log lines recreate its directory, without a journal.
     mkdirSync(join(root, 'jobs', 'old', 'logs', 'p'), { recursive: true });
     writeFileSync(join(root, 'jobs', 'old', 'logs', 'p', 'c.log'), 'x\n');
-    await store.createJob({ ...testJob('old'), status: {} as JobStatus });
+    const config = { configMaps: { cm: { k: 'v' } }, secrets: {} };
+    await store.createJob({ ...testJob('old'), status: {} as JobStatus }, config);
     assert.ok(await new FileStore(root).loadJob('old'));
     assert.deepEqual(readdirSync(join(root, 'jobs', 'old')).sort(), [
       'config.json',
       'journal.jsonl',
       'summary.json',
     ]);
+    assert.deepEqual(await new FileStore(root).loadJobConfig('old'), config);
     // A creation and a deletion interrupted by kill -9 (a pid that no longer runs) are swept.
     const dead = spawnSync('true').pid;
     mkdirSync(join(root, 'jobs', `.creating-x-${dead}-0`));
