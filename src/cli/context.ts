@@ -16,7 +16,8 @@ export interface OutStream {
 export interface CliContext {
   stdout: OutStream;
   stderr: OutStream;
-  readStdin(): Promise<string>;
+  /** Standard input, read up to `maxBytes` + 1 bytes (more is not read: the caller refuses it). */
+  readStdin(maxBytes: number): Promise<string>;
   env: Record<string, string | undefined>;
   clock: Clock;
   createRuntime(options: PodRuntimeOptions & { workDir: string }): Promise<PodRuntime>;

@@ -56,7 +56,7 @@ export async function loadFromCommandLine(
   known: { configMaps: ConfigMap[]; secrets: Secret[] } = { configMaps: [], secrets: [] },
 ): Promise<LoadedManifests> {
   const params = await templateParams(flags);
-  const sources = await readManifestSources(files, () => ctx.readStdin());
+  const sources = await readManifestSources(files, (maxBytes) => ctx.readStdin(maxBytes));
   const result = parseManifestTexts(sources, params, {
     knownConfigMaps: known.configMaps.map((c) => c.metadata.name),
     knownSecrets: known.secrets.map((s) => s.metadata.name),

@@ -16,10 +16,18 @@ export function processContext(verbose = false): CliContext {
     stderr: process.stderr,
     env: process.env,
     clock: new SystemClock(),
-    readStdin: async () => {
+    readStdin: async (maxBytes) => {
       const chunks: Buffer[] = [];
-      for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-      return Buffer.concat(chunks).toString('utf8');
+      let size = 0;
+      // An endless pipe (`yes |`) must not fill memory: stop past the limit.
+      for await (const chunk of process.stdin) {
+        chunks.push(chunk as Buffer);
+        size += (chunk as Buffer).length;
+        if (size > maxBytes) break;
+      }
+      return Buffer.concat(chunks)
+        .subarray(0, maxBytes + 1)
+        .toString('utf8');
     },
     createRuntime: async (options) => {
       // Loaded on demand: commands that do not talk to the engine never load dockerode.

@@ -1,17 +1,19 @@
 // The only file of the manifest module that touches the file system: FILE arguments to texts.
 // `-` is standard input (read by the caller's function, once); a directory means every
-// *.yaml / *.yml in it, sorted by name.
+// *.yaml / *.yml in it, sorted by name. Nothing is read past the size limit: a huge file, a
+// device or an endless pipe is refused after at most 3 MiB.
 
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { open, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UsageError } from '../api/errors.js';
 import type { ManifestSource } from './types.js';
+import { MaxSourceBytes, tooLong } from './yaml-limits.js';
 
 export const StdinName = '<stdin>';
 
 export async function readManifestSources(
   paths: readonly string[],
-  stdin: () => Promise<string>,
+  stdin: (maxBytes: number) => Promise<string>,
 ): Promise<ManifestSource[]> {
   if (paths.length === 0)
     throw new UsageError('no manifest given', 'e.g. tjob run job.yaml (or - for standard input)');
@@ -21,7 +23,9 @@ export async function readManifestSources(
     if (p === '-') {
       if (stdinRead) throw new UsageError('standard input (-) may be given only once');
       stdinRead = true;
-      out.push({ name: StdinName, text: await stdin() });
+      const text = await stdin(MaxSourceBytes);
+      if (Buffer.byteLength(text) > MaxSourceBytes) throw tooBig(StdinName, undefined);
+      out.push({ name: StdinName, text });
       continue;
     }
     let isDir: boolean;
@@ -45,9 +49,35 @@ export async function readManifestSources(
 }
 
 async function readText(p: string): Promise<string> {
+  let fh;
   try {
-    return await readFile(p, 'utf8');
+    fh = await open(p, 'r');
   } catch (e) {
     throw new UsageError(`cannot read "${p}": ${(e as Error).message}`);
   }
+  try {
+    const st = await fh.stat();
+    if (st.isFile() && st.size > MaxSourceBytes) throw tooBig(p, st.size);
+    // Devices and pipes have no size (and a file may grow): read one byte past the limit at most.
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for (;;) {
+      const chunk = Buffer.allocUnsafe(Math.min(1 << 20, MaxSourceBytes + 1 - size));
+      const { bytesRead } = await fh.read(chunk, 0, chunk.length, null);
+      if (bytesRead === 0) break;
+      chunks.push(chunk.subarray(0, bytesRead));
+      size += bytesRead;
+      if (size > MaxSourceBytes) throw tooBig(p, undefined);
+    }
+    return Buffer.concat(chunks, size).toString('utf8');
+  } catch (e) {
+    if (e instanceof UsageError) throw e;
+    throw new UsageError(`cannot read "${p}": ${(e as Error).message}`);
+  } finally {
+    await fh.close();
+  }
+}
+
+function tooBig(name: string, bytes: number | undefined): UsageError {
+  return new UsageError(`${name}: ${tooLong(bytes ?? MaxSourceBytes + 1, bytes === undefined)}`);
 }

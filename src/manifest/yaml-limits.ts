@@ -17,8 +17,14 @@ export function sizeProblem(text: string): string | undefined {
   if (text.length * 3 <= MaxSourceBytes) return undefined;
   const bytes = Buffer.byteLength(text, 'utf8');
   if (bytes <= MaxSourceBytes) return undefined;
+  return tooLong(bytes);
+}
+
+/** The refusal of a text of `bytes` bytes (`atLeast`: a stream read no further than that). */
+export function tooLong(bytes: number, atLeast = false): string {
   const mib = (n: number): string => `${(n / 1024 / 1024).toFixed(1)} MiB`;
-  return `Too long: ${mib(bytes)} of YAML; a manifest file may hold at most ${mib(MaxSourceBytes)}, as a request to the API server (split it into several files)`;
+  const size = atLeast ? `more than ${mib(MaxSourceBytes)}` : mib(bytes);
+  return `Too long: ${size} of YAML; a manifest file may hold at most ${mib(MaxSourceBytes)}, as a request to the API server (split it into several files)`;
 }
 
 /** More expanded values than this, and more than twice the distinct ones, is excessive. */

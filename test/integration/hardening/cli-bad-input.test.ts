@@ -228,3 +228,31 @@ test('the alias bomb, a 50 MB file and the largest accepted file: refused or loa
   }
   assert.deepEqual(failures, []);
 });
+
+test('an endless pipe on standard input and a device as FILE are refused after 3 MiB, in bounded memory', async () => {
+  const endless = await new Promise<Spawned>((resolve) => {
+    const yes = spawn('yes', ['a: b'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    const t0 = performance.now();
+    const child = spawn(process.execPath, ['--max-old-space-size=128', BIN, 'validate', '-'], {
+      cwd: ROOT,
+      env: { ...process.env, DOCKER_HOST: NoEngine, TJOB_STATE_DIR: join(dir, 'state'), NO_COLOR: '1' },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    yes.stdout.pipe(child.stdin);
+    child.stdin.on('error', () => {});
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      yes.kill();
+      resolve({ code, signal, stdout: '', stderr, ms: performance.now() - t0 });
+    });
+  });
+  assert.equal(endless.code, 2, endless.stderr);
+  assert.match(endless.stderr, /<stdin>: Too long: more than 3\.0 MiB of YAML/);
+  const device = await tjob(['validate', '/dev/zero'], { measure: true });
+  assert.equal(device.code, 2, device.stderr);
+  assert.match(device.stderr, /\/dev\/zero: Too long: more than 3\.0 MiB of YAML/);
+  if (device.rssKB !== undefined) assert.ok(device.rssKB < 200_000, `${device.rssKB} kB`);
+});
