@@ -15,6 +15,7 @@ import { ConflictError } from '../api/errors.js';
 import { rfc3339 } from '../api/time.js';
 import {
   isFinished,
+  ownerCronJobRef,
   parentCronJobName,
   syncCronJob,
   type CronJobEvent,
@@ -297,7 +298,7 @@ export class CronDaemon {
   private async collectOrphans(cronJobs: CronJob[]): Promise<void> {
     const byName = new Map(cronJobs.map((c) => [c.metadata.name, c]));
     for (const state of [...this.jobs.values()]) {
-      const ref = ownerCronJob(state.job);
+      const ref = ownerCronJobRef(state.job);
       if (!ref) continue;
       const owner = byName.get(ref.name);
       const gone =
@@ -556,7 +557,7 @@ export class CronDaemon {
         elsewhere = true;
         continue;
       }
-      await this.drive(name, true, ownerCronJob(s.job)?.name);
+      await this.drive(name, true, ownerCronJobRef(s.job)?.name);
     }
     return elsewhere;
   }
@@ -694,14 +695,4 @@ async function inParallel<T>(
       while (next < items.length && !stop?.aborted) await fn(items[next++]!);
     }),
   );
-}
-
-function ownerCronJob(job: Job): { name: string; uid?: string } | undefined {
-  const refs = job.metadata.ownerReferences;
-  if (!Array.isArray(refs)) return undefined;
-  const ref = (refs as { kind?: string; name?: string; uid?: string; controller?: boolean }[]).find(
-    (r) => r.controller === true && r.kind === 'CronJob' && typeof r.name === 'string',
-  );
-  if (!ref || ref.name === undefined) return undefined;
-  return ref.uid === undefined ? { name: ref.name } : { name: ref.name, uid: ref.uid };
 }

@@ -7,6 +7,7 @@ export {
   CronJobNameLabel,
   isChildOf,
   isControlledBy,
+  ownerCronJobRef,
   parentCronJobName,
   jobNameForSlot,
   rfc3339InZone,

@@ -96,6 +96,13 @@ export function isChildOf(job: Job, cronJobName: string): boolean {
   return parentCronJobName(job) === cronJobName;
 }
 
+/** The CronJob a job's controller owner reference names (no label fallback), with its uid. */
+export function ownerCronJobRef(job: Job): { name: string; uid?: string } | undefined {
+  const ref = controllerRef(job);
+  if (ref?.kind !== 'CronJob' || typeof ref.name !== 'string') return undefined;
+  return typeof ref.uid === 'string' ? { name: ref.name, uid: ref.uid } : { name: ref.name };
+}
+
 /** The name of the CronJob a job is a child of (as isChildOf reads it), if any. */
 export function parentCronJobName(job: Job): string | undefined {
   const ref = controllerRef(job);

@@ -9,6 +9,7 @@ import {
   jobFromTemplate,
   jobNameForSlot,
   manualTriggerPlan,
+  ownerCronJobRef,
   rfc3339InZone,
   syncCronJob,
 } from '../../../../src/controller/cron/index.js';
@@ -123,6 +124,31 @@ describe('children and the manual trigger', () => {
     assert.equal(isChildOf(j, 'cj'), true);
     assert.equal(isControlledBy(j, base()), false);
     assert.equal(isControlledBy(child('y', false), base()), true);
+  });
+
+  it('ownerCronJobRef reads the controller reference only: kind CronJob, with its uid; no label fallback', () => {
+    assert.deepEqual(ownerCronJobRef(child('x', false, 'u1')), { name: 'cj', uid: 'u1' });
+    const labelled: Job = {
+      ...child('l', false),
+      metadata: { name: 'l', labels: { 'io.tjob.cronjob': 'cj' } },
+    };
+    assert.equal(ownerCronJobRef(labelled), undefined);
+    const notController: Job = {
+      ...child('n', false),
+      metadata: {
+        name: 'n',
+        ownerReferences: [{ kind: 'CronJob', name: 'cj', uid: 'u', controller: false }],
+      },
+    };
+    assert.equal(ownerCronJobRef(notController), undefined);
+    const otherKind: Job = {
+      ...child('o', false),
+      metadata: {
+        name: 'o',
+        ownerReferences: [{ kind: 'ReplicaSet', name: 'cj', uid: 'u', controller: true }],
+      },
+    };
+    assert.equal(ownerCronJobRef(otherKind), undefined);
   });
 
   it('jobFromTemplate without a slot is a manual run (kubectl create job --from)', () => {
