@@ -70,6 +70,8 @@ export class JobRunner {
   private startOutcomes: { name: string; result: PromiseSettledResult<PodObservation> }[] = [];
   /** After a failed creation, no new pod before this time (ms since the epoch). */
   private createBlockedUntil = 0;
+  /** The last removal failure said of each pod: retried every pass, said again only if it changes. */
+  private readonly removalWarned = new Map<string, string>();
 
   constructor(
     private readonly deps: JobRunnerDeps,
@@ -567,8 +569,12 @@ export class JobRunner {
           const u = { ...r, removed: true };
           this.records.set(r.name, u);
           removed.push(u);
+          this.removalWarned.delete(r.name);
         } catch (err) {
-          this.observer.warning?.(`removing the containers of pod ${r.name}: ${(err as Error).message}`);
+          const message = (err as Error).message;
+          if (this.removalWarned.get(r.name) === message) return;
+          this.removalWarned.set(r.name, message);
+          this.observer.warning?.(`removing the containers of pod ${r.name}: ${message}`);
         }
       }),
     );

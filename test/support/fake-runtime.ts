@@ -32,6 +32,8 @@ export class FakeRuntime implements PodRuntime {
   private readonly pods = new Map<string, FakePod>();
   private readonly listeners = new Set<PodRuntimeListener>();
   failNextStart: Error | undefined;
+  /** While set, every removePod fails with it (an engine that refuses removals). */
+  failRemovals: Error | undefined;
   /** Pods started while another live pod of the same job held the same index. */
   readonly duplicateIndexes: string[] = [];
 
@@ -184,6 +186,7 @@ export class FakeRuntime implements PodRuntime {
   }
 
   async removePod(_jobUid: string, podName: string): Promise<void> {
+    if (this.failRemovals) throw this.failRemovals;
     const pod = this.pods.get(podName);
     if (pod) pod.removed = true;
     this.removed.push(podName);

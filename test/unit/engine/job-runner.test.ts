@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { JobRunner, type JobRunnerOptions } from '../../../src/engine/job-runner.js';
+import { JobRunner, type JobRunObserver, type JobRunnerOptions } from '../../../src/engine/job-runner.js';
 import { FileStore } from '../../../src/state/file-store.js';
 import { FakeClock, settle } from '../../support/fake-clock.js';
 import { FakeRuntime, type PodScript } from '../../support/fake-runtime.js';
@@ -27,9 +27,15 @@ async function harness(job: Job, script: (plan: PodPlan, attempt: number) => Pod
 }
 
 /** Runs a runner to its end, moving the fake clock on whenever it has nothing to do. */
-async function runToEnd(h: Awaited<ReturnType<typeof harness>>, name: string, limitMs = 3_600_000) {
+async function runToEnd(
+  h: Awaited<ReturnType<typeof harness>>,
+  name: string,
+  limitMs = 3_600_000,
+  observer: JobRunObserver = {},
+) {
   let idle = 0;
   const runner = new JobRunner({ store: h.store, runtime: h.runtime, clock: h.clock }, name, options, {
+    ...observer,
     idle: () => idle++,
   });
   let done = false;
@@ -64,6 +70,18 @@ async function untilIdle(counter: () => number, times = 1) {
 }
 
 describe('JobRunner on a fake runtime', () => {
+  it('says once per pod that its containers cannot be removed, however often the removal is retried', async () => {
+    const job = testJob('rm', { parallelism: 1, completions: 4 });
+    const h = await harness(job, () => ({ exitCode: 0, runMs: 1000 }));
+    h.runtime.failRemovals = new Error('engine refused');
+    const warnings: string[] = [];
+    const { end } = await runToEnd(h, 'rm', undefined, { warning: (m) => warnings.push(m) });
+    assert.equal(end, 'Complete');
+    const pods = warnings.map((w) => /pod (\S+):/.exec(w)?.[1]);
+    assert.equal(pods.length, 4, warnings.join('\n'));
+    assert.equal(new Set(pods).size, 4, warnings.join('\n'));
+  });
+
   it('runs a parallel job to completion, never more than parallelism at once', async () => {
     const job = testJob('par', { parallelism: 2, completions: 4 });
     const h = await harness(job, () => ({ exitCode: 0, runMs: 1000, logs: ['hello'] }));
