@@ -58,3 +58,12 @@ export interface PodRecord {
   removed?: boolean;
   observation: PodObservation;
 }
+
+/**
+ * A record of a pod that never came to be: its creation failed (FailedCreate), or the process
+ * died before starting it (NotStarted). It is no pod of the job (not counted, not listed in
+ * reports); what its failed creation may have left on the engine is still removed.
+ */
+export function neverRan(r: PodRecord): boolean {
+  return !r.tracked && (r.observation.reason === 'NotStarted' || r.observation.reason === 'FailedCreate');
+}

@@ -4,7 +4,7 @@
 
 import { randomUUID } from 'node:crypto';
 import type { PodRuntime } from '../ports/pod-runtime.js';
-import type { PodRecord } from '../api/pod.js';
+import { neverRan, type PodRecord } from '../api/pod.js';
 import type { StateStore, StoredJob } from '../ports/state-store.js';
 import { JobRunner, type JobRunObserver, type RunEnd } from '../engine/job-runner.js';
 import type { CliContext } from './context.js';
@@ -165,12 +165,7 @@ export function runnerObserver(printer: RunPrinter, multiJob: boolean): JobRunOb
 
 /** The last 20 lines of the last failed pod, oldest first. */
 export async function lastFailedPodLog(store: StateStore, state: StoredJob): Promise<string[]> {
-  const failed = state.pods.filter(
-    (p) =>
-      p.observation.phase === 'Failed' &&
-      p.observation.reason !== 'NotStarted' &&
-      p.observation.reason !== 'FailedCreate',
-  );
+  const failed = state.pods.filter((p) => p.observation.phase === 'Failed' && !neverRan(p));
   const last = failed[failed.length - 1];
   return last ? podLogTail(store, state, last) : [];
 }

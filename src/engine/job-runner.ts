@@ -3,7 +3,7 @@
 // a timer is due. One runner per job at a time (the caller holds the job's lease).
 
 import type { JobStatus } from '../api/k8s.js';
-import type { PodObservation, PodPlan, PodRecord } from '../api/pod.js';
+import { neverRan, type PodObservation, type PodPlan, type PodRecord } from '../api/pod.js';
 import { rfc3339, rfc3339Milli } from '../api/time.js';
 import { syncJob } from '../controller/job/sync.js';
 import type { JobAction, JobEvent, SyncResult } from '../controller/job/types.js';
@@ -236,7 +236,7 @@ export class JobRunner {
     const spec = this.state.job.spec.template.spec;
     const containers = [...(spec.initContainers ?? []), ...spec.containers].map((c) => c.name);
     for (const r of this.records.values()) {
-      if (r.removed) continue;
+      if (r.removed || neverRan(r)) continue;
       for (const c of containers) {
         const lines = await this.deps.store.readLogs(this.name, r.name, c);
         const last = lines[lines.length - 1];
@@ -245,13 +245,14 @@ export class JobRunner {
     }
     const plans = new Map<string, PodPlan>();
     for (const r of this.records.values()) {
-      if (!r.removed) plans.set(r.name, podPlanFor(this.state.job, r, this.options.config));
+      if (!r.removed && !neverRan(r)) plans.set(r.name, podPlanFor(this.state.job, r, this.options.config));
     }
     const found = new Map((await this.deps.runtime.adoptPods(uid, plans)).map((o) => [o.name, o]));
     const changed: PodRecord[] = [];
     const now = this.deps.clock.now();
     for (const r of this.records.values()) {
-      if (r.removed) continue;
+      // A pod that never ran is not adopted; what its creation left is removed after the pass.
+      if (r.removed || neverRan(r)) continue;
       const obs = found.get(r.name);
       if (obs) {
         if (JSON.stringify(obs) !== JSON.stringify(r.observation)) changed.push(this.withObservation(r, obs));
@@ -392,7 +393,7 @@ export class JobRunner {
     const latestByIndex = new Map<number, PodRecord>();
     const perIndex = this.state.job.spec.backoffLimitPerIndex !== undefined;
     for (const r of this.records.values()) {
-      if (neverExisted(r)) continue;
+      if (neverRan(r)) continue;
       if (!r.removed || r.tracked) live.push(r);
       else if (perIndex && r.index !== undefined) {
         const prior = latestByIndex.get(r.index);
@@ -531,10 +532,11 @@ export class JobRunner {
         continue;
       }
       const message = (result.reason as Error).message;
+      // Not `removed`: a creation that failed half-way (the engine going away after the pause
+      // container was made) may have left containers, which removeFinishedContainers takes away.
       const gone: PodRecord = {
         ...r,
         tracked: false,
-        removed: true,
         observation: { ...r.observation, phase: 'Failed', reason: 'FailedCreate', message },
       };
       this.records.set(name, gone);
@@ -598,15 +600,6 @@ export class JobRunner {
     this.observer.changed?.(this.state);
     for (const e of change.events ?? []) this.observer.event?.(this.name, e);
   }
-}
-
-/** A record whose pod was never created (creation failed, or the process died before starting it). */
-function neverExisted(r: PodRecord): boolean {
-  return (
-    r.removed === true &&
-    !r.tracked &&
-    (r.observation.reason === 'NotStarted' || r.observation.reason === 'FailedCreate')
-  );
 }
 
 function mergeRecords(a: PodRecord[], b: PodRecord[]): PodRecord[] {

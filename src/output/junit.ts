@@ -2,7 +2,7 @@
 // schema): one <testsuite> per job; one <testcase> per pod attempt (per index for Indexed jobs)
 // plus one for the job's own outcome; failures carry the reason, the exit code and the log tail.
 
-import type { PodRecord } from '../api/pod.js';
+import { neverRan, type PodRecord } from '../api/pod.js';
 import type { StoredJob } from '../ports/state-store.js';
 
 export interface JunitJob {
@@ -47,9 +47,7 @@ function suite(j: JunitJob, id: number, hostname: string, now: Date): string {
 }
 
 function podCases(j: JunitJob): Case[] {
-  const pods = j.state.pods.filter(
-    (p) => !(p.removed && !p.tracked && ['NotStarted', 'FailedCreate'].includes(p.observation.reason ?? '')),
-  );
+  const pods = j.state.pods.filter((p) => !neverRan(p));
   if (j.state.job.spec.completionMode === 'Indexed') {
     // One case per index: its last attempt decides; earlier attempts are counted in the text.
     const byIndex = new Map<number, PodRecord[]>();

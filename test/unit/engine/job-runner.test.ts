@@ -70,6 +70,26 @@ async function untilIdle(counter: () => number, times = 1) {
 }
 
 describe('JobRunner on a fake runtime', () => {
+  it('a failed pod creation is FailedCreate, not a failure, and what it left on the engine is removed', async () => {
+    const job = testJob('fc', { completions: 1 });
+    const h = await harness(job, () => ({ exitCode: 0, runMs: 1000 }));
+    h.runtime.failNextStart = new Error('the Docker engine is going away');
+    const { end, state } = await runToEnd(h, 'fc');
+    assert.equal(end, 'Complete');
+    assert.equal(state.job.status.succeeded, 1);
+    assert.equal(state.job.status.failed ?? 0, 0);
+    const failed = state.pods.find((p) => p.observation.reason === 'FailedCreate');
+    assert.ok(failed, JSON.stringify(state.pods));
+    // Its containers (a pause container made before the engine went away) were asked to go.
+    assert.ok(h.runtime.removed.includes(failed.name), h.runtime.removed.join());
+    assert.equal(failed.removed, true);
+    const stored = await h.store.loadJob('fc');
+    assert.ok(
+      stored?.events.some((e) => e.reason === 'FailedCreate'),
+      JSON.stringify(stored?.events),
+    );
+  });
+
   it('says once per pod that its containers cannot be removed, however often the removal is retried', async () => {
     const job = testJob('rm', { parallelism: 1, completions: 4 });
     const h = await harness(job, () => ({ exitCode: 0, runMs: 1000 }));
