@@ -33,7 +33,7 @@ import {
 } from './docker-errors.js';
 import type { ContainerEvent, EventHub } from './events.js';
 import type { LaunchGate } from './launch-gate.js';
-import { attachLogs, followLogs, type LogFollower, type RawLine } from './logs.js';
+import { attachLogs, followLogs, type LogFollower, type RawLine, type StdStream } from './logs.js';
 import { containerStatusFromInspect, isoSeconds } from './map-inspect.js';
 import { preparePodVolumes, type PodVolumeMount } from './volumes.js';
 
@@ -156,6 +156,8 @@ export class PodSupervisor {
   private readonly restartable: boolean;
   private volumes: Record<string, PodVolumeMount> | undefined;
   private pauseId: string | undefined;
+  /** Log lines passed on per container id and stream. */
+  private readonly linesPassedOn = new Map<string, Record<StdStream, number>>();
   private pauseStopping = false;
   private startTime: string | undefined;
   private startTimeMs = 0;
@@ -681,7 +683,7 @@ export class PodSupervisor {
         slot.tty = createdInfo.Config.Tty === true;
         slot.logs?.stop();
         stage = 'attaching to the container';
-        slot.logs = await attachLogs(c, { tty: slot.tty }, this.lineHandler(slot), (err) =>
+        slot.logs = await attachLogs(c, { tty: slot.tty }, this.lineHandler(slot, id), (err) =>
           this.ctx.debug(`output of ${id.slice(0, 12)}: ${String(err)}`),
         ).catch((err: unknown) => {
           this.ctx.debug(
@@ -896,14 +898,28 @@ export class PodSupervisor {
     slot.logs?.stop();
     const opts: { tty: boolean; after?: string } = { tty: slot.tty };
     if (after !== undefined) opts.after = after;
-    slot.logs = followLogs(this.ctx.docker.getContainer(id), opts, this.lineHandler(slot), (err) =>
-      this.ctx.debug(`logs of ${id.slice(0, 12)}: ${String(err)}`),
+    // Followed from its start, a container replays the lines this process already passed on
+    // (attached before its start's answer was lost with the engine): they are skipped.
+    const replayed = after === undefined ? this.linesPassedOn.get(id) : undefined;
+    slot.logs = followLogs(
+      this.ctx.docker.getContainer(id),
+      opts,
+      this.lineHandler(slot, id, replayed && { ...replayed }),
+      (err) => this.ctx.debug(`logs of ${id.slice(0, 12)}: ${String(err)}`),
     );
   }
 
-  private lineHandler(slot: Slot): (line: RawLine) => void {
+  private lineHandler(slot: Slot, id: string, skip?: Record<StdStream, number>): (line: RawLine) => void {
     const container = slot.spec.name;
+    let passedOn = this.linesPassedOn.get(id);
+    if (!passedOn) this.linesPassedOn.set(id, (passedOn = { stdout: 0, stderr: 0 }));
+    const counts = passedOn;
     return (line) => {
+      if (skip && skip[line.stream] > 0) {
+        skip[line.stream]--;
+        return;
+      }
+      counts[line.stream]++;
       if (line.time !== '') slot.lastLogTime = line.time;
       this.ctx.emitLog(this.plan.jobUid, { pod: this.plan.name, container, ...line });
     };

@@ -7,6 +7,7 @@
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { PassThrough } from 'node:stream';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -22,6 +23,15 @@ const root = mkdtempSync(join(tmpdir(), 'tjob-supervisor-'));
 after(() => rmSync(root, { recursive: true, force: true }));
 
 const ZERO = '0001-01-01T00:00:00Z';
+
+/** One frame of the engine's multiplexed stream (1: stdout, 2: stderr). */
+function frame(stream: 1 | 2, text: string): Buffer {
+  const payload = Buffer.from(text);
+  const header = Buffer.alloc(8);
+  header[0] = stream;
+  header.writeUInt32BE(payload.length, 4);
+  return Buffer.concat([header, payload]);
+}
 
 function answered(statusCode: number, message: string): Error {
   return Object.assign(new Error(`(HTTP code ${statusCode}) server error - ${message} `), {
@@ -46,6 +56,11 @@ class FakeEngine {
   readonly calls: string[] = [];
   /** The next start() calls reject with these, in order. */
   startFailures: Error[] = [];
+  /** The next start starts the container, writes these lines to its attach stream and loses its answer. */
+  lostStartWith: string[] | undefined;
+  /** What the container has written, as `docker logs` replays it from its start. */
+  logLines: string[] = [];
+  private attached: PassThrough | undefined;
   private next = 0;
 
   private find(idOrName: string): FakeContainer {
@@ -80,6 +95,13 @@ class FakeEngine {
       if (failure) throw failure;
       c.status = 'running';
       c.startedAt = new Date().toISOString();
+      const lost = this.lostStartWith;
+      if (lost) {
+        this.lostStartWith = undefined;
+        for (const l of lost) this.attached?.write(frame(1, `${l}\n`));
+        await new Promise((r) => setTimeout(r, 20));
+        throw Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
+      }
     },
     remove: async () => {
       const c = this.find(idOrName);
@@ -88,10 +110,14 @@ class FakeEngine {
     },
     stop: async () => undefined,
     attach: async () => {
-      throw new Error('no attach in the fake');
+      this.attached = new PassThrough();
+      return this.attached;
     },
     logs: async () => {
-      throw new Error('no logs in the fake');
+      const s = new PassThrough();
+      for (const l of this.logLines) s.write(frame(1, `${new Date().toISOString()} ${l}\n`));
+      s.end();
+      return s;
     },
   });
 
@@ -137,6 +163,7 @@ function setup(name: string, shared: { engine?: FakeEngine; launches?: LaunchGat
     },
   } as unknown as EventHub;
   const seen: PodObservation[] = [];
+  const logs: string[] = [];
   const sup = new PodSupervisor(
     {
       docker: engine as unknown as Docker,
@@ -148,7 +175,7 @@ function setup(name: string, shared: { engine?: FakeEngine; launches?: LaunchGat
       podDir: join(root, name),
       launches: shared.launches ?? new LaunchGate(8),
       emitPod: (_uid, obs) => seen.push(obs),
-      emitLog: () => undefined,
+      emitLog: (_uid, line) => logs.push(line.text),
       debug: () => undefined,
     },
     testPlan({ name, uid: `${name}-uid` }),
@@ -172,7 +199,7 @@ function setup(name: string, shared: { engine?: FakeEngine; launches?: LaunchGat
     }
     throw new Error(`${what}: last observation ${JSON.stringify(last())}`);
   };
-  return { engine, hub, sup, exit, last, until };
+  return { engine, hub, sup, exit, last, until, logs };
 }
 
 const shuttingDown = answered(500, 'transport is closing: unavailable');
@@ -228,6 +255,22 @@ describe('pod supervisor: the engine goes away under a container that never ran'
     assert.equal(engine.only().status, 'created');
     await sup.reconcile();
     await until('running', (o) => o.phase === 'Running');
+    exit(engine.only(), 0);
+    await until('succeeded', (o) => o.phase === 'Succeeded');
+    sup.dispose();
+  });
+
+  it('a container whose start answer was lost is followed again without repeating its lines', async () => {
+    const { engine, sup, exit, until, logs } = setup('replay-0');
+    engine.lostStartWith = ['one', 'two'];
+    assert.equal((await sup.start()).phase, 'Pending');
+    assert.deepEqual(logs, ['one', 'two'], 'passed on live, before the answer was lost');
+    // It ran on meanwhile; found by its name, its log is followed from its start.
+    engine.logLines = ['one', 'two', 'three'];
+    await sup.reconcile();
+    await until('running', (o) => o.phase === 'Running');
+    for (let i = 0; i < 100 && logs.length < 3; i++) await new Promise((r) => setTimeout(r, 10));
+    assert.deepEqual(logs, ['one', 'two', 'three']);
     exit(engine.only(), 0);
     await until('succeeded', (o) => o.phase === 'Succeeded');
     sup.dispose();
