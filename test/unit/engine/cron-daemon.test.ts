@@ -433,6 +433,47 @@ describe('cron daemon on a fake clock', () => {
     assert.deepEqual(await h.store.listJobs(), []);
   });
 
+  it("a slot's jobs are all created before any CronJob's status or events are written", async () => {
+    const h = newHarness();
+    for (const n of ['a', 'b', 'c', 'd']) await apply(h, cronJob(n));
+    const order: string[] = [];
+    const createJob = h.store.createJob.bind(h.store);
+    h.store.createJob = async (job, config) => {
+      await createJob(job, config);
+      order.push(`create ${job.metadata.name.split('-')[0]}`);
+    };
+    const commitStatus = h.cronStore.commitCronJobStatus.bind(h.cronStore);
+    h.cronStore.commitCronJobStatus = async (name, uid, status) => {
+      order.push(`status ${name}`);
+      return commitStatus(name, uid, status);
+    };
+    const appendEvents = h.cronStore.appendCronJobEvents.bind(h.cronStore);
+    h.cronStore.appendCronJobEvents = async (name, events) => {
+      order.push(`events ${name}`);
+      return appendEvents(name, events);
+    };
+    const r = startDaemon(h);
+    await advanceTo(h, '2024-01-01T10:00:01Z');
+    await stopDaemon(h, r);
+    const slot = order.slice(order.findIndex((o) => o.startsWith('create')));
+    assert.deepEqual(
+      slot.slice(0, 4).sort(),
+      ['create a', 'create b', 'create c', 'create d'],
+      order.join(', '),
+    );
+    assert.deepEqual(
+      slot.slice(4).sort(),
+      ['a', 'b', 'c', 'd'].flatMap((n) => [`events ${n}`, `status ${n}`]).sort(),
+      order.join(', '),
+    );
+    // The statuses written after the creations are the ones the next daemon reads.
+    for (const n of ['a', 'b', 'c', 'd']) {
+      const stored = await new FileCronStore(h.root).loadCronJob(n);
+      assert.equal(stored?.status?.lastScheduleTime, '2024-01-01T10:00:00Z');
+      assert.equal(stored?.status?.active?.length, 1);
+    }
+  });
+
   it('a failed create is a FailedCreate event and a retry with back-off, not a lost slot', async () => {
     const h = newHarness();
     await apply(h, cronJob('cj'));
