@@ -54,6 +54,12 @@ export class RunPrinter {
   /** The text of the live line as last drawn. */
   private liveDrawn = '';
   private readonly masks = new Map<string, SecretMask>();
+  /**
+   * Log lines not written yet: they go out in one write per turn of the event loop (or per
+   * 64 KiB), not one per line, which cost more than everything else a chatty job's run does.
+   */
+  private pendingLogs = '';
+  private flushQueued = false;
 
   constructor(private readonly o: RunPrinterOptions) {
     this.out = new Chalk({ level: o.colorStdout ? 1 : 0 });
@@ -82,6 +88,7 @@ export class RunPrinter {
   /** A line for stderr: on a terminal it goes above the live line; in a pipe it gets a time. */
   progress(text: string): void {
     if (this.o.quiet) return;
+    this.flushLogs();
     if (this.o.live) {
       this.clearLive();
       this.o.stderr.write(`${text}\n`);
@@ -93,6 +100,7 @@ export class RunPrinter {
   }
 
   warning(text: string): void {
+    this.flushLogs();
     this.clearLive();
     this.o.stderr.write(`${this.err.yellow('Warning:')} ${text}\n`);
     this.drawLive();
@@ -109,8 +117,24 @@ export class RunPrinter {
     const prefix = `[${line.pod}/${line.container}]`;
     void job;
     void multiJob;
+    this.pendingLogs += `${this.out[POD_COLORS[c]!](prefix)} ${this.mask(job, line.text)}\n`;
+    if (this.pendingLogs.length >= 65536) this.flushLogs();
+    else if (!this.flushQueued) {
+      this.flushQueued = true;
+      setImmediate(() => {
+        this.flushQueued = false;
+        this.flushLogs();
+      });
+    }
+  }
+
+  /** Writes the log lines waiting (before anything else is printed, to keep the order). */
+  flushLogs(): void {
+    if (this.pendingLogs === '') return;
+    const text = this.pendingLogs;
+    this.pendingLogs = '';
     this.clearLive();
-    this.o.stdout.write(`${this.out[POD_COLORS[c]!](prefix)} ${this.mask(job, line.text)}\n`);
+    this.o.stdout.write(text);
     this.drawLive();
   }
 
@@ -190,6 +214,7 @@ export class RunPrinter {
 
   /** The final line of a job, and for a failed job its reason and the end of its last failed pod's log. */
   result(state: StoredJob, outcome: string, lastLog: string[] | undefined): void {
+    this.flushLogs();
     this.clearLive();
     const status = state.job.status;
     const cond = terminalCondition(status);
@@ -221,12 +246,14 @@ export class RunPrinter {
   }
 
   finish(): void {
+    this.flushLogs();
     this.clearLive();
   }
 
   /** A table of every job's outcome, after a run of several jobs (e.g. --items). */
   summary(states: StoredJob[]): void {
     if (states.length === 0) return;
+    this.flushLogs();
     this.clearLive();
     const rows = states.map((s) => {
       const cond = terminalCondition(s.job.status);

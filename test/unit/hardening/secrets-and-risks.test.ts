@@ -139,6 +139,7 @@ describe('RunPrinter masks the values of a job', () => {
     const { p, out } = printer(true);
     p.setSecrets('j', ['s3cr3t-pass']);
     p.log('j', line, false);
+    p.flushLogs(); // log lines go out once per turn of the event loop
     assert.equal(out(), '[j-abcde/main] the password is s3cr3t-pass\n');
   });
 });

@@ -328,6 +328,8 @@ describe('pod supervisor: the launch gate', () => {
     const b = setup('gate-b', { engine, launches });
     const startedA = a.sup.start();
     const startedB = b.sup.start();
+    // a reaches the engine (however loaded the machine), then b has had time to, and has not.
+    for (let i = 0; i < 500 && engine.calls.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
     await new Promise((r) => setTimeout(r, 30));
     assert.deepEqual(engine.calls, ['create gate-a-main'], 'b waits for its turn');
     assert.equal(b.sup.observe().phase, 'Pending');
