@@ -45,6 +45,8 @@ import { formatLogLine, parseLogLine, truncationMarker } from './log-format.js';
 
 const STATE_SCHEMA_VERSION = 1;
 let stagingCounter = 0;
+/** How old a dead process's half-made job directory must be before it is swept. */
+const DEBRIS_AGE_MS = 60_000;
 let requestCounter = 0;
 /** Per-container log cap; beyond it a marker line says how much was dropped. */
 export const DEFAULT_LOG_CAP_BYTES = 64 * 1024 * 1024;
@@ -177,15 +179,23 @@ export class FileStore implements StateStore {
     await this.sweepDebris();
   }
 
-  /** Job directories a killed process left half-created or half-deleted (its pid is in the name). */
+  /**
+   * Job directories a killed process left half-created or half-deleted: its pid (in the name) is
+   * gone and a minute has passed (a process of another pid namespace sharing the directory is
+   * not mistaken for a dead one while it works).
+   */
   private async sweepDebris(): Promise<void> {
     const jobs = join(this.root, 'jobs');
     const names = await readdir(jobs).catch(() => [] as string[]);
     for (const n of names) {
       const m = /^\.(?:creating|deleted)-.*-(\d+)-\d+$/.exec(n);
-      if (m && !isProcessAlive(Number(m[1]))) {
+      if (!m || isProcessAlive(Number(m[1]))) continue;
+      const age = await stat(join(jobs, n)).then(
+        (st) => Date.now() - st.mtimeMs,
+        () => 0,
+      );
+      if (age > DEBRIS_AGE_MS)
         await rm(join(jobs, n), { recursive: true, force: true }).catch(() => undefined);
-      }
     }
   }
 

@@ -1,6 +1,14 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { appendFileSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { FileStore } from '../../../src/state/file-store.js';
@@ -203,8 +211,16 @@ describe('FileStore', () => {
     mkdirSync(join(root, 'jobs', `.creating-x-${dead}-0`));
     mkdirSync(join(root, 'jobs', `.deleted-y-${dead}-1700000000000`));
     mkdirSync(join(root, 'jobs', `.creating-z-${process.pid}-0`)); // a live one is left alone
+    mkdirSync(join(root, 'jobs', `.creating-w-${dead}-2`)); // and a recent one
+    const longAgo = new Date(Date.now() - 3_600_000);
+    for (const n of [`.creating-x-${dead}-0`, `.deleted-y-${dead}-1700000000000`])
+      utimesSync(join(root, 'jobs', n), longAgo, longAgo);
     await new FileStore(root).init();
-    assert.deepEqual(readdirSync(join(root, 'jobs')).sort(), [`.creating-z-${process.pid}-0`, 'old']);
+    assert.deepEqual(readdirSync(join(root, 'jobs')).sort(), [
+      `.creating-w-${dead}-2`,
+      `.creating-z-${process.pid}-0`,
+      'old',
+    ]);
   });
 
   it('gives the lease to one process at a time and takes it over from a dead holder', async () => {
