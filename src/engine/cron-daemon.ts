@@ -132,6 +132,8 @@ export class CronDaemon {
    * slot later by a third.
    */
   private readonly afterCreations: (() => Promise<void>)[] = [];
+  /** Stopping: no runner starts any more. */
+  private leaving = false;
   /** The ConfigMaps and Secrets new jobs snapshot, read once per pass of the loop. */
   private configSnapshot: ReturnType<typeof storedConfigData> | undefined;
 
@@ -323,7 +325,9 @@ export class CronDaemon {
     for (const jobName of [...(this.childrenOf.get(name) ?? [])]) {
       let s = this.jobs.get(jobName);
       if (!s) continue;
-      if (!isFinished(s.job) && !this.driving.has(jobName)) {
+      // (One this daemon created whose runner has not started yet is as it was created: only a
+      // deletion could change it, and `tjob delete` pokes the daemon, which reads everything again.)
+      if (!isFinished(s.job) && !this.driving.has(jobName) && !this.runnerPending.has(jobName)) {
         const fresh = await this.loadSummary(jobName);
         if (!fresh) {
           this.unindexJob(jobName);
@@ -595,6 +599,12 @@ export class CronDaemon {
     if (this.driving.has(name)) return;
     const lease = await this.deps.store.acquireJobLease(name, this.options.command);
     if (!('renew' in lease)) return; // another process took it meanwhile: it drives the job
+    if (this.leaving) {
+      // The daemon stopped while this runner was being started: the job is left to the next one
+      // (leaveAll has already told every runner to leave; this one would never be told).
+      await lease.release().catch(() => undefined);
+      return;
+    }
     const leave = new AbortController();
     let markStarted = () => undefined as void;
     const started = new Promise<void>((resolve) => (markStarted = resolve));
@@ -670,6 +680,7 @@ export class CronDaemon {
 
   /** Stop: every runner leaves where it is (containers keep running), leases are released. */
   private async leaveAll(): Promise<void> {
+    this.leaving = true;
     const all = [...this.driving.values()];
     for (const d of all) d.leave.abort();
     const timeout = new AbortController();

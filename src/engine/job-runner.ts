@@ -135,6 +135,8 @@ export class JobRunner {
       await this.adopt();
       let suspendedForInterrupt = false;
       for (;;) {
+        // Told to leave (a stopping daemon) before or while starting: no pass that creates pods.
+        if (kill?.aborted) throw new Error('killed');
         if (await this.applyRequests()) {
           await this.deleteEverything();
           return { end: 'Deleted', state: this.state };

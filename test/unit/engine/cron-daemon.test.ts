@@ -474,6 +474,33 @@ describe('cron daemon on a fake clock', () => {
     }
   });
 
+  it('a runner being started when the daemon stops is not started: its job is left, its lease free', async () => {
+    const h = newHarness();
+    await apply(h, cronJob('cj'));
+    let entered = false;
+    let letGo!: () => void;
+    const gate = new Promise<void>((r) => (letGo = r));
+    const acquire = h.store.acquireJobLease.bind(h.store);
+    h.store.acquireJobLease = async (job, command) => {
+      entered = true;
+      await gate; // the lease is being taken when the stop comes
+      return acquire(job, command);
+    };
+    const r = startDaemon(h);
+    await quiet(h);
+    await h.clock.advance(h.clock.nextDue()! - h.clock.now().getTime());
+    for (let i = 0; i < 500 && !entered; i++) await new Promise((res) => setTimeout(res, 5));
+    assert.ok(entered, 'the slot created its job and started its runner');
+    r.stop.abort();
+    letGo();
+    await r.done;
+    await new Promise((res) => setTimeout(res, 50));
+    assert.deepEqual(h.runtime.created, [], 'no pod made after the stop');
+    assert.deepEqual(r.daemon.drivenJobs(), []);
+    assert.equal(await h.store.jobLeaseHolder(name(0)), undefined);
+    assert.ok(await h.store.loadJob(name(0)), 'the job stays for the next daemon');
+  });
+
   it('a failed create is a FailedCreate event and a retry with back-off, not a lost slot', async () => {
     const h = newHarness();
     await apply(h, cronJob('cj'));
