@@ -3,7 +3,9 @@
 //   <root>/jobs/<name>/journal.jsonl  the job: spec, status, pod records, events, backoff
 //   <root>/jobs/<name>/summary.json   the job object alone, for listings (a cache of the journal)
 //   <root>/jobs/<name>/lease.json     the controller process that drives it
+//   <root>/jobs/<name>/config.json    the ConfigMaps and Secrets it was created with (if any)
 //   <root>/jobs/<name>/logs/<pod>/<container>.log (and .previous.log)
+//   <root>/jobs/.creating-*, .deleted-*  a job directory being made or removed (renamed in/out)
 //   <root>/config/<kind>.<name>.json  ConfigMaps and Secrets stored by `apply`
 //   <root>/cronjobs/<name>.json
 // Everything is private to the user (0700 / 0600) and written atomically or append-only.
