@@ -3,7 +3,7 @@
 // (fsync of the file and of the directory). writeFileReplacing is for what a machine crash may
 // lose (a killed process loses neither): leases, caches, state that can be recomputed.
 
-import { access, open, rename, unlink, writeFile } from 'node:fs/promises';
+import { open, rename, unlink, writeFile } from 'node:fs/promises';
 import { dirname, basename, join } from 'node:path';
 
 let counter = 0;
@@ -29,13 +29,6 @@ export async function writeFileSynced(path: string, data: string, mode = 0o600):
   } finally {
     await fh.close();
   }
-}
-
-export async function pathExists(path: string): Promise<boolean> {
-  return access(path).then(
-    () => true,
-    () => false,
-  );
 }
 
 export async function writeFileReplacing(path: string, data: string, mode = 0o600): Promise<void> {

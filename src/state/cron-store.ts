@@ -21,6 +21,7 @@ import { rfc3339 } from '../api/time.js';
 import type { CronJobStore, SaveOutcome } from '../ports/cron-store.js';
 import type { Lease, LeaseHolder, StoredEvent } from '../ports/state-store.js';
 import { syncDir, writeFileAtomic, writeFileReplacing } from './atomic-file.js';
+import { readStateJson } from './read-state-file.js';
 import { acquireLeaseFile, leaseFileHolder } from './lease-file.js';
 import { isProcessAlive, processStartTime } from './process-identity.js';
 
@@ -82,39 +83,15 @@ export class FileCronStore implements CronJobStore {
 
   /** The CronJob file as apply wrote it (status only in state directories of older versions). */
   private async loadSpec(name: string): Promise<CronJob | undefined> {
-    const path = this.path(name);
-    let text: string;
-    try {
-      text = await readFile(path, 'utf8');
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-      throw new StateError(`cannot read ${path}: ${(err as Error).message}`);
-    }
-    try {
-      return JSON.parse(text) as CronJob;
-    } catch (err) {
-      throw new StateError(`${path} is damaged: ${(err as Error).message}`, 'repair or remove that file');
-    }
+    return readStateJson<CronJob>(this.path(name), 'repair or remove that file');
   }
 
   private async loadStatus(name: string, uid: string | undefined): Promise<CronJobStatus | undefined> {
-    const path = this.statusPath(name);
-    let text: string;
-    try {
-      text = await readFile(path, 'utf8');
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-      throw new StateError(`cannot read ${path}: ${(err as Error).message}`);
-    }
-    let stored: { uid?: string; status?: CronJobStatus };
-    try {
-      stored = JSON.parse(text) as typeof stored;
-    } catch (err) {
-      throw new StateError(
-        `${path} is damaged: ${(err as Error).message}`,
-        'remove that file (the scheduler writes it again at the next run)',
-      );
-    }
+    const stored = await readStateJson<{ uid?: string; status?: CronJobStatus }>(
+      this.statusPath(name),
+      'remove that file (the scheduler writes it again at the next run)',
+    );
+    if (stored === undefined) return undefined;
     // The status of a CronJob of the same name deleted earlier is not this one's.
     return stored.uid === uid ? stored.status : undefined;
   }

@@ -38,7 +38,8 @@ import type {
   StateStore,
   StoredJob,
 } from '../ports/state-store.js';
-import { pathExists, syncDir, writeFileAtomic, writeFileReplacing, writeFileSynced } from './atomic-file.js';
+import { syncDir, writeFileAtomic, writeFileReplacing, writeFileSynced } from './atomic-file.js';
+import { pathExists, readStateFile, readStateJson } from './read-state-file.js';
 import { acquireLeaseFile, leaseFileHolder } from './lease-file.js';
 import { isProcessAlive } from './process-identity.js';
 import { FileCronStore } from './cron-store.js';
@@ -227,13 +228,8 @@ export class FileStore implements StateStore {
 
   private async readJournal(name: string): Promise<OpenJournal | undefined> {
     const path = this.journalPath(name);
-    let text: string;
-    try {
-      text = await readFile(path, 'utf8');
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-      throw new StateError(`cannot read ${path}: ${(err as Error).message}`);
-    }
+    const text = await readStateFile(path);
+    if (text === undefined) return undefined;
     try {
       const folded = parseJournal(text);
       if (folded.validBytes < Buffer.byteLength(text)) {
@@ -561,13 +557,14 @@ export class FileStore implements StateStore {
   // ---- the ConfigMaps and Secrets a job was created with ----
 
   async loadJobConfig(name: string): Promise<JobConfigData> {
+    // No file: the job was created with no ConfigMaps or Secrets stored.
     const path = join(this.jobDir(name), 'config.json');
-    try {
-      return JSON.parse(await readFile(path, 'utf8')) as JobConfigData;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { configMaps: {}, secrets: {} };
-      throw new StateError(`${path} is damaged: ${(err as Error).message}`, 'repair or remove that file');
-    }
+    return (
+      (await readStateJson<JobConfigData>(path, 'repair or remove that file')) ?? {
+        configMaps: {},
+        secrets: {},
+      }
+    );
   }
 
   // ---- requests to a job's controller ----
