@@ -26,7 +26,8 @@ export async function sweepExpiredJobs(
   runtime?: () => Promise<PodRuntime>,
 ): Promise<string[]> {
   const deleted: string[] = [];
-  for (const summary of await jobObjects(store)) {
+  // Summaries: a command on a state directory of 1,000 jobs does not read every pod record first.
+  for (const summary of await store.listJobSummaries()) {
     const at = ttlExpiry(summary);
     if (at === undefined || at > now.getTime()) continue;
     const name = summary.job.metadata.name;
@@ -39,13 +40,4 @@ export async function sweepExpiredJobs(
     deleted.push(name);
   }
   return deleted;
-}
-
-/**
- * Every job's object; from the FileStore's summaries when it has them, so that a command on a
- * state directory of 1,000 jobs does not read every pod record first.
- */
-async function jobObjects(store: StateStore): Promise<Pick<StoredJob, 'job'>[]> {
-  const withSummaries = store as StateStore & { listJobSummaries?: () => Promise<Pick<StoredJob, 'job'>[]> };
-  return withSummaries.listJobSummaries ? withSummaries.listJobSummaries() : store.listJobs();
 }

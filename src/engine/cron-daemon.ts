@@ -265,10 +265,7 @@ export class CronDaemon {
 
   /** Reads every job again (summaries where the store keeps them). */
   private async refreshJobs(): Promise<void> {
-    const store = this.deps.store as StateStore & {
-      listJobSummaries?: () => Promise<Pick<StoredJob, 'job'>[]>;
-    };
-    const all = store.listJobSummaries ? await store.listJobSummaries() : await store.listJobs();
+    const all = await this.deps.store.listJobSummaries();
     this.jobs.clear();
     this.childrenOf.clear();
     for (const s of all) this.indexJob(s);
@@ -328,7 +325,7 @@ export class CronDaemon {
       // (One this daemon created whose runner has not started yet is as it was created: only a
       // deletion could change it, and `tjob delete` pokes the daemon, which reads everything again.)
       if (!isFinished(s.job) && !this.driving.has(jobName) && !this.runnerPending.has(jobName)) {
-        const fresh = await this.loadSummary(jobName);
+        const fresh = await this.deps.store.loadJobSummary(jobName);
         if (!fresh) {
           this.unindexJob(jobName);
           continue;
@@ -340,13 +337,6 @@ export class CronDaemon {
       out.push(s);
     }
     return out;
-  }
-
-  private async loadSummary(name: string): Promise<Pick<StoredJob, 'job'> | undefined> {
-    const store = this.deps.store as StateStore & {
-      loadJobSummary?: (name: string) => Promise<Pick<StoredJob, 'job'> | undefined>;
-    };
-    return store.loadJobSummary ? store.loadJobSummary(name) : store.loadJob(name);
   }
 
   private async syncKey(key: Key): Promise<void> {

@@ -76,10 +76,18 @@ export interface LogRecord {
   text: string;
 }
 
+/** What a listing of jobs needs: the Job object (metadata, spec, status), without pods or events. */
+export interface JobSummary {
+  job: Job & { status: JobStatus };
+}
+
 export interface StateStore {
   readonly root: string;
   listJobs(): Promise<StoredJob[]>;
   loadJob(name: string): Promise<StoredJob | undefined>;
+  /** Every job's object (name order), without reading pods and events where the store can. */
+  listJobSummaries(): Promise<JobSummary[]>;
+  loadJobSummary(name: string): Promise<JobSummary | undefined>;
   /**
    * Stores a new job with the ConfigMap and Secret data its pods will see (captured now, written
    * before the job becomes visible, so no crash leaves a job without it). Throws ConflictError if

@@ -32,6 +32,7 @@ import type {
   JobChange,
   JobConfigData,
   JobRequest,
+  JobSummary,
   Lease,
   LeaseHolder,
   LogRecord,
@@ -62,11 +63,6 @@ interface OpenJournal {
   queue: Promise<void>;
   /** Appends queued and not yet done. */
   pending: number;
-}
-
-/** What a listing of jobs needs: the Job object (metadata, spec, status), without pods or events. */
-export interface JobSummary {
-  job: Job & { status: JobStatus };
 }
 
 /**

@@ -12,6 +12,7 @@ import type {
   LeaseHolder,
   LogRecord,
   StateStore,
+  JobSummary,
   StoredJob,
 } from '../../src/ports/state-store.js';
 import { applyChange } from '../../src/state/job-journal.js';
@@ -40,6 +41,17 @@ export class MemoryStore implements StateStore {
   async loadJob(name: string): Promise<StoredJob | undefined> {
     const j = this.jobs.get(name);
     return j ? structuredClone(j) : undefined;
+  }
+
+  async listJobSummaries(): Promise<JobSummary[]> {
+    return [...this.jobs.values()]
+      .map((j) => ({ job: structuredClone(j.job) }))
+      .sort((a, b) => a.job.metadata.name.localeCompare(b.job.metadata.name));
+  }
+
+  async loadJobSummary(name: string): Promise<JobSummary | undefined> {
+    const j = this.jobs.get(name);
+    return j ? { job: structuredClone(j.job) } : undefined;
   }
 
   async createJob(
