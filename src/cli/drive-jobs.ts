@@ -3,6 +3,7 @@
 // once. A job whose lease another live process holds is followed instead of driven.
 
 import { randomUUID } from 'node:crypto';
+import { mapLimit } from '../api/map-limit.js';
 import type { PodRuntime } from '../ports/pod-runtime.js';
 import { neverRan, type PodRecord } from '../api/pod.js';
 import type { StateStore, StoredJob } from '../ports/state-store.js';
@@ -54,8 +55,7 @@ export async function driveJobs(d: DriveOptions): Promise<number> {
 
   const outcomes = new Map<string, RunEnd | 'Left'>();
   const ttlTimers = new Set<ReturnType<typeof setTimeout>>();
-  const queue = d.names.slice();
-  const multi = queue.length > 1;
+  const multi = d.names.length > 1;
 
   const driveOne = async (name: string): Promise<void> => {
     await maskSecretsOf(store, name, printer);
@@ -126,15 +126,9 @@ export async function driveJobs(d: DriveOptions): Promise<number> {
   };
 
   try {
-    const worker = async () => {
-      for (let name = queue.shift(); name !== undefined; name = queue.shift()) {
-        if (interrupt.signal.aborted) break;
-        await driveOne(name);
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(d.maxJobs, d.names.length) }, worker));
+    await mapLimit(d.names, d.maxJobs, driveOne, interrupt.signal);
     printer.finish();
-    for (const name of queue) outcomes.set(name, 'Left'); // never started: interrupted first
+    for (const name of d.names) if (!outcomes.has(name)) outcomes.set(name, 'Left'); // interrupted first
     if (signal) return signal === 'SIGINT' ? 130 : 143;
     return [...outcomes.values()].every(
       (o) => o === 'Complete' || (d.leaveWhenSuspended && o === 'Suspended'),

@@ -12,6 +12,7 @@
 
 import type { CronJob, Job, JobStatus } from '../api/k8s.js';
 import { ConflictError } from '../api/errors.js';
+import { mapLimit } from '../api/map-limit.js';
 import { rfc3339 } from '../api/time.js';
 import {
   isFinished,
@@ -175,12 +176,17 @@ export class CronDaemon {
           (key) => key.dirty || (key.dueAt !== undefined && key.dueAt <= now),
         );
         this.passing = due.length > 0;
-        await inParallel(due, SYNC_CONCURRENCY, stop, async (key) => {
-          key.dirty = false;
-          key.dueAt = undefined;
-          await this.guard(`syncing cronjob/${key.name}`, () => this.syncKey(key), key);
-        });
-        await inParallel(this.afterCreations.splice(0), SYNC_CONCURRENCY, undefined, (write) => write());
+        await mapLimit(
+          due,
+          SYNC_CONCURRENCY,
+          async (key) => {
+            key.dirty = false;
+            key.dueAt = undefined;
+            await this.guard(`syncing cronjob/${key.name}`, () => this.syncKey(key), key);
+          },
+          stop,
+        );
+        await mapLimit(this.afterCreations.splice(0), SYNC_CONCURRENCY, (write) => write());
         // The jobs of a slot are driven once the slot's jobs all exist, a few runners starting at
         // a time in the background: starting hundreds of runners at once (their reads, writes
         // and engine calls) made the last CronJobs of a busy slot, and the next slot, seconds late.
@@ -681,19 +687,4 @@ export class CronDaemon {
     timeout.abort();
     await Promise.all(all.map((d) => d.lease.release().catch(() => undefined)));
   }
-}
-
-/** Runs `fn` over `items`, `limit` at a time, in order; stops taking new items once `stop` aborts. */
-async function inParallel<T>(
-  items: T[],
-  limit: number,
-  stop: AbortSignal | undefined,
-  fn: (item: T) => Promise<void>,
-): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(limit, items.length) }, async () => {
-      while (next < items.length && !stop?.aborted) await fn(items[next++]!);
-    }),
-  );
 }

@@ -28,6 +28,7 @@ import type { BigIntStats } from 'node:fs';
 import { join } from 'node:path';
 import type { ConfigMap, CronJob, Job, JobStatus, Secret } from '../api/k8s.js';
 import { ConflictError, StateError } from '../api/errors.js';
+import { mapLimit } from '../api/map-limit.js';
 import type {
   JobChange,
   JobConfigData,
@@ -94,19 +95,6 @@ function sameStamp(a: JournalStamp | undefined, b: JournalStamp): boolean {
 }
 
 /** Runs `fn` over `items` with at most `limit` at a time, keeping the order of the results. */
-async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]!);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
-}
-
 export interface FileStoreOptions {
   logCapBytes?: number;
   /** A listing met a job whose journal is damaged: it is left out, and this says so (once per job). */
