@@ -151,7 +151,7 @@ containers:
 - name: client
   image: busybox
   imagePullPolicy: IfNotPresent
-  command: ["sh", "-c", "for i in $(seq 50); do nc localhost 8080 && exit 0; sleep 0.1; done; exit 1"]
+  command: ["sh", "-c", "for i in $(seq 300); do nc localhost 8080 && exit 0; sleep 0.1; done; exit 1"]
 volumes:
 - name: work
   emptyDir: {}`;
