@@ -27,7 +27,7 @@ import { defaultJob, withGeneratedSelector } from '../manifest/index.js';
 import type { Clock } from '../ports/clock.js';
 import type { CronJobStore } from '../ports/cron-store.js';
 import type { PodRuntime } from '../ports/pod-runtime.js';
-import type { Lease, StateStore, StoredEvent, StoredJob } from '../ports/state-store.js';
+import type { JobSummary, Lease, StateStore, StoredEvent, StoredJob } from '../ports/state-store.js';
 import { imagesOf } from './images.js';
 import { JobRunner, type JobRunObserver, type RunEnd } from './job-runner.js';
 import { storedConfigData } from './pod-plan.js';
@@ -115,7 +115,7 @@ export class CronDaemon {
    * creations, its runners' changes and its deletions. Reading every job at every pass cost
    * seconds per slot with hundreds of CronJobs.
    */
-  private readonly jobs = new Map<string, Pick<StoredJob, 'job'>>();
+  private readonly jobs = new Map<string, JobSummary>();
   /** The names in `jobs` by parent CronJob. */
   private readonly childrenOf = new Map<string, Set<string>>();
   /** Jobs created in this pass of the loop, driven at its end. */
@@ -280,7 +280,7 @@ export class CronDaemon {
     for (const id of [...this.deleting]) if (!present.has(id)) this.deleting.delete(id);
   }
 
-  private indexJob(s: Pick<StoredJob, 'job'>): void {
+  private indexJob(s: JobSummary): void {
     const name = s.job.metadata.name;
     this.jobs.set(name, { job: s.job });
     const parent = parentCronJobName(s.job);
@@ -323,8 +323,8 @@ export class CronDaemon {
    * A CronJob's children, from the index. A child that is unfinished and driven by another
    * process changes without this daemon seeing it: that one is read again.
    */
-  private async children(name: string): Promise<Pick<StoredJob, 'job'>[]> {
-    const out: Pick<StoredJob, 'job'>[] = [];
+  private async children(name: string): Promise<JobSummary[]> {
+    const out: JobSummary[] = [];
     for (const jobName of [...(this.childrenOf.get(name) ?? [])]) {
       let s = this.jobs.get(jobName);
       if (!s) continue;
@@ -474,7 +474,7 @@ export class CronDaemon {
   }
 
   /** Deletes finished jobs whose ttlSecondsAfterFinished expired; returns when the next one expires. */
-  private async expireFinished(children: Pick<StoredJob, 'job'>[], now: Date): Promise<number | undefined> {
+  private async expireFinished(children: JobSummary[], now: Date): Promise<number | undefined> {
     let next: number | undefined;
     for (const s of children) {
       const ttl = s.job.spec.ttlSecondsAfterFinished;
@@ -548,11 +548,12 @@ export class CronDaemon {
    * Drives the unfinished children nobody drives (left by a stopped daemon, handed over by `cron
    * trigger`). Returns whether another live process drives one of them.
    */
-  private async driveUndriven(children: Pick<StoredJob, 'job'>[]): Promise<boolean> {
+  private async driveUndriven(children: JobSummary[]): Promise<boolean> {
     let elsewhere = false;
     for (const s of children) {
       const name = s.job.metadata.name;
-      if (isFinished(s.job) || this.driving.has(name) || this.awaitingRunner(name)) continue;
+      // (Created by this daemon, its runner not started yet: not a job to adopt.)
+      if (isFinished(s.job) || this.driving.has(name) || this.runnerPending.has(name)) continue;
       if (await this.deps.store.jobLeaseHolder(name)) {
         elsewhere = true;
         continue;
@@ -560,11 +561,6 @@ export class CronDaemon {
       await this.drive(name, true, ownerCronJobRef(s.job)?.name);
     }
     return elsewhere;
-  }
-
-  /** Created by this daemon, its runner not started yet: not a job to adopt. */
-  private awaitingRunner(name: string): boolean {
-    return this.runnerPending.has(name);
   }
 
   /** Starts the runners of created jobs, DRIVE_CONCURRENCY at a time, without holding the loop. */
@@ -659,14 +655,11 @@ export class CronDaemon {
   private indexingObserver(onIdle: () => void): JobRunObserver {
     const runner = this.observer.runner ?? {};
     return {
-      event: (job, e) => runner.event?.(job, e),
-      log: (job, line) => runner.log?.(job, line),
+      ...runner,
       changed: (state) => {
         this.indexJob(state);
         runner.changed?.(state);
       },
-      engine: (down, message) => runner.engine?.(down, message),
-      warning: (message) => runner.warning?.(message),
       idle: (ms) => {
         onIdle();
         runner.idle?.(ms);
