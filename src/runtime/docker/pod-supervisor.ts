@@ -625,11 +625,7 @@ export class PodSupervisor {
         this.awaitEngine(slot, undefined, err, 'creating');
         return;
       }
-      slot.phase = 'idle';
-      slot.createError = dockerMessage(err);
-      this.fail(undefined, `container "${slot.spec.name}": ${slot.createError}`);
-      this.step();
-      this.emit();
+      this.failLaunch(slot, dockerMessage(err));
       return;
     }
     slot.containerId = id;
@@ -761,12 +757,17 @@ export class PodSupervisor {
         `pod ${this.plan.name}: ${stage} ${id.slice(0, 12)} failed: HTTP ${statusCodeOf(err) ?? '-'} ${dockerMessage(err)}`,
       );
       slot.logs?.stop();
-      slot.phase = 'idle';
-      slot.createError = dockerMessage(err);
-      this.fail(undefined, `container "${slot.spec.name}": ${slot.createError}`);
-      this.step();
-      this.emit();
+      this.failLaunch(slot, dockerMessage(err));
     }
+  }
+
+  /** The container cannot be made or started: the pod fails with the engine's words. */
+  private failLaunch(slot: Slot, message: string): void {
+    slot.phase = 'idle';
+    slot.createError = message;
+    this.fail(undefined, `container "${slot.spec.name}": ${message}`);
+    this.step();
+    this.emit();
   }
 
   /** Forgets the current attempt's container (it never ran) so that the next launch makes it. */
@@ -793,11 +794,7 @@ export class PodSupervisor {
       }
       if (!isNotFound(err)) {
         slot.logs?.stop();
-        slot.phase = 'idle';
-        slot.createError = `removing the never-started container failed: ${dockerMessage(err)}`;
-        this.fail(undefined, `container "${slot.spec.name}": ${slot.createError}`);
-        this.step();
-        this.emit();
+        this.failLaunch(slot, `removing the never-started container failed: ${dockerMessage(err)}`);
         return;
       }
     }
@@ -823,10 +820,7 @@ export class PodSupervisor {
     const message = dockerMessage(err);
     const answered = !isConnectionError(err);
     if (answered && slot.engineAnswers >= ENGINE_ANSWER_RETRIES) {
-      slot.createError = message;
-      this.fail(undefined, `container "${slot.spec.name}": ${message}`);
-      this.step();
-      this.emit();
+      this.failLaunch(slot, message); // forgetUnstarted has made the slot idle already
       return;
     }
     this.ctx.debug(
