@@ -9,15 +9,12 @@ import { dirname, basename, join } from 'node:path';
 let counter = 0;
 
 export async function writeFileAtomic(path: string, data: string, mode = 0o600): Promise<void> {
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${counter++}.tmp`);
-  await writeFileSynced(tmp, data, mode);
-  try {
-    await rename(tmp, path);
-  } catch (err) {
-    await unlink(tmp).catch(() => undefined);
-    throw err;
-  }
+  await replaceFile(path, (tmp) => writeFileSynced(tmp, data, mode));
   await syncDir(dirname(path));
+}
+
+export async function writeFileReplacing(path: string, data: string, mode = 0o600): Promise<void> {
+  await replaceFile(path, (tmp) => writeFile(tmp, data, { mode }));
 }
 
 /** Writes a file in place and syncs it: for a file that nobody reads before it is renamed. */
@@ -31,10 +28,11 @@ export async function writeFileSynced(path: string, data: string, mode = 0o600):
   }
 }
 
-export async function writeFileReplacing(path: string, data: string, mode = 0o600): Promise<void> {
+/** Writes a temp file beside `path` and renames it over `path`; no temp file is left on failure. */
+async function replaceFile(path: string, write: (tmp: string) => Promise<void>): Promise<void> {
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${counter++}.tmp`);
   try {
-    await writeFile(tmp, data, { mode });
+    await write(tmp);
     await rename(tmp, path);
   } catch (err) {
     await unlink(tmp).catch(() => undefined);
