@@ -113,6 +113,7 @@ export class FileStore implements StateStore {
   private readonly logCap: number;
   private readonly reportedDamage = new Set<string>();
   private initialized = false;
+  private debrisSwept = false;
   /** The request watches of this process: one poll of the requests stamp serves them all. */
   private readonly requestWatches = new Set<{ arm: () => void; onChange: () => void }>();
   private requestPoll: NodeJS.Timeout | undefined;
@@ -163,7 +164,6 @@ export class FileStore implements StateStore {
     }
     await mkdir(join(this.root, 'jobs'), { recursive: true, mode: 0o700 });
     this.initialized = true;
-    await this.sweepDebris();
   }
 
   /**
@@ -172,6 +172,8 @@ export class FileStore implements StateStore {
    * not mistaken for a dead one while it works).
    */
   private async sweepDebris(): Promise<void> {
+    if (this.debrisSwept) return;
+    this.debrisSwept = true;
     const jobs = join(this.root, 'jobs');
     const names = await readdir(jobs).catch(() => [] as string[]);
     for (const n of names) {
@@ -247,6 +249,8 @@ export class FileStore implements StateStore {
     config: JobConfigData = { configMaps: {}, secrets: {} },
   ): Promise<void> {
     await this.init();
+    // Once per process, where job directories are made (not in every command's start-up).
+    await this.sweepDebris();
     const name = job.metadata.name;
     const state: StoredJob = { job, backoff: { failuresAfterLastSuccess: 0 }, pods: [], events: [] };
     // The whole directory is made aside and renamed into place: a job appears with its config and
