@@ -128,26 +128,18 @@ describe('children and the manual trigger', () => {
 
   it('ownerCronJobRef reads the controller reference only: kind CronJob, with its uid; no label fallback', () => {
     assert.deepEqual(ownerCronJobRef(child('x', false, 'u1')), { name: 'cj', uid: 'u1' });
-    const labelled: Job = {
-      ...child('l', false),
-      metadata: { name: 'l', labels: { 'io.tjob.cronjob': 'cj' } },
-    };
+    const withMetadata = (metadata: Job['metadata']): Job => ({ ...child(metadata.name, false), metadata });
+    const labelled = withMetadata({ name: 'l', labels: { 'io.tjob.cronjob': 'cj' } });
     assert.equal(ownerCronJobRef(labelled), undefined);
-    const notController: Job = {
-      ...child('n', false),
-      metadata: {
-        name: 'n',
-        ownerReferences: [{ kind: 'CronJob', name: 'cj', uid: 'u', controller: false }],
-      },
-    };
+    const notController = withMetadata({
+      name: 'n',
+      ownerReferences: [{ kind: 'CronJob', name: 'cj', uid: 'u', controller: false }],
+    });
     assert.equal(ownerCronJobRef(notController), undefined);
-    const otherKind: Job = {
-      ...child('o', false),
-      metadata: {
-        name: 'o',
-        ownerReferences: [{ kind: 'ReplicaSet', name: 'cj', uid: 'u', controller: true }],
-      },
-    };
+    const otherKind = withMetadata({
+      name: 'o',
+      ownerReferences: [{ kind: 'ReplicaSet', name: 'cj', uid: 'u', controller: true }],
+    });
     assert.equal(ownerCronJobRef(otherKind), undefined);
   });
 
