@@ -615,7 +615,10 @@ export class FileStore implements StateStore {
         });
       } catch {
         // the directory does not exist yet: the poll below arms it
+        return;
       }
+      // A request written before the watch was armed raised no event: look once now.
+      onChange();
     };
     void mkdir(dir, { recursive: true, mode: 0o700 }).then(arm, () => undefined);
     const entry = { arm, onChange };
@@ -642,7 +645,9 @@ export class FileStore implements StateStore {
     this.requestPoll = setInterval(() => {
       void readFile(this.requestStampPath, 'utf8').then(
         (stamp) => {
-          const changed = this.requestStamp !== undefined && stamp !== this.requestStamp;
+          // The first read has nothing to compare with: a request may have come since the
+          // watchers started, so they look (a look finds nothing if nothing came).
+          const changed = stamp !== this.requestStamp;
           this.requestStamp = stamp;
           for (const w of [...this.requestWatches]) {
             w.arm();

@@ -228,6 +228,21 @@ describe('FileStore', () => {
     ]);
   });
 
+  it("a request left before its job's watch was armed is reported to the watcher", async () => {
+    const { root, store } = await newStoreWithJob('req');
+    // Another process asks, between the controller's first look and its watch being armed.
+    await new FileStore(root).requestJobChange('req', { from: 'test', suspend: true });
+    let changes = 0;
+    const stop = store.watchJobRequests('req', () => changes++);
+    try {
+      for (let i = 0; i < 300 && changes === 0; i++) await new Promise((r) => setTimeout(r, 10));
+      assert.ok(changes > 0, 'the watcher was told');
+      assert.equal((await store.pendingJobRequests('req')).length, 1);
+    } finally {
+      stop();
+    }
+  });
+
   it('gives the lease to one process at a time and takes it over from a dead holder', async () => {
     const { root, store } = await newStoreWithJob();
     const lease = await store.acquireJobLease('j', 'test');
