@@ -1,11 +1,20 @@
-// Runs the compiled test files with node's test runner. Usage: run-tests.mjs [unit|integration|all] [filter]
-// Unit tests run in parallel; real-Docker tests (test/integration) one file at a time, after them.
+// Runs the compiled test files with node's test runner.
+// Usage: run-tests.mjs [unit|integration|all] [filter]
+//   unit         test/unit: pure code, fakes for the engine and the clock
+//   integration  test/integration: real Docker (the engine must answer: scripts/setup.sh)
+//   filter       a substring of the compiled file's path, e.g. `manifest` or `docker/logs`
+// Every selected file runs in one invocation of the runner, two files at a time (unit files first,
+// then the real-Docker ones), so its closing summary counts the whole selection.
 import { spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 const which = process.argv[2] ?? 'all';
 const filter = process.argv[3];
+if (!['unit', 'integration', 'all'].includes(which)) {
+  console.error(`run-tests: unknown selection "${which}": use unit, integration or all`);
+  process.exit(2);
+}
 
 function find(dir) {
   let out = [];
@@ -23,17 +32,18 @@ function find(dir) {
   return out;
 }
 
-const groups = [];
-if (which === 'unit' || which === 'all') groups.push({ files: find('dist/test/unit'), concurrency: 4 });
-if (which === 'integration' || which === 'all')
-  groups.push({ files: find('dist/test/integration'), concurrency: 1 });
+const files = [];
+if (which === 'unit' || which === 'all') files.push(...find('dist/test/unit'));
+if (which === 'integration' || which === 'all') files.push(...find('dist/test/integration'));
 
-const files = groups.flatMap((g) => g.files);
 if (files.length === 0) {
-  console.error('run-tests: no test files found (did the build run?)');
+  console.error(
+    filter
+      ? `run-tests: no ${which} test file matches "${filter}"`
+      : 'run-tests: no test files found (did the build run?)',
+  );
   process.exit(1);
 }
-// One runner invocation, so the closing summary counts the whole suite.
 const args = ['--test', '--test-reporter=spec', '--test-concurrency=2', ...files];
 const result = spawnSync(process.execPath, args, { stdio: 'inherit' });
 process.exit(result.status ?? 1);
