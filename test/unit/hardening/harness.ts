@@ -98,11 +98,17 @@ export async function cliInProcess(
   env: Record<string, string> = {},
 ): Promise<Outcome> {
   const { ctx, out, err } = memoryContext(stdin, env);
+  // commander's `help` command exits with process.exitCode, which node's test runner sets once any
+  // test of this file has failed: without this, one failure would fail the `help` case too.
+  const runnerExitCode = process.exitCode;
+  process.exitCode = undefined;
   let code: number;
   try {
     code = await buildProgram(ctx).run(['node', 'tjob', ...args]);
   } catch (e) {
     code = reportError(e, ctx.stderr, false);
+  } finally {
+    process.exitCode = runnerExitCode;
   }
   return { code, stdout: out.join(''), stderr: err.join('') };
 }
