@@ -8,6 +8,8 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
   npm ci --no-audit --no-fund --loglevel=error
 fi
 bash scripts/setup.sh
+# The images the Kubernetes documentation examples name (test/fixtures/k8s-docs/); test-only.
+bash scripts/build-example-images.sh
 npm run --silent build
 npx eslint --max-warnings=0 .
 npx prettier --check --log-level=warn .
