@@ -1,4 +1,4 @@
-// Lint rules, including the import boundaries of design.md:
+// Lint rules, including the import boundaries of ARCHITECTURE.md#layers:
 //   api/types ← manifest ← controller ← engine ← adapters ← cli
 // Only the Docker adapter imports dockerode; the controller does no I/O; only the CLI touches process.
 import js from '@eslint/js';

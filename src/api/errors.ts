@@ -1,4 +1,4 @@
-// The error taxonomy. The CLI maps each class to an exit code (spec/cli.md) and prints its
+// The error taxonomy. The CLI maps each class to an exit code (docs/cli.md#exit-codes) and prints its
 // message; a stack trace only with -v.
 
 export class TjobError extends Error {

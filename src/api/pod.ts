@@ -1,5 +1,5 @@
 // One pod attempt of a Job, as tjob records and observes it. A pod is a group of Docker
-// containers (see design.md); these records outlive the containers until the job is deleted.
+// containers (see docs/pod-on-docker.md); these records outlive the containers until the job is deleted.
 
 import type { ContainerStatus, Labels, PodCondition, PodPhase, PodSpec } from './k8s.js';
 

@@ -1,4 +1,4 @@
-// Turns any error into a few plain lines on stderr and an exit code (spec/cli.md "Exit codes").
+// Turns any error into a few plain lines on stderr and an exit code (docs/cli.md#exit-codes).
 // A stack trace only with -v.
 
 import { CommanderError } from 'commander';

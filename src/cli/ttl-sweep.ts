@@ -1,4 +1,4 @@
-// spec/cli.md deviation 3: a finished job whose ttlSecondsAfterFinished has passed is deleted by
+// Deviation 3 (docs/deviations.md): a finished job whose ttlSecondsAfterFinished has passed is deleted by
 // whichever tjob process is running then: its own run, the cron daemon, or — here — the next
 // command that reads the state directory.
 

@@ -1,4 +1,4 @@
-// The scheduler daemon behind `tjob cron start` (cronjob.md §3, §7): one serialized loop over
+// The scheduler daemon behind `tjob cron start` (docs/cronjob.md §3.2, §7): one serialized loop over
 // every stored CronJob. Each sync lists the CronJob's child jobs, calls the pure syncCronJob with
 // `now`, carries out its deletions and its create (feeding failures back, as the controller's
 // failures protocol asks), records status and events, and drives the jobs it creates in this
@@ -44,7 +44,7 @@ export interface CronDaemonDeps {
   clock: Clock;
   newUid: () => string;
   random: () => number;
-  /** The zone of a CronJob without spec.timeZone (the machine's, cli.md deviation 6). */
+  /** The zone of a CronJob without spec.timeZone (the machine's, deviation 6 in docs/deviations.md). */
   localTimeZone: string;
   /** Removes a job that no process drives: its containers, records and logs. */
   deleteUndrivenJob(state: StoredJob): Promise<void>;
@@ -254,7 +254,7 @@ export class CronDaemon {
       }
       key.cronJob = cj;
       if (key.fingerprint !== fingerprint) {
-        // Any edit syncs at once, a schedule edit too (cli.md deviation 5: edits take effect at once).
+        // Any edit syncs at once, a schedule edit too (deviation 5 in docs/deviations.md: edits take effect at once).
         key.fingerprint = fingerprint;
         key.dirty = true;
         key.backoffMs = undefined;

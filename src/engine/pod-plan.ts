@@ -1,5 +1,5 @@
 // Turns the controller's "create a pod" into a concrete pod: its name, identity, labels and
-// annotations exactly as the Kubernetes Job controller would set them (spec/job.md §5.1, §8).
+// annotations exactly as the Kubernetes Job controller would set them (docs/job.md §5.1, §8).
 
 import type { ConfigMap, Job, Secret } from '../api/k8s.js';
 import {

@@ -1,4 +1,4 @@
-// CronJob validation (cronjob.md §1.3): metadata, schedule (robfig ParseStandard's grammar and
+// CronJob validation (docs/cronjob.md §1.3): metadata, schedule (robfig ParseStandard's grammar and
 // error texts; no TZ/CRON_TZ), startingDeadlineSeconds, timeZone (IANA, exact case),
 // concurrencyPolicy, the job template, history limits, then the 52-character name limit.
 

@@ -80,7 +80,7 @@ function defaultTemplate(t: PodTemplateSpec | undefined): PodTemplateSpec {
   return { ...tpl, spec: defaultPodSpec(tpl.spec ?? ({ containers: [] } as PodSpec)) };
 }
 
-/** The JobSpec defaults of job.md §1.2, without the generated selector. */
+/** The JobSpec defaults of docs/job.md §1.2, without the generated selector. */
 export function defaultJobSpec(spec: JobSpec): JobSpec {
   const out: JobSpec = { ...spec };
   const completionsSet = spec.completions !== undefined && spec.completions !== null;
@@ -126,7 +126,7 @@ export function defaultJob(job: Job): Job {
 }
 
 /**
- * Adds the uid, the generated selector and the four generated template labels (job.md §1.4),
+ * Adds the uid, the generated selector and the four generated template labels (docs/job.md §1.4),
  * unless manualSelector is true. Job labels copied from the template (defaulting) share its
  * labels as in Kubernetes, so such a Job also carries the generated labels.
  */
@@ -165,7 +165,7 @@ export function withCopiedLabels(job: Job): Job {
   return out;
 }
 
-/** cronjob.md §1.1; the job template's pod spec gets pod defaults, its JobSpec none (as upstream). */
+/** docs/cronjob.md §1.1; the job template's pod spec gets pod defaults, its JobSpec none (as upstream). */
 export function defaultCronJob(cj: CronJob): CronJob {
   const c = structuredClone(cj);
   const spec = { ...c.spec };

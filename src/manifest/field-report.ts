@@ -93,7 +93,7 @@ export const FieldRules: Readonly<Record<string, Rule>> = {
   'ResourceRequirements.limits': approx('cpu and memory applied as Docker limits (--cpus, --memory)'),
   'ResourceRequirements.claims': ignoredNode('no dynamic resource allocation'),
   'Container.imagePullPolicy': approx(
-    'a failed Always pull falls back to the local image (cli.md deviation 1)',
+    'a failed Always pull falls back to the local image (deviation 1, docs/deviations.md)',
   ),
   'EphemeralContainer.targetContainerName': ignored('not part of a create'),
   // Volumes
@@ -129,7 +129,7 @@ export const FieldRules: Readonly<Record<string, Rule>> = {
   'VolumeMount.mountPropagation': ignored("not applied: Docker's default (rprivate) is used"),
   // Jobs
   'JobSpec.ttlSecondsAfterFinished': approx(
-    'deleted by whichever tjob process runs when it expires (cli.md deviation 3)',
+    'deleted by whichever tjob process runs when it expires (deviation 3, docs/deviations.md)',
   ),
   'JobSpec.managedBy': {
     class: 'honoured',

@@ -1,4 +1,4 @@
-// Job validation (pkg/apis/batch/validation, job.md §9.2), in the API server's order:
+// Job validation (pkg/apis/batch/validation, docs/job.md §9.2), in the API server's order:
 // metadata → generated selector → spec (numbers, managedBy, completionMode, per-index,
 // podFailurePolicy, successPolicy, podReplacementPolicy, pod template, restartPolicy rule) →
 // selector → the Indexed hostname check.

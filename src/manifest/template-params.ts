@@ -1,4 +1,4 @@
-// Template parameters (spec/cli.md "Template parameters"): `$NAME` and `${NAME}` in the raw text
+// Template parameters (docs/cli.md#template-parameters): `$NAME` and `${NAME}` in the raw text
 // are replaced before parsing, but only for the names given. `$(VAR)` (Kubernetes' own syntax)
 // and any other `$` text stay as they are.
 

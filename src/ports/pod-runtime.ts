@@ -36,7 +36,7 @@ export interface PodRuntime {
   /** Throws RuntimeUnavailableError when the engine does not answer. */
   ping(): Promise<void>;
   /**
-   * Makes every image available before anything starts (spec/cli.md deviation 1). Throws
+   * Makes every image available before anything starts (deviation 1, docs/deviations.md). Throws
    * ImageUnavailableError naming the image; returns warnings (e.g. a failed `Always` pull that
    * fell back to a local copy).
    */

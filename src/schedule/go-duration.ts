@@ -1,4 +1,4 @@
-// Go's time.ParseDuration, for `@every <duration>` (cronjob.md §2.4). Kubernetes accepts any Go
+// Go's time.ParseDuration, for `@every <duration>` (docs/cronjob.md §2.4). Kubernetes accepts any Go
 // duration there, so the syntax and the error texts are Go's, byte for byte:
 //   [-+]?([0-9]*(\.[0-9]*)?[a-z]+)+  with units ns, us, µs, μs, ms, s, m, h (no d, no w).
 // Values are nanoseconds as a bigint: Go durations are int64 nanoseconds and a double cannot hold

@@ -1,6 +1,6 @@
 // nextRuns: upcoming activations for `tjob cron next`, each annotated where a daylight-saving
 // change skips or doubles a wall-clock time the schedule names, with what Kubernetes does about it
-// (cronjob.md §2.3, cli.md deviation 6).
+// (docs/cronjob.md §2.3, deviation 6 in docs/deviations.md).
 
 import type { Schedule } from './schedule.js';
 import { civil, transitionsBetween } from './zone.js';

@@ -1,5 +1,5 @@
-// parseSchedule: a `spec.schedule` as the API server accepts it (cronjob.md §1.3, §2.1, §2.5),
-// and the controller's legacy variant that tolerates a `TZ=` prefix (§3.4 step 3).
+// parseSchedule: a `spec.schedule` as the API server accepts it (docs/cronjob.md §1.3, §2.1, §2.5),
+// and the controller's legacy variant that tolerates a `TZ=` prefix (docs/cronjob.md §3.4 step 3).
 
 import { parseSpec, scheduleTZMessage } from './parse.js';
 import { CronSchedule, EverySchedule, type Schedule } from './schedule.js';
@@ -18,7 +18,7 @@ function build(expr: string, allowTZ: boolean): ParseResult {
  * Parse a CronJob schedule as Kubernetes would accept it on create. The error is the text after
  * `spec.schedule: Invalid value: "<expr>": ` in the API server's message: robfig's own error, the
  * API server's `TZ` message (checked first when the schedule contains `TZ`), or tjob's message for
- * a robfig quirk it rejects (cli.md deviation 5). An empty schedule gives robfig's
+ * a robfig quirk it rejects (deviation 5, docs/deviations.md). An empty schedule gives robfig's
  * `empty spec string`; the API server reports that case as `Required value`.
  * Schedules that parse but can never fire (`0 0 30 2 *`) are accepted, as Kubernetes does.
  */

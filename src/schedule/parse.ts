@@ -1,11 +1,11 @@
-// The schedule language of Kubernetes: robfig/cron v3.0.1 `ParseStandard` (cronjob.md §2.1), with
-// robfig's own error texts, plus what the API server adds (no `TZ` in the schedule, §1.3) and
-// tjob's deliberate rejections of robfig's quirky inputs (cli.md deviation 5).
+// The schedule language of Kubernetes: robfig/cron v3.0.1 `ParseStandard` (docs/cronjob.md §2.1), with
+// robfig's own error texts, plus what the API server adds (no `TZ` in the schedule, docs/cronjob.md §1.3) and
+// tjob's deliberate rejections of robfig's quirky inputs (deviation 5, docs/deviations.md).
 
 import { formatGoDuration, parseGoDuration } from './go-duration.js';
 import { timeZoneProblem } from './zone.js';
 
-/** robfig's per-field "star" flag (cronjob.md §2.2). */
+/** robfig's per-field "star" flag (docs/cronjob.md §2.2). */
 export interface FieldSet {
   /** Sorted, de-duplicated values. */
   values: readonly number[];
@@ -243,5 +243,5 @@ export function parseSpec(
   }
 }
 
-/** The API server's message for a schedule that contains `TZ` (cronjob.md §1.3). */
+/** The API server's message for a schedule that contains `TZ` (docs/cronjob.md §1.3). */
 export const scheduleTZMessage = 'cannot use TZ or CRON_TZ in schedule, use timeZone field instead';

@@ -1,6 +1,6 @@
-// Activation times with robfig/cron v3 semantics (cronjob.md §2.2–§2.4).
+// Activation times with robfig/cron v3 semantics (docs/cronjob.md §2.2–§2.4).
 //
-// Why our own matcher instead of cron-parser (cronjob.md §2.7, option A): cron-parser differs from
+// Why our own matcher instead of cron-parser (docs/cronjob.md §2.7): cron-parser differs from
 // robfig exactly where Kubernetes users get hurt — it moves a wall time that a spring-forward gap
 // skips to the landing hour, fires a repeated fall-back time once, treats `*/1` as a restriction,
 // expands `1/2` in day-of-week to include Sunday, rejects duplicates and impossible dates at parse

@@ -1,6 +1,6 @@
 // Time-zone arithmetic on Intl alone: the UTC offset of an instant in an IANA zone, the wall clock
 // of an instant, the spans of constant offset around a local day, and the Kubernetes rules for
-// which `timeZone` names are valid (cronjob.md §1.3).
+// which `timeZone` names are valid (docs/cronjob.md §1.3).
 
 import { zoneNames } from './zone-names.js';
 
@@ -203,7 +203,7 @@ export function intlKnowsZone(name: string): boolean {
 }
 
 /**
- * Why Kubernetes would reject `timeZone` (cronjob.md §1.3), or undefined when it is valid: the
+ * Why Kubernetes would reject `timeZone` (docs/cronjob.md §1.3), or undefined when it is valid: the
  * API server's character rules, `Local` refused, and a case-sensitive tz-database lookup (Go's
  * time.LoadLocation), which Intl's case-insensitive lookup does not give by itself.
  */
@@ -223,7 +223,7 @@ export function timeZoneProblem(name: string): string | undefined {
   return undefined;
 }
 
-/** Whether `name` is a `timeZone` Kubernetes accepts (cronjob.md §1.3). */
+/** Whether `name` is a `timeZone` Kubernetes accepts (docs/cronjob.md §1.3). */
 export function isValidTimeZone(name: string): boolean {
   return timeZoneProblem(name) === undefined;
 }

@@ -1,4 +1,4 @@
-// The state directory (design.md "The state directory"):
+// The state directory (docs/state-directory.md):
 //   <root>/state.json                 schema version
 //   <root>/jobs/<name>/journal.jsonl  the job: spec, status, pod records, events, backoff
 //   <root>/jobs/<name>/summary.json   the job object alone, for listings (a cache of the journal)

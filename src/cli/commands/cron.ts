@@ -1,5 +1,5 @@
 // `tjob cron start|list|next|trigger|suspend|resume`: the CronJob scheduler daemon and its helpers
-// (spec/cli.md `tjob cron start`, deviations 5 and 6).
+// (docs/cli.md#cron; deviations 5 and 6 in docs/deviations.md).
 
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -322,7 +322,7 @@ export function nextLines(cj: CronJob, now: Date, count: number, stored: boolean
   if (cj.spec.suspend) out.push('suspended: no run starts until it is resumed');
   let from = now;
   if (schedule.every !== undefined) {
-    // @every counts from the last run, else from creation (cronjob.md §2.4).
+    // @every counts from the last run, else from creation (docs/cronjob.md §2.4).
     const anchorText = cj.status?.lastScheduleTime ?? (stored ? cj.metadata.creationTimestamp : undefined);
     const anchor = anchorText ? Date.parse(anchorText) : NaN;
     if (Number.isFinite(anchor) && anchor <= now.getTime()) {

@@ -1,4 +1,4 @@
-// `tjob suspend|resume job NAME...`: sets spec.suspend with the semantics of spec/job.md §2.6.
+// `tjob suspend|resume job NAME...`: sets spec.suspend with the semantics of docs/job.md §2.6.
 // The job's controller applies it (a request when another process drives the job); a job without
 // a controller gets a background one, which stops the pods of a suspended job and then leaves.
 

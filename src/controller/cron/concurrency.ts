@@ -1,4 +1,4 @@
-// Concurrency policies (cronjob.md §5): Forbid skips a due slot while `status.active` is not
+// Concurrency policies (docs/cronjob.md §5): Forbid skips a due slot while `status.active` is not
 // empty (the slot stays unmet, so the job's end starts it late); Replace deletes every active job
 // (background propagation) before creating the new one; Allow does neither.
 
@@ -42,7 +42,7 @@ export function replaceActiveJobs(
 }
 
 /**
- * `tjob cron trigger NAME` without `--force` (cli.md): the CronJob's policy applied to a manual
+ * `tjob cron trigger NAME` without `--force` (docs/cli.md#cron): the CronJob's policy applied to a manual
  * run. Allow: run. Forbid: refuse while any of its jobs is unfinished. Replace: delete the
  * unfinished ones first.
  */

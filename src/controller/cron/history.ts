@@ -1,4 +1,4 @@
-// History cleanup, at the start of every sync (cronjob.md §6.1): finished jobs beyond
+// History cleanup, at the start of every sync (docs/cronjob.md §6.1): finished jobs beyond
 // successfulJobsHistoryLimit / failedJobsHistoryLimit are deleted, oldest start time first.
 
 import type { CronJob, CronJobStatus, Job } from '../../api/k8s.js';

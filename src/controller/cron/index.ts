@@ -1,4 +1,4 @@
-// The pure CronJob controller (cronjob.md §3–§6).
+// The pure CronJob controller (docs/cronjob.md §3.2–§6.3).
 
 export { syncCronJob, configWarnings, tooManyMissedMessage } from './sync.js';
 export { jobFromTemplate, InstantiateAnnotation } from './job-from-template.js';

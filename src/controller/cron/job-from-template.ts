@@ -1,4 +1,4 @@
-// The Job a CronJob creates (cronjob.md §4, Kubernetes getJobFromTemplate2): template labels and
+// The Job a CronJob creates (docs/cronjob.md §4, Kubernetes getJobFromTemplate2): template labels and
 // annotations (not the CronJob's own), the scheduled-timestamp annotation in the CronJob's zone,
 // a controller owner reference, and a deep copy of the template's spec.
 

@@ -1,4 +1,4 @@
-// Names and references: the job name of a slot (cronjob.md §4), the scheduled-timestamp
+// Names and references: the job name of a slot (docs/cronjob.md §4), the scheduled-timestamp
 // annotation, active-list references, and how a job is recognised as a CronJob's child.
 
 import type { CronJob, Job, ObjectReference } from '../../api/k8s.js';
@@ -10,7 +10,7 @@ import { offsetAt } from '../../schedule/zone.js';
  */
 export const CronJobNameLabel = 'io.tjob.cronjob';
 
-/** `<cronjob>-<minutes since the epoch>`; seconds for `@every` under a minute (cli.md deviation 5). */
+/** `<cronjob>-<minutes since the epoch>`; seconds for `@every` under a minute (deviation 5, docs/deviations.md). */
 export function jobNameForSlot(cronJobName: string, slot: Date, everyMs?: number): string {
   const seconds = Math.floor(slot.getTime() / 1000);
   const suffix = everyMs !== undefined && everyMs < 60_000 ? seconds : Math.floor(seconds / 60);
@@ -89,7 +89,7 @@ export function isControlledBy(job: Job, cronJob: CronJob): boolean {
 }
 
 /**
- * How Kubernetes lists a CronJob's children (§3.2): controller owner reference *name* equals
+ * How Kubernetes lists a CronJob's children (docs/cronjob.md §3.2): controller owner reference *name* equals
  * the CronJob's name (the uid is not compared), or tjob's label.
  */
 export function isChildOf(job: Job, cronJobName: string): boolean {

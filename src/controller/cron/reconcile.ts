@@ -1,4 +1,4 @@
-// Reconciling status.active and lastSuccessfulTime with the jobs that exist (cronjob.md §3.2
+// Reconciling status.active and lastSuccessfulTime with the jobs that exist (docs/cronjob.md §3.2
 // step 3): unexpected jobs, finished active jobs, successes, and active entries whose job is gone.
 
 import type { CronJobStatus, Job } from '../../api/k8s.js';

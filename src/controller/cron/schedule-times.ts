@@ -1,8 +1,9 @@
-// The most recent unmet slot (cronjob.md §3.3) and the delayed wake-up (§3.5).
+// The most recent unmet slot (docs/cronjob.md §3.3) and the delayed wake-up (§3.5).
 //
 // Kubernetes estimates the number of missed slots from the gap between the first two and looks
 // for the most recent one near the estimate; for irregular schedules that can find nothing
-// although slots were missed (§3.3, S32). tjob computes it exactly (cli.md deviation 5): it
+// although slots were missed (`30 10,11,12 * * 1-5` after a weekend). tjob computes it exactly (deviation 5,
+// docs/deviations.md): it
 // counts slots one by one up to 101 (the "too many missed" threshold), and past that asks the
 // schedule for its latest slot at or before now. For regular schedules and `@every` both give the
 // same answers, including the >100 boundary.
@@ -38,7 +39,7 @@ export function earliestTime(cronJob: CronJob, now: Date, useDeadline: boolean):
   return new Date(earliest);
 }
 
-/** MRS(now, useDeadline) of §3.3, with the exact search of cli.md deviation 5. */
+/** MRS(now, useDeadline) of docs/cronjob.md §3.3, with the exact search of deviation 5. */
 export function mostRecentScheduleTime(
   cronJob: CronJob,
   now: Date,
@@ -81,7 +82,7 @@ export function mostRecentScheduleTime(
 }
 
 /**
- * §3.5 nextScheduleTimeDuration: ms from now to the next slot + 100 ms (the deadline is ignored).
+ * docs/cronjob.md §3.5 nextScheduleTimeDuration: ms from now to the next slot + 100 ms (the deadline is ignored).
  * Undefined when the schedule has no further slot.
  */
 export function nextScheduleDelay(

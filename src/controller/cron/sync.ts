@@ -1,5 +1,5 @@
-// syncCronJob: one reconcile pass of the Kubernetes CronJob controller v2 (cronjob.md §3.2, §3.4),
-// pure. Deliberate deviations (cli.md deviation 5), each marked below:
+// syncCronJob: one reconcile pass of the Kubernetes CronJob controller v2 (docs/cronjob.md §3.2, §3.4),
+// pure. Deliberate deviations (deviation 5, docs/deviations.md), each marked below:
 //   - missed slots are computed exactly (schedule-times.ts);
 //   - a slot dropped because its starting deadline passed emits Warning/MissSchedule;
 //   - `@every` under a minute names jobs in seconds, so every slot runs;
@@ -154,7 +154,7 @@ export function syncCronJob(input: SyncCronJobInput): SyncCronJobResult {
 
   if (collided !== undefined) {
     if (!isControlledBy(collided, cronJob)) {
-      // Kubernetes stands aside with no event and no wake-up (a stall, S36). Deviation: wake up
+      // Kubernetes stands aside with no event and no wake-up (a stall). Deviation: wake up
       // at the next slot anyway.
       return done({ requeueAfterMs: delay() });
     }

@@ -1,4 +1,4 @@
-// The contract of the pure CronJob controller: syncCronJob(input) → result (cronjob.md §3–§6).
+// The contract of the pure CronJob controller: syncCronJob(input) → result (docs/cronjob.md §3.2–§6.3).
 // No I/O, no clock: the caller lists the CronJob's jobs, passes `now`, carries out the deletions
 // and the create, persists the status, records the events and sets a timer for requeueAfterMs.
 

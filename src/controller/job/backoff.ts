@@ -1,4 +1,4 @@
-// Pod-recreation backoff (spec/job.md §3.4 job level, §3.6 per index), after Kubernetes'
+// Pod-recreation backoff (docs/job.md §3.4 job level, §3.6 per index), after Kubernetes'
 // backoff_utils.go. Delay = min(base · 2^(n−1), cap), counted from the last failure.
 
 import type { BackoffRecord, PodView, SyncOptions } from './types.js';
@@ -34,7 +34,7 @@ function byFinish(now: Date) {
 /**
  * Folds the pods that finished since the last sync into the record: failures add up until a
  * success; a success resets the count to the failures that finished after it.
- * Ignored failures (podFailurePolicy Ignore) are included on purpose (§12.8).
+ * Ignored failures (podFailurePolicy Ignore) are included on purpose, as upstream (docs/job.md §3.4).
  */
 export function newBackoffRecord(
   old: BackoffRecord,

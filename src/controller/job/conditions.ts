@@ -1,4 +1,4 @@
-// Job conditions (spec/job.md §6.2): reasons, messages and the idempotent "ensure" helper.
+// Job conditions (docs/job.md §6.2): reasons, messages and the idempotent "ensure" helper.
 
 import type { ConditionStatus, Job, JobCondition } from '../../api/k8s.js';
 

@@ -1,4 +1,4 @@
-// Pod classification of one sync (spec/job.md §2.3): active, ready, terminating, newly finished.
+// Pod classification of one sync (docs/job.md §2.3): active, ready, terminating, newly finished.
 
 import type { Job } from '../../api/k8s.js';
 import type { PodView } from './types.js';

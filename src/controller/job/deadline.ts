@@ -1,4 +1,4 @@
-// activeDeadlineSeconds (spec/job.md §4): measured from status.startTime, stopped while suspended.
+// activeDeadlineSeconds (docs/job.md §4): measured from status.startTime, stopped while suspended.
 
 import type { Job } from '../../api/k8s.js';
 

@@ -1,4 +1,4 @@
-// Completion-index sets of Indexed jobs and their string form (spec/job.md §5.2, §5.3), after
+// Completion-index sets of Indexed jobs and their string form (docs/job.md §5.2, §5.3), after
 // Kubernetes' indexed_job_utils.go. A set is a sorted array of distinct indexes.
 
 /** Renders a sorted index set: runs of three or more become `first-last`, e.g. `1,3-5,7`. */

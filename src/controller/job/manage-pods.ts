@@ -1,4 +1,4 @@
-// Pod-count arithmetic and deletion preference (spec/job.md §2.5), after manageJob and
+// Pod-count arithmetic and deletion preference (docs/job.md §2.5), after manageJob and
 // activePodsForRemoval of Kubernetes' job_controller.go.
 
 import type { Job } from '../../api/k8s.js';

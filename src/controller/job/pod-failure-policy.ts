@@ -1,4 +1,4 @@
-// Pod failure policy (spec/job.md §3.7), after Kubernetes' pod_failure_policy.go: the first rule
+// Pod failure policy (docs/job.md §3.7), after Kubernetes' pod_failure_policy.go: the first rule
 // that matches a failed pod decides what its failure means.
 
 import type { JobSpec, PodFailurePolicyRule } from '../../api/k8s.js';

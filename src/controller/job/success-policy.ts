@@ -1,4 +1,4 @@
-// Success policy of Indexed jobs (spec/job.md §5.5), after Kubernetes' success_policy.go.
+// Success policy of Indexed jobs (docs/job.md §5.5), after Kubernetes' success_policy.go.
 
 import type { JobSpec } from '../../api/k8s.js';
 import { parseIndexes } from './indexes.js';

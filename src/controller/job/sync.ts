@@ -1,4 +1,4 @@
-// syncJob: one reconcile pass of a Job (spec/job.md §2.4), pure. Mirrors Kubernetes'
+// syncJob: one reconcile pass of a Job (docs/job.md §2.4; the § numbers below are its sections), pure. Mirrors Kubernetes'
 // job_controller.go syncJob → manageJob → trackJobStatusAndRemoveFinalizers, with the pod
 // finalizer replaced by PodView.tracked and the status write by SyncResult.
 //

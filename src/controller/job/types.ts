@@ -31,7 +31,7 @@ export interface PodView {
   readySince?: Date;
 }
 
-/** The job-level recreation backoff record (spec/job.md §3.4). */
+/** The job-level recreation backoff record (docs/job.md §3.4). */
 export interface BackoffRecord {
   failuresAfterLastSuccess: number;
   lastFailureTime?: string;

@@ -1,7 +1,7 @@
 // A container's environment, computed as the kubelet computes it (pkg/kubelet/kubelet_pods.go,
 // makeEnvironmentVariables): envFrom first, then env in order, each literal value expanded with
 // `$(VAR)` against the variables defined so far; `valueFrom` values are not expanded. Finally the
-// Job controller's `JOB_COMPLETION_INDEX` for Indexed pods (spec/job.md §5.1), which upstream
+// Job controller's `JOB_COMPLETION_INDEX` for Indexed pods (docs/job.md §5.1), which upstream
 // appends to the end of `env` in the pod template, so it is defined last.
 
 import os from 'node:os';

@@ -1,4 +1,4 @@
-// Making images available before anything starts (spec/cli.md, deviation 1):
+// Making images available before anything starts (deviation 1, docs/deviations.md):
 //   IfNotPresent  present locally, else pulled;
 //   Never         must be present;
 //   Always        pulled; when the pull fails, a local copy is used with a warning.

@@ -1,4 +1,4 @@
-// What `tjob run` and `tjob get` put on a terminal and in a pipe (spec/cli.md, Global: colour only
+// What `tjob run` and `tjob get` put on a terminal and in a pipe (docs/cli.md#global-options: colour only
 // on a terminal, never with NO_COLOR or TERM=dumb, never in -o json/yaml/name; FORCE_COLOR forces
 // it; a live status line on a terminal, timestamped progress lines otherwise). The built CLI runs
 // in a pseudo-terminal made by util-linux `script` (its stdout and stderr both on the terminal) and

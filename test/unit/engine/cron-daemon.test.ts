@@ -1,5 +1,5 @@
 // The scheduler daemon on a fake clock and a fake runtime, with the real state directory: the
-// cronjob.md §8.2 timelines (slot + 100 ms wake-ups, Forbid's late start on a job's end, Replace,
+// docs/cronjob.md §8.2 timelines (slot + 100 ms wake-ups, Forbid's late start on a job's end, Replace,
 // Allow, history limits, suspend), restarts that adopt instead of duplicating, and edits noticed.
 
 import { describe, it } from 'node:test';

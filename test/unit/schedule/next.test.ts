@@ -1,4 +1,4 @@
-// robfig Next() vectors (cronjob.md §9.1, §9.2, §2.2), with cron-parser as an oracle for the
+// robfig Next() vectors (docs/cronjob.md §9.1, §9.2, §2.2), with cron-parser as an oracle for the
 // vectors where it agrees with robfig (UTC, no DST, no robfig/cron-parser differences).
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';

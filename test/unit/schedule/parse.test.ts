@@ -1,5 +1,5 @@
-// cronjob.md §9.3 acceptance vectors, robfig's error texts, the API server's TZ rule, and the
-// quirks tjob rejects (cli.md deviation 5).
+// docs/cronjob.md §9.3 acceptance vectors, robfig's error texts, the API server's TZ rule, and the
+// quirks tjob rejects (deviation 5, docs/deviations.md). Bare § numbers are docs/cronjob.md's.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { parseSchedule, parseStoredSchedule } from '../../../src/schedule/index.js';

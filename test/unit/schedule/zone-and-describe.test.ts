@@ -1,5 +1,5 @@
-// Time-zone names (cronjob.md §1.3), describeSchedule, and nextRuns' daylight-saving notes
-// (cli.md deviation 6, `tjob cron next`).
+// Time-zone names (docs/cronjob.md §1.3), describeSchedule, and nextRuns' daylight-saving notes
+// (deviation 6 in docs/deviations.md, `tjob cron next`).
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import {

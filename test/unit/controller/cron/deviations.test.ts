@@ -1,4 +1,4 @@
-// cli.md deviations 5 and 6 as they touch the controller, plus naming (§4) and the manual trigger.
+// Deviations 5 and 6 (docs/deviations.md) as they touch the controller, plus naming (docs/cronjob.md §4) and the manual trigger.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { Sim } from './sim.js';

@@ -1,4 +1,4 @@
-// cronjob.md §8.3: Kubernetes' TestControllerV2SyncCronJob table at absolute times, and the
+// docs/cronjob.md §8.3: Kubernetes' TestControllerV2SyncCronJob table at absolute times, and the
 // function-level vectors of §3.10 (TestMostRecentScheduleTime, TestNextScheduleTimeDuration,
 // TestNextScheduleTime). Fixture: T = 2016-05-19T10:00:00Z (a Thursday), zone UTC.
 import { describe, it } from 'node:test';

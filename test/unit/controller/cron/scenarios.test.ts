@@ -1,5 +1,5 @@
-// cronjob.md §8.2 fake-clock scenarios S01–S37, absolute times. Where tjob deliberately deviates
-// (cli.md deviation 5: exact missed-slot computation, MissSchedule events, immediate effect of
+// docs/cronjob.md §8.2 fake-clock scenarios S01–S37, absolute times. Where tjob deliberately deviates
+// (deviation 5 in docs/deviations.md: exact missed-slot computation, MissSchedule events, immediate effect of
 // schedule edits, a wake-up after a foreign name collision), the test says so in its name.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';

@@ -1,4 +1,4 @@
-// A fake-clock harness for cronjob.md §8: drives syncCronJob the way the daemon does (a sync at
+// A fake-clock harness for docs/cronjob.md §8: drives syncCronJob the way the daemon does (a sync at
 // start or restart, at each delayed wake-up, whenever an owned job changes state, on spec edits),
 // with jobs that finish after a chosen time, and records an ordered log of what happened.
 import type { CronJob, CronJobSpec, Job } from '../../../../src/api/k8s.js';

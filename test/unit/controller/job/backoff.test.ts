@@ -1,3 +1,4 @@
+// The § numbers in the test names are sections of docs/job.md.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import {

@@ -27,7 +27,7 @@ export interface JobSetup extends Partial<Omit<JobSpec, 'template'>> {
   pfp?: PodFailurePolicyRule[];
 }
 
-/** A Job with its spec defaulted as the API server does (spec/job.md §1.2). */
+/** A Job with its spec defaulted as the API server does (docs/job.md §1.2). */
 export function job(setup: JobSetup = {}): Job {
   const { name = 'pi', namespace, restartPolicy = 'Never', status, pfp, ...spec } = setup;
   const completions = 'completions' in setup ? setup.completions : 'parallelism' in setup ? null : 1;

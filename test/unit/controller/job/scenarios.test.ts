@@ -1,4 +1,4 @@
-// spec/job.md §10 scenarios that need no real engine, as fake-clock simulations: the simulator
+// docs/job.md §10 scenarios that need no real engine, as fake-clock simulations: the simulator
 // applies syncJob's actions to an in-memory pod list and syncs again at the next instant due.
 
 import { describe, it } from 'node:test';

@@ -1,5 +1,5 @@
 // syncJob tables in the shape of Kubernetes' TestControllerSyncJob:
-// job setup / observed pods / expected actions / expected status.
+// job setup / observed pods / expected actions / expected status. § numbers: docs/job.md.
 
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
