@@ -25,10 +25,12 @@ const manifests = join(work, 'manifests');
 let h: Harness;
 let env: NodeJS.ProcessEnv;
 
-function stub(shell: string): string {
+/** `tjob completion SHELL > DIR/NAME` (the README's install). */
+function stub(shell: string, name = `tjob.${shell}`, dir = work): string {
   const r = spawnSync(process.execPath, [BIN, 'completion', shell], { encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);
-  const file = join(work, `tjob.${shell}`);
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, name);
   writeFileSync(file, r.stdout);
   return file;
 }
@@ -135,17 +137,18 @@ cat "$log"
 });
 
 describe('zsh', () => {
-  let file: string;
   let capture: string;
   let driver: string;
   before(() => {
-    file = stub('zsh');
+    // Installed as the README says: `_tjob` in a directory of $fpath, found by compinit.
+    const functions = join(work, 'zsh-functions');
+    stub('zsh', '_tjob', functions);
     capture = join(work, 'capture.zsh');
-    // In the pty's zsh: compsys, the stub, a compadd that prints what it adds, exit after one TAB.
+    // In the pty's zsh: compsys, a compadd that prints what it adds, exit after one TAB.
     writeFileSync(
       capture,
-      `autoload -Uz compinit && compinit -u -D
-source ${JSON.stringify(file)}
+      `fpath=(${JSON.stringify(functions)} $fpath)
+autoload -Uz compinit && compinit -u -D
 compadd() {
   if [[ \${@[1,(i)(-|--)]} == *-(O|A|D)\\ * ]]; then builtin compadd "$@"; return; fi
   local -a hits
@@ -193,11 +196,18 @@ while zpty -r z chunk; do print -rn -- "$chunk"; done
 });
 
 describe('fish', () => {
-  let file: string;
-  before(() => (file = stub('fish')));
+  // Installed as the README says, in a completions directory fish loads `tjob.fish` from.
+  const completions = join(work, 'fish-completions');
+  before(() => stub('fish', 'tjob.fish', completions));
 
   const complete = (line: string): string[] =>
-    run('fish', ['--no-config', '-c', 'source $argv[1]; complete -C"$argv[2]"', file, line])
+    run('fish', [
+      '--no-config',
+      '-c',
+      'set -p fish_complete_path $argv[1]; complete -C"$argv[2]"',
+      completions,
+      line,
+    ])
       .split('\n')
       .filter((l) => l !== '')
       .map((l) => l.split('\t')[0]!);
