@@ -14,7 +14,7 @@ import { registerController } from './commands/controller.js';
 import { registerSuspendResume } from './commands/suspend-resume.js';
 import { registerApply } from './commands/apply.js';
 import { registerCron } from './commands/cron.js';
-import { registerCompletion } from './commands/completion.js';
+import { COMPLETE_COMMAND, registerCompletion, runComplete } from './commands/completion.js';
 import { VERSION } from './version.js';
 
 export interface Program {
@@ -89,6 +89,8 @@ Exit codes: 0 success, 1 a job failed or a command failed, 2 usage or invalid ma
   return {
     async run(argv: string[]): Promise<number> {
       result.code = 0;
+      // The shell completion stubs' hidden command: its words are a line to complete, not options.
+      if (argv[2] === COMPLETE_COMMAND) return runComplete(program, argv.slice(3), ctx);
       await program.parseAsync(argv);
       return result.code;
     },

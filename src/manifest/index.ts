@@ -7,7 +7,7 @@ import { readManifestSources } from './read-sources.js';
 import type { LoadOptions, LoadResult, ManifestSource, TemplateParams } from './types.js';
 
 export { parseManifestTexts, V1beta1CronJobWarning } from './load.js';
-export { readManifestSources, StdinName } from './read-sources.js';
+export { MANIFEST_EXTENSIONS, readManifestSources, StdinName } from './read-sources.js';
 export { parseSetFlags, parseItemsFlag, parseItemsFile, expandTemplate } from './template-params.js';
 export { formatFieldReport, FieldRules } from './field-report.js';
 export { renderManifests } from './render.js';

@@ -10,6 +10,11 @@ import type { ManifestSource } from './types.js';
 import { MaxSourceBytes, tooLong } from './yaml-limits.js';
 
 export const StdinName = '<stdin>';
+/** The file name extensions of the manifests a directory holds (and that completion offers). */
+export const MANIFEST_EXTENSIONS = ['yaml', 'yml'] as const;
+
+const isManifestName = (n: string): boolean =>
+  MANIFEST_EXTENSIONS.some((ext) => n.toLowerCase().endsWith(`.${ext}`));
 
 export async function readManifestSources(
   paths: readonly string[],
@@ -38,8 +43,11 @@ export async function readManifestSources(
       out.push({ name: p, text: await readText(p) });
       continue;
     }
-    const names = (await readdir(p)).filter((n) => /\.ya?ml$/i.test(n)).sort();
-    if (names.length === 0) throw new UsageError(`no *.yaml or *.yml files in directory "${p}"`);
+    const names = (await readdir(p)).filter(isManifestName).sort();
+    if (names.length === 0)
+      throw new UsageError(
+        `no ${MANIFEST_EXTENSIONS.map((e) => `*.${e}`).join(' or ')} files in directory "${p}"`,
+      );
     for (const n of names) {
       const f = join(p, n);
       if ((await stat(f)).isFile()) out.push({ name: f, text: await readText(f) });

@@ -18,6 +18,9 @@ import type { CommandResult } from '../program.js';
 import { deleteJobEverywhere } from './run.js';
 import { NO_RESOURCES, openStore, parseResourceArgs, selectorOf } from './get.js';
 
+/** What `delete` removes (pods go with their job). */
+export const DELETE_KINDS: readonly Kind[] = ['jobs', 'cronjobs'];
+
 interface DeleteFlags {
   all?: boolean;
   selector?: string;
@@ -62,7 +65,7 @@ export async function runDelete(
   ctx: CliContext,
   global: GlobalOptions,
 ): Promise<number> {
-  const groups = parseResourceArgs(args, ['jobs', 'cronjobs']);
+  const groups = parseResourceArgs(args, DELETE_KINDS);
   const selector = selectorOf(flags.selector);
   const named = groups.some((g) => g.names.length > 0);
   if (named && (flags.all || selector)) throw new UsageError('names cannot be given with --all or -l');

@@ -24,28 +24,14 @@ import type { CliContext, GlobalOptions } from '../context.js';
 import { stateDirOf } from '../context.js';
 import type { CommandResult } from '../program.js';
 import { parseSelector, type Selector } from '../label-selector.js';
+import { KIND_WORDS, RESOURCE_KINDS } from '../resource-kinds.js';
 
 export type OutputFormat = 'table' | 'wide' | 'json' | 'yaml' | 'name';
 export const OUTPUT_FORMATS = ['json', 'name', 'wide', 'yaml'] as const;
 export const NO_RESOURCES = 'No resources found in default namespace.\n';
 
-const KIND_WORDS: Record<string, Kind> = {
-  job: 'jobs',
-  jobs: 'jobs',
-  'job.batch': 'jobs',
-  'jobs.batch': 'jobs',
-  pod: 'pods',
-  pods: 'pods',
-  po: 'pods',
-  cronjob: 'cronjobs',
-  cronjobs: 'cronjobs',
-  cj: 'cronjobs',
-  'cronjob.batch': 'cronjobs',
-  'cronjobs.batch': 'cronjobs',
-};
-
 /** A resource type word as kubectl accepts it (singular, plural, short, with group). */
-export function kindOf(word: string, allowed: Kind[] = ['jobs', 'pods', 'cronjobs']): Kind {
+export function kindOf(word: string, allowed: readonly Kind[] = RESOURCE_KINDS): Kind {
   const kind = KIND_WORDS[word.toLowerCase()];
   if (!kind || !allowed.includes(kind)) {
     throw new UsageError(
@@ -65,7 +51,10 @@ export interface Target {
  * kubectl's argument forms: `TYPE [NAME...]` or `TYPE/NAME...`. Returns the kinds asked for with
  * their names (an empty name list means all of that kind).
  */
-export function parseResourceArgs(args: string[], allowed?: Kind[]): { kind: Kind; names: string[] }[] {
+export function parseResourceArgs(
+  args: string[],
+  allowed?: readonly Kind[],
+): { kind: Kind; names: string[] }[] {
   if (args.length === 0)
     throw new UsageError('you must specify the type of resource', 'e.g. `jobs`, `pods`, `cronjobs`');
   if (args[0]!.includes('/')) {

@@ -4,7 +4,7 @@
 import type { Command } from 'commander';
 import { UsageError } from '../../api/errors.js';
 import type { JobStatus } from '../../api/k8s.js';
-import { notFoundMessage, resourceName } from '../../output/printers.js';
+import { notFoundMessage, resourceName, type Kind } from '../../output/printers.js';
 import { parseDuration } from '../../output/duration.js';
 import { jobObject } from '../../output/objects.js';
 import type { CliContext, GlobalOptions } from '../context.js';
@@ -13,6 +13,13 @@ import { openStore, parseResourceArgs, selectorOf } from './get.js';
 
 const POLL_MS = 200;
 const ONE_WEEK_MS = 7 * 24 * 3600_000;
+
+/** What `wait` waits for: jobs only. */
+export const WAIT_KINDS: readonly Kind[] = ['jobs'];
+/** The Job conditions (batch/v1 JobConditionType, k8s.io/api batch/v1 types.go) --for names. */
+export const WAIT_CONDITIONS = ['Complete', 'Failed', 'Suspended', 'FailureTarget', 'SuccessCriteriaMet'];
+/** --for values: a condition, or `finished` or `delete`. */
+export const WAIT_FOR_VALUES = [...WAIT_CONDITIONS.map((c) => `condition=${c}`), 'finished', 'delete'];
 
 type WaitFor = { kind: 'condition'; type: string; value: string } | { kind: 'finished' } | { kind: 'delete' };
 
@@ -35,7 +42,7 @@ export function registerWait(
     .argument('[resource...]', 'job/NAME..., or: job NAME...')
     .option(
       '--for <what>',
-      'condition=COND[=true|false] (Complete, Failed, Suspended, ...), finished (Complete → 0, Failed → 1), or delete; repeatable (all must hold)',
+      `condition=COND[=true|false] (${WAIT_CONDITIONS.join(', ')}, ...), finished (Complete → 0, Failed → 1), or delete; repeatable (all must hold)`,
       (v: string, p: string[]) => [...p, v],
       [],
     )
@@ -107,7 +114,7 @@ export async function runWait(
   let names: string[];
   if (resources.length > 0) {
     if (selector || flags.all) throw new UsageError('names cannot be given with -l or --all');
-    names = parseResourceArgs(resources, ['jobs']).flatMap((g) => {
+    names = parseResourceArgs(resources, WAIT_KINDS).flatMap((g) => {
       if (g.names.length === 0)
         throw new UsageError('a job name is required, e.g. `tjob wait job/NAME --for=...`');
       return g.names;
