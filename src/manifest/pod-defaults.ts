@@ -8,6 +8,7 @@
 
 import type { PodSpec } from '../api/k8s.js';
 import { imageTag } from './image-reference.js';
+import { roundUpToMilli } from './quantity.js';
 
 type R = Record<string, unknown>;
 const obj = (v: unknown): R | undefined =>
@@ -36,6 +37,15 @@ export const DefaultServiceAccountTokenExpirationSeconds = 3600;
 /** SetDefaults_Container's rule: `Always` for the `latest` tag (or none), else `IfNotPresent`. */
 export function defaultPullPolicy(image: string | undefined): 'Always' | 'IfNotPresent' {
   return imageTag(image ?? '') === 'latest' ? 'Always' : 'IfNotPresent';
+}
+
+/** SetDefaults_ResourceList on a ResourceRequirements' limits and requests. */
+function defaultResourceLists(requirements: unknown): void {
+  const r = obj(requirements);
+  for (const list of ['limits', 'requests']) {
+    const l = obj(r?.[list]);
+    if (l) for (const k of Object.keys(l)) l[k] = roundUpToMilli(l[k]);
+  }
 }
 
 /** SetDefaults_ObjectFieldSelector. */
@@ -88,6 +98,7 @@ function defaultContainer(c: R): void {
   orEmpty(c, 'terminationMessagePolicy', 'File');
   // ResourceRequirements is a struct: served as `resources: {}` when empty.
   orUnset(c, 'resources', {});
+  defaultResourceLists(c['resources']);
   for (const p of objects(c['ports'])) orEmpty(p, 'protocol', 'TCP');
   for (const e of objects(c['env'])) {
     const vf = obj(e['valueFrom']);
@@ -130,7 +141,10 @@ function defaultVolume(v: R): void {
       defaultPullPolicy(typeof image['reference'] === 'string' ? image['reference'] : ''),
     );
   const claimSpec = obj(obj(src('ephemeral')?.['volumeClaimTemplate'])?.['spec']);
-  if (claimSpec) orUnset(claimSpec, 'volumeMode', 'Filesystem');
+  if (claimSpec) {
+    orUnset(claimSpec, 'volumeMode', 'Filesystem');
+    defaultResourceLists(claimSpec['resources']);
+  }
   // The `+default` markers of the in-tree volume sources.
   const iscsi = src('iscsi');
   if (iscsi) orEmpty(iscsi, 'iscsiInterface', 'default');
@@ -163,6 +177,9 @@ export function defaultPodSpec(spec: PodSpec): PodSpec {
   orUnset(out, 'terminationGracePeriodSeconds', DefaultTerminationGracePeriodSeconds);
   orEmpty(out, 'schedulerName', 'default-scheduler');
   out.containers ??= [];
+  const overhead = obj(out['overhead']);
+  if (overhead) for (const k of Object.keys(overhead)) overhead[k] = roundUpToMilli(overhead[k]);
+  defaultResourceLists(out['resources']);
   for (const v of objects(out['volumes'])) defaultVolume(v);
   for (const list of ['initContainers', 'containers', 'ephemeralContainers'])
     for (const c of objects(out[list])) defaultContainer(c);

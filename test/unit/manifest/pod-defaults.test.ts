@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import type { PodSpec } from '../../../src/api/k8s.js';
 import { defaultPodOnlyFields, defaultPodSpec, renderManifests } from '../../../src/manifest/index.js';
 import { imageTag } from '../../../src/manifest/image-reference.js';
+import { roundUpToMilli } from '../../../src/manifest/quantity.js';
 import { errors, job, load } from './helpers.js';
 
 type R = Record<string, unknown>;
@@ -107,6 +108,29 @@ const cases: [string, PodSpec, string, unknown][] = [
     spec({ containers: [c({ resources: { limits: { cpu: '1' } } })] }),
     'containers.0.resources',
     { limits: { cpu: '1' } },
+  ],
+  [
+    'resources finer than a thousandth round up (SetDefaults_ResourceList)',
+    spec({
+      containers: [
+        c({ resources: { limits: { cpu: '0.0001', memory: '128Mi' }, requests: { cpu: '100u' } } }),
+      ],
+    }),
+    'containers.0.resources',
+    { limits: { cpu: '1m', memory: '128Mi' }, requests: { cpu: '1m' } },
+  ],
+  [
+    'resources at a thousandth are kept as written',
+    spec({ containers: [c({ resources: { requests: { cpu: '0.5' } } })] }),
+    'containers.0.resources.requests.cpu',
+    '0.5',
+  ],
+  ['overhead rounds up', spec({ overhead: { cpu: '1500u' } }), 'overhead', { cpu: '2m' }],
+  [
+    'pod resources round up',
+    spec({ resources: { limits: { cpu: '1e-4' } } }),
+    'resources.limits.cpu',
+    '1e-3',
   ],
   [
     'port protocol',
@@ -302,6 +326,14 @@ const cases: [string, PodSpec, string, unknown][] = [
     'Filesystem',
   ],
   [
+    'ephemeral claim resources round up',
+    withVolume({
+      ephemeral: { volumeClaimTemplate: { spec: { resources: { requests: { storage: '0.0001Ki' } } } } },
+    }),
+    'volumes.0.ephemeral.volumeClaimTemplate.spec.resources.requests.storage',
+    '103m',
+  ],
+  [
     'iscsi',
     withVolume({ iscsi: { targetPortal: 'p', iqn: 'iqn.x', lun: 0 } }),
     'volumes.0.iscsi.iscsiInterface',
@@ -402,6 +434,32 @@ test('image tags read as ParseImageName reads them', () => {
     ['busybox:', ''],
   ];
   for (const [image, tag] of table) assert.equal(imageTag(image), tag, image);
+});
+
+test('quantities round up to a thousandth as Quantity.RoundUp(-3), then print canonically', () => {
+  const table: [unknown, unknown][] = [
+    ['0.0001', '1m'],
+    ['100u', '1m'],
+    ['1500u', '2m'],
+    ['5n', '1m'],
+    ['0.0010', '1m'], // exact, but finer than milli: recanonicalised
+    ['1.0001', '1001m'],
+    ['0.9999', '1'],
+    ['2000.0001', '2000001m'],
+    ['1e-4', '1e-3'], // the exponent format stays
+    [1e-7, '1e-3'],
+    [0.0001, '1m'],
+    ['0.0001Ki', '103m'], // binary below 1024 prints as decimal
+    ['1.0000001Ki', '1024001m'], // not whole: decimal
+    ['1023.9999999Ki', '1Mi'], // whole: binary
+    ['-0.0001', '-1m'], // away from zero
+    ['0.0000', '0'],
+    ['0.5', '0.5'], // not finer than milli: as written
+    ['128Mi', '128Mi'],
+    [2, 2],
+    ['bogus', 'bogus'],
+  ];
+  for (const [q, want] of table) assert.equal(roundUpToMilli(q), want, String(q));
 });
 
 const indexedJobWithDownwardAPIVolume = {
