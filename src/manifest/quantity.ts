@@ -33,7 +33,7 @@ export function quantityValue(q: unknown): number | undefined {
   if (!m) return undefined;
   const n = Number(m[1]);
   const s = m[2] ?? '';
-  if (/^[eE]/.test(s)) return n * 10 ** Number(s.slice(1));
+  if (/^[eE][+-]?\d+$/.test(s)) return n * 10 ** Number(s.slice(1));
   return n * (suffixes[s] ?? 1);
 }
 
@@ -93,7 +93,7 @@ export function roundUpToMilli(q: unknown): unknown {
   let exp10 = -frac.length;
   let exp2 = 0;
   let format: 'DecimalSI' | 'BinarySI' | 'DecimalExponent' = 'DecimalSI';
-  if (/^[eE]/.test(suffix)) {
+  if (/^[eE][+-]?\d+$/.test(suffix)) {
     exp10 += Number(suffix.slice(1));
     format = 'DecimalExponent';
   } else if (suffix in binaryExponents) {
@@ -102,8 +102,11 @@ export function roundUpToMilli(q: unknown): unknown {
   } else exp10 += decimalExponents[suffix] ?? 0;
   if (exp10 >= -3) return q;
   const digits = BigInt(`${whole}${frac}` || '0') * 2n ** BigInt(exp2);
-  const den = 10n ** BigInt(-3 - exp10);
-  let milli = (digits + den - 1n) / den; // up, away from zero
+  // Below a thousandth by more digits than the value has (2^60 adds at most 19): 1m, without
+  // building a power of ten as long as the exponent (1e-999999).
+  const tiny = -3 - exp10 > whole.length + frac.length + 19;
+  const den = tiny ? 1n : 10n ** BigInt(-3 - exp10);
+  let milli = tiny ? (digits === 0n ? 0n : 1n) : (digits + den - 1n) / den; // up, away from zero
   if (mantissa.startsWith('-')) milli = -milli;
   if (milli === 0n) return '0';
   const abs = milli < 0n ? -milli : milli;

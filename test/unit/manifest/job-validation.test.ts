@@ -394,6 +394,26 @@ const cases: [string, Record<string, unknown>, string[]][] = [
     ],
   ],
   [
+    // E and Ei are exa suffixes, not exponents.
+    'requests above limits with exa suffixes',
+    job(
+      {},
+      {
+        containers: [
+          {
+            name: 'main',
+            image: 'busybox',
+            resources: { limits: { memory: '1Ei', cpu: '1E' }, requests: { memory: '2Ei', cpu: '2E' } },
+          },
+        ],
+      },
+    ),
+    [
+      'spec.template.spec.containers[0].resources.requests[cpu]: Invalid value: "2E": must be less than or equal to cpu limit of 1E',
+      'spec.template.spec.containers[0].resources.requests[memory]: Invalid value: "2Ei": must be less than or equal to memory limit of 1Ei',
+    ],
+  ],
+  [
     'imagePullPolicy, port and resources',
     job(
       {},

@@ -454,6 +454,10 @@ test('quantities round up to a thousandth as Quantity.RoundUp(-3), then print ca
     ['1023.9999999Ki', '1Mi'], // whole: binary
     ['-0.0001', '-1m'], // away from zero
     ['0.0000', '0'],
+    ['1e-999999', '1e-3'], // far below a thousandth
+    ['0.0000e-999999', '0'],
+    ['99999999999999999999999999999Ei', '99999999999999999999999999999Ei'], // exa-binary, not an exponent
+    ['2E', '2E'],
     ['0.5', '0.5'], // not finer than milli: as written
     ['128Mi', '128Mi'],
     [2, 2],
