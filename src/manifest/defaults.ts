@@ -1,79 +1,19 @@
 // Defaulting as the API server does it on create (pkg/apis/batch/v1/defaults.go,
-// pkg/apis/core/v1/defaults.go, pkg/registry/batch/job/strategy.go). Pure: every function
-// returns a new object and leaves its argument alone.
+// pkg/registry/batch/job/strategy.go; a pod template's spec in pod-defaults.ts). Pure: every
+// function returns a new object and leaves its argument alone.
 
-import type {
-  ConfigMap,
-  Container,
-  CronJob,
-  Job,
-  JobSpec,
-  PodSpec,
-  PodTemplateSpec,
-  Secret,
-} from '../api/k8s.js';
+import type { ConfigMap, CronJob, Job, JobSpec, PodSpec, PodTemplateSpec, Secret } from '../api/k8s.js';
 import {
   ControllerUidLabel,
   JobNameLabel,
   LegacyControllerUidLabel,
   LegacyJobNameLabel,
 } from '../api/labels.js';
+import { defaultPodSpec } from './pod-defaults.js';
 
 export const DefaultNamespace = 'default';
 export const DefaultBackoffLimit = 6;
 export const MaxInt32 = 2147483647;
-export const DefaultTerminationGracePeriodSeconds = 30;
-
-/** `Always` for `:latest` or no tag, else `IfNotPresent` (digests count as a tag). */
-export function defaultPullPolicy(image: string | undefined): 'Always' | 'IfNotPresent' {
-  if (!image) return 'IfNotPresent';
-  if (image.includes('@')) return 'IfNotPresent';
-  const slash = image.lastIndexOf('/');
-  const colon = image.lastIndexOf(':');
-  if (colon <= slash) return 'Always';
-  return image.slice(colon + 1) === 'latest' ? 'Always' : 'IfNotPresent';
-}
-
-function defaultContainer(c: Container): Container {
-  const out: Container = { ...c };
-  out.imagePullPolicy ??= defaultPullPolicy(c.image);
-  out.terminationMessagePath ??= '/dev/termination-log';
-  out.terminationMessagePolicy ??= 'File';
-  out.resources ??= {};
-  if (Array.isArray(c['ports']))
-    out['ports'] = (c['ports'] as Record<string, unknown>[]).map((p) => ({ protocol: 'TCP', ...p }));
-  if (c.env)
-    out.env = c.env.map((e) =>
-      e.valueFrom?.fieldRef
-        ? { ...e, valueFrom: { ...e.valueFrom, fieldRef: { apiVersion: 'v1', ...e.valueFrom.fieldRef } } }
-        : e,
-    );
-  return out;
-}
-
-const DefaultMode = 420; // 0644
-
-export function defaultPodSpec(spec: PodSpec): PodSpec {
-  const out: PodSpec = { ...spec };
-  out.restartPolicy ??= 'Always';
-  out.terminationGracePeriodSeconds ??= DefaultTerminationGracePeriodSeconds;
-  out['dnsPolicy'] ??= 'ClusterFirst';
-  out['schedulerName'] ??= 'default-scheduler';
-  out.securityContext ??= {};
-  out.containers = (spec.containers ?? []).map(defaultContainer);
-  if (spec.initContainers) out.initContainers = spec.initContainers.map(defaultContainer);
-  if (spec.volumes)
-    out.volumes = spec.volumes.map((v) => {
-      const nv: Record<string, unknown> = { ...v };
-      for (const src of ['configMap', 'secret', 'downwardAPI', 'projected']) {
-        const s = v[src];
-        if (s && typeof s === 'object') nv[src] = { defaultMode: DefaultMode, ...s };
-      }
-      if (v.hostPath) nv['hostPath'] = { type: '', ...v.hostPath };
-      return nv as typeof v;
-    });
-  return out;
-}
 
 function defaultTemplate(t: PodTemplateSpec | undefined): PodTemplateSpec {
   const tpl = t ?? ({} as PodTemplateSpec);

@@ -12,14 +12,8 @@ export { parseSetFlags, parseItemsFlag, parseItemsFile, expandTemplate } from '.
 export { formatFieldReport, FieldRules } from './field-report.js';
 export { renderManifests } from './render.js';
 export { generateName, NameSuffixAlphabet } from './names.js';
-export {
-  defaultJob,
-  defaultJobSpec,
-  defaultPodSpec,
-  defaultCronJob,
-  withGeneratedSelector,
-  defaultPullPolicy,
-} from './defaults.js';
+export { defaultJob, defaultJobSpec, defaultCronJob, withGeneratedSelector } from './defaults.js';
+export { defaultPodSpec, defaultPodOnlyFields, defaultPullPolicy } from './pod-defaults.js';
 export { validateJob } from './job-validation.js';
 export { validateCronJob, checkScheduleSyntax, checkTimeZone } from './cronjob-validation.js';
 export type * from './types.js';

@@ -12,6 +12,7 @@ import {
   validateSecret,
   type ConfigReference,
 } from './config-validation.js';
+import { warningsOnCreate } from './create-warnings.js';
 import { cronJobWarnings, validateCronJob } from './cronjob-validation.js';
 import { securityWarnings } from './security-warnings.js';
 import {
@@ -299,6 +300,8 @@ export function parseManifestTexts(
       fail();
       continue;
     }
+    if (object.kind === 'Job' || object.kind === 'CronJob')
+      for (const w of warningsOnCreate(object)) warn(`Warning: ${p.source}: ${w}`);
     for (const w of securityWarnings(object)) warn(`Warning: ${p.source}: ${w.path}: ${w.risk}`);
     doc.object = object;
     doc.rendered = rendered;

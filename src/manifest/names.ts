@@ -27,7 +27,9 @@ const maxLen = (n: number): string => `must be no more than ${n} characters`;
 export function isDNS1123Label(v: string): string[] {
   const errs: string[] = [];
   if (v.length > DNS1123LabelMaxLength) errs.push(maxLen(DNS1123LabelMaxLength));
-  if (!dns1123LabelRe.test(v))
+  // A valid subdomain that is not a label (the length was checked above) has dots.
+  if (!dns1123LabelRe.test(v) && dns1123SubdomainRe.test(v)) errs.push('must not contain dots');
+  else if (!dns1123LabelRe.test(v))
     errs.push(
       regexError(
         "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character",

@@ -135,11 +135,14 @@ function keyToPaths(items: unknown, path: string): PathError[] {
 function objectFieldSelector(ref: R, allowed: string[], path: string): PathError[] {
   const errs: PathError[] = [];
   const fp = str(ref['fieldPath']);
-  if (!str(ref['apiVersion'])) errs.push(fe.required(`${path}.apiVersion`));
-  if (!fp) {
-    errs.push(fe.required(`${path}.fieldPath`));
-    return errs;
-  }
+  // Defaulting sets apiVersion to v1; any other is refused by ConvertDownwardAPIFieldLabel.
+  const version = str(ref['apiVersion']);
+  if (!version) return [fe.required(`${path}.apiVersion`)];
+  if (!fp) return [fe.required(`${path}.fieldPath`)];
+  if (version !== 'v1')
+    return [
+      fe.invalid(`${path}.fieldPath`, fp, `error converting fieldPath: unsupported pod version: ${version}`),
+    ];
   const sub = /^(metadata\.(?:labels|annotations))\['[^']+'\]$/.exec(fp);
   if (sub) return errs;
   if (!allowed.includes(fp)) errs.push(fe.notSupported(`${path}.fieldPath`, fp, allowed));
@@ -264,19 +267,22 @@ function volumeSource(v: R, path: string): PathError[] {
   return errs;
 }
 
-/** ValidateVolumes: returns the names of the valid volumes. */
+/**
+ * ValidateVolumes. Returns the name of every volume, valid or not, for the volume mounts' check:
+ * upstream keeps only the valid ones, so a mount of a volume that failed validation also gets
+ * "Not found", an error that is only the echo of the volume's own; tjob reports the cause once.
+ */
 function validateVolumes(volumes: unknown, path: string): { names: Set<string>; errs: PathError[] } {
   const names = new Set<string>();
   const errs: PathError[] = [];
   list(volumes).forEach((v, i) => {
     const p = `${path}[${i}]`;
     const name = str(v['name']);
-    const el = volumeSource(v, p);
-    if (!name) el.push(fe.required(`${p}.name`));
-    else el.push(...dnsLabel(name, `${p}.name`));
-    if (names.has(name)) el.push(fe.duplicate(`${p}.name`, name));
-    if (el.length === 0) names.add(name);
-    else errs.push(...el);
+    errs.push(...volumeSource(v, p));
+    if (!name) errs.push(fe.required(`${p}.name`));
+    else errs.push(...dnsLabel(name, `${p}.name`));
+    if (names.has(name)) errs.push(fe.duplicate(`${p}.name`, name));
+    if (name) names.add(name);
   });
   return { names, errs };
 }
@@ -367,8 +373,9 @@ function validateVolumeMounts(mounts: unknown, volumes: Set<string>, path: strin
   list(mounts).forEach((m, i) => {
     const p = `${path}[${i}]`;
     const name = str(m['name']);
+    // An empty name is only Required (upstream also adds Not found: "", the same fault again).
     if (!name) errs.push(fe.required(`${p}.name`));
-    if (!volumes.has(name)) errs.push(fe.notFound(`${p}.name`, name));
+    else if (!volumes.has(name)) errs.push(fe.notFound(`${p}.name`, name));
     const mp = str(m['mountPath']);
     if (!mp) errs.push(fe.required(`${p}.mountPath`));
     if (points.has(mp)) errs.push(fe.invalid(`${p}.mountPath`, mp, 'must be unique'));

@@ -6,6 +6,7 @@ import type { Container, CronJob, Job, JobStatus, ObjectMeta, PodSpec, PodStatus
 import { JobCompletionIndexAnnotation } from '../api/labels.js';
 import type { PodRecord } from '../api/pod.js';
 import { rfc3339 } from '../api/time.js';
+import { defaultPodOnlyFields } from '../manifest/pod-defaults.js';
 
 export const DEFAULT_NAMESPACE = 'default';
 const JobTrackingFinalizer = 'batch.kubernetes.io/job-tracking';
@@ -111,7 +112,8 @@ export function podObject(job: Job, record: PodRecord): PodObject {
     metadata.deletionGracePeriodSeconds = grace;
   }
 
-  const spec: PodSpec = structuredClone(template);
+  // The pod gets the Pod-only defaults (SetDefaults_Pod) over its template's.
+  const spec: PodSpec = defaultPodOnlyFields(template);
   spec.hostname = record.hostname;
   if (record.index !== undefined) {
     // The Job controller injects the index into every container of an Indexed job's pods.

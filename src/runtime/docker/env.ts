@@ -284,9 +284,10 @@ export function resourceFieldValue(
   if (quantity === undefined && kind === 'limits') quantity = nodeAllocatable(name, context);
   quantity ??= 0;
 
-  const div = parseQuantity(divisor === undefined || divisor === '' ? '1' : divisor);
-  if (div.numerator <= 0n)
-    throw new Error(`resourceFieldRef: divisor must be positive: "${String(divisor)}"`);
+  // A zero divisor is the unset one (the API server serves an unset divisor as "0").
+  let div = parseQuantity(divisor === undefined || divisor === '' ? '1' : divisor);
+  if (div.numerator === 0n) div = parseQuantity('1');
+  if (div.numerator < 0n) throw new Error(`resourceFieldRef: divisor must be positive: "${String(divisor)}"`);
   const q = parseQuantity(quantity);
   if (name === 'cpu') {
     return ceilDiv(ceilScaled(q, 1000n), ceilScaled(div, 1000n)).toString();

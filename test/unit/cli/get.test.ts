@@ -237,6 +237,7 @@ describe('tjob get', () => {
     });
     assert.equal(p.spec.hostname, 'queue-ddddd');
     assert.equal(p.spec.restartPolicy, 'Never');
+    assert.equal(p.spec.enableServiceLinks, true, 'a Pod-only default (SetDefaults_Pod)');
     assert.equal(p.status.phase, 'Failed');
     assert.equal(p.status.startTime, '2026-01-01T00:00:02Z');
     const c = p.status.containerStatuses[0];

@@ -374,7 +374,8 @@ const cases: [string, Record<string, unknown>, string[]][] = [
     ],
   ],
   [
-    'volumes: bad name, duplicate, no source, two sources',
+    // A volume with no source is valid: defaulting makes it an emptyDir (pod-defaults.test.ts).
+    'volumes: bad name, duplicate, two sources',
     job(
       {},
       {
@@ -382,7 +383,6 @@ const cases: [string, Record<string, unknown>, string[]][] = [
           { name: 'Data', emptyDir: {} },
           { name: 'a', emptyDir: {} },
           { name: 'a', emptyDir: {} },
-          { name: 'b' },
           { name: 'c', emptyDir: {}, hostPath: { path: '/tmp' } },
         ],
       },
@@ -390,8 +390,27 @@ const cases: [string, Record<string, unknown>, string[]][] = [
     [
       `spec.template.spec.volumes[0].name: Invalid value: "Data": ${labelMsg}`,
       'spec.template.spec.volumes[2].name: Duplicate value: "a"',
-      'spec.template.spec.volumes[3]: Required value: must specify a volume type',
-      'spec.template.spec.volumes[4].hostPath: Forbidden: may not specify more than 1 volume type',
+      'spec.template.spec.volumes[3].hostPath: Forbidden: may not specify more than 1 volume type',
+    ],
+  ],
+  [
+    // E and Ei are exa suffixes, not exponents.
+    'requests above limits with exa suffixes',
+    job(
+      {},
+      {
+        containers: [
+          {
+            name: 'main',
+            image: 'busybox',
+            resources: { limits: { memory: '1Ei', cpu: '1E' }, requests: { memory: '2Ei', cpu: '2E' } },
+          },
+        ],
+      },
+    ),
+    [
+      'spec.template.spec.containers[0].resources.requests[cpu]: Invalid value: "2E": must be less than or equal to cpu limit of 1E',
+      'spec.template.spec.containers[0].resources.requests[memory]: Invalid value: "2Ei": must be less than or equal to memory limit of 1Ei',
     ],
   ],
   [

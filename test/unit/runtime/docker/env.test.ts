@@ -204,6 +204,8 @@ describe('resolveEnv', () => {
     const resources = { limits: { cpu: '500m', memory: '128Mi' }, requests: { cpu: '250m' } };
     const table: [string, string | undefined, string][] = [
       ['limits.cpu', undefined, '1'], // ceil(500m / 1)
+      ['limits.cpu', '0', '1'], // "0" is the unset divisor, as the API server serves it
+      ['limits.memory', '0', String(128 * 1024 * 1024)],
       ['limits.cpu', '1m', '500'],
       ['limits.cpu', '100m', '5'],
       ['limits.cpu', '300m', '2'],
