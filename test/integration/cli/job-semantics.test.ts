@@ -178,6 +178,18 @@ containers:
     assert.ok(Date.now() - started < 30_000);
     assert.equal(stored.pods[0]?.observation.phase, 'Succeeded');
     assert.deepEqual(await containersOf(state, 'sidecar', true), []);
+    // The record shows how the sidecar ended, as the kubelet reports it.
+    const listed = await tjob(['get', 'pods', '-o', 'json'], state);
+    const status = JSON.parse(listed.stdout).items[0].status;
+    const side = status.initContainerStatuses[0];
+    assert.equal(side.state.terminated?.exitCode, 0, JSON.stringify(side));
+    assert.equal(side.state.terminated.reason, 'Completed');
+    assert.ok(side.state.terminated.finishedAt);
+    assert.ok(side.state.terminated.startedAt <= status.containerStatuses[0].state.terminated.startedAt);
+    const described = await tjob(['describe', 'pod', stored.pods[0]!.name], state);
+    const sideSection =
+      /Init Containers:\n {2}side:\n[\s\S]*?\nContainers:/.exec(described.stdout)?.[0] ?? '';
+    assert.match(sideSection, /State:\s+Terminated\n\s+Reason:\s+Completed\n\s+Exit Code:\s+0\n/);
   });
 
   it('a ConfigMap value reaches the environment', async () => {

@@ -179,13 +179,55 @@ describe('DockerRuntime pod lifecycle', { timeout: 5 * TestTimeout }, () => {
       env.recorder.of(p.name).some((o) => o.phase === 'Running' && o.initContainerStatuses[0]?.state.running),
       'the sidecar ran beside the app',
     );
-    // The sidecar and the pause are stopped afterwards.
-    await env.recorder.until(
-      () => env.recorder.latest(p.name)?.initContainerStatuses[0]?.state.terminated !== undefined,
-      'the sidecar to be stopped',
-    );
-    assert.equal(env.recorder.latest(p.name)?.phase, 'Succeeded', 'the phase never changes once terminal');
+    // The pod ends once its sidecar has been stopped (the kubelet's getPhase counts a running
+    // sidecar): its final observation records the sidecar's end.
+    const side = got.initContainerStatuses[0]!;
+    assert.equal(side.state.terminated?.exitCode, 0, JSON.stringify(side));
+    assert.equal(side.state.terminated?.reason, 'Completed');
+    assert.ok(side.state.terminated?.finishedAt, 'finishedAt is recorded');
+    assert.equal(side.ready, false);
+    const mainStarted = got.containerStatuses[0]?.state.terminated?.startedAt ?? '';
+    assert.ok(side.state.terminated!.startedAt! <= mainStarted, 'the sidecar started before the app');
   });
+
+  it(
+    'sidecars are stopped after the app, last declared first, within the grace period',
+    { timeout: TestTimeout },
+    async () => {
+      const loop = 'while true; do sleep 0.1; done';
+      const p = plan(env.jobUid, {
+        terminationGracePeriodSeconds: 3,
+        initContainers: [
+          // Ignores SIGTERM: killed once the grace period has run out.
+          container('deaf', `trap '' TERM; ${loop}`, { restartPolicy: 'Always' }),
+          container('quick', `trap 'exit 0' TERM; ${loop}`, { restartPolicy: 'Always' }),
+          container('slow', `trap 'sleep 1; exit 0' TERM; ${loop}`, { restartPolicy: 'Always' }),
+        ],
+        containers: [container('main', 'sleep 0.5')],
+      });
+      await env.runtime.startPod(p);
+      const got = await env.recorder.terminal(p.name);
+      assert.equal(got.phase, 'Succeeded', "the outcome is the app container's");
+      const [deaf, quick, slow] = got.initContainerStatuses;
+      assert.deepEqual(
+        [deaf, quick, slow].map((s) => [s?.state.terminated?.exitCode, s?.state.terminated?.reason]),
+        [
+          [137, 'Error'],
+          [0, 'Completed'],
+          [0, 'Completed'],
+        ],
+      );
+      // Each is asked to stop only once the sidecars declared after it have ended.
+      const obs = env.recorder.of(p.name);
+      const whenEnded = (i: number) => obs.find((o) => o.initContainerStatuses[i]?.state.terminated);
+      assert.ok(whenEnded(2)?.initContainerStatuses[1]?.state.running, 'quick still ran when slow ended');
+      assert.ok(whenEnded(1)?.initContainerStatuses[0]?.state.running, 'deaf still ran when quick ended');
+      assert.ok(
+        obs.every((o) => o.phase !== 'Succeeded' || o.initContainerStatuses.every((s) => s.state.terminated)),
+        'the pod is not Succeeded while a sidecar runs',
+      );
+    },
+  );
 
   it('a memory hog is OOMKilled (exit 137)', { timeout: TestTimeout }, async () => {
     const p = plan(env.jobUid, {
