@@ -433,7 +433,11 @@ export class PodSupervisor {
     }
     const sidecars = this.initSlots.filter((s) => s.role === 'sidecar');
     if (!appsDone) {
-      for (const s of sidecars) if (s.phase === 'exited') this.scheduleRestart(s);
+      for (const s of sidecars) {
+        if (s.phase === 'exited') this.scheduleRestart(s);
+        // Its restart delay is over (or the engine is back): the sidecar is made again.
+        else if (s.phase === 'idle' && s.createError === undefined && !s.retryTimer) this.launch(s);
+      }
       return;
     }
     // Every app container has ended: the sidecars must not hold the pod (the kubelet kills the

@@ -229,6 +229,24 @@ describe('DockerRuntime pod lifecycle', { timeout: 5 * TestTimeout }, () => {
     },
   );
 
+  it(
+    'a sidecar that keeps crashing is restarted with backoff while the app runs',
+    { timeout: TestTimeout },
+    async () => {
+      const p = plan(env.jobUid, {
+        initContainers: [container('flaky', 'sleep 0.2; exit 1', { restartPolicy: 'Always' })],
+        containers: [container('main', 'sleep 8')],
+      });
+      await env.runtime.startPod(p);
+      const got = await env.recorder.terminal(p.name);
+      assert.equal(got.phase, 'Succeeded');
+      const restarts = Math.max(
+        ...env.recorder.of(p.name).map((o) => o.initContainerStatuses[0]?.restartCount ?? 0),
+      );
+      assert.ok(restarts >= 3, `the sidecar was restarted ${restarts} times`);
+    },
+  );
+
   it('a memory hog is OOMKilled (exit 137)', { timeout: TestTimeout }, async () => {
     const p = plan(env.jobUid, {
       containers: [
