@@ -966,6 +966,7 @@ export class PodSupervisor {
 
   private lineHandler(slot: Slot, id: string, skip?: Record<StdStream, number>): (line: RawLine) => void {
     const container = slot.spec.name;
+    const restartCount = slot.attempt;
     let passedOn = this.linesPassedOn.get(id);
     if (!passedOn) this.linesPassedOn.set(id, (passedOn = { stdout: 0, stderr: 0 }));
     const counts = passedOn;
@@ -976,7 +977,7 @@ export class PodSupervisor {
       }
       counts[line.stream]++;
       if (line.time !== '') slot.lastLogTime = line.time;
-      this.ctx.emitLog(this.plan.jobUid, { pod: this.plan.name, container, ...line });
+      this.ctx.emitLog(this.plan.jobUid, { pod: this.plan.name, container, restartCount, ...line });
     };
   }
 
