@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
 import { TjobLabel } from '../../../src/api/labels.js';
+import type { PodObservation } from '../../../src/api/pod.js';
 import {
   container,
   containersOf,
@@ -170,11 +171,15 @@ describe('DockerRuntime pod lifecycle', { timeout: 5 * TestTimeout }, () => {
       ],
       containers: [container('main', 'sleep 0.5; echo done')],
     });
-    const t0 = Date.now();
     await env.runtime.startPod(p);
     const got = await env.recorder.terminal(p.name);
     assert.equal(got.phase, 'Succeeded');
-    assert.ok(Date.now() - t0 < 8000, 'the sidecar did not hold the pod');
+    // Stopped once the app had ended, it left at once: not held for its grace period.
+    const at = (pred: (o: PodObservation) => boolean) =>
+      env.recorder.observations.find((o) => o.obs.name === p.name && pred(o.obs))!.at;
+    const appEnded = at((o) => o.containerStatuses[0]?.state.terminated !== undefined);
+    const podEnded = at((o) => o.phase === 'Succeeded');
+    assert.ok(podEnded - appEnded < 8000, 'the sidecar did not hold the pod');
     assert.ok(
       env.recorder.of(p.name).some((o) => o.phase === 'Running' && o.initContainerStatuses[0]?.state.running),
       'the sidecar ran beside the app',
@@ -233,9 +238,23 @@ describe('DockerRuntime pod lifecycle', { timeout: 5 * TestTimeout }, () => {
     'a sidecar that keeps crashing is restarted with backoff while the app runs',
     { timeout: TestTimeout },
     async () => {
+      // Each run of the sidecar leaves a line; the app ends once it has seen three runs.
+      const mount = { volumeMounts: [{ name: 'runs', mountPath: '/runs' }] };
       const p = plan(env.jobUid, {
-        initContainers: [container('flaky', 'sleep 0.2; exit 1', { restartPolicy: 'Always' })],
-        containers: [container('main', 'sleep 8')],
+        volumes: [{ name: 'runs', emptyDir: {} }],
+        initContainers: [
+          container('flaky', 'echo run >> /runs/flaky; sleep 0.2; exit 1', {
+            restartPolicy: 'Always',
+            ...mount,
+          }),
+        ],
+        containers: [
+          container(
+            'main',
+            'for i in $(seq 300); do [ $(wc -l < /runs/flaky) -ge 3 ] && exit 0; sleep 0.1; done; exit 1',
+            mount,
+          ),
+        ],
       });
       await env.runtime.startPod(p);
       const got = await env.recorder.terminal(p.name);
@@ -243,7 +262,7 @@ describe('DockerRuntime pod lifecycle', { timeout: 5 * TestTimeout }, () => {
       const restarts = Math.max(
         ...env.recorder.of(p.name).map((o) => o.initContainerStatuses[0]?.restartCount ?? 0),
       );
-      assert.ok(restarts >= 3, `the sidecar was restarted ${restarts} times`);
+      assert.ok(restarts >= 2, `the sidecar was restarted ${restarts} times`);
     },
   );
 
