@@ -106,7 +106,8 @@ export class RunPrinter {
     this.drawLive();
   }
 
-  log(job: string, line: LogLine, multiJob: boolean): void {
+  /** A line as `tjob run` shows it (whichever run of the container wrote it). */
+  log(job: string, line: Omit<LogLine, 'restartCount'>, multiJob: boolean): void {
     if (!this.o.showLogs || this.o.quiet) return;
     const key = `${line.pod}`;
     let c = this.podColor.get(key);

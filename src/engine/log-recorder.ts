@@ -1,11 +1,14 @@
 // Copies pod log lines into the state directory as they arrive, so logs outlive the containers.
-// Lines are batched per container and written by one append at a time, in order.
+// Lines are batched per run of a container and written by one append at a time, in order.
 
 import type { LogLine } from '../ports/pod-runtime.js';
 import type { LogRecord, StateStore } from '../ports/state-store.js';
 
 export class LogRecorder {
-  private readonly buffers = new Map<string, { pod: string; container: string; lines: LogRecord[] }>();
+  private readonly buffers = new Map<
+    string,
+    { pod: string; container: string; restartCount: number; lines: LogRecord[] }
+  >();
   private writing: Promise<void> = Promise.resolve();
   private scheduled = false;
   private failure: Error | undefined;
@@ -16,16 +19,16 @@ export class LogRecorder {
   ) {}
 
   add(line: LogLine): void {
-    const key = `${line.pod}\0${line.container}`;
+    const key = `${line.pod}\0${line.container}\0${line.restartCount}`;
     let buf = this.buffers.get(key);
     if (!buf) {
-      buf = { pod: line.pod, container: line.container, lines: [] };
+      buf = { pod: line.pod, container: line.container, restartCount: line.restartCount, lines: [] };
       this.buffers.set(key, buf);
     }
     buf.lines.push({ time: line.time, stream: line.stream, text: line.text });
     if (!this.scheduled) {
       this.scheduled = true;
-      // Batch everything that arrives in the same tick into one append per container.
+      // Batch everything that arrives in the same tick into one append per run of a container.
       queueMicrotask(() => void this.flush());
     }
   }
@@ -39,7 +42,7 @@ export class LogRecorder {
       this.writing = this.writing.then(async () => {
         for (const b of batches) {
           try {
-            await this.store.appendLogs(this.job, b.pod, b.container, b.lines);
+            await this.store.appendLogs(this.job, b.pod, b.container, b.lines, b.restartCount);
           } catch (err) {
             this.failure ??= err as Error;
           }

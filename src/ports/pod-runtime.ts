@@ -15,6 +15,8 @@ export interface LogLine {
   /** RFC 3339 with nanoseconds, as the engine stamps it. */
   time: string;
   text: string;
+  /** Which run of the container wrote it: its restartCount then (0 for the first run). */
+  restartCount: number;
 }
 
 export interface PodRuntimeListener {

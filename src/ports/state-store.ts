@@ -114,15 +114,21 @@ export interface StateStore {
   /** Calls `onChange` when requests may have arrived; returns a stop function. */
   watchJobRequests(name: string, onChange: () => void): () => void;
 
-  appendLogs(job: string, pod: string, container: string, lines: LogRecord[]): Promise<void>;
-  readLogs(
+  /** Appends lines one run of a container wrote (`restartCount`: which run; 0, the first). */
+  appendLogs(
     job: string,
     pod: string,
     container: string,
-    attempt?: 'current' | 'previous',
-  ): Promise<LogRecord[]>;
-  /** Marks the start of a new run of a container (OnFailure restart) so `--previous` works. */
-  rotateLogs(job: string, pod: string, container: string): Promise<void>;
+    lines: LogRecord[],
+    restartCount?: number,
+  ): Promise<void>;
+  /** The lines of one run of a container, or (without `restartCount`) of all its runs in order. */
+  readLogs(job: string, pod: string, container: string, restartCount?: number): Promise<LogRecord[]>;
+  /**
+   * The runs of a container that have a log of their own, ascending. Empty for a log recorded
+   * before runs were kept apart: readLogs without `restartCount` gives it as one run.
+   */
+  logRuns(job: string, pod: string, container: string): Promise<number[]>;
 
   listConfigObjects(): Promise<(ConfigMap | Secret)[]>;
   saveConfigObject(obj: ConfigMap | Secret): Promise<'created' | 'configured' | 'unchanged'>;

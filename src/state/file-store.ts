@@ -4,7 +4,8 @@
 //   <root>/jobs/<name>/summary.json   the job object alone, for listings (a cache of the journal)
 //   <root>/jobs/<name>/lease.json     the controller process that drives it
 //   <root>/jobs/<name>/config.json    the ConfigMaps and Secrets it was created with (if any)
-//   <root>/jobs/<name>/logs/<pod>/<container>.log (and .previous.log)
+//   <root>/jobs/<name>/logs/<pod>/<container>/<restartCount>.log  one run of a container
+//   <root>/jobs/<name>/logs/<pod>/<container>.log  all its runs (written before runs were kept apart)
 //   <root>/jobs/.creating-*, .deleted-*  a job directory being made or removed (renamed in/out)
 //   <root>/config/<kind>.<name>.json  ConfigMaps and Secrets stored by `apply`
 //   <root>/cronjobs/<name>.json
@@ -665,16 +666,31 @@ export class FileStore implements StateStore {
 
   // ---- logs ----
 
-  private logPath(job: string, pod: string, container: string, previous = false): string {
-    return join(this.jobDir(job), 'logs', pod, `${container}${previous ? '.previous' : ''}.log`);
+  private runsDir(job: string, pod: string, container: string): string {
+    return join(this.jobDir(job), 'logs', pod, container);
   }
 
-  async appendLogs(job: string, pod: string, container: string, lines: LogRecord[]): Promise<void> {
+  private runLogPath(job: string, pod: string, container: string, restartCount: number): string {
+    return join(this.runsDir(job, pod, container), `${restartCount}.log`);
+  }
+
+  /** The one file of a container's runs that earlier versions wrote. */
+  private singleLogPath(job: string, pod: string, container: string): string {
+    return join(this.jobDir(job), 'logs', pod, `${container}.log`);
+  }
+
+  async appendLogs(
+    job: string,
+    pod: string,
+    container: string,
+    lines: LogRecord[],
+    restartCount = 0,
+  ): Promise<void> {
     if (lines.length === 0) return;
-    const path = this.logPath(job, pod, container);
+    const path = this.runLogPath(job, pod, container, restartCount);
     let size = this.logBytes.get(path);
     if (size === undefined) {
-      await mkdir(join(this.jobDir(job), 'logs', pod), { recursive: true, mode: 0o700 });
+      await mkdir(this.runsDir(job, pod, container), { recursive: true, mode: 0o700 });
       size = await stat(path).then(
         (s) => s.size,
         () => 0,
@@ -696,29 +712,20 @@ export class FileStore implements StateStore {
     this.logBytes.set(path, dropped > 0 ? this.logCap : size + Buffer.byteLength(text));
   }
 
-  async rotateLogs(job: string, pod: string, container: string): Promise<void> {
-    const current = this.logPath(job, pod, container);
-    await rename(current, this.logPath(job, pod, container, true)).catch(() => undefined);
-    this.logBytes.delete(current);
+  async logRuns(job: string, pod: string, container: string): Promise<number[]> {
+    const names = await readdir(this.runsDir(job, pod, container)).catch(() => [] as string[]);
+    return names
+      .map((n) => /^(0|[1-9]\d*)\.log$/.exec(n)?.[1])
+      .filter((n): n is string => n !== undefined)
+      .map(Number)
+      .sort((a, b) => a - b);
   }
 
-  async readLogs(
-    job: string,
-    pod: string,
-    container: string,
-    which: 'current' | 'previous' = 'current',
-  ): Promise<LogRecord[]> {
-    let text: string;
-    try {
-      text = await readFile(this.logPath(job, pod, container, which === 'previous'), 'utf8');
-    } catch {
-      return [];
-    }
-    const out: LogRecord[] = [];
-    for (const line of text.split('\n')) {
-      const parsed = parseLogLine(line);
-      if (parsed) out.push(parsed);
-    }
+  async readLogs(job: string, pod: string, container: string, restartCount?: number): Promise<LogRecord[]> {
+    if (restartCount !== undefined) return readLogFile(this.runLogPath(job, pod, container, restartCount));
+    const out = await readLogFile(this.singleLogPath(job, pod, container));
+    for (const run of await this.logRuns(job, pod, container))
+      out.push(...(await readLogFile(this.runLogPath(job, pod, container, run))));
     return out;
   }
 
@@ -784,4 +791,20 @@ export class FileStore implements StateStore {
 
 async function open_(path: string) {
   return open(path, 'a', 0o600);
+}
+
+/** The lines of one log file; none if it does not exist. */
+async function readLogFile(path: string): Promise<LogRecord[]> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch {
+    return [];
+  }
+  const out: LogRecord[] = [];
+  for (const line of text.split('\n')) {
+    const parsed = parseLogLine(line);
+    if (parsed) out.push(parsed);
+  }
+  return out;
 }

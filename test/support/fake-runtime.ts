@@ -110,6 +110,7 @@ export class FakeRuntime implements PodRuntime {
             stream: 'stdout',
             time: this.clock.now().toISOString(),
             text,
+            restartCount: restart,
           });
         }
       }

@@ -132,16 +132,30 @@ export class MemoryStore implements StateStore {
     return () => undefined;
   }
 
-  async appendLogs(job: string, pod: string, container: string, lines: LogRecord[]): Promise<void> {
-    const key = `${job}/${pod}/${container}`;
+  async appendLogs(
+    job: string,
+    pod: string,
+    container: string,
+    lines: LogRecord[],
+    restartCount = 0,
+  ): Promise<void> {
+    const key = `${job}/${pod}/${container}/${restartCount}`;
     this.logs.set(key, [...(this.logs.get(key) ?? []), ...lines]);
   }
 
-  async readLogs(job: string, pod: string, container: string): Promise<LogRecord[]> {
-    return this.logs.get(`${job}/${pod}/${container}`) ?? [];
+  async readLogs(job: string, pod: string, container: string, restartCount?: number): Promise<LogRecord[]> {
+    if (restartCount !== undefined) return this.logs.get(`${job}/${pod}/${container}/${restartCount}`) ?? [];
+    const runs = await this.logRuns(job, pod, container);
+    return runs.flatMap((r) => this.logs.get(`${job}/${pod}/${container}/${r}`) ?? []);
   }
 
-  async rotateLogs(): Promise<void> {}
+  async logRuns(job: string, pod: string, container: string): Promise<number[]> {
+    const prefix = `${job}/${pod}/${container}/`;
+    return [...this.logs.keys()]
+      .filter((k) => k.startsWith(prefix))
+      .map((k) => Number(k.slice(prefix.length)))
+      .sort((a, b) => a - b);
+  }
 
   async listConfigObjects(): Promise<(ConfigMap | Secret)[]> {
     return [];

@@ -1,13 +1,15 @@
 // `tjob logs JOB | job/JOB | pod/POD | POD`: the pods' logs from the state directory (they outlive
 // the containers). All pods of a job in creation order; `[POD/CONTAINER]` prefixes when more than one
-// stream is shown; `--tail` per stream; `-f` follows until the job (or pod) has finished.
+// stream is shown; `--tail` per stream; `-f` follows until the job (or pod) has finished. As kubectl,
+// one run of each container: the current one (`-f` moves on to the next run when it is restarted),
+// or with `-p` the one before it.
 
 import type { Command } from 'commander';
 import { NotFoundError, UsageError } from '../../api/errors.js';
 import type { Container } from '../../api/k8s.js';
 import type { PodRecord } from '../../api/pod.js';
 import { finishedOutcome } from '../../engine/job-status.js';
-import type { LogRecord, StoredJob } from '../../ports/state-store.js';
+import type { LogRecord, StateStore, StoredJob } from '../../ports/state-store.js';
 import { notFoundMessage, type Kind } from '../../output/printers.js';
 import { rfc3339Nano } from '../../output/time-format.js';
 import type { CliContext, GlobalOptions } from '../context.js';
@@ -65,9 +67,13 @@ Examples:
     });
 }
 
+type Run = number | 'whole' | 'none';
+
 interface Stream {
   pod: PodRecord;
   container: string;
+  /** The run shown ('whole': a log recorded before runs were kept apart); unset before the first read. */
+  run?: Run;
   printed: number;
 }
 
@@ -158,8 +164,10 @@ export async function runLogs(
     throw new NotFoundError(`job "${jobName}" has no pod with completion index ${index}`);
   const streams: Stream[] = streamsOf(pods);
   if (flags.previous && streams.length === 0) {
+    // kubectl names the pod (`logs job/NAME` picks one); so does tjob when the job has one.
+    const onePod = podName ?? (pods.length === 1 ? pods[0]!.name : undefined);
     throw new NotFoundError(
-      `previous terminated container "${containers[0]}" in ${podName ? `pod "${podName}"` : `job "${jobName}"`} not found`,
+      `previous terminated container "${containers[0]}" in ${onePod ? `pod "${onePod}"` : `job "${jobName}"`} not found`,
     );
   }
   // Decided once, so following a job whose second pod appears later keeps one format.
@@ -167,7 +175,6 @@ export async function runLogs(
   const manyPods = (jobSpec.completions ?? 1) > 1 || (jobSpec.parallelism ?? 1) > 1 || pods.length > 1;
   const prefixed = streams.length > 1 || (!podName && (containers.length > 1 || manyPods));
   const multi = () => prefixed;
-  const which = flags.previous ? 'previous' : 'current';
   const secrets = await jobSecretMask(store, stored, !!flags.showSecrets);
 
   const emit = (s: Stream, lines: LogRecord[]) => {
@@ -179,8 +186,17 @@ export async function runLogs(
   };
 
   const drain = async (s: Stream, initial: boolean) => {
-    const lines = await store.readLogs(jobName, s.pod.name, s.container, which);
-    if (lines.length < s.printed) s.printed = 0; // rotated: a new run of the container
+    // --previous stays with the run it showed first; the current run is looked up each time.
+    const run =
+      flags.previous && s.run !== undefined ? s.run : await runToShow(store, jobName, s, !!flags.previous);
+    if (run !== s.run) {
+      s.run = run; // a new run of the container: shown from its start
+      s.printed = 0;
+    }
+    const lines =
+      run === 'none'
+        ? []
+        : await store.readLogs(jobName, s.pod.name, s.container, run === 'whole' ? undefined : run);
     let fresh = lines.slice(s.printed);
     if (initial && tail >= 0) fresh = tail === 0 ? [] : fresh.slice(-tail);
     s.printed = lines.length;
@@ -220,6 +236,22 @@ export async function runLogs(
   } finally {
     off();
   }
+}
+
+/**
+ * Which run of the container to show: the current one, the latest that the pod record or the
+ * recorded logs know of (the record can trail the logs by a moment; a restarted container that
+ * has written nothing yet shows nothing), or the one before it. Kubernetes takes the container
+ * of status.state for the current run and lastState.terminated for the previous one
+ * (validateContainerLogStatus, pkg/kubelet/kubelet_pods.go). A log recorded whole by an earlier
+ * version of tjob is one run: the current one, with nothing before it.
+ */
+async function runToShow(store: StateStore, job: string, s: Stream, previous: boolean): Promise<Run> {
+  const runs = await store.logRuns(job, s.pod.name, s.container);
+  const latest = runs[runs.length - 1];
+  if (latest === undefined) return previous ? 'none' : 'whole';
+  const current = Math.max(restartCount(s.pod, s.container), latest);
+  return previous ? current - 1 : current;
 }
 
 function restartCount(pod: PodRecord, container: string): number {

@@ -118,6 +118,11 @@ const ENGINE_RETRY_CAP_MS = 5000;
 const ENGINE_ANSWER_RETRIES = 5;
 /** How many times one attempt's never-started container may be removed and made again. */
 const MAX_REMAKES = 2;
+/**
+ * The shortest stop window the kubelet gives a container whose turn came late in the grace period
+ * (minimumGracePeriodInSeconds, pkg/kubelet/kuberuntime/kuberuntime_container.go).
+ */
+const MIN_STOP_GRACE_SECONDS = 2;
 
 export function containerDockerName(pod: string, container: string, attempt: number): string {
   return attempt === 0 ? `${pod}-${container}` : `${pod}-${container}-${attempt}`;
@@ -139,6 +144,11 @@ function nowIso(): string {
 
 function exitCodeOf(slot: Slot): number | undefined {
   return slot.status?.state.terminated?.exitCode;
+}
+
+/** A container of the current attempt is being made, runs, or its end is being read. */
+function isActive(slot: Slot): boolean {
+  return slot.phase === 'starting' || slot.phase === 'running' || slot.phase === 'exiting';
 }
 
 function sleep(ms: number): Promise<void> {
@@ -164,6 +174,10 @@ export class PodSupervisor {
   private initDone = false;
   private deleting = false;
   private stopGraceSeconds: number;
+  /** When the pod's containers began to be stopped (the start of the grace period). */
+  private stopBeganMs: number | undefined;
+  /** Wakes step() when the grace period runs out, for the sidecars still waiting for their turn. */
+  private graceTimer: NodeJS.Timeout | undefined;
   private failure: { reason?: string; message?: string } | undefined;
   private terminal: { phase: PodPhase; finishTime: string } | undefined;
   private deadlineTimer: NodeJS.Timeout | undefined;
@@ -322,6 +336,10 @@ export class PodSupervisor {
     // A pod already finished keeps its phase; its sidecars and pause are stopped with this grace.
     this.stopGraceSeconds = graceSeconds;
     this.deleting = true;
+    // A new kill with its own grace period: the sidecars' turns are counted from now.
+    this.stopBeganMs = undefined;
+    if (this.graceTimer) clearTimeout(this.graceTimer);
+    this.graceTimer = undefined;
     this.step();
     this.emit();
   }
@@ -330,6 +348,7 @@ export class PodSupervisor {
   dispose(): void {
     this.disposed = true;
     if (this.deadlineTimer) clearTimeout(this.deadlineTimer);
+    if (this.graceTimer) clearTimeout(this.graceTimer);
     for (const slot of this.slots) {
       if (slot.timer) clearTimeout(slot.timer);
       if (slot.retryTimer) clearTimeout(slot.retryTimer);
@@ -414,11 +433,16 @@ export class PodSupervisor {
     }
     const sidecars = this.initSlots.filter((s) => s.role === 'sidecar');
     if (!appsDone) {
-      for (const s of sidecars) if (s.phase === 'exited') this.scheduleRestart(s);
+      for (const s of sidecars) {
+        if (s.phase === 'exited') this.scheduleRestart(s);
+        // Its restart delay is over (or the engine is back): the sidecar is made again.
+        else if (s.phase === 'idle' && s.createError === undefined && !s.retryTimer) this.launch(s);
+      }
       return;
     }
-    // Every app container has ended: the sidecars must not hold the pod.
-    for (const s of sidecars) this.stopSlot(s);
+    // Every app container has ended: the sidecars must not hold the pod (the kubelet kills the
+    // pod: computePodActions, pkg/kubelet/kuberuntime/kuberuntime_manager.go).
+    this.stopSidecars();
     this.maybeStopPause();
   }
 
@@ -431,21 +455,57 @@ export class PodSupervisor {
 
   private stopAll(): void {
     for (const slot of this.slots) {
-      if (slot.phase === 'backoff') {
-        if (slot.timer) clearTimeout(slot.timer);
-        slot.timer = undefined;
-        slot.phase = 'exited';
-      }
-      this.stopSlot(slot);
+      if (slot.role === 'sidecar') continue;
+      this.cancelBackoff(slot);
+      this.stopSlot(slot, this.stopGraceSeconds);
+    }
+    this.stopSidecars();
+  }
+
+  /** A container waiting to be restarted is not restarted any more: it stays exited. */
+  private cancelBackoff(slot: Slot): void {
+    if (slot.phase !== 'backoff') return;
+    if (slot.timer) clearTimeout(slot.timer);
+    slot.timer = undefined;
+    slot.phase = 'exited';
+  }
+
+  /**
+   * The kubelet's termination ordering (pkg/kubelet/kuberuntime/kuberuntime_termination_order.go):
+   * a sidecar is stopped once every app container and every sidecar declared after it have ended,
+   * or once the pod's grace period has run out; it is given what is left of the grace period, at
+   * least MIN_STOP_GRACE_SECONDS (killContainer, kuberuntime_container.go).
+   */
+  private stopSidecars(): void {
+    this.stopBeganMs ??= Date.now();
+    const waitedSeconds = Math.floor((Date.now() - this.stopBeganMs) / 1000);
+    const graceLeft = this.stopGraceSeconds - waitedSeconds;
+    // A grace of 0 or 1 (a forced deletion) is not lengthened.
+    const grace = Math.max(graceLeft, Math.min(MIN_STOP_GRACE_SECONDS, this.stopGraceSeconds));
+    let laterActive = this.appSlots.some(isActive);
+    for (const slot of [...this.initSlots].reverse()) {
+      if (slot.role !== 'sidecar') continue;
+      this.cancelBackoff(slot);
+      if (!laterActive || graceLeft <= 0) this.stopSlot(slot, grace);
+      if (isActive(slot)) laterActive = true;
+    }
+    if (laterActive && graceLeft > 0 && !this.graceTimer) {
+      this.graceTimer = setTimeout(
+        () => {
+          this.graceTimer = undefined;
+          this.step();
+          this.emit();
+        },
+        this.stopBeganMs + this.stopGraceSeconds * 1000 - Date.now(),
+      );
     }
   }
 
-  private stopSlot(slot: Slot): void {
+  private stopSlot(slot: Slot, t: number): void {
     const id = slot.containerId;
     if (!id || slot.stopping || !(slot.phase === 'running' || slot.phase === 'starting')) return;
     if (slot.phase === 'starting') return; // finishLaunch stops it once started
     slot.stopping = true;
-    const t = this.stopGraceSeconds;
     this.ctx.debug(`stopping ${id.slice(0, 12)} (${this.plan.name}/${slot.spec.name}) with grace ${t}s`);
     this.ctx.docker
       .getContainer(id)
@@ -709,7 +769,8 @@ export class PodSupervisor {
       if (info.State.Running && !slot.dieSeen) {
         slot.phase = 'running';
         slot.status = this.mapStatus(slot, info);
-        if (this.deleting || this.failure) this.stopSlot(slot);
+        if ((this.deleting || this.failure) && slot.role !== 'sidecar')
+          this.stopSlot(slot, this.stopGraceSeconds);
         this.step();
         this.emit();
         return;
@@ -905,6 +966,7 @@ export class PodSupervisor {
 
   private lineHandler(slot: Slot, id: string, skip?: Record<StdStream, number>): (line: RawLine) => void {
     const container = slot.spec.name;
+    const restartCount = slot.attempt;
     let passedOn = this.linesPassedOn.get(id);
     if (!passedOn) this.linesPassedOn.set(id, (passedOn = { stdout: 0, stderr: 0 }));
     const counts = passedOn;
@@ -915,7 +977,7 @@ export class PodSupervisor {
       }
       counts[line.stream]++;
       if (line.time !== '') slot.lastLogTime = line.time;
-      this.ctx.emitLog(this.plan.jobUid, { pod: this.plan.name, container, ...line });
+      this.ctx.emitLog(this.plan.jobUid, { pod: this.plan.name, container, restartCount, ...line });
     };
   }
 
@@ -1088,15 +1150,16 @@ export class PodSupervisor {
 
   private computePhase(): PodPhase {
     if (this.failure) return 'Failed';
-    const active = (s: Slot): boolean =>
-      s.phase === 'starting' || s.phase === 'running' || s.phase === 'exiting';
     if (!this.initDone) {
-      if (this.deleting && !this.slots.some(active)) return 'Failed';
+      if (this.deleting && !this.slots.some(isActive)) return 'Failed';
       return 'Pending';
     }
     const apps = this.appSlots;
     const ended = (s: Slot): boolean => s.phase === 'exited' || (this.deleting && s.phase === 'idle');
-    if (apps.every(ended)) {
+    // A sidecar still running (being stopped) keeps the pod Running; once stopped it does not count
+    // towards the outcome (getPhase, pkg/kubelet/kubelet_pods.go).
+    const sidecarActive = this.initSlots.some((s) => s.role === 'sidecar' && isActive(s));
+    if (apps.every(ended) && !sidecarActive) {
       const allZero = apps.every((s) => s.phase === 'exited' && exitCodeOf(s) === 0);
       if (allZero) return 'Succeeded';
       if (this.deleting || !this.restartable) return 'Failed';

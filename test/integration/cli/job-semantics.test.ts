@@ -74,6 +74,21 @@ describe('tjob run on the real engine', { timeout: 300_000 }, () => {
     assert.match(got.stderr, /BackoffLimitExceeded/);
   });
 
+  it('logs shows the current run of a restarted container, -p the one before it', async () => {
+    // The emptyDir outlives the in-place restarts: it counts the runs.
+    const script = 'echo x >> /runs/count; n=`wc -l < /runs/count`; echo "run $n"; [ $n -ge 3 ]';
+    const pod = `${sh(script, '  volumeMounts: [{name: runs, mountPath: /runs}]')}\nvolumes: [{name: runs, emptyDir: {}}]`;
+    const { got, stored, state, name } = await runJob(job('reruns', 'backoffLimit: 5', pod, 'OnFailure'));
+    assert.equal(got.code, 0, got.stderr);
+    assert.equal(stored.pods[0]?.observation.containerStatuses[0]?.restartCount, 2);
+    // `tjob run` streamed every run.
+    assert.match(got.stdout, /run 1\n[\s\S]*run 2\n[\s\S]*run 3\n/);
+    const current = await tjob(['logs', name], state);
+    assert.equal(current.stdout, 'run 3\n', current.stderr);
+    const previous = await tjob(['logs', name, '-p'], state);
+    assert.equal(previous.stdout, 'run 2\n', previous.stderr);
+  });
+
   it('activeDeadlineSeconds stops a running container', async () => {
     const started = Date.now();
     const { got, stored, state } = await runJob(
@@ -178,6 +193,18 @@ containers:
     assert.ok(Date.now() - started < 30_000);
     assert.equal(stored.pods[0]?.observation.phase, 'Succeeded');
     assert.deepEqual(await containersOf(state, 'sidecar', true), []);
+    // The record shows how the sidecar ended, as the kubelet reports it.
+    const listed = await tjob(['get', 'pods', '-o', 'json'], state);
+    const status = JSON.parse(listed.stdout).items[0].status;
+    const side = status.initContainerStatuses[0];
+    assert.equal(side.state.terminated?.exitCode, 0, JSON.stringify(side));
+    assert.equal(side.state.terminated.reason, 'Completed');
+    assert.ok(side.state.terminated.finishedAt);
+    assert.ok(side.state.terminated.startedAt <= status.containerStatuses[0].state.terminated.startedAt);
+    const described = await tjob(['describe', 'pod', stored.pods[0]!.name], state);
+    const sideSection =
+      /Init Containers:\n {2}side:\n[\s\S]*?\nContainers:/.exec(described.stdout)?.[0] ?? '';
+    assert.match(sideSection, /State:\s+Terminated\n\s+Reason:\s+Completed\n\s+Exit Code:\s+0\n/);
   });
 
   it('a ConfigMap value reaches the environment', async () => {

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 
 import { TjobLabel } from '../../../src/api/labels.js';
+import type { PodObservation } from '../../../src/api/pod.js';
 import {
   container,
   containersOf,
@@ -170,22 +171,100 @@ describe('DockerRuntime pod lifecycle', { timeout: 5 * TestTimeout }, () => {
       ],
       containers: [container('main', 'sleep 0.5; echo done')],
     });
-    const t0 = Date.now();
     await env.runtime.startPod(p);
     const got = await env.recorder.terminal(p.name);
     assert.equal(got.phase, 'Succeeded');
-    assert.ok(Date.now() - t0 < 8000, 'the sidecar did not hold the pod');
+    // Stopped once the app had ended, it left at once: not held for its grace period.
+    const at = (pred: (o: PodObservation) => boolean) =>
+      env.recorder.observations.find((o) => o.obs.name === p.name && pred(o.obs))!.at;
+    const appEnded = at((o) => o.containerStatuses[0]?.state.terminated !== undefined);
+    const podEnded = at((o) => o.phase === 'Succeeded');
+    assert.ok(podEnded - appEnded < 8000, 'the sidecar did not hold the pod');
     assert.ok(
       env.recorder.of(p.name).some((o) => o.phase === 'Running' && o.initContainerStatuses[0]?.state.running),
       'the sidecar ran beside the app',
     );
-    // The sidecar and the pause are stopped afterwards.
-    await env.recorder.until(
-      () => env.recorder.latest(p.name)?.initContainerStatuses[0]?.state.terminated !== undefined,
-      'the sidecar to be stopped',
-    );
-    assert.equal(env.recorder.latest(p.name)?.phase, 'Succeeded', 'the phase never changes once terminal');
+    // The pod ends once its sidecar has been stopped (the kubelet's getPhase counts a running
+    // sidecar): its final observation records the sidecar's end.
+    const side = got.initContainerStatuses[0]!;
+    assert.equal(side.state.terminated?.exitCode, 0, JSON.stringify(side));
+    assert.equal(side.state.terminated?.reason, 'Completed');
+    assert.ok(side.state.terminated?.finishedAt, 'finishedAt is recorded');
+    assert.equal(side.ready, false);
+    const mainStarted = got.containerStatuses[0]?.state.terminated?.startedAt ?? '';
+    assert.ok(side.state.terminated!.startedAt! <= mainStarted, 'the sidecar started before the app');
   });
+
+  it(
+    'sidecars are stopped after the app, last declared first, within the grace period',
+    { timeout: TestTimeout },
+    async () => {
+      const loop = 'while true; do sleep 0.1; done';
+      const p = plan(env.jobUid, {
+        terminationGracePeriodSeconds: 3,
+        initContainers: [
+          // Ignores SIGTERM: killed once the grace period has run out.
+          container('deaf', `trap '' TERM; ${loop}`, { restartPolicy: 'Always' }),
+          container('quick', `trap 'exit 0' TERM; ${loop}`, { restartPolicy: 'Always' }),
+          container('slow', `trap 'sleep 1; exit 0' TERM; ${loop}`, { restartPolicy: 'Always' }),
+        ],
+        containers: [container('main', 'sleep 0.5')],
+      });
+      await env.runtime.startPod(p);
+      const got = await env.recorder.terminal(p.name);
+      assert.equal(got.phase, 'Succeeded', "the outcome is the app container's");
+      const [deaf, quick, slow] = got.initContainerStatuses;
+      assert.deepEqual(
+        [deaf, quick, slow].map((s) => [s?.state.terminated?.exitCode, s?.state.terminated?.reason]),
+        [
+          [137, 'Error'],
+          [0, 'Completed'],
+          [0, 'Completed'],
+        ],
+      );
+      // Each is asked to stop only once the sidecars declared after it have ended.
+      const obs = env.recorder.of(p.name);
+      const whenEnded = (i: number) => obs.find((o) => o.initContainerStatuses[i]?.state.terminated);
+      assert.ok(whenEnded(2)?.initContainerStatuses[1]?.state.running, 'quick still ran when slow ended');
+      assert.ok(whenEnded(1)?.initContainerStatuses[0]?.state.running, 'deaf still ran when quick ended');
+      assert.ok(
+        obs.every((o) => o.phase !== 'Succeeded' || o.initContainerStatuses.every((s) => s.state.terminated)),
+        'the pod is not Succeeded while a sidecar runs',
+      );
+    },
+  );
+
+  it(
+    'a sidecar that keeps crashing is restarted with backoff while the app runs',
+    { timeout: TestTimeout },
+    async () => {
+      // Each run of the sidecar leaves a line; the app ends once it has seen three runs.
+      const mount = { volumeMounts: [{ name: 'runs', mountPath: '/runs' }] };
+      const p = plan(env.jobUid, {
+        volumes: [{ name: 'runs', emptyDir: {} }],
+        initContainers: [
+          container('flaky', 'echo run >> /runs/flaky; sleep 0.2; exit 1', {
+            restartPolicy: 'Always',
+            ...mount,
+          }),
+        ],
+        containers: [
+          container(
+            'main',
+            'for i in $(seq 300); do [ $(wc -l < /runs/flaky) -ge 3 ] && exit 0; sleep 0.1; done; exit 1',
+            mount,
+          ),
+        ],
+      });
+      await env.runtime.startPod(p);
+      const got = await env.recorder.terminal(p.name);
+      assert.equal(got.phase, 'Succeeded');
+      const restarts = Math.max(
+        ...env.recorder.of(p.name).map((o) => o.initContainerStatuses[0]?.restartCount ?? 0),
+      );
+      assert.ok(restarts >= 2, `the sidecar was restarted ${restarts} times`);
+    },
+  );
 
   it('a memory hog is OOMKilled (exit 137)', { timeout: TestTimeout }, async () => {
     const p = plan(env.jobUid, {

@@ -3,6 +3,8 @@ import assert from 'node:assert/strict';
 import { complete, failed, harness, log, pod, storeJob, tjob } from './helpers.js';
 import { SystemClock } from '../../../src/runtime/system-clock.js';
 import { FileStore } from '../../../src/state/file-store.js';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 describe('tjob wait', () => {
   it('prints condition met for a condition that holds (case-insensitive)', async () => {
@@ -75,8 +77,8 @@ describe('tjob logs', () => {
         'p-bbbbb/main': [log('2026-01-01T00:00:03.5Z', 'b1')],
       },
     });
-    await h.store.rotateLogs('p', 'p-aaaaa', 'main');
-    await h.store.appendLogs('p', 'p-aaaaa', 'main', [log('2026-01-01T00:00:05Z', 'a3')]);
+    // p-aaaaa's container was restarted once: a3 is its second run's.
+    await h.store.appendLogs('p', 'p-aaaaa', 'main', [log('2026-01-01T00:00:05Z', 'a3')], 1);
     return h;
   }
 
@@ -96,6 +98,53 @@ describe('tjob logs', () => {
     const n = await jobWithLogs();
     assert.equal(await tjob(n, 'logs', 'pod/p-bbbbb', '-p'), 1);
     assert.match(n.err(), /previous terminated container "main" in pod "p-bbbbb" not found/);
+  });
+
+  it('a log recorded whole by an earlier version is one run: shown as the current one', async () => {
+    const h = harness();
+    await storeJob(h, {
+      name: 'old',
+      pods: [pod('old-aaaaa', 'Succeeded', { restartCount: 2 })],
+    });
+    const dir = join(h.dir, 'jobs', 'old', 'logs', 'old-aaaaa');
+    mkdirSync(dir, { recursive: true });
+    const runs = [
+      '2026-01-01T00:00:03Z O try 1',
+      '2026-01-01T00:00:04Z O try 2',
+      '2026-01-01T00:00:05Z E ok',
+    ];
+    writeFileSync(join(dir, 'main.log'), runs.map((l) => `${l}\n`).join(''));
+    assert.equal(await tjob(h, 'logs', 'old'), 0);
+    assert.equal(h.out(), 'try 1\ntry 2\nok\n');
+    const p = harness();
+    p.dir = h.dir;
+    assert.equal(await tjob(p, 'logs', 'old', '-p'), 0);
+    assert.equal(p.out(), '', 'no run before it can be told apart');
+  });
+
+  it('-f follows the current run and moves on to the next one when the container restarts', async () => {
+    const h = harness({ clock: new SystemClock() });
+    await storeJob(h, {
+      name: 'r',
+      status: { active: 1 },
+      pods: [pod('r-aaaaa', 'Running')],
+      logs: { 'r-aaaaa/main': [log('2026-01-01T00:00:03Z', 'first run')] },
+    });
+    const following = tjob(h, 'logs', 'r', '-f');
+    await new Promise((r) => setTimeout(r, 100));
+    // Restarted: the second run writes; the record says so a moment later.
+    await h.store.appendLogs('r', 'r-aaaaa', 'main', [log('2026-01-01T00:00:05Z', 'second run')], 1);
+    await new Promise((r) => setTimeout(r, 700));
+    await h.store.commitJob('r', {
+      pods: [pod('r-aaaaa', 'Succeeded', { restartCount: 1 })],
+      status: { succeeded: 1, conditions: complete() },
+    });
+    assert.equal(await following, 0);
+    assert.equal(h.out(), 'first run\nsecond run\n');
+    const again = harness();
+    again.dir = h.dir;
+    assert.equal(await tjob(again, 'logs', 'r'), 0);
+    assert.equal(again.out(), 'second run\n', 'the current run only');
   });
 
   it('NotFound for a missing job or pod, and for an unknown container', async () => {
@@ -124,6 +173,9 @@ describe('tjob logs', () => {
     await h.store.commitJob('f', { status: { succeeded: 1, conditions: complete() } });
     assert.equal(await following, 0);
     assert.equal(h.out(), 'one\ntwo\n');
+    // Never restarted: no previous run (kubectl's words, naming the job's one pod).
+    assert.equal(await tjob(h, 'logs', 'f', '-p'), 1);
+    assert.match(h.err(), /previous terminated container "main" in pod "f-aaaaa" not found/);
   });
 });
 

@@ -265,6 +265,28 @@ describe('FileStore', () => {
     assert.equal(refused.pid, 1);
   });
 
+  it('keeps each run of a container apart; a log recorded whole earlier reads first', async () => {
+    const root = tempDir();
+    const store = new FileStore(root);
+    await store.createJob({ ...testJob('r'), status: {} as JobStatus });
+    const at = (text: string) => [{ time: '2026-01-01T00:00:00Z', stream: 'stdout' as const, text }];
+    assert.deepEqual(await store.logRuns('r', 'p', 'c'), []);
+    await store.appendLogs('r', 'p', 'c', at('run 0'));
+    await store.appendLogs('r', 'p', 'c', at('run 10'), 10);
+    await store.appendLogs('r', 'p', 'c', at('run 2'), 2);
+    assert.deepEqual(await store.logRuns('r', 'p', 'c'), [0, 2, 10]);
+    assert.deepEqual(
+      (await store.readLogs('r', 'p', 'c', 2)).map((l) => l.text),
+      ['run 2'],
+    );
+    assert.deepEqual(await store.readLogs('r', 'p', 'c', 1), []);
+    writeFileSync(join(root, 'jobs', 'r', 'logs', 'p', 'c.log'), '2026-01-01T00:00:00Z O before\n');
+    assert.deepEqual(
+      (await store.readLogs('r', 'p', 'c')).map((l) => l.text),
+      ['before', 'run 0', 'run 2', 'run 10'],
+    );
+  });
+
   it('records logs with their stream and time, capped with a marker', async () => {
     const root = tempDir();
     const store = new FileStore(root, { logCapBytes: 200 });
