@@ -1,5 +1,6 @@
 // `tjob get jobs|pods|cronjobs [NAME...]`: kubectl's tables, `-o wide|json|yaml|name`, the template
-// formats (`-o jsonpath=...`, `-o custom-columns=...`), label selectors and `-w`. Also the resource-argument helpers the other read commands share.
+// formats (`-o jsonpath=...`, `-o custom-columns=...`), label selectors and `-w`. Also the
+// resource-argument helpers the other read commands share.
 
 import { readFileSync } from 'node:fs';
 import { InvalidArgumentError, Option, type Command } from 'commander';
