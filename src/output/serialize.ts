@@ -29,15 +29,18 @@ export function sortKeys(value: unknown): unknown {
   return value;
 }
 
+/** encoding/json's Marshal (no indent) or MarshalIndent: keys sorted, Go's HTML-safe escapes. */
+export function goJson(value: unknown, indent = ''): string {
+  return JSON.stringify(sortKeys(value), null, indent)
+    .replace(/</g, '\\u003c')
+    .replace(/>/g, '\\u003e')
+    .replace(/&/g, '\\u0026')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
+}
+
 export function toJson(value: unknown): string {
-  return (
-    JSON.stringify(sortKeys(value), null, 4)
-      .replace(/</g, '\\u003c')
-      .replace(/>/g, '\\u003e')
-      .replace(/&/g, '\\u0026')
-      .replace(/\u2028/g, '\\u2028')
-      .replace(/\u2029/g, '\\u2029') + '\n'
-  );
+  return goJson(value, '    ') + '\n';
 }
 
 export function toYaml(value: unknown): string {

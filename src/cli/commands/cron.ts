@@ -33,7 +33,7 @@ import type { CommandResult } from '../program.js';
 import { RunPrinter } from '../run-printer.js';
 import { maskSecretsOf } from '../secret-masking.js';
 import { applyLoaded, type ApplyFlags } from './apply.js';
-import { runGet } from './get.js';
+import { OUTPUT_FORMATS, runGet } from './get.js';
 import { backoffSettings } from './run.js';
 
 const HEARTBEAT_MS = 10_000;
@@ -92,7 +92,7 @@ Kubernetes does (at most one late run, within startingDeadlineSeconds).`,
     .command('list')
     .description('the CronJobs of the state directory (= tjob get cronjobs)')
     .addHelpText('after', '\nExamples:\n  tjob cron list\n  tjob cron list -o yaml')
-    .option('-o, --output <format>', 'json|name|wide|yaml')
+    .option('-o, --output <format>', OUTPUT_FORMATS.join('|'))
     .option('-l, --selector <selector>', 'label selector')
     .action(async (flags: { output?: string; selector?: string }) => {
       result.code = await runGet(['cronjobs'], flags, ctx, globals());

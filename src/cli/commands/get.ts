@@ -1,7 +1,9 @@
-// `tjob get jobs|pods|cronjobs [NAME...]`: kubectl's tables, `-o wide|json|yaml|name`, label
-// selectors and `-w`. Also the resource-argument helpers the other read commands share.
+// `tjob get jobs|pods|cronjobs [NAME...]`: kubectl's tables, `-o wide|json|yaml|name`, the template
+// formats (`-o jsonpath=...`, `-o custom-columns=...`), label selectors and `-w`. Also the
+// resource-argument helpers the other read commands share.
 
-import { Option, type Command } from 'commander';
+import { readFileSync } from 'node:fs';
+import { InvalidArgumentError, Option, type Command } from 'commander';
 import { UsageError } from '../../api/errors.js';
 import type { Labels } from '../../api/k8s.js';
 import type { PodRecord } from '../../api/pod.js';
@@ -17,6 +19,7 @@ import {
   resourceName,
   type Kind,
 } from '../../output/printers.js';
+import { OUTPUT_FORMATS, parseOutput, templatePrinter } from '../../output/output-format.js';
 import { listOf, toJson, toYaml } from '../../output/serialize.js';
 import { newTableState, renderRows, type TableState } from '../../output/table.js';
 import { sweepExpiredJobs } from '../ttl-sweep.js';
@@ -26,8 +29,7 @@ import type { CommandResult } from '../program.js';
 import { parseSelector, type Selector } from '../label-selector.js';
 import { KIND_WORDS, RESOURCE_KINDS } from '../resource-kinds.js';
 
-export type OutputFormat = 'table' | 'wide' | 'json' | 'yaml' | 'name';
-export const OUTPUT_FORMATS = ['json', 'name', 'wide', 'yaml'] as const;
+export { OUTPUT_FORMATS } from '../../output/output-format.js';
 export const NO_RESOURCES = 'No resources found in default namespace.\n';
 
 /** A resource type word as kubectl accepts it (singular, plural, short, with group). */
@@ -95,14 +97,6 @@ export async function openStore(ctx: CliContext, global: GlobalOptions): Promise
   await store.init();
   await sweepExpiredJobs(store, ctx.clock.now());
   return store;
-}
-
-export function parseOutput(o: string | undefined): OutputFormat {
-  if (o === undefined || o === '') return 'table';
-  if ((OUTPUT_FORMATS as readonly string[]).includes(o)) return o as OutputFormat;
-  throw new UsageError(
-    `unable to match a printer suitable for the output format "${o}", allowed formats are: ${OUTPUT_FORMATS.join(',')}`,
-  );
 }
 
 export function selectorOf(text: string | undefined): Selector | undefined {
@@ -195,6 +189,14 @@ interface GetFlags {
   job?: string;
   watch?: boolean;
   noHeaders?: boolean;
+  allowMissingTemplateKeys?: boolean;
+}
+
+/** A Go bool flag's value (strconv.ParseBool); the flag alone means true. */
+function goBool(value: string): boolean {
+  if (['1', 't', 'T', 'true', 'TRUE', 'True'].includes(value)) return true;
+  if (['0', 'f', 'F', 'false', 'FALSE', 'False'].includes(value)) return false;
+  throw new InvalidArgumentError(`strconv.ParseBool: parsing "${value}": invalid syntax`);
 }
 
 export function registerGet(
@@ -208,11 +210,22 @@ export function registerGet(
     .description('list jobs, pods or cronjobs from the state directory, as kubectl get does')
     .argument('<type>', 'jobs, pods or cronjobs (also job, job.batch, pod, po, cronjob, cj), or TYPE/NAME')
     .argument('[name...]', 'only these objects')
-    .addOption(new Option('-o, --output <format>', `output format: ${OUTPUT_FORMATS.join('|')}`))
+    .addOption(
+      new Option(
+        '-o, --output <format>',
+        `output format, one of: ${OUTPUT_FORMATS.join(', ')}; as -o jsonpath=TEMPLATE, -o custom-columns=SPEC, -o jsonpath-file=FILE`,
+      ),
+    )
     .option('-l, --selector <selector>', "label selector, e.g. 'app=web,tier!=db,env in (a,b),!legacy'")
     .option('--job <name>', 'pods: only those of this job')
     .option('-w, --watch', 'after the list, print a row whenever an object changes (Ctrl-C ends)')
-    .option('--no-headers', 'omit the table header')
+    .option('--no-headers', 'omit the table header (also of -o custom-columns)')
+    .addOption(
+      new Option(
+        '--allow-missing-template-keys [bool]',
+        '-o jsonpath: a missing field or key prints nothing (default true; =false makes it an error)',
+      ).argParser(goBool),
+    )
     .addHelpText(
       'after',
       `
@@ -221,7 +234,10 @@ Examples:
   tjob get pods --job parallel -o wide
   tjob get job parallel -o json | jq '.status.succeeded'
   tjob get jobs -l 'jobgroup=fruit' -o name
-  tjob get pods -w`,
+  tjob get pods -w
+  tjob get pods --selector=batch.kubernetes.io/job-name=pi --output=jsonpath='{.items[*].metadata.name}'
+  tjob get jobs -o jsonpath='{range .items[*]}{.metadata.name}{"\\t"}{.status.succeeded}{"\\n"}{end}'
+  tjob get pods -o custom-columns=NAME:.metadata.name,STATUS:.status.phase`,
     )
     .action(async (type: string, names: string[], flags: GetFlags & { headers?: boolean }) => {
       result.code = await runGet(
@@ -239,7 +255,13 @@ export async function runGet(
   ctx: CliContext,
   global: GlobalOptions,
 ): Promise<number> {
-  const format = parseOutput(flags.output);
+  const output = parseOutput(flags.output);
+  const format = output.format;
+  const templated = templatePrinter(output, {
+    noHeaders: flags.noHeaders === true,
+    allowMissingKeys: flags.allowMissingTemplateKeys ?? true,
+    readFile: (path) => readFileSync(path, 'utf8'),
+  });
   const selector = selectorOf(flags.selector);
   const groups = parseResourceArgs(args);
   const named = groups.some((g) => g.names.length > 0);
@@ -334,6 +356,18 @@ export async function runGet(
         }
         break;
       }
+      default: {
+        // -o jsonpath / custom-columns: what kubectl's printGeneric prints, as for json above.
+        const write = (text: string) => ctx.stdout.write(text);
+        if (!initial || flags.watch) for (const x of list) templated!.printObject(x.object, write);
+        else if (singleItemImplied) {
+          if (list[0]) templated!.printObject(list[0].object, write);
+        } else
+          templated!.printList(
+            list.map((x) => x.object),
+            write,
+          );
+      }
     }
   };
 
@@ -343,8 +377,8 @@ export async function runGet(
     (format === 'table' || format === 'wide' || format === 'name')
   )
     ctx.stderr.write(NO_RESOURCES);
-  if (items.length > 0 || ((format === 'json' || format === 'yaml') && !singleItemImplied && !flags.watch))
-    print(items, true);
+  const generic = format === 'json' || format === 'yaml' || templated !== undefined;
+  if (items.length > 0 || (generic && !singleItemImplied && !flags.watch)) print(items, true);
   if (!flags.watch) return code;
   return watch(items, collect, print, ctx);
 }

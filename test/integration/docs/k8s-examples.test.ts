@@ -85,6 +85,16 @@ describe('Kubernetes documentation examples', { concurrency: 3 }, () => {
       got = await line('tjob logs jobs/pi', ws);
       assert.equal(got.code, 0, got.stderr);
       assert.equal(got.stdout.trim(), PI);
+
+      // "To list all the Pods that belong to a Job in a machine readable form", then their logs.
+      got = await line(
+        "pods=$(tjob get pods --selector=batch.kubernetes.io/job-name=pi --output=jsonpath='{.items[*].metadata.name}'); echo $pods; tjob logs $pods",
+        ws,
+      );
+      assert.equal(got.code, 0, got.stderr);
+      const [pods, ...logs] = got.stdout.split('\n');
+      assert.match(pods!, /^pi-[a-z0-9]{5}$/);
+      assert.equal(logs.join('\n').trim(), PI);
     }),
   );
 

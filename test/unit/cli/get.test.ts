@@ -307,7 +307,10 @@ describe('tjob get', () => {
     assert.match(h.err(), /the server doesn't have a resource type "deployments"/);
     const o = harness();
     assert.equal(await tjob(o, 'get', 'jobs', '-o', 'xml'), 2);
-    assert.match(o.err(), /allowed formats are: json,name,wide,yaml/);
+    assert.match(
+      o.err(),
+      /allowed formats are: custom-columns,custom-columns-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,wide,yaml\n/,
+    );
   });
 
   it('-w prints the table, then a row per change, until SIGINT', async () => {
