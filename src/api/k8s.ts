@@ -55,6 +55,7 @@ export interface VolumeMount {
   readOnly?: boolean;
   subPath?: string;
   subPathExpr?: string;
+  mountPropagation?: 'None' | 'HostToContainer' | 'Bidirectional';
 }
 
 export interface ResourceRequirements {
@@ -89,6 +90,8 @@ export interface Container {
   restartPolicy?: 'Always';
   stdin?: boolean;
   tty?: boolean;
+  terminationMessagePath?: string;
+  terminationMessagePolicy?: 'File' | 'FallbackToLogsOnError';
   [field: string]: unknown;
 }
 

@@ -61,9 +61,13 @@ export const FieldRules: Readonly<Record<string, Rule>> = {
   'PodSpec.os': ignoredNode('the engine decides the OS'),
   'PodSpec.enableServiceLinks': ignoredNode('no Services'),
   'PodSpec.setHostnameAsFQDN': ignoredNode('no cluster DNS'),
-  'PodSpec.dnsPolicy': ignoredNode("no cluster DNS: the engine's DNS is used"),
+  'PodSpec.dnsPolicy': approx(
+    "no cluster DNS: ClusterFirst and ClusterFirstWithHostNet use the node's resolver, as a kubelet without cluster DNS falls back to Default; None uses dnsConfig alone",
+  ),
   'PodSpec.hostAliases': ignoredNode('not written to /etc/hosts'),
-  'PodSpec.dnsConfig': ignoredNode("not applied: the engine's DNS settings are used"),
+  'PodSpec.dnsConfig': approx(
+    "nameservers, searches and options written to the pod's resolv.conf, after the node's unless dnsPolicy is None (then the engine's options stay if none are given)",
+  ),
   'PodSpec.ephemeralContainers': ignored('not part of a create'),
   'PodSpec.hostUsers': ignoredNode('no user namespaces'),
   'PodSpec.hostnameOverride': ignoredNode('alpha field'),
@@ -84,8 +88,14 @@ export const FieldRules: Readonly<Record<string, Rule>> = {
   'Container.resizePolicy': ignoredNode('no in-place resize'),
   'Container.restartPolicyRules': ignoredNode('alpha field'),
   'Container.volumeDevices': ignoredNode('no block devices'),
-  'Container.terminationMessagePath': ignored('not read: the log tail is shown instead'),
-  'Container.terminationMessagePolicy': ignored('not read: the log tail is shown instead'),
+  'Container.terminationMessagePath': {
+    class: 'honoured',
+    note: "a host file mounted there; what the container wrote becomes its state's message",
+  },
+  'Container.terminationMessagePolicy': {
+    class: 'honoured',
+    note: 'FallbackToLogsOnError: the log tail (80 lines, 2048 bytes) on an error exit with no message',
+  },
   'Container.securityContext': approx(
     'runAsUser/runAsGroup, privileged, capabilities, readOnlyRootFilesystem applied; the rest ignored',
   ),
@@ -126,7 +136,9 @@ export const FieldRules: Readonly<Record<string, Rule>> = {
   'VolumeProjection.serviceAccountToken': ignoredNode('no service account tokens'),
   'VolumeProjection.clusterTrustBundle': ignoredNode('no cluster trust bundles'),
   'VolumeProjection.podCertificate': ignoredNode('no pod certificates'),
-  'VolumeMount.mountPropagation': ignored("not applied: Docker's default (rprivate) is used"),
+  'VolumeMount.mountPropagation': approx(
+    'bind propagation rprivate/rslave/rshared on bind-mounted volumes; persistentVolumeClaim and ephemeral volumes stay rprivate',
+  ),
   // Jobs
   'JobSpec.ttlSecondsAfterFinished': approx(
     'deleted by whichever tjob process runs when it expires (cli.md deviation 3)',

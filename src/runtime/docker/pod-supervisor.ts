@@ -20,6 +20,7 @@ import { TjobLabel, TjobManagedByValue } from '../../api/labels.js';
 import type { PodObservation, PodPlan } from '../../api/pod.js';
 import type { LogLine } from '../../ports/pod-runtime.js';
 import { buildContainerConfig, buildPauseConfig, podNeedsPause } from './container-config.js';
+import { cachedNodeResolvConf } from './dns.js';
 import {
   dockerMessage,
   ignoreGoneOrNotModified,
@@ -35,6 +36,14 @@ import type { ContainerEvent, EventHub } from './events.js';
 import type { LaunchGate } from './launch-gate.js';
 import { attachLogs, followLogs, type LogFollower, type RawLine, type StdStream } from './logs.js';
 import { containerStatusFromInspect, isoSeconds } from './map-inspect.js';
+import {
+  createTerminationMessageFile,
+  fallsBackToLogs,
+  readLogTail,
+  readTerminationMessageFile,
+  terminationMessageFile,
+  withTerminationMessage,
+} from './termination-message.js';
 import { preparePodVolumes, type PodVolumeMount } from './volumes.js';
 
 export type Role = 'init' | 'sidecar' | 'app';
@@ -289,7 +298,7 @@ export class PodSupervisor {
         continue;
       }
       slot.tty = info.Config.Tty === true;
-      slot.status = this.mapStatus(slot, info);
+      slot.status = await this.withTerminationMessage(slot, current.c.Id, this.mapStatus(slot, info));
       if (info.State.Status === 'created') {
         // Created but never started: start it now (the crash came between create and start).
         slot.phase = 'starting';
@@ -535,7 +544,12 @@ export class PodSupervisor {
   private async startPause(): Promise<void> {
     const name = pauseDockerName(this.plan.name);
     const labels = this.labelsFor('pause', 'pause', 0);
-    const options = buildPauseConfig(this.plan, { dockerName: name, labels, image: this.ctx.pauseImage });
+    const options = buildPauseConfig(this.plan, {
+      dockerName: name,
+      labels,
+      image: this.ctx.pauseImage,
+      nodeDns: cachedNodeResolvConf(),
+    });
     const { id, state } = await this.createOrAdopt(
       { ...options, name, Labels: { ...options.Labels, ...labels } },
       labels,
@@ -609,8 +623,13 @@ export class PodSupervisor {
         labels,
         role: slot.role,
         volumes: this.volumes,
+        nodeDns: cachedNodeResolvConf(),
       };
       if (this.pauseId !== undefined) ctx.pauseContainerId = this.pauseId;
+      if (slot.spec.terminationMessagePath) {
+        ctx.terminationMessageFile = terminationMessageFile(this.ctx.podDir, slot.spec.name, slot.attempt);
+        await createTerminationMessageFile(ctx.terminationMessageFile);
+      }
       const { options, warnings } = buildContainerConfig(this.plan, slot.spec, ctx);
       for (const w of warnings) this.ctx.debug(`pod ${this.plan.name}: ${w}`);
       slot.tty = options.Tty === true;
@@ -986,6 +1005,7 @@ export class PodSupervisor {
       status = this.mapStatus(slot, info);
     }
     await this.drainLogs(slot);
+    status = await this.withTerminationMessage(slot, id, status);
     if (slot.containerId !== id || this.disposed) return;
     slot.status = status;
     slot.phase = 'exited';
@@ -1031,6 +1051,29 @@ export class PodSupervisor {
     this.fail('ContainerLost', `container "${slot.spec.name}" disappeared from the engine`);
     this.step();
     this.emit();
+  }
+
+  /** The ended container's termination message in its terminated state (termination-message.ts). */
+  private async withTerminationMessage(
+    slot: Slot,
+    id: string,
+    status: ContainerStatus,
+  ): Promise<ContainerStatus> {
+    const terminated = status.state.terminated;
+    if (!terminated) return status;
+    const fallback = fallsBackToLogs(slot.spec, terminated);
+    const read = slot.spec.terminationMessagePath
+      ? await readTerminationMessageFile(
+          terminationMessageFile(this.ctx.podDir, slot.spec.name, slot.attempt),
+          fallback,
+        )
+      : { message: '', checkLogs: fallback };
+    const message = read.checkLogs
+      ? await readLogTail(this.ctx.docker.getContainer(id), slot.tty).catch(
+          (err: unknown) => `Error on reading termination message from logs: ${dockerMessage(err)}`,
+        )
+      : read.message;
+    return { ...status, state: { terminated: withTerminationMessage(terminated, message) } };
   }
 
   private mapStatus(slot: Slot, info: Docker.ContainerInspectInfo): ContainerStatus {

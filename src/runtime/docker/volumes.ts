@@ -13,7 +13,10 @@ import { fieldRefValue, findContainer, resourceFieldValue, type EnvContext } fro
 import { memoryToBytes } from './quantity.js';
 
 export type PodVolumeMount =
-  { kind: 'bind'; source: string; readOnly?: boolean } | { kind: 'tmpfs'; sizeBytes?: number };
+  | { kind: 'bind'; source: string; readOnly?: boolean }
+  | { kind: 'tmpfs'; sizeBytes?: number }
+  /** A Docker named volume; `mountpoint` (its directory on the engine's host) serves subPaths. */
+  | { kind: 'volume'; name: string; mountpoint: string; readOnly?: boolean };
 
 /** Kubernetes' default file mode for configMap, secret, downwardAPI and projected volumes (0644). */
 export const DefaultVolumeFileMode = 0o644;
