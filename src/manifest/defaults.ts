@@ -8,6 +8,7 @@ import type {
   CronJob,
   Job,
   JobSpec,
+  PersistentVolumeClaim,
   PodSpec,
   PodTemplateSpec,
   Secret,
@@ -178,6 +179,15 @@ export function defaultCronJob(cj: CronJob): CronJob {
   const out: CronJob = { ...c, metadata: { ...c.metadata }, spec };
   out.metadata.namespace ??= DefaultNamespace;
   delete out.status;
+  return out;
+}
+
+/** SetDefaults_PersistentVolumeClaim: volumeMode Filesystem (the namespace, as for every object). */
+export function defaultPersistentVolumeClaim(pvc: PersistentVolumeClaim): PersistentVolumeClaim {
+  const out = structuredClone(pvc);
+  out.metadata.namespace ??= DefaultNamespace;
+  out.spec ??= {};
+  out.spec.volumeMode ??= 'Filesystem';
   return out;
 }
 

@@ -39,6 +39,18 @@ export const FieldRules: Readonly<Record<string, Rule>> = {
   'ConfigMap.immutable': approx('recorded; tjob apply refuses to change it'),
   'Secret.immutable': approx('recorded; tjob apply refuses to change it'),
   'Secret.type': approx('recorded; only the data is used'),
+  'PersistentVolumeClaim.status': ignored('status is computed by tjob'),
+  'PersistentVolumeClaimSpec.resources': approx(
+    'recorded as the capacity; Docker volumes have no size limit',
+  ),
+  'PersistentVolumeClaimSpec.accessModes': approx('recorded; one node: every mode lets its pods mount it'),
+  'PersistentVolumeClaimSpec.storageClassName': approx('recorded; the one provisioner is Docker volumes'),
+  'PersistentVolumeClaimSpec.volumeMode': approx('Filesystem only: a Docker volume is a directory'),
+  'PersistentVolumeClaimSpec.volumeName': ignored('tjob binds the claim to a volume of its own'),
+  'PersistentVolumeClaimSpec.selector': ignored('no PersistentVolumes to select'),
+  'PersistentVolumeClaimSpec.dataSource': ignored('no snapshots or cloning: the volume starts empty'),
+  'PersistentVolumeClaimSpec.dataSourceRef': ignored('no snapshots or cloning: the volume starts empty'),
+  'PersistentVolumeClaimSpec.volumeAttributesClassName': ignored('no volume attributes classes'),
   // PodSpec: scheduling and cluster services
   'PodSpec.nodeSelector': ignoredNode('one node: nothing to select'),
   'PodSpec.affinity': ignoredNode('one node: nothing to select'),
@@ -107,10 +119,12 @@ export const FieldRules: Readonly<Record<string, Rule>> = {
   ),
   'EphemeralContainer.targetContainerName': ignored('not part of a create'),
   // Volumes
-  'Volume.persistentVolumeClaim': otherVolume,
+  'Volume.persistentVolumeClaim': approx(
+    'a Docker named volume bound to the stored claim, kept until `tjob delete pvc`; the pod waits (Pending) for a missing claim',
+  ),
   'Volume.nfs': otherVolume,
   'Volume.csi': otherVolume,
-  'Volume.ephemeral': otherVolume,
+  'Volume.ephemeral': approx('a Docker named volume made for the pod and removed with it'),
   'Volume.image': otherVolume,
   'Volume.gcePersistentDisk': otherVolume,
   'Volume.awsElasticBlockStore': otherVolume,

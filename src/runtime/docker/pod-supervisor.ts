@@ -16,9 +16,11 @@ import type {
   PodCondition,
   PodPhase,
 } from '../../api/k8s.js';
+import { claimNamesOf, unschedulableClaim, unschedulableMessage } from '../../api/claims.js';
 import { TjobLabel, TjobManagedByValue } from '../../api/labels.js';
 import type { PodObservation, PodPlan } from '../../api/pod.js';
 import type { LogLine } from '../../ports/pod-runtime.js';
+import { namedVolumes, type ClaimLookup } from './claim-volumes.js';
 import { buildContainerConfig, buildPauseConfig, podNeedsPause } from './container-config.js';
 import { cachedNodeResolvConf } from './dns.js';
 import {
@@ -60,6 +62,8 @@ export interface SupervisorContext {
   podDir: string;
   /** Bounds the creates/starts in flight across all pods of the process. */
   launches: LaunchGate;
+  /** The stored PersistentVolumeClaims, read live (a pod waits for its claims). */
+  lookupClaim?: ClaimLookup;
   emitPod(jobUid: string, observation: PodObservation): void;
   emitLog(jobUid: string, line: LogLine): void;
   debug(message: string): void;
@@ -125,6 +129,8 @@ const LOG_DRAIN_TIMEOUT_MS = 2000;
 const ENGINE_RETRY_BASE_MS = 500;
 const ENGINE_RETRY_CAP_MS = 5000;
 const ENGINE_ANSWER_RETRIES = 5;
+/** How often a pod that waits for its claims looks for them again. */
+const CLAIM_RECHECK_MS = 1000;
 /** How many times one attempt's never-started container may be removed and made again. */
 const MAX_REMAKES = 2;
 
@@ -180,6 +186,9 @@ export class PodSupervisor {
   private readonly conditionTimes = new Map<string, { status: string; time: string }>();
   private lastEmitted = '';
   private disposed = false;
+  /** The scheduler's message while the pod's claims are missing (PodScheduled False). */
+  private unschedulable: string | undefined;
+  private claimTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly ctx: SupervisorContext,
@@ -218,13 +227,54 @@ export class PodSupervisor {
 
   // ---- entry points --------------------------------------------------------------------------
 
-  /** Creates the pod and starts its first containers; resolves with the observation then. */
+  /**
+   * Creates the pod and starts its first containers; resolves with the observation then. A pod
+   * whose claims are missing stays Pending, unscheduled, until they are stored (or it is deleted).
+   */
   async start(): Promise<PodObservation> {
+    await this.ctx.events.ensure();
+    if (await this.claimsMissing()) {
+      this.emit();
+      this.recheckClaims();
+      return this.observe();
+    }
+    return this.begin();
+  }
+
+  /** The scheduler's PreFilter for claims (volumebinding): records why the pod cannot be placed. */
+  private async claimsMissing(): Promise<boolean> {
+    const names = claimNamesOf(this.plan.spec.volumes);
+    if (names.length === 0) return false;
+    const lookup = this.ctx.lookupClaim ?? (() => Promise.resolve(undefined));
+    const found = new Map(await Promise.all(names.map(async (n) => [n, await lookup(n)] as const)));
+    const reason = unschedulableClaim(names, (n) => found.get(n));
+    this.unschedulable = reason === undefined ? undefined : unschedulableMessage(reason);
+    return reason !== undefined;
+  }
+
+  private recheckClaims(): void {
+    this.claimTimer = setTimeout(() => {
+      this.claimTimer = undefined;
+      if (this.disposed || this.deleting) return;
+      void this.claimsMissing().then(
+        (missing) => {
+          if (this.disposed || this.deleting) return;
+          if (missing) return this.recheckClaims();
+          void this.begin().catch((err: unknown) => this.ctx.debug(`pod ${this.plan.name}: ${String(err)}`));
+        },
+        (err: unknown) => {
+          this.ctx.debug(`pod ${this.plan.name}: reading its claims: ${String(err)}`);
+          this.recheckClaims();
+        },
+      );
+    }, CLAIM_RECHECK_MS);
+  }
+
+  private async begin(): Promise<PodObservation> {
     this.startTime = nowIso();
     this.startTimeMs = Date.now();
-    await this.ctx.events.ensure();
     try {
-      this.volumes = await preparePodVolumes(this.plan, this.ctx.podDir);
+      this.volumes = await preparePodVolumes(this.plan, this.ctx.podDir, {}, this.namedVolumes());
     } catch (err) {
       // Kubernetes would leave the pod ContainerCreating for ever (FailedMount); tjob fails it.
       this.fail(
@@ -339,6 +389,7 @@ export class PodSupervisor {
   dispose(): void {
     this.disposed = true;
     if (this.deadlineTimer) clearTimeout(this.deadlineTimer);
+    if (this.claimTimer) clearTimeout(this.claimTimer);
     for (const slot of this.slots) {
       if (slot.timer) clearTimeout(slot.timer);
       if (slot.retryTimer) clearTimeout(slot.retryTimer);
@@ -617,7 +668,7 @@ export class PodSupervisor {
     let id: string;
     let state: string;
     try {
-      this.volumes ??= await preparePodVolumes(this.plan, this.ctx.podDir);
+      this.volumes ??= await preparePodVolumes(this.plan, this.ctx.podDir, {}, this.namedVolumes());
       const ctx: Parameters<typeof buildContainerConfig>[2] = {
         dockerName: name,
         labels,
@@ -1165,12 +1216,14 @@ export class PodSupervisor {
         this.deadlineTimer = undefined;
       }
     }
-    const initStatuses = this.initSlots.map((s) => this.slotStatus(s));
-    const appStatuses = this.appSlots.map((s) => this.slotStatus(s));
+    // No kubelet has seen an unscheduled pod: it has no container statuses.
+    const placed = this.unschedulable === undefined;
+    const initStatuses = placed ? this.initSlots.map((s) => this.slotStatus(s)) : [];
+    const appStatuses = placed ? this.appSlots.map((s) => this.slotStatus(s)) : [];
     const terminal = this.terminal !== undefined;
     const ready = !terminal && this.initDone && this.appSlots.every((s) => s.phase === 'running');
     for (const s of appStatuses) s.ready = !terminal && s.state.running !== undefined;
-    for (const [i, s] of initStatuses.entries()) {
+    for (const [i, s] of (placed ? initStatuses : []).entries()) {
       const slot = this.initSlots[i]!;
       s.ready = slot.role === 'sidecar' ? s.state.running !== undefined : exitCodeOf(slot) === 0;
     }
@@ -1190,7 +1243,26 @@ export class PodSupervisor {
     return obs;
   }
 
+  private namedVolumes() {
+    return namedVolumes(this.ctx.docker, this.plan, this.ctx.lookupClaim, this.ctx.instanceLabels);
+  }
+
   private conditions(ready: boolean, phase: PodPhase): PodCondition[] {
+    if (this.unschedulable !== undefined) {
+      // An unscheduled pod has this one condition (the scheduler's), nothing from a kubelet.
+      const prev = this.conditionTimes.get('PodScheduled');
+      const time = prev && prev.status === 'False' ? prev.time : nowIso();
+      this.conditionTimes.set('PodScheduled', { status: 'False', time });
+      return [
+        {
+          type: 'PodScheduled',
+          status: 'False',
+          reason: 'Unschedulable',
+          message: this.unschedulable,
+          lastTransitionTime: time,
+        },
+      ];
+    }
     const want: [string, boolean, string?][] = [
       ['PodScheduled', true],
       ['Initialized', this.initDone],
