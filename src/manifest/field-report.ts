@@ -86,7 +86,7 @@ export const FieldRules: Readonly<Record<string, Rule>> = {
   'PodSpec.securityContext': approx(
     'runAsUser/runAsGroup/supplementalGroups applied, fsGroup added as a group, seccompProfile Unconfined applied; SELinux and sysctls ignored',
   ),
-  'PodSpec.resources': approx('noted only: no pod-level cgroup'),
+  'PodSpec.resources': ignored('no pod-level cgroup'),
   'PodSpec.terminationGracePeriodSeconds': {
     class: 'honoured',
     note: 'SIGTERM, then SIGKILL after the grace period',
@@ -96,7 +96,7 @@ export const FieldRules: Readonly<Record<string, Rule>> = {
   'Container.readinessProbe': ignoredNode('probes are not run; ready = running'),
   'Container.startupProbe': ignoredNode('probes are not run'),
   'Container.lifecycle': ignoredNode('lifecycle hooks are not run'),
-  'Container.ports': approx('noted only: containers share the pod network, nothing is published'),
+  'Container.ports': ignored('containers share the pod network, nothing is published'),
   'Container.resizePolicy': ignoredNode('no in-place resize'),
   'Container.restartPolicyRules': ignoredNode('alpha field'),
   'Container.volumeDevices': ignoredNode('no block devices'),
@@ -111,7 +111,9 @@ export const FieldRules: Readonly<Record<string, Rule>> = {
   'Container.securityContext': approx(
     'runAsUser/runAsGroup, privileged, capabilities, readOnlyRootFilesystem applied; the rest ignored',
   ),
-  'ResourceRequirements.requests': approx('noted only: no scheduler on one node'),
+  'ResourceRequirements.requests': approx(
+    'seen by the downward API (resourceFieldRef); no scheduler on one node',
+  ),
   'ResourceRequirements.limits': approx('cpu and memory applied as Docker limits (--cpus, --memory)'),
   'ResourceRequirements.claims': ignoredNode('no dynamic resource allocation'),
   'Container.imagePullPolicy': approx(
@@ -146,7 +148,7 @@ export const FieldRules: Readonly<Record<string, Rule>> = {
   'Volume.scaleIO': otherVolume,
   'Volume.storageos': otherVolume,
   'EmptyDirVolumeSource.medium': approx('Memory becomes a tmpfs mount'),
-  'EmptyDirVolumeSource.sizeLimit': approx('noted only: no eviction'),
+  'EmptyDirVolumeSource.sizeLimit': approx('the size of a medium Memory tmpfs; no eviction otherwise'),
   'VolumeProjection.serviceAccountToken': ignoredNode('no service account tokens'),
   'VolumeProjection.clusterTrustBundle': ignoredNode('no cluster trust bundles'),
   'VolumeProjection.podCertificate': ignoredNode('no pod certificates'),

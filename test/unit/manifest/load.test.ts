@@ -241,7 +241,7 @@ test('field report classifies fields; the formatter prints it', () => {
   assert.ok(text.startsWith('job.yaml: Job pi\n  honoured:\n'));
   assert.ok(
     text.includes(
-      '    spec.template.spec.containers[0].resources.requests: noted only: no scheduler on one node\n',
+      '    spec.template.spec.containers[0].resources.requests: seen by the downward API (resourceFieldRef); no scheduler on one node\n',
     ),
   );
 });
