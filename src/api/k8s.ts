@@ -55,6 +55,7 @@ export interface VolumeMount {
   readOnly?: boolean;
   subPath?: string;
   subPathExpr?: string;
+  mountPropagation?: 'None' | 'HostToContainer' | 'Bidirectional';
 }
 
 export interface ResourceRequirements {
@@ -89,6 +90,8 @@ export interface Container {
   restartPolicy?: 'Always';
   stdin?: boolean;
   tty?: boolean;
+  terminationMessagePath?: string;
+  terminationMessagePolicy?: 'File' | 'FallbackToLogsOnError';
   [field: string]: unknown;
 }
 
@@ -259,7 +262,26 @@ export interface Secret {
   immutable?: boolean;
 }
 
-export type KubeObject = Job | CronJob | ConfigMap | Secret;
+export interface PersistentVolumeClaim {
+  apiVersion: 'v1';
+  kind: 'PersistentVolumeClaim';
+  metadata: ObjectMeta & { name: string; deletionTimestamp?: string; finalizers?: string[] };
+  spec: {
+    accessModes?: string[];
+    resources?: { requests?: Record<string, string | number>; limits?: Record<string, string | number> };
+    storageClassName?: string;
+    volumeMode?: string;
+    volumeName?: string;
+    [field: string]: unknown;
+  };
+  status?: {
+    phase?: 'Pending' | 'Bound' | 'Lost';
+    accessModes?: string[];
+    capacity?: Record<string, string | number>;
+  };
+}
+
+export type KubeObject = Job | CronJob | ConfigMap | Secret | PersistentVolumeClaim;
 
 // ---- Pods, as tjob reports them (core/v1 Pod status shapes) ----
 

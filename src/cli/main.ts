@@ -33,7 +33,15 @@ export function processContext(verbose = false): CliContext {
       // Loaded on demand: commands that do not talk to the engine never load dockerode.
       const { DockerRuntime } = await import('../runtime/docker/docker-runtime.js');
       const debug = verbose ? (message: string) => process.stderr.write(`debug: ${message}\n`) : undefined;
-      return new DockerRuntime({ ...options, env: process.env, ...(debug ? { debug } : {}) });
+      // Claims are read live from the state directory whose `volumes` folder is the work dir.
+      const { FileStore } = await import('../state/file-store.js');
+      const claims = new FileStore(dirname(options.workDir));
+      return new DockerRuntime({
+        ...options,
+        env: process.env,
+        lookupClaim: (name) => claims.loadClaim(name),
+        ...(debug ? { debug } : {}),
+      });
     },
     exit: (code) => process.exit(code),
     spawnDetached: async (args, logFile) => {

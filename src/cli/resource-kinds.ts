@@ -17,6 +17,9 @@ export const KIND_WORDS: Readonly<Record<string, Kind>> = {
   cj: 'cronjobs',
   'cronjob.batch': 'cronjobs',
   'cronjobs.batch': 'cronjobs',
+  pvc: 'persistentvolumeclaims',
+  persistentvolumeclaim: 'persistentvolumeclaims',
+  persistentvolumeclaims: 'persistentvolumeclaims',
 };
 
 /** Every kind a word names, in the table's order. */

@@ -2,7 +2,16 @@
 // pkg/registry/batch/job/strategy.go; a pod template's spec in pod-defaults.ts). Pure: every
 // function returns a new object and leaves its argument alone.
 
-import type { ConfigMap, CronJob, Job, JobSpec, PodSpec, PodTemplateSpec, Secret } from '../api/k8s.js';
+import type {
+  ConfigMap,
+  CronJob,
+  Job,
+  JobSpec,
+  PersistentVolumeClaim,
+  PodSpec,
+  PodTemplateSpec,
+  Secret,
+} from '../api/k8s.js';
 import {
   ControllerUidLabel,
   JobNameLabel,
@@ -118,6 +127,15 @@ export function defaultCronJob(cj: CronJob): CronJob {
   const out: CronJob = { ...c, metadata: { ...c.metadata }, spec };
   out.metadata.namespace ??= DefaultNamespace;
   delete out.status;
+  return out;
+}
+
+/** SetDefaults_PersistentVolumeClaim: volumeMode Filesystem (the namespace, as for every object). */
+export function defaultPersistentVolumeClaim(pvc: PersistentVolumeClaim): PersistentVolumeClaim {
+  const out = structuredClone(pvc);
+  out.metadata.namespace ??= DefaultNamespace;
+  out.spec ??= {};
+  out.spec.volumeMode ??= 'Filesystem';
   return out;
 }
 

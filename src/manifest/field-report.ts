@@ -39,6 +39,18 @@ export const FieldRules: Readonly<Record<string, Rule>> = {
   'ConfigMap.immutable': approx('recorded; tjob apply refuses to change it'),
   'Secret.immutable': approx('recorded; tjob apply refuses to change it'),
   'Secret.type': approx('recorded; only the data is used'),
+  'PersistentVolumeClaim.status': ignored('status is computed by tjob'),
+  'PersistentVolumeClaimSpec.resources': approx(
+    'recorded as the capacity; Docker volumes have no size limit',
+  ),
+  'PersistentVolumeClaimSpec.accessModes': approx('recorded; one node: every mode lets its pods mount it'),
+  'PersistentVolumeClaimSpec.storageClassName': approx('recorded; the one provisioner is Docker volumes'),
+  'PersistentVolumeClaimSpec.volumeMode': approx('Filesystem only: a Docker volume is a directory'),
+  'PersistentVolumeClaimSpec.volumeName': ignored('tjob binds the claim to a volume of its own'),
+  'PersistentVolumeClaimSpec.selector': ignored('no PersistentVolumes to select'),
+  'PersistentVolumeClaimSpec.dataSource': ignored('no snapshots or cloning: the volume starts empty'),
+  'PersistentVolumeClaimSpec.dataSourceRef': ignored('no snapshots or cloning: the volume starts empty'),
+  'PersistentVolumeClaimSpec.volumeAttributesClassName': ignored('no volume attributes classes'),
   // PodSpec: scheduling and cluster services
   'PodSpec.nodeSelector': ignoredNode('one node: nothing to select'),
   'PodSpec.affinity': ignoredNode('one node: nothing to select'),
@@ -61,16 +73,20 @@ export const FieldRules: Readonly<Record<string, Rule>> = {
   'PodSpec.os': ignoredNode('the engine decides the OS'),
   'PodSpec.enableServiceLinks': ignoredNode('no Services'),
   'PodSpec.setHostnameAsFQDN': ignoredNode('no cluster DNS'),
-  'PodSpec.dnsPolicy': ignoredNode("no cluster DNS: the engine's DNS is used"),
+  'PodSpec.dnsPolicy': approx(
+    "no cluster DNS: ClusterFirst and ClusterFirstWithHostNet use the node's resolver, as a kubelet without cluster DNS falls back to Default; None uses dnsConfig alone",
+  ),
   'PodSpec.hostAliases': ignoredNode('not written to /etc/hosts'),
-  'PodSpec.dnsConfig': ignoredNode("not applied: the engine's DNS settings are used"),
+  'PodSpec.dnsConfig': approx(
+    "nameservers, searches and options written to the pod's resolv.conf, after the node's unless dnsPolicy is None (then the engine's options stay if none are given)",
+  ),
   'PodSpec.ephemeralContainers': ignored('not part of a create'),
   'PodSpec.hostUsers': ignoredNode('no user namespaces'),
   'PodSpec.hostnameOverride': ignoredNode('alpha field'),
   'PodSpec.securityContext': approx(
     'runAsUser/runAsGroup/supplementalGroups applied, fsGroup added as a group, seccompProfile Unconfined applied; SELinux and sysctls ignored',
   ),
-  'PodSpec.resources': approx('noted only: no pod-level cgroup'),
+  'PodSpec.resources': ignored('no pod-level cgroup'),
   'PodSpec.terminationGracePeriodSeconds': {
     class: 'honoured',
     note: 'SIGTERM, then SIGKILL after the grace period',
@@ -80,16 +96,24 @@ export const FieldRules: Readonly<Record<string, Rule>> = {
   'Container.readinessProbe': ignoredNode('probes are not run; ready = running'),
   'Container.startupProbe': ignoredNode('probes are not run'),
   'Container.lifecycle': ignoredNode('lifecycle hooks are not run'),
-  'Container.ports': approx('noted only: containers share the pod network, nothing is published'),
+  'Container.ports': ignored('containers share the pod network, nothing is published'),
   'Container.resizePolicy': ignoredNode('no in-place resize'),
   'Container.restartPolicyRules': ignoredNode('alpha field'),
   'Container.volumeDevices': ignoredNode('no block devices'),
-  'Container.terminationMessagePath': ignored('not read: the log tail is shown instead'),
-  'Container.terminationMessagePolicy': ignored('not read: the log tail is shown instead'),
+  'Container.terminationMessagePath': {
+    class: 'honoured',
+    note: "a host file mounted there; what the container wrote becomes its state's message",
+  },
+  'Container.terminationMessagePolicy': {
+    class: 'honoured',
+    note: 'FallbackToLogsOnError: the log tail (80 lines, 2048 bytes) on an error exit with no message',
+  },
   'Container.securityContext': approx(
     'runAsUser/runAsGroup, privileged, capabilities, readOnlyRootFilesystem applied; the rest ignored',
   ),
-  'ResourceRequirements.requests': approx('noted only: no scheduler on one node'),
+  'ResourceRequirements.requests': approx(
+    'seen by the downward API (resourceFieldRef); no scheduler on one node',
+  ),
   'ResourceRequirements.limits': approx('cpu and memory applied as Docker limits (--cpus, --memory)'),
   'ResourceRequirements.claims': ignoredNode('no dynamic resource allocation'),
   'Container.imagePullPolicy': approx(
@@ -97,10 +121,12 @@ export const FieldRules: Readonly<Record<string, Rule>> = {
   ),
   'EphemeralContainer.targetContainerName': ignored('not part of a create'),
   // Volumes
-  'Volume.persistentVolumeClaim': otherVolume,
+  'Volume.persistentVolumeClaim': approx(
+    'a Docker named volume bound to the stored claim, kept until `tjob delete pvc`; the pod waits (Pending) for a missing claim',
+  ),
   'Volume.nfs': otherVolume,
   'Volume.csi': otherVolume,
-  'Volume.ephemeral': otherVolume,
+  'Volume.ephemeral': approx('a Docker named volume made for the pod and removed with it'),
   'Volume.image': otherVolume,
   'Volume.gcePersistentDisk': otherVolume,
   'Volume.awsElasticBlockStore': otherVolume,
@@ -122,11 +148,13 @@ export const FieldRules: Readonly<Record<string, Rule>> = {
   'Volume.scaleIO': otherVolume,
   'Volume.storageos': otherVolume,
   'EmptyDirVolumeSource.medium': approx('Memory becomes a tmpfs mount'),
-  'EmptyDirVolumeSource.sizeLimit': approx('noted only: no eviction'),
+  'EmptyDirVolumeSource.sizeLimit': approx('the size of a medium Memory tmpfs; no eviction otherwise'),
   'VolumeProjection.serviceAccountToken': ignoredNode('no service account tokens'),
   'VolumeProjection.clusterTrustBundle': ignoredNode('no cluster trust bundles'),
   'VolumeProjection.podCertificate': ignoredNode('no pod certificates'),
-  'VolumeMount.mountPropagation': ignored("not applied: Docker's default (rprivate) is used"),
+  'VolumeMount.mountPropagation': approx(
+    'bind propagation rprivate/rslave/rshared on bind-mounted volumes; persistentVolumeClaim and ephemeral volumes stay rprivate',
+  ),
   // Jobs
   'JobSpec.ttlSecondsAfterFinished': approx(
     'deleted by whichever tjob process runs when it expires (deviation 3, docs/deviations.md)',

@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { loadAll, YAML11_SCHEMA, YAMLException } from 'js-yaml';
 import type { FieldError } from '../api/errors.js';
-import type { ConfigMap, CronJob, Job, KubeObject, Secret } from '../api/k8s.js';
+import type { ConfigMap, CronJob, Job, KubeObject, PersistentVolumeClaim, Secret } from '../api/k8s.js';
 import {
   configReferences,
   validateConfigMap,
@@ -17,6 +17,7 @@ import { cronJobWarnings, validateCronJob } from './cronjob-validation.js';
 import { securityWarnings } from './security-warnings.js';
 import {
   defaultConfigMap,
+  defaultPersistentVolumeClaim,
   defaultCronJob,
   defaultJob,
   defaultSecret,
@@ -28,6 +29,7 @@ import { buildFieldReport, warnableIgnored } from './field-report.js';
 import { validateJob } from './job-validation.js';
 import { generateName } from './names.js';
 import { checkStrictFields } from './strict-fields.js';
+import { validatePersistentVolumeClaim } from './claim-validation.js';
 import { expandTemplate, parameterSets, placeholderHint, placeholdersIn } from './template-params.js';
 import { aliasProblem, sizeProblem } from './yaml-limits.js';
 import type { LoadedDocument, LoadOptions, LoadResult, ManifestSource, TemplateParams } from './types.js';
@@ -41,6 +43,7 @@ const supportedKinds: Record<string, string> = {
   'batch/v1beta1 CronJob': 'CronJob',
   'v1 ConfigMap': 'ConfigMap',
   'v1 Secret': 'Secret',
+  'v1 PersistentVolumeClaim': 'PersistentVolumeClaim',
 };
 
 const isObject = (v: unknown): v is Record<string, unknown> =>
@@ -164,6 +167,7 @@ export function parseManifestTexts(
     cronJobs: [],
     configMaps: [],
     secrets: [],
+    claims: [],
     warnings: [],
     report: [],
     documents: [],
@@ -215,7 +219,7 @@ export function parseManifestTexts(
     if (type === undefined) {
       errs.push({
         path: '',
-        message: `${apiVersion} ${kind} is not supported: tjob runs batch/v1 Job and CronJob (plus v1 ConfigMap and Secret)`,
+        message: `${apiVersion} ${kind} is not supported: tjob runs batch/v1 Job and CronJob (plus v1 ConfigMap, Secret and PersistentVolumeClaim)`,
       });
       fail();
       continue;
@@ -267,6 +271,13 @@ export function parseManifestTexts(
         });
         break;
       }
+      case 'PersistentVolumeClaim': {
+        const d = defaultPersistentVolumeClaim(obj as unknown as PersistentVolumeClaim);
+        errs.push(...validatePersistentVolumeClaim(d));
+        object = d;
+        rendered = d;
+        break;
+      }
       case 'ConfigMap': {
         const d = defaultConfigMap(obj as unknown as ConfigMap);
         errs.push(...validateConfigMap(d));
@@ -308,6 +319,7 @@ export function parseManifestTexts(
     if (object.kind === 'Job') result.jobs.push(object);
     else if (object.kind === 'CronJob') result.cronJobs.push(object);
     else if (object.kind === 'ConfigMap') result.configMaps.push(object);
+    else if (object.kind === 'PersistentVolumeClaim') result.claims.push(object);
     else result.secrets.push(object);
   }
   checkReferences(result, refs, options);

@@ -2,6 +2,8 @@
 // env, mounts, ports, resources, restartPolicy, dnsPolicy, ... in the API server's order and
 // wording. Input has passed the strict field check, so types are right where present.
 
+import { isIP } from 'node:net';
+
 import type { PodTemplateSpec } from '../api/k8s.js';
 import { fe, type PathError } from './field-errors.js';
 import { validateAnnotations, validateLabels } from './meta-validation.js';
@@ -367,7 +369,12 @@ function validateEnvFrom(envFrom: unknown, path: string): PathError[] {
   return errs;
 }
 
-function validateVolumeMounts(mounts: unknown, volumes: Set<string>, path: string): PathError[] {
+function validateVolumeMounts(
+  mounts: unknown,
+  volumes: Set<string>,
+  path: string,
+  privileged = false,
+): PathError[] {
   const errs: PathError[] = [];
   const points = new Set<string>();
   list(mounts).forEach((m, i) => {
@@ -392,6 +399,14 @@ function validateVolumeMounts(mounts: unknown, volumes: Set<string>, path: strin
     const props = ['Bidirectional', 'HostToContainer', 'None'];
     if (typeof prop === 'string' && !props.includes(prop))
       errs.push(fe.notSupported(`${p}.mountPropagation`, prop, props));
+    // validateMountPropagation
+    if (prop === 'Bidirectional' && !privileged)
+      errs.push(
+        fe.forbidden(
+          `${p}.mountPropagation`,
+          'Bidirectional mount propagation is available only to privileged containers',
+        ),
+      );
   });
   return errs;
 }
@@ -514,7 +529,14 @@ function validateContainerCommon(c: R, volumes: Set<string>, path: string): Path
   errs.push(...validatePorts(c['ports'], `${path}.ports`));
   errs.push(...validateEnv(c['env'], `${path}.env`));
   errs.push(...validateEnvFrom(c['envFrom'], `${path}.envFrom`));
-  errs.push(...validateVolumeMounts(c['volumeMounts'], volumes, `${path}.volumeMounts`));
+  errs.push(
+    ...validateVolumeMounts(
+      c['volumeMounts'],
+      volumes,
+      `${path}.volumeMounts`,
+      obj(c['securityContext'])?.['privileged'] === true,
+    ),
+  );
   const pp = c['imagePullPolicy'];
   const pps = ['Always', 'IfNotPresent', 'Never'];
   if (pp === undefined || pp === '') errs.push(fe.required(`${path}.imagePullPolicy`));
@@ -603,6 +625,7 @@ export function validatePodSpec(spec: R, path: string): PathError[] {
   const dp = spec['dnsPolicy'];
   if (typeof dp === 'string' && !dnsPolicies.includes(dp))
     errs.push(fe.notSupported(`${path}.dnsPolicy`, dp, dnsPolicies));
+  errs.push(...validateDNSConfig(dp, obj(spec['dnsConfig']), `${path}.dnsConfig`));
   errs.push(
     ...validateLabels(
       obj(spec['nodeSelector']) as Record<string, string> | undefined,
@@ -628,6 +651,33 @@ export function validatePodSpec(spec: R, path: string): PathError[] {
   }
   const pc = str(spec['priorityClassName']);
   if (pc) errs.push(...isDNS1123Subdomain(pc).map((m) => fe.invalid(`${path}.priorityClassName`, pc, m)));
+  return errs;
+}
+
+/** validatePodDNSConfig: None needs nameservers; at most 3 IP nameservers, named options. */
+function validateDNSConfig(policy: unknown, config: R | undefined, path: string): PathError[] {
+  const errs: PathError[] = [];
+  const servers = Array.isArray(config?.['nameservers']) ? (config['nameservers'] as unknown[]) : [];
+  if (policy === 'None') {
+    if (!config) return [fe.required(path, 'must provide `dnsConfig` when `dnsPolicy` is None')];
+    if (servers.length === 0)
+      errs.push(
+        fe.required(
+          `${path}.nameservers`,
+          'must provide at least one DNS nameserver when `dnsPolicy` is None',
+        ),
+      );
+  }
+  if (!config) return errs;
+  if (servers.length > 3)
+    errs.push(fe.invalid(`${path}.nameservers`, servers, 'must not have more than 3 nameservers'));
+  servers.forEach((ip, i) => {
+    if (typeof ip !== 'string' || isIP(ip) === 0)
+      errs.push(fe.invalid(`${path}.nameservers[${i}]`, ip, 'must be a valid IP address'));
+  });
+  list(config['options']).forEach((o, i) => {
+    if (!str(o['name'])) errs.push(fe.required(`${path}.options[${i}]`, 'Option.Name must not be empty'));
+  });
   return errs;
 }
 

@@ -1,7 +1,7 @@
 // Types of the manifest module's public API (the Kubernetes object types are in src/api/k8s.ts).
 
 import type { FieldError } from '../api/errors.js';
-import type { ConfigMap, CronJob, Job, KubeObject, Secret } from '../api/k8s.js';
+import type { ConfigMap, CronJob, Job, KubeObject, PersistentVolumeClaim, Secret } from '../api/k8s.js';
 
 /** One input text: a file's contents, or standard input (`name` is `<stdin>`). */
 export interface ManifestSource {
@@ -64,6 +64,8 @@ export interface LoadResult {
   cronJobs: CronJob[];
   configMaps: ConfigMap[];
   secrets: Secret[];
+  /** PersistentVolumeClaims, stored when a job is created or applied (they outlive it). */
+  claims: PersistentVolumeClaim[];
   /** Lines to print on stderr, each starting `Warning: `. */
   warnings: string[];
   report: FieldReport[];

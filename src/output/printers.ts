@@ -1,12 +1,12 @@
 // kubectl's human-readable printers (pkg/printers/internalversion: printJob, printPod,
-// printCronJob): columns declared once with their wide priority, cells computed from the object.
+// printCronJob, printPersistentVolumeClaim): columns declared once with their wide priority, cells computed from the object.
 
-import type { Container, CronJob, Job, PodStatus } from '../api/k8s.js';
+import type { Container, CronJob, Job, PersistentVolumeClaim, PodStatus } from '../api/k8s.js';
 import type { JobObject, PodObject } from './objects.js';
 import { formatLabelSelector } from './selector-format.js';
 import { age, between } from './time-format.js';
 
-export type Kind = 'jobs' | 'pods' | 'cronjobs';
+export type Kind = 'jobs' | 'pods' | 'cronjobs' | 'persistentvolumeclaims';
 
 export interface Column {
   name: string;
@@ -48,7 +48,47 @@ export const COLUMNS: Record<Kind, Column[]> = {
     { name: 'IMAGES', wide: true },
     { name: 'SELECTOR', wide: true },
   ],
+  persistentvolumeclaims: [
+    { name: 'NAME' },
+    { name: 'STATUS' },
+    { name: 'VOLUME' },
+    { name: 'CAPACITY' },
+    { name: 'ACCESS MODES' },
+    { name: 'STORAGECLASS' },
+    { name: 'AGE' },
+    { name: 'VOLUMEMODE', wide: true },
+  ],
 };
+
+/** helper.GetAccessModesAsString: the short forms in a fixed order. */
+const AccessModeShort: [string, string][] = [
+  ['ReadWriteOnce', 'RWO'],
+  ['ReadOnlyMany', 'ROX'],
+  ['ReadWriteMany', 'RWX'],
+  ['ReadWriteOncePod', 'RWOP'],
+];
+
+/** printPersistentVolumeClaim: Terminating once deleted; capacity and modes from the status. */
+export function claimCells(pvc: PersistentVolumeClaim, now: Date, wide: boolean): string[] {
+  const phase = pvc.metadata.deletionTimestamp ? 'Terminating' : (pvc.status?.phase ?? 'Pending');
+  const bound = pvc.spec.volumeName ?? '';
+  const modes = pvc.status?.accessModes ?? [];
+  const cells = [
+    pvc.metadata.name,
+    phase,
+    bound,
+    bound ? String(pvc.status?.capacity?.['storage'] ?? '') : '',
+    bound
+      ? AccessModeShort.filter(([m]) => modes.includes(m))
+          .map(([, s]) => s)
+          .join(',')
+      : '',
+    pvc.spec.storageClassName ?? '',
+    age(pvc.metadata.creationTimestamp, now),
+  ];
+  if (wide) cells.push(pvc.spec.volumeMode ?? '');
+  return cells;
+}
 
 export function headerCells(kind: Kind, wide: boolean): string[] {
   return COLUMNS[kind].filter((c) => wide || !c.wide).map((c) => c.name);
@@ -221,12 +261,18 @@ export function podCells(pod: PodObject, now: Date, wide: boolean): string[] {
 
 /** `-o name`: kind.group/name as kubectl's name printer writes it. */
 export function resourceName(kind: Kind, name: string): string {
-  return `${kind === 'jobs' ? 'job.batch' : kind === 'cronjobs' ? 'cronjob.batch' : 'pod'}/${name}`;
+  const singular: Record<Kind, string> = {
+    jobs: 'job.batch',
+    cronjobs: 'cronjob.batch',
+    pods: 'pod',
+    persistentvolumeclaims: 'persistentvolumeclaim',
+  };
+  return `${singular[kind]}/${name}`;
 }
 
 /** The resource as the API server's NotFound message names it: `jobs.batch`, `pods`. */
 export function resourcePlural(kind: Kind): string {
-  return kind === 'jobs' ? 'jobs.batch' : kind === 'cronjobs' ? 'cronjobs.batch' : 'pods';
+  return kind === 'jobs' ? 'jobs.batch' : kind === 'cronjobs' ? 'cronjobs.batch' : kind;
 }
 
 export function notFoundMessage(kind: Kind, name: string): string {

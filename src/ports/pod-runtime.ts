@@ -47,8 +47,10 @@ export interface PodRuntime {
   startPod(plan: PodPlan): Promise<PodObservation>;
   /** Graceful deletion: SIGTERM, then SIGKILL after the grace period. Resolves when requested. */
   deletePod(jobUid: string, podName: string, gracePeriodSeconds: number): Promise<void>;
-  /** Removes the pod's containers (its record and logs stay in the state directory). */
+  /** Removes the pod's containers and ephemeral volumes (its record and logs stay in the state directory). */
   removePod(jobUid: string, podName: string): Promise<void>;
+  /** Removes the volume bound to a deleted PersistentVolumeClaim (`tjob delete pvc`). */
+  removeClaimVolume?(volumeName: string): Promise<void>;
   /**
    * The pods of a job that still have containers, resuming supervision of their containers
    * (adoption after a crash). Pods whose containers are gone are absent.

@@ -8,6 +8,7 @@
 //   <root>/jobs/<name>/logs/<pod>/<container>.log  all its runs (written before runs were kept apart)
 //   <root>/jobs/.creating-*, .deleted-*  a job directory being made or removed (renamed in/out)
 //   <root>/config/<kind>.<name>.json  ConfigMaps and Secrets stored by `apply`
+//   <root>/claims/<name>.json         PersistentVolumeClaims (stored by `apply` or `run`)
 //   <root>/cronjobs/<name>.json
 // Everything is private to the user (0700 / 0600) and written atomically or append-only.
 
@@ -27,8 +28,9 @@ import {
 } from 'node:fs/promises';
 import type { BigIntStats } from 'node:fs';
 import { join } from 'node:path';
-import type { ConfigMap, CronJob, Job, JobStatus, Secret } from '../api/k8s.js';
-import { ConflictError, StateError } from '../api/errors.js';
+import type { ConfigMap, CronJob, Job, JobStatus, PersistentVolumeClaim, Secret } from '../api/k8s.js';
+import { ConflictError, StateError, UsageError } from '../api/errors.js';
+import { boundClaim, sameClaimSpec } from '../api/claims.js';
 import { mapLimit } from '../api/map-limit.js';
 import type {
   JobChange,
@@ -737,6 +739,47 @@ export class FileStore implements StateStore {
 
   async saveConfigObject(obj: ConfigMap | Secret): Promise<'created' | 'configured' | 'unchanged'> {
     return this.saveObject('config', `${obj.kind.toLowerCase()}.${obj.metadata.name}`, obj);
+  }
+
+  // ---- PersistentVolumeClaims ----
+
+  async listClaims(): Promise<PersistentVolumeClaim[]> {
+    return this.readObjects<PersistentVolumeClaim>('claims');
+  }
+
+  async loadClaim(name: string): Promise<PersistentVolumeClaim | undefined> {
+    return (await this.listClaims()).find((c) => c.metadata.name === name);
+  }
+
+  /**
+   * Stores a new claim bound to its volume (see claims.ts); an existing one is kept as it is, and a
+   * change of its spec is refused as the API server does.
+   */
+  async saveClaim(pvc: PersistentVolumeClaim, now: Date, uid: string): Promise<'created' | 'unchanged'> {
+    const existing = await this.loadClaim(pvc.metadata.name);
+    if (existing) {
+      if (!sameClaimSpec(existing, pvc))
+        throw new UsageError(
+          `PersistentVolumeClaim "${pvc.metadata.name}" is invalid: spec: Forbidden: spec is immutable after creation except resources.requests and volumeAttributesClassName for bound claims`,
+          `delete it first with \`tjob delete pvc ${pvc.metadata.name}\` (its data goes with it)`,
+        );
+      return 'unchanged';
+    }
+    await this.saveObject('claims', pvc.metadata.name, boundClaim(pvc, now, uid));
+    return 'created';
+  }
+
+  /** Records the deletion request (pvc-protection keeps the claim while pods use it). */
+  async markClaimTerminating(name: string, now: Date): Promise<PersistentVolumeClaim | undefined> {
+    const pvc = await this.loadClaim(name);
+    if (!pvc || pvc.metadata.deletionTimestamp) return pvc;
+    pvc.metadata.deletionTimestamp = now.toISOString().replace(/\.\d+Z$/, 'Z');
+    await this.saveObject('claims', name, pvc);
+    return pvc;
+  }
+
+  async removeClaim(name: string): Promise<void> {
+    await rm(join(this.root, 'claims', `${name}.json`), { force: true });
   }
 
   /** Every stored CronJob with its status (FileCronStore keeps the two in separate files). */

@@ -41,7 +41,9 @@ export function registerApply(
 ): void {
   program
     .command('apply')
-    .description('store CronJobs, ConfigMaps and Secrets (create or update); create and start the Jobs')
+    .description(
+      'store CronJobs, ConfigMaps, Secrets and PersistentVolumeClaims (create or update); create and start the Jobs',
+    )
     .requiredOption('-f, --filename <file...>', 'manifest files or directories; - reads standard input')
     .option('--set <name=value>', 'replace $NAME / ${NAME} in the manifests (repeatable)', collect, [])
     .option('--items <list>', 'one object per item of a comma-separated list, with $ITEM set')
@@ -106,6 +108,10 @@ export async function applyLoaded(
   }
   for (const s of loaded.secrets) {
     ctx.stdout.write(`secret/${s.metadata.name} ${await store.saveConfigObject(s)}\n`);
+  }
+  for (const pvc of loaded.claims) {
+    const outcome = await store.saveClaim(pvc, ctx.clock.now(), randomUUID());
+    ctx.stdout.write(`persistentvolumeclaim/${pvc.metadata.name} ${outcome}\n`);
   }
   for (const cj of loaded.cronJobs) {
     const outcome = await cronStore.saveCronJob(cj, ctx.clock.now(), randomUUID);

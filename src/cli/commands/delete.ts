@@ -1,9 +1,11 @@
-// `tjob delete job|cronjob NAME... | --all | -l SELECTOR`: stops running pods (grace period),
-// removes containers, records and logs. A job driven by a live tjob process is left alone.
+// `tjob delete job|cronjob|pvc NAME... | --all | -l SELECTOR`: stops running pods (grace period),
+// removes containers, records and logs. A job driven by a live tjob process is left alone. A claim
+// is Terminating while pods use it (pvc-protection), then goes with its volume.
 
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { StateError, UsageError } from '../../api/errors.js';
+import { claimNamesOf, podHoldsClaims } from '../../api/claims.js';
 import type { CronJob } from '../../api/k8s.js';
 import type { PodRuntime } from '../../ports/pod-runtime.js';
 import type { StoredJob } from '../../ports/state-store.js';
@@ -19,7 +21,7 @@ import { deleteJobEverywhere } from './run.js';
 import { NO_RESOURCES, openStore, parseResourceArgs, selectorOf } from './get.js';
 
 /** What `delete` removes (pods go with their job). */
-export const DELETE_KINDS: readonly Kind[] = ['jobs', 'cronjobs'];
+export const DELETE_KINDS: readonly Kind[] = ['jobs', 'cronjobs', 'persistentvolumeclaims'];
 
 interface DeleteFlags {
   all?: boolean;
@@ -37,7 +39,7 @@ export function registerDelete(
     .description(
       'delete jobs (or cronjobs and their jobs): stop their pods, remove containers, records and logs',
     )
-    .argument('<type>', 'job or cronjob, or TYPE/NAME')
+    .argument('<type>', 'job, cronjob or pvc, or TYPE/NAME')
     .argument('[name...]', 'the objects to delete')
     .option('--all', 'every object of the type')
     .option('-l, --selector <selector>', 'the objects whose labels match')
@@ -47,7 +49,8 @@ export function registerDelete(
 Examples:
   tjob delete job parallel
   tjob delete jobs -l jobgroup=fruit
-  tjob delete job --all`,
+  tjob delete job --all
+  tjob delete pvc data          waits while a pod uses the claim, then removes it and its volume`,
     )
     .action(async (type: string, names: string[], flags: DeleteFlags) => {
       result.code = await runDelete([type, ...names], flags, ctx, globals());
@@ -105,6 +108,19 @@ export async function runDelete(
           const outcome = await deleteJob(name, store, runtimeFor, ctx);
           if (outcome !== 'deleted') code = 1;
         }
+      } else if (g.kind === 'persistentvolumeclaims') {
+        if (named) targets.push(...g.names);
+        else
+          targets.push(
+            ...(await store.listClaims())
+              .filter((c) => !selector || selector.matches(c.metadata.labels))
+              .map((c) => c.metadata.name),
+          );
+        for (const name of targets) {
+          const outcome = await deleteClaim(name, store, runtimeFor, ctx);
+          if (outcome !== 'deleted') code = outcome === 'interrupted' ? 130 : 1;
+          if (outcome === 'interrupted') break;
+        }
       } else {
         const cronJobs = await store.listCronJobs();
         if (named) targets.push(...g.names);
@@ -149,6 +165,55 @@ export async function runDelete(
     if (runtime) await runtime.close();
   }
   return code;
+}
+
+/**
+ * Marks the claim Terminating, waits until no pod uses it (the pvc-protection controller removes
+ * its finalizer then), and removes it with its volume, as `kubectl delete` waits for the object to
+ * go. Interrupted, the claim stays Terminating; deleting it again finishes the job.
+ */
+async function deleteClaim(
+  name: string,
+  store: FileStore,
+  runtimeFor: () => Promise<PodRuntime>,
+  ctx: CliContext,
+): Promise<'deleted' | 'missing' | 'interrupted'> {
+  const pvc = await store.markClaimTerminating(name, ctx.clock.now());
+  if (!pvc) {
+    ctx.stderr.write(`${notFoundMessage('persistentvolumeclaims', name)}\n`);
+    return 'missing';
+  }
+  const stop = new AbortController();
+  const off = ctx.onSignal(() => stop.abort());
+  try {
+    let told = false;
+    for (;;) {
+      const users = (await store.listJobs())
+        .filter((s) => claimNamesOf(s.job.spec.template.spec.volumes).includes(name))
+        .flatMap((s) => s.pods.filter(podHoldsClaims).map((p) => p.name));
+      if (users.length === 0) break;
+      if (!told) {
+        ctx.stderr.write(
+          `persistentvolumeclaim "${name}" is Terminating: waiting for pod(s) ${users.join(', ')} that use it\n`,
+        );
+        told = true;
+      }
+      await ctx.clock.sleep(500, stop.signal);
+      if (stop.signal.aborted) {
+        ctx.stderr.write(
+          `persistentvolumeclaim "${name}" stays Terminating until no pod uses it; \`tjob delete pvc ${name}\` again removes it then\n`,
+        );
+        return 'interrupted';
+      }
+    }
+  } finally {
+    off();
+  }
+  const runtime = await runtimeFor();
+  if (pvc.spec.volumeName) await runtime.removeClaimVolume?.(pvc.spec.volumeName);
+  await store.removeClaim(name);
+  ctx.stdout.write(`persistentvolumeclaim "${name}" deleted\n`);
+  return 'deleted';
 }
 
 function ownedBy(s: StoredJob, cj: CronJob): boolean {

@@ -11,6 +11,7 @@ import type { StoredJob } from '../../ports/state-store.js';
 import { FileStore } from '../../state/file-store.js';
 import { cronJobObject, jobObject, podObject } from '../../output/objects.js';
 import {
+  claimCells,
   cronJobCells,
   headerCells,
   jobCells,
@@ -169,6 +170,15 @@ export async function listKind(store: FileStore, kind: Kind, jobFilter?: StoredJ
     }
     return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   }
+  if (kind === 'persistentvolumeclaims') {
+    return (await store.listClaims()).map((pvc) => ({
+      kind,
+      name: pvc.metadata.name,
+      labels: pvc.metadata.labels,
+      object: pvc,
+      cells: (now: Date, wide: boolean) => claimCells(pvc, now, wide),
+    }));
+  }
   return (await store.listCronJobs())
     .map((cj) => {
       const object = cronJobObject(cj);
@@ -207,8 +217,11 @@ export function registerGet(
 ): void {
   program
     .command('get')
-    .description('list jobs, pods or cronjobs from the state directory, as kubectl get does')
-    .argument('<type>', 'jobs, pods or cronjobs (also job, job.batch, pod, po, cronjob, cj), or TYPE/NAME')
+    .description('list jobs, pods, cronjobs or pvcs from the state directory, as kubectl get does')
+    .argument(
+      '<type>',
+      'jobs, pods, cronjobs or pvc (also job, job.batch, pod, po, cronjob, cj, persistentvolumeclaim), or TYPE/NAME',
+    )
     .argument('[name...]', 'only these objects')
     .addOption(
       new Option(

@@ -1,6 +1,7 @@
 // `tjob run FILE...`: create every Job in the files and drive them to the end in the foreground
 // (or, with -d, in a detached controller process); exit with the outcome.
 
+import { randomUUID } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
@@ -198,6 +199,12 @@ export async function runCommand(
       }
     }
     plans.push(existing && !flags.replace ? { job, existing } : { job });
+  }
+
+  // Claims in the files are stored (as `apply` does): they outlive the job, as on a cluster.
+  for (const pvc of loaded.claims) {
+    if ((await store.saveClaim(pvc, ctx.clock.now(), randomUUID())) === 'created')
+      ctx.stderr.write(`persistentvolumeclaim/${pvc.metadata.name} created\n`);
   }
 
   const runtime = await ctx.createRuntime({

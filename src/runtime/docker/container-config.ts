@@ -9,6 +9,7 @@ import type Dockerode from 'dockerode';
 
 import type { Container, PodSpec, SecurityContext, VolumeMount } from '../../api/k8s.js';
 import type { PodPlan } from '../../api/pod.js';
+import { podDnsSettings, type ResolvConf } from './dns.js';
 import { envMap, expandSubPathExpr, expandVars, resolveEnv, type EnvContext } from './env.js';
 import { cpuToNanoCpus, memoryToBytes } from './quantity.js';
 import type { PodVolumeMount } from './volumes.js';
@@ -22,6 +23,10 @@ export interface ContainerConfigContext {
   volumes: Record<string, PodVolumeMount>;
   /** Node facts for the downward API and for capping cpu limits (see EnvContext). */
   node?: EnvContext;
+  /** The node's resolver, to which the pod's dnsConfig is appended (see dns.ts). */
+  nodeDns?: ResolvConf;
+  /** The host file mounted at the container's terminationMessagePath (see termination-message.ts). */
+  terminationMessageFile?: string;
 }
 
 /** Kubernetes' default terminationGracePeriodSeconds. */
@@ -79,12 +84,22 @@ export function buildContainerConfig(
       Object.assign(options, podHostname(plan));
     }
     if (spec.hostIPC) hostConfig.IpcMode = 'host';
+    // Alone in its pod, the container owns the network namespace, so the pod's DNS settings.
+    Object.assign(hostConfig, podDnsSettings(spec, ctx.nodeDns));
   }
   if (spec.hostPID) hostConfig.PidMode = 'host';
   else if (spec.shareProcessNamespace && ctx.pauseContainerId)
     hostConfig.PidMode = `container:${ctx.pauseContainerId}`;
 
   applyMounts(container, ctx.volumes, vars, hostConfig);
+  if (ctx.terminationMessageFile !== undefined && container.terminationMessagePath) {
+    // As the kubelet does: a host file per container run, bind-mounted at the path.
+    (hostConfig.Mounts ??= []).push({
+      Type: 'bind',
+      Source: ctx.terminationMessageFile,
+      Target: container.terminationMessagePath,
+    });
+  }
   applyResources(container, ctx.node, hostConfig, warnings);
   applySecurity(spec, container, options, hostConfig, warnings);
 
@@ -97,7 +112,7 @@ export function buildContainerConfig(
  */
 export function buildPauseConfig(
   plan: PodPlan,
-  ctx: { dockerName: string; labels: Record<string, string>; image: string },
+  ctx: { dockerName: string; labels: Record<string, string>; image: string; nodeDns?: ResolvConf },
 ): Dockerode.ContainerCreateOptions {
   const spec = plan.spec;
   const hostConfig: Dockerode.HostConfig = {
@@ -119,6 +134,8 @@ export function buildPauseConfig(
     Object.assign(options, podHostname(plan));
   }
   if (spec.hostPID) hostConfig.PidMode = 'host';
+  // The pod's containers join its network namespace, and so share the resolv.conf made for it.
+  Object.assign(hostConfig, podDnsSettings(spec, ctx.nodeDns));
   return options;
 }
 
@@ -140,6 +157,16 @@ export function podHostname(plan: PodPlan): { Hostname: string; Domainname?: str
     : { Hostname: hostname };
 }
 
+/**
+ * The kubelet's mount propagation (pkg/kubelet/kuberuntime/helpers.go, CRI's MountPropagation):
+ * None → rprivate, HostToContainer → rslave, Bidirectional → rshared; unset is None.
+ */
+export const BindPropagation: Readonly<Record<string, 'rprivate' | 'rslave' | 'rshared'>> = {
+  None: 'rprivate',
+  HostToContainer: 'rslave',
+  Bidirectional: 'rshared',
+};
+
 function applyMounts(
   container: Container,
   volumes: Record<string, PodVolumeMount>,
@@ -153,7 +180,14 @@ function applyMounts(
     if (!volume)
       throw new Error(`container "${container.name}": volumeMount "${vm.name}" names no volume of the pod`);
     const subPath = mountSubPath(vm, vars);
-    const readOnly = vm.readOnly === true || (volume.kind === 'bind' && volume.readOnly === true);
+    const readOnly = vm.readOnly === true || (volume.kind !== 'tmpfs' && volume.readOnly === true);
+    const propagation = vm.mountPropagation ? BindPropagation[vm.mountPropagation] : undefined;
+    if (vm.mountPropagation === 'Bidirectional' && container.securityContext?.privileged !== true) {
+      // Upstream validation refuses it too (validateMountPropagation); a defence for stored specs.
+      throw new Error(
+        `volumeMount "${vm.name}": Bidirectional mount propagation is available only to privileged containers`,
+      );
+    }
     if (volume.kind === 'tmpfs') {
       if (subPath)
         throw new Error(
@@ -166,31 +200,48 @@ function applyMounts(
         ...(readOnly ? { ReadOnly: true } : {}),
         TmpfsOptions: { SizeBytes: volume.sizeBytes ?? 0, Mode: 0o1777 },
       });
-    } else if (subPath) {
-      const source = path.join(volume.source, subPath);
-      // Like the kubelet, a missing subPath is created as a directory when the container is created:
-      // the legacy Binds form does that (Mounts refuses a missing source). It cannot carry a colon.
-      if (!source.includes(':') && !vm.mountPath.includes(':')) {
-        binds.push(`${source}:${vm.mountPath}${readOnly ? ':ro' : ''}`);
-      } else {
-        mounts.push({
-          Type: 'bind',
-          Source: source,
-          Target: vm.mountPath,
-          ...(readOnly ? { ReadOnly: true } : {}),
-        });
-      }
-    } else {
+    } else if (volume.kind === 'volume' && !subPath) {
+      // A Docker named volume (persistentVolumeClaim, ephemeral). Docker keeps volume mounts
+      // rprivate; HostToContainer/Bidirectional on a claim have no host mounts to share.
       mounts.push({
-        Type: 'bind',
-        Source: volume.source,
+        Type: 'volume',
+        Source: volume.name,
         Target: vm.mountPath,
         ...(readOnly ? { ReadOnly: true } : {}),
       });
+    } else if (subPath) {
+      // A subPath of a named volume is bound from its directory (the engine's API before 1.45 has
+      // no volume subpath).
+      const source = path.join(volume.kind === 'volume' ? volume.mountpoint : volume.source, subPath);
+      // Like the kubelet, a missing subPath is created as a directory when the container is created:
+      // the legacy Binds form does that (Mounts refuses a missing source). It cannot carry a colon.
+      if (!source.includes(':') && !vm.mountPath.includes(':')) {
+        const mode = [...(readOnly ? ['ro'] : []), ...(propagation ? [propagation] : [])].join(',');
+        binds.push(`${source}:${vm.mountPath}${mode ? `:${mode}` : ''}`);
+      } else {
+        mounts.push(bindMount(source, vm.mountPath, readOnly, propagation));
+      }
+    } else if (volume.kind === 'bind') {
+      mounts.push(bindMount(volume.source, vm.mountPath, readOnly, propagation));
     }
   }
   if (mounts.length > 0) hostConfig.Mounts = mounts;
   if (binds.length > 0) hostConfig.Binds = binds;
+}
+
+function bindMount(
+  source: string,
+  target: string,
+  readOnly: boolean,
+  propagation: string | undefined,
+): Dockerode.MountSettings {
+  return {
+    Type: 'bind',
+    Source: source,
+    Target: target,
+    ...(readOnly ? { ReadOnly: true } : {}),
+    ...(propagation ? { BindOptions: { Propagation: propagation as 'rprivate' } } : {}),
+  };
 }
 
 function mountSubPath(vm: VolumeMount, vars: Map<string, string>): string | undefined {

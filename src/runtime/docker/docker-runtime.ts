@@ -28,6 +28,7 @@ import {
   isEngineGoingAway,
   isNotFound,
 } from './docker-errors.js';
+import { removeClaimVolume, removeEphemeralVolumes, type ClaimLookup } from './claim-volumes.js';
 import { EventHub } from './events.js';
 import { DefaultLaunchLimit, LaunchGate } from './launch-gate.js';
 import { ensureImages } from './images.js';
@@ -50,6 +51,8 @@ export interface DockerRuntimeOptions extends PodRuntimeOptions {
   pingTimeoutMs?: number;
   /** Container creates/starts in flight at once (LaunchGate). */
   launchLimit?: number;
+  /** The stored PersistentVolumeClaims (without it, a pod with a claim waits for ever). */
+  lookupClaim?: ClaimLookup;
 }
 
 interface Connection {
@@ -241,6 +244,12 @@ export class DockerRuntime implements PodRuntime {
       ),
     ).catch((err: unknown) => this.wrap(err));
     await removePodVolumes(this.podDir(jobUid, podName));
+    // Its ephemeral volumes' claims are owned by the pod: they go with it.
+    await removeEphemeralVolumes(this.docker, jobUid, podName).catch((err: unknown) => this.wrap(err));
+  }
+
+  async removeClaimVolume(volumeName: string): Promise<void> {
+    await removeClaimVolume(this.docker, volumeName).catch((err: unknown) => this.wrap(err));
   }
 
   async adoptPods(jobUid: string, plans: Map<string, PodPlan>): Promise<PodObservation[]> {
@@ -325,6 +334,7 @@ export class DockerRuntime implements PodRuntime {
         backoffCapMs: this.opts.restartBackoffCapMs,
         podDir: this.podDir(plan.jobUid, plan.name),
         launches: this.launches,
+        ...(this.opts.lookupClaim ? { lookupClaim: this.opts.lookupClaim } : {}),
         emitPod: (jobUid, obs) => this.emitPod(jobUid, obs),
         emitLog: (jobUid, line) => this.emitLog(jobUid, line),
         debug: this.debug,

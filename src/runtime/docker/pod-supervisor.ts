@@ -16,10 +16,13 @@ import type {
   PodCondition,
   PodPhase,
 } from '../../api/k8s.js';
+import { claimNamesOf, unschedulableClaim, unschedulableMessage } from '../../api/claims.js';
 import { TjobLabel, TjobManagedByValue } from '../../api/labels.js';
 import type { PodObservation, PodPlan } from '../../api/pod.js';
 import type { LogLine } from '../../ports/pod-runtime.js';
+import { namedVolumes, type ClaimLookup } from './claim-volumes.js';
 import { buildContainerConfig, buildPauseConfig, podNeedsPause } from './container-config.js';
+import { cachedNodeResolvConf } from './dns.js';
 import {
   dockerMessage,
   ignoreGoneOrNotModified,
@@ -35,6 +38,14 @@ import type { ContainerEvent, EventHub } from './events.js';
 import type { LaunchGate } from './launch-gate.js';
 import { attachLogs, followLogs, type LogFollower, type RawLine, type StdStream } from './logs.js';
 import { containerStatusFromInspect, isoSeconds } from './map-inspect.js';
+import {
+  createTerminationMessageFile,
+  fallsBackToLogs,
+  readLogTail,
+  readTerminationMessageFile,
+  terminationMessageFile,
+  withTerminationMessage,
+} from './termination-message.js';
 import { preparePodVolumes, type PodVolumeMount } from './volumes.js';
 
 export type Role = 'init' | 'sidecar' | 'app';
@@ -51,6 +62,8 @@ export interface SupervisorContext {
   podDir: string;
   /** Bounds the creates/starts in flight across all pods of the process. */
   launches: LaunchGate;
+  /** The stored PersistentVolumeClaims, read live (a pod waits for its claims). */
+  lookupClaim?: ClaimLookup;
   emitPod(jobUid: string, observation: PodObservation): void;
   emitLog(jobUid: string, line: LogLine): void;
   debug(message: string): void;
@@ -116,6 +129,8 @@ const LOG_DRAIN_TIMEOUT_MS = 2000;
 const ENGINE_RETRY_BASE_MS = 500;
 const ENGINE_RETRY_CAP_MS = 5000;
 const ENGINE_ANSWER_RETRIES = 5;
+/** How often a pod that waits for its claims looks for them again. */
+const CLAIM_RECHECK_MS = 1000;
 /** How many times one attempt's never-started container may be removed and made again. */
 const MAX_REMAKES = 2;
 /**
@@ -185,6 +200,9 @@ export class PodSupervisor {
   private readonly conditionTimes = new Map<string, { status: string; time: string }>();
   private lastEmitted = '';
   private disposed = false;
+  /** The scheduler's message while the pod's claims are missing (PodScheduled False). */
+  private unschedulable: string | undefined;
+  private claimTimer: NodeJS.Timeout | undefined;
 
   constructor(
     private readonly ctx: SupervisorContext,
@@ -223,13 +241,54 @@ export class PodSupervisor {
 
   // ---- entry points --------------------------------------------------------------------------
 
-  /** Creates the pod and starts its first containers; resolves with the observation then. */
+  /**
+   * Creates the pod and starts its first containers; resolves with the observation then. A pod
+   * whose claims are missing stays Pending, unscheduled, until they are stored (or it is deleted).
+   */
   async start(): Promise<PodObservation> {
+    await this.ctx.events.ensure();
+    if (await this.claimsMissing()) {
+      this.emit();
+      this.recheckClaims();
+      return this.observe();
+    }
+    return this.begin();
+  }
+
+  /** The scheduler's PreFilter for claims (volumebinding): records why the pod cannot be placed. */
+  private async claimsMissing(): Promise<boolean> {
+    const names = claimNamesOf(this.plan.spec.volumes);
+    if (names.length === 0) return false;
+    const lookup = this.ctx.lookupClaim ?? (() => Promise.resolve(undefined));
+    const found = new Map(await Promise.all(names.map(async (n) => [n, await lookup(n)] as const)));
+    const reason = unschedulableClaim(names, (n) => found.get(n));
+    this.unschedulable = reason === undefined ? undefined : unschedulableMessage(reason);
+    return reason !== undefined;
+  }
+
+  private recheckClaims(): void {
+    this.claimTimer = setTimeout(() => {
+      this.claimTimer = undefined;
+      if (this.disposed || this.deleting) return;
+      void this.claimsMissing().then(
+        (missing) => {
+          if (this.disposed || this.deleting) return;
+          if (missing) return this.recheckClaims();
+          void this.begin().catch((err: unknown) => this.ctx.debug(`pod ${this.plan.name}: ${String(err)}`));
+        },
+        (err: unknown) => {
+          this.ctx.debug(`pod ${this.plan.name}: reading its claims: ${String(err)}`);
+          this.recheckClaims();
+        },
+      );
+    }, CLAIM_RECHECK_MS);
+  }
+
+  private async begin(): Promise<PodObservation> {
     this.startTime = nowIso();
     this.startTimeMs = Date.now();
-    await this.ctx.events.ensure();
     try {
-      this.volumes = await preparePodVolumes(this.plan, this.ctx.podDir);
+      this.volumes = await preparePodVolumes(this.plan, this.ctx.podDir, {}, this.namedVolumes());
     } catch (err) {
       // Kubernetes would leave the pod ContainerCreating for ever (FailedMount); tjob fails it.
       this.fail(
@@ -303,7 +362,7 @@ export class PodSupervisor {
         continue;
       }
       slot.tty = info.Config.Tty === true;
-      slot.status = this.mapStatus(slot, info);
+      slot.status = await this.withTerminationMessage(slot, current.c.Id, this.mapStatus(slot, info));
       if (info.State.Status === 'created') {
         // Created but never started: start it now (the crash came between create and start).
         slot.phase = 'starting';
@@ -349,6 +408,7 @@ export class PodSupervisor {
     this.disposed = true;
     if (this.deadlineTimer) clearTimeout(this.deadlineTimer);
     if (this.graceTimer) clearTimeout(this.graceTimer);
+    if (this.claimTimer) clearTimeout(this.claimTimer);
     for (const slot of this.slots) {
       if (slot.timer) clearTimeout(slot.timer);
       if (slot.retryTimer) clearTimeout(slot.retryTimer);
@@ -595,7 +655,12 @@ export class PodSupervisor {
   private async startPause(): Promise<void> {
     const name = pauseDockerName(this.plan.name);
     const labels = this.labelsFor('pause', 'pause', 0);
-    const options = buildPauseConfig(this.plan, { dockerName: name, labels, image: this.ctx.pauseImage });
+    const options = buildPauseConfig(this.plan, {
+      dockerName: name,
+      labels,
+      image: this.ctx.pauseImage,
+      nodeDns: cachedNodeResolvConf(),
+    });
     const { id, state } = await this.createOrAdopt(
       { ...options, name, Labels: { ...options.Labels, ...labels } },
       labels,
@@ -663,14 +728,19 @@ export class PodSupervisor {
     let id: string;
     let state: string;
     try {
-      this.volumes ??= await preparePodVolumes(this.plan, this.ctx.podDir);
+      this.volumes ??= await preparePodVolumes(this.plan, this.ctx.podDir, {}, this.namedVolumes());
       const ctx: Parameters<typeof buildContainerConfig>[2] = {
         dockerName: name,
         labels,
         role: slot.role,
         volumes: this.volumes,
+        nodeDns: cachedNodeResolvConf(),
       };
       if (this.pauseId !== undefined) ctx.pauseContainerId = this.pauseId;
+      if (slot.spec.terminationMessagePath) {
+        ctx.terminationMessageFile = terminationMessageFile(this.ctx.podDir, slot.spec.name, slot.attempt);
+        await createTerminationMessageFile(ctx.terminationMessageFile);
+      }
       const { options, warnings } = buildContainerConfig(this.plan, slot.spec, ctx);
       for (const w of warnings) this.ctx.debug(`pod ${this.plan.name}: ${w}`);
       slot.tty = options.Tty === true;
@@ -1048,6 +1118,7 @@ export class PodSupervisor {
       status = this.mapStatus(slot, info);
     }
     await this.drainLogs(slot);
+    status = await this.withTerminationMessage(slot, id, status);
     if (slot.containerId !== id || this.disposed) return;
     slot.status = status;
     slot.phase = 'exited';
@@ -1093,6 +1164,29 @@ export class PodSupervisor {
     this.fail('ContainerLost', `container "${slot.spec.name}" disappeared from the engine`);
     this.step();
     this.emit();
+  }
+
+  /** The ended container's termination message in its terminated state (termination-message.ts). */
+  private async withTerminationMessage(
+    slot: Slot,
+    id: string,
+    status: ContainerStatus,
+  ): Promise<ContainerStatus> {
+    const terminated = status.state.terminated;
+    if (!terminated) return status;
+    const fallback = fallsBackToLogs(slot.spec, terminated);
+    const read = slot.spec.terminationMessagePath
+      ? await readTerminationMessageFile(
+          terminationMessageFile(this.ctx.podDir, slot.spec.name, slot.attempt),
+          fallback,
+        )
+      : { message: '', checkLogs: fallback };
+    const message = read.checkLogs
+      ? await readLogTail(this.ctx.docker.getContainer(id), slot.tty).catch(
+          (err: unknown) => `Error on reading termination message from logs: ${dockerMessage(err)}`,
+        )
+      : read.message;
+    return { ...status, state: { terminated: withTerminationMessage(terminated, message) } };
   }
 
   private mapStatus(slot: Slot, info: Docker.ContainerInspectInfo): ContainerStatus {
@@ -1185,12 +1279,14 @@ export class PodSupervisor {
         this.deadlineTimer = undefined;
       }
     }
-    const initStatuses = this.initSlots.map((s) => this.slotStatus(s));
-    const appStatuses = this.appSlots.map((s) => this.slotStatus(s));
+    // No kubelet has seen an unscheduled pod: it has no container statuses.
+    const placed = this.unschedulable === undefined;
+    const initStatuses = placed ? this.initSlots.map((s) => this.slotStatus(s)) : [];
+    const appStatuses = placed ? this.appSlots.map((s) => this.slotStatus(s)) : [];
     const terminal = this.terminal !== undefined;
     const ready = !terminal && this.initDone && this.appSlots.every((s) => s.phase === 'running');
     for (const s of appStatuses) s.ready = !terminal && s.state.running !== undefined;
-    for (const [i, s] of initStatuses.entries()) {
+    for (const [i, s] of (placed ? initStatuses : []).entries()) {
       const slot = this.initSlots[i]!;
       s.ready = slot.role === 'sidecar' ? s.state.running !== undefined : exitCodeOf(slot) === 0;
     }
@@ -1210,7 +1306,26 @@ export class PodSupervisor {
     return obs;
   }
 
+  private namedVolumes() {
+    return namedVolumes(this.ctx.docker, this.plan, this.ctx.lookupClaim, this.ctx.instanceLabels);
+  }
+
   private conditions(ready: boolean, phase: PodPhase): PodCondition[] {
+    if (this.unschedulable !== undefined) {
+      // An unscheduled pod has this one condition (the scheduler's), nothing from a kubelet.
+      const prev = this.conditionTimes.get('PodScheduled');
+      const time = prev && prev.status === 'False' ? prev.time : nowIso();
+      this.conditionTimes.set('PodScheduled', { status: 'False', time });
+      return [
+        {
+          type: 'PodScheduled',
+          status: 'False',
+          reason: 'Unschedulable',
+          message: this.unschedulable,
+          lastTransitionTime: time,
+        },
+      ];
+    }
     const want: [string, boolean, string?][] = [
       ['PodScheduled', true],
       ['Initialized', this.initDone],

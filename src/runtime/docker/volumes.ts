@@ -13,7 +13,10 @@ import { fieldRefValue, findContainer, resourceFieldValue, type EnvContext } fro
 import { memoryToBytes } from './quantity.js';
 
 export type PodVolumeMount =
-  { kind: 'bind'; source: string; readOnly?: boolean } | { kind: 'tmpfs'; sizeBytes?: number };
+  | { kind: 'bind'; source: string; readOnly?: boolean }
+  | { kind: 'tmpfs'; sizeBytes?: number }
+  /** A Docker named volume; `mountpoint` (its directory on the engine's host) serves subPaths. */
+  | { kind: 'volume'; name: string; mountpoint: string; readOnly?: boolean };
 
 /** Kubernetes' default file mode for configMap, secret, downwardAPI and projected volumes (0644). */
 export const DefaultVolumeFileMode = 0o644;
@@ -38,7 +41,24 @@ interface FileToWrite {
   mode: number;
 }
 
-const supportedTypes = ['emptyDir', 'hostPath', 'configMap', 'secret', 'downwardAPI', 'projected'];
+const supportedTypes = [
+  'emptyDir',
+  'hostPath',
+  'configMap',
+  'secret',
+  'downwardAPI',
+  'projected',
+  'persistentVolumeClaim',
+  'ephemeral',
+];
+
+/** Docker named volumes for claims (see api/claims.ts), made by the caller on the engine. */
+export interface NamedVolumes {
+  /** The bound volume of a stored claim (throws when the claim is not there). */
+  claim(claimName: string): Promise<{ name: string; mountpoint: string }>;
+  /** The pod's own volume for a generic ephemeral volume, removed with the pod. */
+  ephemeral(volumeName: string): Promise<{ name: string; mountpoint: string }>;
+}
 
 /**
  * Creates `podDir` and, under it, what each volume of the pod needs; returns how to mount each
@@ -50,13 +70,14 @@ export async function preparePodVolumes(
   plan: PodPlan,
   podDir: string,
   context: EnvContext = {},
+  named?: NamedVolumes,
 ): Promise<Record<string, PodVolumeMount>> {
   const root = path.resolve(podDir);
   await mkdir(root, { recursive: true, mode: 0o700 }); // private: secret files lie below
   const result: Record<string, PodVolumeMount> = {};
   for (const volume of plan.spec.volumes ?? []) {
     try {
-      result[volume.name] = await prepareVolume(plan, root, volume, context);
+      result[volume.name] = await prepareVolume(plan, root, volume, context, named);
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       throw new Error(`volume "${volume.name}": ${message}`, { cause: err });
@@ -75,14 +96,26 @@ async function prepareVolume(
   root: string,
   volume: Volume,
   context: EnvContext,
+  named: NamedVolumes | undefined,
 ): Promise<PodVolumeMount> {
   const sources = Object.keys(volume).filter(
     (k) => k !== 'name' && volume[k] !== undefined && volume[k] !== null,
   );
-  // Storage that needs a provider (persistentVolumeClaim, nfs, csi, ...) has none on one node: the
-  // pod gets an empty directory in its place, as the field report of `tjob validate` says.
+  // Storage that needs a provider (nfs, csi, ...) has none on one node: the pod gets an empty
+  // directory in its place, as the field report of `tjob validate` says.
   const storage = sources.find((k) => !supportedTypes.includes(k));
   if (storage) return prepareEmptyDir(root, volume.name, {});
+
+  const pvc = volume['persistentVolumeClaim'] as { claimName: string; readOnly?: boolean } | undefined;
+  if (pvc) {
+    if (!named) throw new Error('persistentVolumeClaim volumes need the Docker engine');
+    const v = await named.claim(pvc.claimName);
+    return { kind: 'volume', ...v, ...(pvc.readOnly ? { readOnly: true } : {}) };
+  }
+  if (volume['ephemeral']) {
+    if (!named) throw new Error('ephemeral volumes need the Docker engine');
+    return { kind: 'volume', ...(await named.ephemeral(volume.name)) };
+  }
 
   if (volume.hostPath) return prepareHostPath(volume.hostPath.path, volume.hostPath.type ?? '');
 

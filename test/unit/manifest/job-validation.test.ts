@@ -459,6 +459,46 @@ const cases: [string, Record<string, unknown>, string[]][] = [
       'spec.template.spec.dnsPolicy: Unsupported value: "Cluster": supported values: "ClusterFirstWithHostNet", "ClusterFirst", "Default", "None"',
     ],
   ],
+  [
+    'dnsPolicy None without dnsConfig',
+    job({}, { dnsPolicy: 'None' }),
+    ['spec.template.spec.dnsConfig: Required value: must provide `dnsConfig` when `dnsPolicy` is None'],
+  ],
+  [
+    'dnsConfig: None needs a nameserver; at most 3 IPs; named options',
+    job({}, { dnsPolicy: 'None', dnsConfig: { nameservers: [], options: [{ value: '1' }] } }),
+    [
+      'spec.template.spec.dnsConfig.nameservers: Required value: must provide at least one DNS nameserver when `dnsPolicy` is None',
+      'spec.template.spec.dnsConfig.options[0]: Required value: Option.Name must not be empty',
+    ],
+  ],
+  [
+    'dnsConfig nameservers',
+    job({}, { dnsConfig: { nameservers: ['1.1.1.1', '2.2.2.2', '3.3.3.3', 'dns.example'] } }),
+    [
+      'spec.template.spec.dnsConfig.nameservers: Invalid value: []interface {}{"1.1.1.1", "2.2.2.2", "3.3.3.3", "dns.example"}: must not have more than 3 nameservers',
+      'spec.template.spec.dnsConfig.nameservers[3]: Invalid value: "dns.example": must be a valid IP address',
+    ],
+  ],
+  [
+    'Bidirectional mount propagation needs a privileged container',
+    job(
+      {},
+      {
+        volumes: [{ name: 'v', emptyDir: {} }],
+        containers: [
+          {
+            name: 'c',
+            image: 'busybox',
+            volumeMounts: [{ name: 'v', mountPath: '/v', mountPropagation: 'Bidirectional' }],
+          },
+        ],
+      },
+    ),
+    [
+      'spec.template.spec.containers[0].volumeMounts[0].mountPropagation: Forbidden: Bidirectional mount propagation is available only to privileged containers',
+    ],
+  ],
 ];
 
 for (const [name, manifest, expected] of cases) {

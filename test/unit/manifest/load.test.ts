@@ -55,10 +55,10 @@ test('multi-document files: empty documents skipped, errors name the document fr
 
 test('unsupported kinds and missing apiVersion/kind are errors', () => {
   assert.deepEqual(errors({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'x' } }), [
-    'apps/v1 Deployment is not supported: tjob runs batch/v1 Job and CronJob (plus v1 ConfigMap and Secret)',
+    'apps/v1 Deployment is not supported: tjob runs batch/v1 Job and CronJob (plus v1 ConfigMap, Secret and PersistentVolumeClaim)',
   ]);
   assert.deepEqual(errors({ ...job(), apiVersion: 'batch/v1beta1' }), [
-    'batch/v1beta1 Job is not supported: tjob runs batch/v1 Job and CronJob (plus v1 ConfigMap and Secret)',
+    'batch/v1beta1 Job is not supported: tjob runs batch/v1 Job and CronJob (plus v1 ConfigMap, Secret and PersistentVolumeClaim)',
   ]);
   assert.deepEqual(errors({ metadata: { name: 'x' } }), [
     'apiVersion: Required value: every document needs apiVersion and kind (e.g. apiVersion: batch/v1 and kind: Job)',
@@ -241,7 +241,7 @@ test('field report classifies fields; the formatter prints it', () => {
   assert.ok(text.startsWith('job.yaml: Job pi\n  honoured:\n'));
   assert.ok(
     text.includes(
-      '    spec.template.spec.containers[0].resources.requests: noted only: no scheduler on one node\n',
+      '    spec.template.spec.containers[0].resources.requests: seen by the downward API (resourceFieldRef); no scheduler on one node\n',
     ),
   );
 });

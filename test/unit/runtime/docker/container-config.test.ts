@@ -309,6 +309,93 @@ describe('buildContainerConfig', () => {
         /not supported on tjob/,
       );
     });
+    it('mountPropagation: None → rprivate, HostToContainer → rslave, Bidirectional → rshared (privileged only)', () => {
+      const { options } = build(
+        {
+          securityContext: { privileged: true },
+          volumeMounts: [
+            { name: 'data', mountPath: '/none', mountPropagation: 'None' },
+            { name: 'data', mountPath: '/h2c', mountPropagation: 'HostToContainer' },
+            { name: 'data', mountPath: '/bi', mountPropagation: 'Bidirectional', readOnly: true },
+            { name: 'data', mountPath: '/sub', subPath: 's', mountPropagation: 'HostToContainer' },
+            { name: 'claim', mountPath: '/claim', mountPropagation: 'HostToContainer' },
+            { name: 'claim', mountPath: '/claim-sub', subPath: 'x' },
+          ],
+        },
+        {},
+        {
+          volumes: {
+            ...volumes,
+            claim: { kind: 'volume', name: 'pvc-1', mountpoint: '/var/lib/docker/volumes/pvc-1/_data' },
+          },
+        },
+      );
+      assert.deepEqual(options.HostConfig?.Mounts, [
+        {
+          Type: 'bind',
+          Source: '/pods/p/empty-dir/data',
+          Target: '/none',
+          BindOptions: { Propagation: 'rprivate' },
+        },
+        {
+          Type: 'bind',
+          Source: '/pods/p/empty-dir/data',
+          Target: '/h2c',
+          BindOptions: { Propagation: 'rslave' },
+        },
+        {
+          Type: 'bind',
+          Source: '/pods/p/empty-dir/data',
+          Target: '/bi',
+          ReadOnly: true,
+          BindOptions: { Propagation: 'rshared' },
+        },
+        { Type: 'volume', Source: 'pvc-1', Target: '/claim' },
+      ]);
+      assert.deepEqual(options.HostConfig?.Binds, [
+        '/pods/p/empty-dir/data/s:/sub:rslave',
+        '/var/lib/docker/volumes/pvc-1/_data/x:/claim-sub',
+      ]);
+      assert.throws(
+        () =>
+          build(
+            { volumeMounts: [{ name: 'data', mountPath: '/bi', mountPropagation: 'Bidirectional' }] },
+            {},
+            { volumes },
+          ),
+        /Bidirectional mount propagation is available only to privileged containers/,
+      );
+    });
+    it('the termination message file is mounted at terminationMessagePath', () => {
+      const { options } = build(
+        { terminationMessagePath: '/tmp/msg' },
+        {},
+        { terminationMessageFile: '/pods/p/termination-log/main-0' },
+      );
+      assert.deepEqual(options.HostConfig?.Mounts, [
+        { Type: 'bind', Source: '/pods/p/termination-log/main-0', Target: '/tmp/msg' },
+      ]);
+    });
+  });
+
+  describe('dns', () => {
+    const nodeDns = { nameservers: ['10.0.0.2'], searches: ['lan'], options: [] };
+    const dns = { dnsPolicy: 'None', dnsConfig: { nameservers: ['1.2.3.4'], searches: ['x.example'] } };
+    it('a container alone in its pod carries the pod DNS; one joining a pause container does not', () => {
+      const alone = build({}, dns, { nodeDns }).options.HostConfig;
+      assert.deepEqual(alone?.Dns, ['1.2.3.4']);
+      assert.deepEqual(alone?.DnsSearch, ['x.example']);
+      const joined = build({}, dns, { nodeDns, pauseContainerId: 'p1' }).options.HostConfig;
+      assert.equal(joined?.Dns, undefined); // Docker refuses DNS options on a joined network namespace
+      const pause = buildPauseConfig(testPlan({}, dns), {
+        dockerName: 'p',
+        labels: {},
+        image: 'pause',
+        nodeDns,
+      });
+      assert.deepEqual(pause.HostConfig?.Dns, ['1.2.3.4']);
+      assert.equal(build({}, {}, { nodeDns }).options.HostConfig?.Dns, undefined);
+    });
   });
 
   it('env errors surface (missing ConfigMap key)', () => {

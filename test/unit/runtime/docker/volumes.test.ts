@@ -291,7 +291,7 @@ describe('preparePodVolumes', () => {
     const dir = podDir();
     const got = await preparePodVolumes(
       plan([
-        { name: 'pv', persistentVolumeClaim: { claimName: 'c' } },
+        { name: 'pv', nfs: { server: 'nas', path: '/x' } },
         { name: 'p', projected: { sources: [{ serviceAccountToken: { path: 't' } }] } },
       ]),
       dir,
@@ -300,6 +300,33 @@ describe('preparePodVolumes', () => {
     assert.deepEqual(readdirSync(join(dir, 'empty-dir', 'pv')), []);
     assert.equal(got.p?.kind, 'bind');
     assert.deepEqual(readdirSync((got.p as { source: string }).source), []);
+  });
+
+  it('claims and ephemeral volumes are Docker named volumes (read-only from the claim source)', async () => {
+    const dir = podDir();
+    const asked: string[] = [];
+    const named = {
+      claim: (n: string) => (
+        asked.push(`claim ${n}`),
+        Promise.resolve({ name: `pvc-${n}`, mountpoint: `/v/${n}` })
+      ),
+      ephemeral: (n: string) => (
+        asked.push(`eph ${n}`),
+        Promise.resolve({ name: `e-${n}`, mountpoint: `/v/e-${n}` })
+      ),
+    };
+    const got = await preparePodVolumes(
+      plan([
+        { name: 'pv', persistentVolumeClaim: { claimName: 'c', readOnly: true } },
+        { name: 'eph', ephemeral: { volumeClaimTemplate: { spec: {} } } },
+      ]),
+      dir,
+      {},
+      named,
+    );
+    assert.deepEqual(got.pv, { kind: 'volume', name: 'pvc-c', mountpoint: '/v/c', readOnly: true });
+    assert.deepEqual(got.eph, { kind: 'volume', name: 'e-eph', mountpoint: '/v/e-eph' });
+    assert.deepEqual(asked, ['claim c', 'eph eph']);
   });
 
   it('removePodVolumes removes the pod dir, and tolerates a missing one', async () => {
