@@ -28,6 +28,8 @@ export interface DriveOptions {
   command: string;
   /** A background controller leaves a suspended job (resume starts a new one). */
   leaveWhenSuspended?: boolean;
+  /** Called once per job when this process holds its lease, or follows the process that does. */
+  taken?: (name: string) => void;
   /** Called with each job's last state when its run ends (for reports and the summary). */
   finished?: (state: StoredJob, end: RunEnd | 'Left') => void;
 }
@@ -61,6 +63,7 @@ export async function driveJobs(d: DriveOptions): Promise<number> {
     await maskSecretsOf(store, name, printer);
     let lease = await store.acquireJobLease(name, d.command);
     while (!('renew' in lease)) {
+      d.taken?.(name);
       printer.progress(
         `job.batch/${name} is driven by another tjob (pid ${lease.pid}, ${lease.command}): following it`,
       );
@@ -77,6 +80,7 @@ export async function driveJobs(d: DriveOptions): Promise<number> {
       if (followed.state && followed.end !== 'Left') printer.result(followed.state, followed.end, undefined);
       return;
     }
+    d.taken?.(name);
     const heartbeat = setInterval(() => void lease.renew(), HEARTBEAT_MS);
     heartbeat.unref?.();
     try {
