@@ -191,6 +191,30 @@ describe('tjob cron start on Docker (@every 2s)', { concurrency: true }, () => {
     assert.equal(out.code, 130);
   });
 
+  it('tjob suspend cronjob reaches a running daemon at once; get shows SUSPEND True; resume runs again', async () => {
+    const dir = newStateDir();
+    const name = `${PREFIX}-cmdsusp`;
+    const d = daemon(dir, [writeManifest(cronJob(name, { script: 'true' }))]);
+    await until(async () => creations(await peek(d)).length >= 1, 10_000);
+    const susp = await tjob(['suspend', 'cronjob', name], dir);
+    assert.equal(susp.code, 0, susp.stderr);
+    assert.equal(susp.stdout, `cronjob.batch/${name} suspended\n`);
+    const got = await tjob(['get', 'cronjobs', name], dir);
+    assert.match(got.stdout, new RegExp(`^${name}\\s+@every 2s\\s+\\S+\\s+True\\s`, 'm'), got.stdout);
+    // Noticed within a second: allow one slot in flight, then nothing for 4 s.
+    await new Promise((r) => setTimeout(r, 1000));
+    const before = creations(await peek(d)).length;
+    await new Promise((r) => setTimeout(r, 4000));
+    assert.equal(creations(await peek(d)).length, before);
+    const res = await tjob(['resume', 'cronjob', name], dir);
+    assert.equal(res.stdout, `cronjob.batch/${name} resumed\n`);
+    assert.equal(res.stderr, '', 'a scheduler is running: no hint');
+    // Runs again (the slot missed while suspended starts at once: no startingDeadlineSeconds).
+    await until(async () => creations(await peek(d)).length > before, 4_000);
+    const out = await stopped(d, 'SIGINT');
+    assert.equal(out.code, 130);
+  });
+
   it('SIGTERM stops the daemon gracefully: the job is not suspended, its container goes on, the next daemon finishes it', async () => {
     const dir = newStateDir();
     const name = `${PREFIX}-graceful`;
