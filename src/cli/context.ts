@@ -25,11 +25,18 @@ export interface CliContext {
   onSignal(handler: (signal: 'SIGINT' | 'SIGTERM') => void): () => void;
   /**
    * Starts `tjob ARGS...` as a detached background process whose stdout and stderr go to
-   * `logFile`; returns its pid.
+   * `logFile`, with a pipe back to this process as its file descriptor 3. `said` resolves with the
+   * first line the child writes to that pipe, or undefined once the child closed it (exited)
+   * without writing one.
    */
-  spawnDetached(args: string[], logFile: string): Promise<number>;
+  spawnDetached(args: string[], logFile: string): Promise<DetachedProcess>;
   /** Leaves at once (a second Ctrl-C). */
   exit(code: number): void;
+}
+
+export interface DetachedProcess {
+  pid: number;
+  said: Promise<string | undefined>;
 }
 
 export interface GlobalOptions {

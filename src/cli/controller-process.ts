@@ -13,12 +13,22 @@ export interface ControllerSettings {
   maxJobs: number;
 }
 
-/** Starts a controller for the jobs and returns once it holds every job's lease. */
+/** The controller's end of the pipe `spawnDetached` gives it, and what it says there. */
+export const READY_FD = 3;
+export const READY_LINE = 'taken';
+const TAKE_TIMEOUT_MS = 30_000;
+
+/**
+ * Starts a controller for the jobs and returns once it has taken them (holds their leases, or
+ * follows another process that does). The controller says so on a pipe: watching the leases
+ * instead missed a controller that took a job and let it go at once (a suspended job is done
+ * within milliseconds), and then waited for ever.
+ */
 export async function startController(
   ctx: CliContext,
   _global: GlobalOptions,
   stateDir: string,
-  store: StateStore,
+  _store: StateStore,
   names: string[],
   s: ControllerSettings,
 ): Promise<number> {
@@ -27,6 +37,8 @@ export async function startController(
     '--state-dir',
     stateDir,
     'controller',
+    '--ready-fd',
+    String(READY_FD),
     '--backoff',
     `${s.backoffMs}ms`,
     '--max-backoff',
@@ -35,21 +47,23 @@ export async function startController(
     ...(Number.isFinite(s.maxJobs) ? ['--max-jobs', String(s.maxJobs)] : []),
     ...names,
   ];
-  const pid = await ctx.spawnDetached(args, logFile);
-  // With --max-jobs the later jobs are leased only when they start; wait for the first ones.
-  const first = names.slice(0, Number.isFinite(s.maxJobs) ? s.maxJobs : names.length);
-  const deadline = ctx.clock.now().getTime() + 30_000;
-  for (;;) {
-    const holders = await Promise.all(first.map((n) => store.jobLeaseHolder(n)));
-    if (holders.every((h) => h?.pid === pid)) return pid;
-    const other = holders.find((h) => h !== undefined && h.pid !== pid);
-    if (other) return pid; // another process drives one of them; the controller follows it
-    if (ctx.clock.now().getTime() > deadline) {
-      throw new StateError(
-        `the background controller (pid ${pid}) did not take the job${names.length > 1 ? 's' : ''} within 30 s`,
-        `see ${logFile}`,
-      );
-    }
-    await ctx.clock.sleep(50);
+  const child = await ctx.spawnDetached(args, logFile);
+  const timeout = new AbortController();
+  const said = await Promise.race([
+    child.said,
+    ctx.clock.sleep(TAKE_TIMEOUT_MS, timeout.signal).then(() => 'timeout' as const),
+  ]);
+  timeout.abort();
+  const jobs = `job${names.length > 1 ? 's' : ''}`;
+  if (said === READY_LINE) return child.pid;
+  if (said === 'timeout') {
+    throw new StateError(
+      `the background controller (pid ${child.pid}) did not take the ${jobs} within ${TAKE_TIMEOUT_MS / 1000} s`,
+      `see ${logFile}`,
+    );
   }
+  throw new StateError(
+    `the background controller (pid ${child.pid}) ended before taking the ${jobs}`,
+    `see ${logFile}`,
+  );
 }

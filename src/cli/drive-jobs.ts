@@ -28,16 +28,39 @@ export interface DriveOptions {
   command: string;
   /** A background controller leaves a suspended job (resume starts a new one). */
   leaveWhenSuspended?: boolean;
+  /** Called once per job when this process holds its lease, or follows the process that does. */
+  taken?: (name: string) => void;
   /** Called with each job's last state when its run ends (for reports and the summary). */
   finished?: (state: StoredJob, end: RunEnd | 'Left') => void;
 }
 
 const HEARTBEAT_MS = 10_000;
+/** After a signal, how long the engine may take beyond the pods' grace period to confirm their stop. */
+const ENGINE_STOP_BOUND_MS = 10_000;
 
 export async function driveJobs(d: DriveOptions): Promise<number> {
   const { store, runtime, ctx, printer } = d;
   const interrupt = new AbortController();
   let signal: 'SIGINT' | 'SIGTERM' | undefined;
+  const finished = new AbortController();
+  /**
+   * One signal must end the run (CI runners and `timeout` send only one): the pods get their
+   * grace period and the engine a short while more to confirm they stopped. An engine that does
+   * not answer leaves containers unconfirmed: they are named, and the next run adopts them (the
+   * job is recorded suspended already).
+   */
+  const runners = new Map<string, JobRunner>();
+  const leaveWhenStopTakesTooLong = async (s: 'SIGINT' | 'SIGTERM'): Promise<void> => {
+    const grace = Math.max(0, ...[...runners.values()].map((r) => r.gracePeriodSeconds()));
+    await ctx.clock.sleep(grace * 1000 + ENGINE_STOP_BOUND_MS, finished.signal);
+    if (finished.signal.aborted) return;
+    const left = [...runners.values()].flatMap((r) => r.containersNotConfirmedStopped());
+    printer.warning(
+      `the engine did not confirm within ${grace + ENGINE_STOP_BOUND_MS / 1000} s that ${left.length > 0 ? `these containers stopped: ${left.join(', ')}` : 'the pods stopped'}; leaving them: the next \`tjob run\` of the same file adopts them`,
+    );
+    printer.finish();
+    ctx.exit(s === 'SIGINT' ? 130 : 143);
+  };
   const offSignal = ctx.onSignal((s) => {
     if (signal) {
       printer.warning(
@@ -51,6 +74,7 @@ export async function driveJobs(d: DriveOptions): Promise<number> {
       `${s} received: stopping the pods and suspending the job${d.names.length > 1 ? 's' : ''} (again to leave at once)`,
     );
     interrupt.abort();
+    void leaveWhenStopTakesTooLong(s);
   });
 
   const outcomes = new Map<string, RunEnd | 'Left'>();
@@ -61,6 +85,7 @@ export async function driveJobs(d: DriveOptions): Promise<number> {
     await maskSecretsOf(store, name, printer);
     let lease = await store.acquireJobLease(name, d.command);
     while (!('renew' in lease)) {
+      d.taken?.(name);
       printer.progress(
         `job.batch/${name} is driven by another tjob (pid ${lease.pid}, ${lease.command}): following it`,
       );
@@ -77,6 +102,7 @@ export async function driveJobs(d: DriveOptions): Promise<number> {
       if (followed.state && followed.end !== 'Left') printer.result(followed.state, followed.end, undefined);
       return;
     }
+    d.taken?.(name);
     const heartbeat = setInterval(() => void lease.renew(), HEARTBEAT_MS);
     heartbeat.unref?.();
     try {
@@ -95,6 +121,7 @@ export async function driveJobs(d: DriveOptions): Promise<number> {
         },
         runnerObserver(printer, multi),
       );
+      runners.set(name, runner);
       const { end, state } = await runner.run(interrupt.signal);
       outcomes.set(name, end);
       d.finished?.(state, end);
@@ -136,6 +163,7 @@ export async function driveJobs(d: DriveOptions): Promise<number> {
       ? 0
       : 1;
   } finally {
+    finished.abort();
     for (const t of ttlTimers) clearTimeout(t);
     offSignal();
   }

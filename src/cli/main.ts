@@ -2,6 +2,7 @@
 
 import { spawn } from 'node:child_process';
 import { mkdirSync, openSync, closeSync } from 'node:fs';
+import type { Socket } from 'node:net';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CliContext } from './context.js';
@@ -51,12 +52,28 @@ export function processContext(verbose = false): CliContext {
         const bin = resolve(dirname(fileURLToPath(import.meta.url)), '../../../bin/tjob.js');
         const child = spawn(process.execPath, [bin, ...args], {
           detached: true,
-          stdio: ['ignore', fd, fd],
+          stdio: ['ignore', fd, fd, 'pipe'],
           env: process.env,
         });
         child.unref();
         if (child.pid === undefined) throw new Error('could not start a background tjob process');
-        return child.pid;
+        const pipe = child.stdio[3] as Socket;
+        // The pipe must not keep this process alive once the caller stopped listening.
+        pipe.unref();
+        const said = new Promise<string | undefined>((resolveSaid) => {
+          let text = '';
+          pipe.setEncoding('utf8');
+          pipe.on('data', (chunk: string) => {
+            text += chunk;
+            const end = text.indexOf('\n');
+            if (end < 0) return;
+            resolveSaid(text.slice(0, end));
+            pipe.destroy();
+          });
+          pipe.on('close', () => resolveSaid(undefined));
+          pipe.on('error', () => resolveSaid(undefined));
+        });
+        return { pid: child.pid, said };
       } finally {
         closeSync(fd);
       }

@@ -250,6 +250,7 @@ export class JobRunner {
       if (!r.removed && !neverRan(r)) plans.set(r.name, podPlanFor(this.state.job, r, this.options.config));
     }
     const found = new Map((await this.deps.runtime.adoptPods(uid, plans)).map((o) => [o.name, o]));
+    const grace = spec.terminationGracePeriodSeconds ?? 30;
     const changed: PodRecord[] = [];
     const now = this.deps.clock.now();
     for (const r of this.records.values()) {
@@ -258,6 +259,13 @@ export class JobRunner {
       const obs = found.get(r.name);
       if (obs) {
         if (JSON.stringify(obs) !== JSON.stringify(r.observation)) changed.push(this.withObservation(r, obs));
+        if (r.deletionRequestedAt !== undefined && obs.phase !== 'Succeeded' && obs.phase !== 'Failed') {
+          // Asked to stop by a process that left before the engine confirmed it (an interrupted
+          // run whose engine stopped answering): the kubelet goes on killing a deleted pod.
+          await this.deps.runtime.deletePod(uid, r.name, grace).catch((err: Error) => {
+            this.observer.warning?.(`deleting pod ${r.name}: ${err.message}`);
+          });
+        }
         continue;
       }
       const terminal = r.observation.phase === 'Succeeded' || r.observation.phase === 'Failed';
@@ -291,6 +299,31 @@ export class JobRunner {
       }
     }
     if (changed.length > 0) await this.commit({ pods: changed });
+  }
+
+  /** The pods' grace period (seconds), once the job is loaded. */
+  gracePeriodSeconds(): number {
+    return this.state?.job.spec.template.spec.terminationGracePeriodSeconds ?? 30;
+  }
+
+  /**
+   * The containers of the pods not known to have stopped, as `POD/CONTAINER` (with the engine's
+   * id when known): what an interrupted run that cannot wait for the engine leaves behind.
+   */
+  containersNotConfirmedStopped(): string[] {
+    const out: string[] = [];
+    for (const r of this.records.values()) {
+      const p = r.observation.phase;
+      if (p === 'Succeeded' || p === 'Failed' || r.removed || neverRan(r)) continue;
+      const statuses = [...r.observation.initContainerStatuses, ...r.observation.containerStatuses];
+      for (const c of statuses) {
+        if (c.state.terminated) continue;
+        const id = c.containerID?.replace(/^docker:\/\//, '').slice(0, 12);
+        out.push(`${r.name}/${c.name}${id ? ` (${id})` : ''}`);
+      }
+      if (statuses.length === 0) out.push(r.name);
+    }
+    return out;
   }
 
   private withObservation(record: PodRecord, obs: PodObservation): PodRecord {

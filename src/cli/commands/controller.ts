@@ -1,6 +1,7 @@
 // `tjob controller JOB...` (internal): the detached process of `run -d` and `tjob resume`. It
 // drives stored jobs to their end, writing progress to its log file in the state directory.
 
+import { closeSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { FileStore } from '../../state/file-store.js';
@@ -10,6 +11,7 @@ import type { CommandResult } from '../program.js';
 import { driveJobs } from '../drive-jobs.js';
 import { RunPrinter } from '../run-printer.js';
 import { backoffSettings } from './run.js';
+import { READY_LINE } from '../controller-process.js';
 
 export function registerController(
   program: Command,
@@ -25,10 +27,17 @@ export function registerController(
     .option('--max-backoff <duration>', undefined, '6m')
     .option('--max-jobs <n>')
     .option('--keep-containers')
+    .option('--ready-fd <fd>', 'where to say that the jobs are taken (the pipe of the starting process)')
     .action(
       async (
         names: string[],
-        flags: { backoff?: string; maxBackoff?: string; maxJobs?: string; keepContainers?: boolean },
+        flags: {
+          backoff?: string;
+          maxBackoff?: string;
+          maxJobs?: string;
+          keepContainers?: boolean;
+          readyFd?: string;
+        },
       ) => {
         const stateDir = stateDirOf(globals(), ctx.env);
         const store = new FileStore(stateDir);
@@ -50,6 +59,9 @@ export function registerController(
           now: () => ctx.clock.now(),
         });
         printer.progress(`controller (pid ${process.pid}) driving ${names.join(', ')}`);
+        const maxJobs = flags.maxJobs ? Number(flags.maxJobs) : Infinity;
+        // With --max-jobs the later jobs are taken only when they start: the first ones count.
+        const toTake = new Set(names.slice(0, Number.isFinite(maxJobs) ? maxJobs : names.length));
         try {
           await runtime.ping();
           result.code = await driveJobs({
@@ -58,15 +70,34 @@ export function registerController(
             ctx,
             printer,
             names,
-            maxJobs: flags.maxJobs ? Number(flags.maxJobs) : Infinity,
+            maxJobs,
             ...backoff,
             keepContainers: !!flags.keepContainers,
             command: 'tjob run -d',
             leaveWhenSuspended: true,
+            taken: (name) => {
+              // Once only: after the close, the descriptor's number may be another file's.
+              if (!toTake.delete(name) || toTake.size > 0 || flags.readyFd === undefined) return;
+              sayTaken(Number(flags.readyFd));
+            },
           });
         } finally {
           await runtime.close();
         }
       },
     );
+}
+
+/** Tells the process that started this one that the jobs are taken (once; it may be gone). */
+function sayTaken(fd: number): void {
+  try {
+    writeSync(fd, `${READY_LINE}\n`);
+  } catch {
+    // the starting process has left: nobody to tell
+  }
+  try {
+    closeSync(fd);
+  } catch {
+    // already closed
+  }
 }

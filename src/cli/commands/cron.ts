@@ -35,6 +35,7 @@ import { maskSecretsOf } from '../secret-masking.js';
 import { applyLoaded, type ApplyFlags } from './apply.js';
 import { OUTPUT_FORMATS, runGet } from './get.js';
 import { backoffSettings } from './run.js';
+import { setCronJobSuspend } from './suspend-resume.js';
 
 const HEARTBEAT_MS = 10_000;
 const HANDOVER_WAIT_MS = 5_000;
@@ -137,7 +138,7 @@ Kubernetes does (at most one late run, within startingDeadlineSeconds).`,
       .addHelpText('after', `\nExamples:\n  tjob cron ${verb} hello`)
       .argument('<name...>', 'CronJob names')
       .action(async (names: string[]) => {
-        result.code = await cronSuspend(names, verb === 'suspend', ctx, globals());
+        result.code = await setCronJobSuspend(names, verb === 'suspend', ctx, globals());
       });
   }
 }
@@ -434,33 +435,4 @@ async function cronTrigger(
   }
   ctx.stdout.write(`job.batch/${jobName} created\n`);
   return 0;
-}
-
-// ---- suspend / resume ----
-
-async function cronSuspend(
-  names: string[],
-  suspend: boolean,
-  ctx: CliContext,
-  global: GlobalOptions,
-): Promise<number> {
-  const cronStore = new FileCronStore(stateDirOf(global, ctx.env));
-  let code = 0;
-  for (const name of names) {
-    const cj = await cronStore.loadCronJob(name);
-    if (!cj) {
-      ctx.stderr.write(`Error from server (NotFound): cronjobs.batch "${name}" not found\n`);
-      code = 1;
-      continue;
-    }
-    const outcome = await cronStore.saveCronJob(
-      { ...cj, spec: { ...cj.spec, suspend } },
-      ctx.clock.now(),
-      randomUUID,
-    );
-    ctx.stdout.write(
-      `cronjob.batch/${name} ${outcome === 'unchanged' ? `already ${suspend ? 'suspended' : 'resumed'}` : suspend ? 'suspended' : 'resumed'}\n`,
-    );
-  }
-  return code;
 }

@@ -5,6 +5,8 @@
 import { readFileSync } from 'node:fs';
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { UsageError } from '../../api/errors.js';
+import { mapLimit } from '../../api/map-limit.js';
+import { finishedOutcome } from '../../engine/job-status.js';
 import type { Labels } from '../../api/k8s.js';
 import type { PodRecord } from '../../api/pod.js';
 import type { StoredJob } from '../../ports/state-store.js';
@@ -131,6 +133,17 @@ export async function findPod(
   return undefined;
 }
 
+/**
+ * Whether the job's deletion was asked of the process that drives it. Such a job is gone, as
+ * after Kubernetes' background deletion (the CronJob controller's Replace, `kubectl delete`): the
+ * object goes at once, its pods terminate in the background (and stay under `get pods` until then).
+ * Only an unfinished job's deletion waits for its controller (a finished one has no pods to stop).
+ */
+async function deletionAsked(store: FileStore, job: StoredJob['job']): Promise<boolean> {
+  if (finishedOutcome(job.status)) return false;
+  return (await store.pendingJobRequests(job.metadata.name)).some((r) => r.delete === true);
+}
+
 /** One object as `get` lists it. */
 export interface Listed {
   kind: Kind;
@@ -143,7 +156,10 @@ export interface Listed {
 export async function listKind(store: FileStore, kind: Kind, jobFilter?: StoredJob[]): Promise<Listed[]> {
   if (kind === 'jobs') {
     // Summaries: a listing of jobs reads no pod records (1,000 jobs answer in well under a second).
-    return (await store.listJobSummaries()).map((s) => {
+    const all = await store.listJobSummaries();
+    const deleted = await mapLimit(all, 16, (s) => deletionAsked(store, s.job));
+    const listed = all.filter((_, i) => !deleted[i]);
+    return listed.map((s) => {
       const object = jobObject(s.job);
       return {
         kind,

@@ -1,19 +1,29 @@
-// `tjob suspend|resume job NAME...`: sets spec.suspend with the semantics of docs/job.md §2.6.
-// The job's controller applies it (a request when another process drives the job); a job without
-// a controller gets a background one, which stops the pods of a suspended job and then leaves.
+// `tjob suspend|resume job|cronjob NAME...`: sets spec.suspend (docs/job.md §2.6 for a Job). A
+// Job's controller applies it (a request when another process drives the job); a job without a
+// controller gets a background one, which stops the pods of a suspended job and then leaves. A CronJob's spec is stored, and a
+// running scheduler (`tjob cron start`) watches the CronJob files, so it syncs it at once: its
+// running jobs go on, and on resume the most recent slot missed meanwhile starts unless its
+// startingDeadlineSeconds passed (pkg/controller/cronjob/cronjob_controllerv2.go, syncCronJob).
 
+import { randomUUID } from 'node:crypto';
+import type { Kind } from '../../output/printers.js';
 import type { Command } from 'commander';
 import { NotFoundError, UsageError } from '../../api/errors.js';
 import { finishedOutcome } from '../../engine/job-status.js';
+import { FileCronStore } from '../../state/cron-store.js';
 import { FileStore } from '../../state/file-store.js';
 import type { StateStore } from '../../ports/state-store.js';
 import type { CliContext, GlobalOptions } from '../context.js';
 import { stateDirOf } from '../context.js';
 import type { CommandResult } from '../program.js';
 import { startController } from '../controller-process.js';
+import { parseResourceArgs } from './get.js';
 import { backoffSettings } from './run.js';
 
 const WAIT_MS = 60_000;
+
+/** The kinds `suspend` and `resume` take. */
+export const SUSPEND_KINDS: readonly Kind[] = ['jobs', 'cronjobs'];
 
 export function registerSuspendResume(
   program: Command,
@@ -26,16 +36,19 @@ export function registerSuspendResume(
       .command(verb)
       .description(
         verb === 'suspend'
-          ? 'suspend jobs: their running pods are stopped, no new ones start, the deadline clock stops'
-          : 'resume jobs (and start a background controller for a job that has none)',
+          ? 'suspend jobs (their running pods are stopped, no new ones start, the deadline clock stops) or cronjobs (no new runs)'
+          : 'resume jobs (and start a background controller for a job that has none) or cronjobs',
       )
-      .argument('<kind>', 'job')
-      .argument('<name...>', 'job names')
+      .argument('<kind>', 'job or cronjob (also job/NAME, cronjob/NAME)')
+      .argument('[name...]', 'names')
       .option(
         '--backoff <duration>',
         'backoff base for a controller started here (default 10s; env TJOB_BACKOFF)',
       )
-      .addHelpText('after', `\nExamples:\n  tjob ${verb} job my-job\n  tjob ${verb} job/my-job`)
+      .addHelpText(
+        'after',
+        `\nExamples:\n  tjob ${verb} job my-job\n  tjob ${verb} job/my-job\n  tjob ${verb} cronjob nightly`,
+      )
       .action(async (kind: string, names: string[], flags: { backoff?: string }) => {
         result.code = await setSuspend(kind, names, verb === 'suspend', flags, ctx, globals());
       });
@@ -50,23 +63,34 @@ async function setSuspend(
   ctx: CliContext,
   global: GlobalOptions,
 ): Promise<number> {
-  // kubectl style: `job NAME`, `job/NAME`, `jobs NAME`.
-  const targets: string[] = [];
-  if (kind.includes('/')) {
-    const [k, n] = kind.split('/', 2);
-    if (!isJobKind(k!)) throw new UsageError(`cannot ${suspend ? 'suspend' : 'resume'} "${k}": only jobs`);
-    targets.push(n!, ...names);
-  } else {
-    if (!isJobKind(kind)) {
+  // kubectl style: `job NAME`, `job/NAME`, `jobs NAME`, `cronjob NAME`, `cj/NAME`.
+  const groups = parseResourceArgs([kind, ...names], SUSPEND_KINDS);
+  let code = 0;
+  for (const group of groups) {
+    if (group.names.length === 0) {
       throw new UsageError(
-        `cannot ${suspend ? 'suspend' : 'resume'} "${kind}": use \`job NAME\``,
-        kind.startsWith('cronjob')
-          ? 'CronJobs are suspended in their manifest: edit spec.suspend and `tjob apply` it'
-          : undefined,
+        `a ${group.kind === 'jobs' ? 'job' : 'cronjob'} name is required`,
+        `e.g. \`tjob ${suspend ? 'suspend' : 'resume'} ${group.kind === 'jobs' ? 'job' : 'cronjob'} NAME\``,
       );
     }
-    targets.push(...names);
   }
+  for (const group of groups) {
+    const failed =
+      group.kind === 'cronjobs'
+        ? await setCronJobSuspend(group.names, suspend, ctx, global)
+        : await setJobSuspend(group.names, suspend, flags, ctx, global);
+    if (failed) code = 1;
+  }
+  return code;
+}
+
+async function setJobSuspend(
+  targets: string[],
+  suspend: boolean,
+  flags: { backoff?: string },
+  ctx: CliContext,
+  global: GlobalOptions,
+): Promise<number> {
   const stateDir = stateDirOf(global, ctx.env);
   const store = new FileStore(stateDir);
   await store.init();
@@ -118,8 +142,37 @@ async function setSuspend(
   return code;
 }
 
-function isJobKind(k: string): boolean {
-  return ['job', 'jobs', 'job.batch', 'jobs.batch'].includes(k);
+/** Stores spec.suspend of each CronJob (`tjob cron suspend|resume` too). Returns 1 if one was missing. */
+export async function setCronJobSuspend(
+  names: string[],
+  suspend: boolean,
+  ctx: CliContext,
+  global: GlobalOptions,
+): Promise<number> {
+  const stateDir = stateDirOf(global, ctx.env);
+  const cronStore = new FileCronStore(stateDir);
+  let code = 0;
+  for (const name of names) {
+    const cj = await cronStore.loadCronJob(name);
+    if (!cj) {
+      ctx.stderr.write(`Error from server (NotFound): cronjobs.batch "${name}" not found\n`);
+      code = 1;
+      continue;
+    }
+    const outcome = await cronStore.saveCronJob(
+      { ...cj, spec: { ...cj.spec, suspend } },
+      ctx.clock.now(),
+      randomUUID,
+    );
+    const verb = suspend ? 'suspended' : 'resumed';
+    ctx.stdout.write(`cronjob.batch/${name} ${outcome === 'unchanged' ? `already ${verb}` : verb}\n`);
+  }
+  if (!suspend && code === 0 && !(await cronStore.daemonLeaseHolder())) {
+    ctx.stderr.write(
+      `No scheduler is running for ${stateDir}: \`tjob cron start\` runs the CronJobs' schedules\n`,
+    );
+  }
+  return code;
 }
 
 async function waitForSpec(

@@ -11,6 +11,7 @@ import type { Kind } from '../../output/printers.js';
 import { stateDirOf } from '../context.js';
 import { KIND_WORDS, RESOURCE_KINDS } from '../resource-kinds.js';
 import { DELETE_KINDS } from '../commands/delete.js';
+import { SUSPEND_KINDS } from '../commands/suspend-resume.js';
 import { OUTPUT_FORMATS } from '../commands/get.js';
 import { LOGS_KINDS } from '../commands/logs.js';
 import { WAIT_FOR_VALUES, WAIT_KINDS } from '../commands/wait.js';
@@ -149,9 +150,8 @@ const OPERANDS: Record<string, (q: Query) => Completion | Promise<Completion>> =
   describe: resourceArgs(RESOURCE_KINDS),
   delete: resourceArgs(DELETE_KINDS),
   wait: resourceArgs(WAIT_KINDS),
-  // suspend-resume.ts takes job words only.
-  suspend: resourceArgs(['jobs']),
-  resume: resourceArgs(['jobs']),
+  suspend: resourceArgs(SUSPEND_KINDS),
+  resume: resourceArgs(SUSPEND_KINDS),
   logs: async (q) => {
     if (q.line.args.length > 0) return none();
     if (q.word.includes('/')) return resourceArgs(LOGS_KINDS)(q);

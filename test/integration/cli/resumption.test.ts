@@ -153,6 +153,32 @@ describe('resumption on the real engine', { timeout: 300_000 }, () => {
     await until(async () => (await new FileStore(state).jobLeaseHolder('bg')) === undefined, 60_000);
   });
 
+  it('run -d of a suspended job returns promptly every time, however fast its controller ends', async () => {
+    // The controller takes the job, records it Suspended and leaves within milliseconds: the
+    // starting process must still learn that the job was taken (it used to wait 30 s and fail).
+    const yaml = slowJob('susp', 1, 1, 1).replace(
+      'spec:\n  completions',
+      'spec:\n  suspend: true\n  completions',
+    );
+    const file = writeManifest(yaml);
+    for (let i = 0; i < 6; i++) {
+      const state = newStateDir();
+      const started = Date.now();
+      const d = await tjob(['run', '-d', file], state);
+      const took = Date.now() - started;
+      assert.equal(d.code, 0, d.stderr);
+      assert.equal(d.stdout, 'job.batch/susp created\n');
+      assert.ok(took < 20_000, `run -d ${i + 1} took ${took} ms`);
+      await until(
+        async () =>
+          (await stored(state, 'susp')).job.status.conditions?.some(
+            (c) => c.type === 'Suspended' && c.status === 'True',
+          ) ?? false,
+      );
+      assert.deepEqual(await containersOf(state, 'susp'), []);
+    }
+  });
+
   it('a job that finished or changed is not run again without --replace', async () => {
     const state = newStateDir();
     const file = writeManifest(slowJob('done', 1, 1, 0));

@@ -8,12 +8,14 @@
 
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { FileStore } from '../../../src/state/file-store.js';
 import { newStateDir, start, writeManifest } from '../cli/tjob-cli.js';
 import {
   SecondEngine,
   checkFinishedJob,
+  containersOfUid,
   countedPods,
   docker,
   jobYaml,
@@ -81,6 +83,84 @@ describe('engine faults', { concurrency: true }, () => {
       `FIGURES engine-restart: pods ${state.pods.length}, failed ${failed} (${lost.observation.reason ?? ''} exit ${lost.observation.containerStatuses[0]?.state.terminated?.exitCode ?? '-'}), succeeded ${state.job.status.succeeded}`,
     );
   });
+
+  it(
+    'one SIGTERM ends tjob run when the engine stops answering; the next run adopts and cleans up',
+    {
+      skip,
+      timeout: 240_000,
+    },
+    async () => {
+      const engine = new SecondEngine();
+      engines.push(engine);
+      await engine.start();
+      engine.loadImages(['busybox:latest', 'registry.k8s.io/pause:3.10']);
+      const dir = newStateDir();
+      dirs.push(dir);
+      const marker = newStateDir();
+      dirs.push(marker);
+      const name = `${P}-frozen`;
+      // The pod runs until the test creates /m/go (at most 120 s), and stops at once on SIGTERM.
+      const script = `trap 'exit 143' TERM; i=0; while [ ! -e /m/go ] && [ $i -lt 1200 ]; do sleep 0.1; i=$((i+1)); done; echo done`;
+      const file = writeManifest(
+        jobYaml(name, { completions: 1, script }).replace(
+          '      containers:',
+          `      volumes: [{name: m, hostPath: {path: ${marker}, type: Directory}}]\n      containers:`,
+        ) + '        volumeMounts: [{name: m, mountPath: /m}]\n',
+      );
+      const run = start(['run', file, '--backoff', '1s'], dir, { DOCKER_HOST: engine.host });
+      const pod = await waitFor('a running pod', () => runningPod(dir, name), 90_000);
+
+      engine.freeze();
+      const signalled = Date.now();
+      run.child.kill('SIGTERM');
+      const out = await run.done;
+      const took = Date.now() - signalled;
+      engine.thaw();
+      // Grace period 1 s + 10 s for the engine, and a few seconds of a loaded machine.
+      assert.ok(took < 20_000, `one SIGTERM ended tjob after ${took} ms`);
+      assert.equal(out.code, 143, out.stderr);
+      assert.match(out.stderr, /SIGTERM received: stopping the pods and suspending the job/);
+      assert.match(
+        out.stderr,
+        new RegExp(
+          `Warning: the engine did not confirm within 11 s that these containers stopped: ${pod}/main \\([0-9a-f]{12}\\); leaving them: the next \`tjob run\` of the same file adopts them`,
+        ),
+      );
+      const left = (await new FileStore(dir).loadJob(name))!;
+      assert.equal(left.job.spec.suspend, true, 'recorded suspended');
+      assert.equal(
+        left.job.status.conditions?.find((c) => c.type === 'Suspended')?.status,
+        'True',
+        JSON.stringify(left.job.status),
+      );
+
+      const again = start(['run', file, '--backoff', '1s'], dir, { DOCKER_HOST: engine.host });
+      // The pod the first run asked to stop is stopped (adopted), not left running.
+      await waitFor(
+        'the old pod stopped',
+        () =>
+          containersOfUid(left.job.metadata.uid!, engine.host).every(
+            (c) => c.pod !== pod || c.state !== 'running',
+          ) || undefined,
+        60_000,
+      );
+      writeFileSync(join(marker, 'go'), '');
+      const second = await again.done;
+      assert.equal(second.code, 0, second.stderr);
+      assert.match(second.stderr, /job\.batch\/\S+ resumed/);
+      const state = (await new FileStore(dir).loadJob(name))!;
+      assert.equal(state.job.status.succeeded, 1);
+      // Stopped for the suspension, the first pod failed (exit 143) without counting.
+      assert.equal(state.job.status.failed ?? 0, 0);
+      assert.equal(state.pods.find((p) => p.name === pod)?.observation.phase, 'Failed');
+      const recorded = new Set(state.pods.map((p) => p.name));
+      for (const c of containersOfUid(state.job.metadata.uid!, engine.host)) {
+        assert.ok(recorded.has(c.pod), `container ${c.name} is of a recorded pod`);
+        assert.notEqual(c.state, 'running', `container ${c.name} left running`);
+      }
+    },
+  );
 
   it("a running pod's container removed behind tjob's back", { timeout: 120_000 }, async () => {
     const dir = newStateDir();

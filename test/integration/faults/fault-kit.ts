@@ -188,6 +188,20 @@ export class SecondEngine {
     rmSync(saved);
   }
 
+  /** SIGSTOP: the engine stops answering (calls hang), its containers go on. */
+  freeze(): void {
+    process.kill(this.pid(), 'SIGSTOP');
+  }
+
+  /** SIGCONT after freeze. */
+  thaw(): void {
+    process.kill(this.pid(), 'SIGCONT');
+  }
+
+  private pid(): number {
+    return Number(readFileSync(join(this.dir, 'docker.pid'), 'utf8'));
+  }
+
   /** SIGTERM, as a service manager stops it; resolves once it has exited. */
   async stop(): Promise<void> {
     const p = this.proc;
@@ -200,6 +214,11 @@ export class SecondEngine {
 
   async destroy(): Promise<void> {
     if (this.proc) {
+      try {
+        this.thaw();
+      } catch {
+        // gone
+      }
       removeContainersLabelled('io.tjob.managed-by=tjob', this.host);
       await this.stop();
     }

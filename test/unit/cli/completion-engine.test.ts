@@ -78,7 +78,9 @@ describe('tjob __complete: commands and options', () => {
       'help',
     ]);
     assert.ok(
-      r.lines.includes('get\tlist jobs, pods or cronjobs from the state directory, as kubectl get does'),
+      r.lines.includes(
+        'get\tlist jobs, pods, cronjobs or pvcs from the state directory, as kubectl get does',
+      ),
     );
     assert.equal(r.directive, Directive.NoFileComp);
     assert.deepEqual((await completeIn(h, ['ge'])).names, ['get']);
@@ -129,7 +131,12 @@ describe('tjob __complete: commands and options', () => {
 describe('tjob __complete: option values', () => {
   it('-o: the output formats `get` defines', async () => {
     assert.deepEqual((await completeIn(h, ['get', 'jobs', '-o', ''])).names, [
+      'custom-columns',
+      'custom-columns-file',
       'json',
+      'jsonpath',
+      'jsonpath-as-json',
+      'jsonpath-file',
       'name',
       'wide',
       'yaml',
@@ -155,16 +162,26 @@ describe('tjob __complete: option values', () => {
 
 describe('tjob __complete: arguments', () => {
   it('resource types after get, describe, delete, wait', async () => {
-    assert.deepEqual((await completeIn(h, ['get', ''])).names, ['jobs', 'pods', 'cronjobs']);
+    assert.deepEqual((await completeIn(h, ['get', ''])).names, [
+      'jobs',
+      'pods',
+      'cronjobs',
+      'persistentvolumeclaims',
+    ]);
     assert.deepEqual((await completeIn(h, ['get', 'po'])).names, ['pod', 'pods', 'po']);
     assert.deepEqual((await completeIn(h, ['get', 'job.'])).names, ['job.batch']);
-    assert.deepEqual((await completeIn(h, ['delete', ''])).names, ['jobs', 'cronjobs']);
+    assert.deepEqual((await completeIn(h, ['delete', ''])).names, [
+      'jobs',
+      'cronjobs',
+      'persistentvolumeclaims',
+    ]);
+    assert.deepEqual((await completeIn(h, ['suspend', ''])).names, ['jobs', 'cronjobs']);
     assert.deepEqual((await completeIn(h, ['wait', ''])).names, ['jobs']);
   });
 
   it('every type word offered is one the command accepts', async () => {
     for (const word of (await completeIn(h, ['get', ''])).names) assert.ok(kindOf(word));
-    assert.deepEqual(RESOURCE_KINDS, ['jobs', 'pods', 'cronjobs']);
+    assert.deepEqual(RESOURCE_KINDS, ['jobs', 'pods', 'cronjobs', 'persistentvolumeclaims']);
   });
 
   it('names from the state directory: TYPE NAME, TYPE/NAME, cronjobs, pods', async () => {

@@ -10,6 +10,7 @@ import { jobFromTemplate } from '../../../src/controller/cron/index.js';
 import { CronDaemon } from '../../../src/engine/cron-daemon.js';
 import { defaultCronJob, defaultJob, withGeneratedSelector } from '../../../src/manifest/index.js';
 import { deleteJobEverywhere } from '../../../src/cli/job-deletion.js';
+import { listKind } from '../../../src/cli/commands/get.js';
 import { FileCronStore } from '../../../src/state/cron-store.js';
 import { FileStore } from '../../../src/state/file-store.js';
 import { FakeClock, settle } from '../../support/fake-clock.js';
@@ -288,6 +289,43 @@ describe('cron daemon on a fake clock', () => {
       [name(10)],
     );
     assert.equal(stored?.status?.lastSuccessfulTime, undefined);
+  });
+
+  it('Replace: a listing never shows the replaced job and its replacement together', async () => {
+    const h = newHarness();
+    h.jobs = () => ({ runMs: 7 * 60_000, exitCode: 0 });
+    await apply(h, cronJob('cj', { concurrencyPolicy: 'Replace' }));
+    // Its pods take 5 s of their grace period to stop.
+    const deletePod = h.runtime.deletePod.bind(h.runtime);
+    h.runtime.deletePod = async (uid, pod, grace) => {
+      void h.clock.sleep(5000).then(() => deletePod(uid, pod, grace));
+    };
+    // `tjob get jobs` (another process, its own store) after every change the daemon makes.
+    const listings: string[][] = [];
+    const look = async () => {
+      const listed = await listKind(new FileStore(h.root), 'jobs');
+      listings.push(listed.map((l) => l.name));
+    };
+    for (const method of ['createJob', 'commitJob', 'deleteJob', 'requestJobChange'] as const) {
+      const original = (h.store[method] as (...a: unknown[]) => Promise<unknown>).bind(h.store);
+      (h.store as unknown as Record<string, unknown>)[method] = async (...args: unknown[]) => {
+        const out = await original(...args);
+        await look();
+        return out;
+      };
+    }
+    const r = startDaemon(h);
+    await advanceTo(h, '2024-01-01T10:06:00Z');
+    await stopDaemon(h, r);
+    assert.ok(
+      listings.some((l) => l.includes(name(0))) && listings.some((l) => l.includes(name(5))),
+      'both jobs were listed, each in its time',
+    );
+    const together = listings.filter((l) => l.includes(name(0)) && l.includes(name(5)));
+    assert.deepEqual(together, [], 'the replaced job is gone from listings before its replacement exists');
+    // Its pods were still stopped in the background, and its record removed.
+    assert.ok(h.runtime.deleted.some((p) => p.startsWith(name(0))));
+    assert.equal(await h.store.loadJob(name(0)), undefined);
   });
 
   it('Allow lets jobs overlap (S10)', async () => {

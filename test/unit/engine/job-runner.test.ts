@@ -32,9 +32,10 @@ async function runToEnd(
   name: string,
   limitMs = 3_600_000,
   observer: JobRunObserver = {},
+  runnerOptions: JobRunnerOptions = options,
 ) {
   let idle = 0;
-  const runner = new JobRunner({ store: h.store, runtime: h.runtime, clock: h.clock }, name, options, {
+  const runner = new JobRunner({ store: h.store, runtime: h.runtime, clock: h.clock }, name, runnerOptions, {
     ...observer,
     idle: () => idle++,
   });
@@ -209,5 +210,48 @@ describe('JobRunner on a fake runtime', () => {
     const suspended = state.job.status.conditions?.find((c) => c.type === 'Suspended');
     assert.equal(suspended?.status, 'True');
     assert.equal(h.runtime.running(), 0);
+  });
+
+  it('a pod asked to stop by a run that left before the engine confirmed it is stopped by the next runner', async () => {
+    const job = testJob('unconfirmed', { completions: 1 });
+    const h = await harness(job, () => ({ exitCode: 0, runMs: 600_000 }));
+    // The engine takes the stop request and never acts on it (it stopped answering).
+    const deletePod = h.runtime.deletePod.bind(h.runtime);
+    h.runtime.deletePod = async () => undefined;
+    let idle = 0;
+    const first = new JobRunner(
+      { store: h.store, runtime: h.runtime, clock: h.clock },
+      'unconfirmed',
+      options,
+      {
+        idle: () => idle++,
+      },
+    );
+    const interrupt = new AbortController();
+    const kill = new AbortController();
+    const left = first.run(interrupt.signal, kill.signal).catch((e: Error) => e.message);
+    await untilIdle(() => idle);
+    interrupt.abort();
+    await untilIdle(() => idle, 2);
+    assert.deepEqual(
+      first.containersNotConfirmedStopped().map((c) => c.replace(/ \(.*\)$/, '')),
+      [`${h.runtime.created[0]}/main`],
+    );
+    kill.abort(); // the one signal's bound ran out: the run leaves
+    assert.equal(await left, 'killed');
+    assert.equal(h.runtime.running(), 1);
+
+    h.runtime.deletePod = deletePod;
+    const { end, state } = await runToEnd(
+      h,
+      'unconfirmed',
+      60_000,
+      {},
+      { ...options, leaveWhenSuspended: true },
+    );
+    assert.equal(end, 'Suspended');
+    assert.deepEqual(h.runtime.deleted, [h.runtime.created[0]]);
+    assert.equal(h.runtime.running(), 0);
+    assert.equal(state.job.status.failed ?? 0, 0);
   });
 });
