@@ -52,7 +52,15 @@ export function secretValuesUsed(spec: PodSpec | undefined, secrets: Secrets | u
 export class SecretMask {
   private readonly pattern: RegExp | undefined;
 
-  constructor(values: Iterable<string>) {
+  /** Masks every non-empty text whole: for a job whose Secrets cannot be read (fail closed). */
+  static everything(): SecretMask {
+    return new SecretMask([], true);
+  }
+
+  constructor(
+    values: Iterable<string>,
+    private readonly whole = false,
+  ) {
     const parts = new Set<string>();
     for (const v of values) {
       for (const p of [v, ...v.split(/\r?\n/)]) if (p.length >= MIN_MASKED_LENGTH) parts.add(p);
@@ -66,10 +74,11 @@ export class SecretMask {
   }
 
   get empty(): boolean {
-    return this.pattern === undefined;
+    return this.pattern === undefined && !this.whole;
   }
 
   mask(text: string): string {
+    if (this.whole) return text === '' ? text : MASK;
     return this.pattern ? text.replace(this.pattern, MASK) : text;
   }
 }
