@@ -2,10 +2,11 @@
 // one process gets it, taken over only when its holder is gone, renewed by rewriting it, and
 // released by its holder alone. Jobs and the cron scheduler each have one.
 
-import { link, readFile, rename, unlink, writeFile } from 'node:fs/promises';
+import { link, rename, unlink, writeFile } from 'node:fs/promises';
 import { StateError } from '../api/errors.js';
 import type { Lease, LeaseHolder } from '../ports/state-store.js';
 import { writeFileReplacing } from './atomic-file.js';
+import { readStateJson } from './read-state-file.js';
 import { isProcessAlive, processStartTime } from './process-identity.js';
 
 let leaseCounter = 0;
@@ -59,13 +60,21 @@ export async function leaseFileHolder(path: string): Promise<LeaseHolder | undef
   return current && isProcessAlive(current.pid, current.processStart) ? current : undefined;
 }
 
+/**
+ * The holder written in the lease file; undefined when there is none. A lease file that cannot be
+ * read, or does not name a holder, is an error: taking it for "no holder" would let a second
+ * controller start beside a live one (tjob writes lease files whole: link, or rename).
+ */
 export async function readLeaseFile(path: string): Promise<LeaseHolder | undefined> {
-  try {
-    const parsed = JSON.parse(await readFile(path, 'utf8')) as LeaseHolder;
-    return typeof parsed.pid === 'number' ? parsed : undefined;
-  } catch {
-    return undefined;
-  }
+  const parsed = await readStateJson<Partial<LeaseHolder>>(path, removeHint(path));
+  if (parsed === undefined) return undefined;
+  if (typeof parsed.pid !== 'number')
+    throw new StateError(`${path} is damaged: it names no holder pid`, removeHint(path));
+  return parsed as LeaseHolder;
+}
+
+function removeHint(path: string): string {
+  return `remove ${path} if the tjob process it names is gone`;
 }
 
 function leaseFor(path: string, holder: LeaseHolder): Lease {
@@ -76,7 +85,8 @@ function leaseFor(path: string, holder: LeaseHolder): Lease {
       await writeFileReplacing(path, JSON.stringify(holder, null, 2) + '\n').catch(() => undefined);
     },
     release: async () => {
-      const current = await readLeaseFile(path);
+      // Unreadable: whose it is cannot be told, so it stays (its holder's death frees it).
+      const current = await readLeaseFile(path).catch(() => undefined);
       if (current && current.pid === holder.pid && current.processStart === holder.processStart) {
         await unlink(path).catch(() => undefined);
       }
