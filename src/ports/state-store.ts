@@ -1,6 +1,7 @@
 // The port to the state directory: what Docker cannot hold (job spec and status, pod records,
 // events, logs, the backoff record, leases). The file store implements it; tests may use memory.
 
+import type { ConfigData } from '../api/config-value.js';
 import type { ConfigMap, CronJob, Job, JobSpec, JobStatus, Secret } from '../api/k8s.js';
 import type { PodRecord } from '../api/pod.js';
 import type { BackoffRecord } from '../controller/job/types.js';
@@ -66,8 +67,8 @@ export interface JobRequest {
 }
 
 export interface JobConfigData {
-  configMaps: Record<string, Record<string, string>>;
-  secrets: Record<string, Record<string, string>>;
+  configMaps: ConfigData;
+  secrets: ConfigData;
 }
 
 export interface LogRecord {
