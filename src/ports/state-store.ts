@@ -43,7 +43,10 @@ export interface LeaseHolder {
   processStart: string;
   /** `run`, `run -d`, `cron daemon`... */
   command: string;
+  /** When the holder last renewed the lease (RFC 3339). */
   heartbeat: string;
+  /** Its pid namespace, where its pid means something (absent in leases of older versions). */
+  pidNamespace?: string;
 }
 
 export interface Lease {
