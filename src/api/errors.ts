@@ -64,3 +64,20 @@ export class StateError extends TjobError {
 export class ConflictError extends TjobError {
   override readonly exitCode = 1;
 }
+
+/**
+ * Pods of a job whose containers could not be removed: the job's record is kept (deleting it would
+ * leave containers nothing tracks), so deleting it again retries them.
+ */
+export class PodsNotRemovedError extends TjobError {
+  override readonly exitCode = 1;
+  constructor(
+    job: string,
+    readonly failures: { pod: string; message: string }[],
+  ) {
+    super(
+      `job "${job}" is not deleted: ${failures.map((f) => `pod ${f.pod}: ${f.message}`).join('; ')}`,
+      `its record is kept; once the container engine answers, run \`tjob delete job ${job}\` again`,
+    );
+  }
+}

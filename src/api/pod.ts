@@ -1,6 +1,7 @@
 // One pod attempt of a Job, as tjob records and observes it. A pod is a group of Docker
 // containers (see docs/pod-on-docker.md); these records outlive the containers until the job is deleted.
 
+import type { ConfigData } from './config-value.js';
 import type { ContainerStatus, Labels, PodCondition, PodPhase, PodSpec } from './k8s.js';
 
 /** What the runtime reports about a pod: the kubelet's view of its containers. */
@@ -36,9 +37,9 @@ export interface PodPlan {
   hostname: string;
   subdomain?: string;
   spec: PodSpec;
-  /** ConfigMaps and Secrets visible to this pod, by name (Secret data already base64-decoded). */
-  configMaps: Record<string, Record<string, string>>;
-  secrets: Record<string, Record<string, string>>;
+  /** ConfigMaps and Secrets visible to this pod, by name (base64 of the manifests decoded). */
+  configMaps: ConfigData;
+  secrets: ConfigData;
 }
 
 /** The stored record of a pod attempt. */

@@ -13,6 +13,7 @@ import { deleteJobEverywhere } from './job-deletion.js';
 import { followJob } from './follow-job.js';
 import { maskSecretsOf } from './secret-masking.js';
 import type { RunPrinter } from './run-printer.js';
+import { LEASE_RENEW_MS } from '../state/lease-file.js';
 
 export interface DriveOptions {
   store: StateStore;
@@ -34,7 +35,7 @@ export interface DriveOptions {
   finished?: (state: StoredJob, end: RunEnd | 'Left') => void;
 }
 
-const HEARTBEAT_MS = 10_000;
+const HEARTBEAT_MS = LEASE_RENEW_MS;
 /** After a signal, how long the engine may take beyond the pods' grace period to confirm their stop. */
 const ENGINE_STOP_BOUND_MS = 10_000;
 

@@ -80,6 +80,11 @@ export class RunPrinter {
     if (!this.o.showSecrets) this.masks.set(job, new SecretMask(values));
   }
 
+  /** The job's Secrets cannot be read, so cannot be masked: its texts are printed as `***`. */
+  withholdSecrets(job: string): void {
+    if (!this.o.showSecrets) this.masks.set(job, SecretMask.everything());
+  }
+
   private mask(job: string, text: string): string {
     const m = this.masks.get(job);
     return m ? m.mask(text) : text;

@@ -48,6 +48,8 @@ export interface JobRunnerDeps {
 }
 
 const CREATE_RETRY_MS = [1000, 2000, 5000, 10000, 30000, 60000];
+/** How soon a deletion some of whose containers could not be removed is tried again. */
+const DELETE_RETRY_MS = 5000;
 
 export class JobRunner {
   private readonly wakeup: Wakeup;
@@ -138,8 +140,15 @@ export class JobRunner {
         // Told to leave (a stopping daemon) before or while starting: no pass that creates pods.
         if (kill?.aborted) throw new Error('killed');
         if (await this.applyRequests()) {
-          await this.deleteEverything();
-          return { end: 'Deleted', state: this.state };
+          if (await this.deleteEverything()) return { end: 'Deleted', state: this.state };
+          // Containers that could not be removed keep the job's record (and the request): try
+          // again later, starting nothing meanwhile. An interrupt leaves it for the next delete.
+          if (interrupted) return { end: 'Interrupted', state: this.state };
+          this.requestsPending = true;
+          this.observer.idle?.(DELETE_RETRY_MS);
+          await this.wakeup.wait(DELETE_RETRY_MS, kill);
+          if (kill?.aborted) throw new Error('killed');
+          continue;
         }
         if (interrupted && !suspendedForInterrupt && !finishedOutcome(this.state.job.status)) {
           suspendedForInterrupt = true;
@@ -196,8 +205,13 @@ export class JobRunner {
     return deleting;
   }
 
-  /** `tjob delete` of a running job: stop its pods (grace period), remove containers and records. */
-  private async deleteEverything(): Promise<void> {
+  /**
+   * `tjob delete` of a running job: stop its pods (grace period), remove containers and records.
+   * False when some pod's containers could not be removed: the job's record stays, with those
+   * pods unremoved and a FailedDelete event naming each (as upstream's pod control records one,
+   * pkg/controller/controller_utils.go), so nothing is left that no record tracks.
+   */
+  private async deleteEverything(): Promise<boolean> {
     await this.settleStarts();
     this.applyStartOutcomes();
     const uid = this.state.job.metadata.uid ?? '';
@@ -221,13 +235,36 @@ export class JobRunner {
       }
       this.observations.clear();
     }
+    const removed: PodRecord[] = [];
+    const events: StoredEvent[] = [];
     await Promise.all(
       [...this.records.values()]
         .filter((r) => !r.removed)
-        .map((r) => this.deps.runtime.removePod(uid, r.name).catch(() => undefined)),
+        .map(async (r) => {
+          try {
+            await this.deps.runtime.removePod(uid, r.name);
+            removed.push({ ...r, removed: true });
+          } catch (err) {
+            const message = `Error deleting: pod ${r.name}: ${(err as Error).message}`;
+            if (this.removalWarned.get(r.name) === message) return;
+            this.removalWarned.set(r.name, message);
+            events.push(
+              this.event({ type: 'Warning', reason: 'FailedDelete', message }, this.deps.clock.now()),
+            );
+            this.observer.warning?.(message);
+          }
+        }),
     );
     await this.logs.flush();
-    await this.deps.store.deleteJob(this.name);
+    const left = [...this.records.values()].some(
+      (r) => !r.removed && !removed.some((d) => d.name === r.name),
+    );
+    if (!left) {
+      await this.deps.store.deleteJob(this.name);
+      return true;
+    }
+    if (removed.length > 0 || events.length > 0) await this.commit({ pods: removed, events });
+    return false;
   }
 
   /** Picks up the pods a previous process left: running ones are supervised again, lost ones counted. */

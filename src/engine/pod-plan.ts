@@ -1,6 +1,7 @@
 // Turns the controller's "create a pod" into a concrete pod: its name, identity, labels and
 // annotations exactly as the Kubernetes Job controller would set them (docs/job.md §5.1, §8).
 
+import { configValueOf, type ConfigValue } from '../api/config-value.js';
 import type { ConfigMap, Job, Secret } from '../api/k8s.js';
 import {
   JobCompletionIndexAnnotation,
@@ -71,15 +72,15 @@ export interface ConfigObjects {
 export function configData(objects: ConfigObjects): Pick<PodPlan, 'configMaps' | 'secrets'> {
   const configMaps: PodPlan['configMaps'] = {};
   for (const cm of objects.configMaps) {
-    const data: Record<string, string> = { ...(cm.data ?? {}) };
+    const data: Record<string, ConfigValue> = { ...(cm.data ?? {}) };
     for (const [k, v] of Object.entries(cm.binaryData ?? {}))
-      data[k] = Buffer.from(v, 'base64').toString('latin1');
+      data[k] = configValueOf(Buffer.from(v, 'base64'));
     configMaps[cm.metadata.name] = data;
   }
   const secrets: PodPlan['secrets'] = {};
   for (const s of objects.secrets) {
-    const data: Record<string, string> = {};
-    for (const [k, v] of Object.entries(s.data ?? {})) data[k] = Buffer.from(v, 'base64').toString('utf8');
+    const data: Record<string, ConfigValue> = {};
+    for (const [k, v] of Object.entries(s.data ?? {})) data[k] = configValueOf(Buffer.from(v, 'base64'));
     Object.assign(data, s.stringData ?? {});
     secrets[s.metadata.name] = data;
   }

@@ -3,13 +3,14 @@
 // job uses with `***` (`--show-secrets` opts out). Masking happens when printing: the state
 // directory keeps the logs as the containers wrote them (it is private to the user, 0700/0600).
 
+import { configValueText, type ConfigData } from '../api/config-value.js';
 import type { PodSpec } from '../api/k8s.js';
 
 /** Shorter values are not masked: `***` in place of every "1" or "yes" would only be noise. */
 export const MIN_MASKED_LENGTH = 4;
 export const MASK = '***';
 
-type Secrets = Record<string, Record<string, string>>;
+type Secrets = ConfigData;
 
 interface KeyItems {
   items?: { key: string }[];
@@ -24,18 +25,19 @@ export function secretValuesUsed(spec: PodSpec | undefined, secrets: Secrets | u
   if (!spec || !secrets) return [];
   const values = new Set<string>();
   const all = (name: string | undefined) => {
-    for (const v of Object.values((name !== undefined && secrets[name]) || {})) values.add(v);
+    for (const v of Object.values((name !== undefined && secrets[name]) || {}))
+      values.add(configValueText(v));
   };
   const some = (name: string | undefined, ref: KeyItems) => {
     if (!ref.items || ref.items.length === 0) return all(name);
     const data = (name !== undefined && secrets[name]) || {};
-    for (const it of ref.items) if (data[it.key] !== undefined) values.add(data[it.key]!);
+    for (const it of ref.items) if (data[it.key] !== undefined) values.add(configValueText(data[it.key]!));
   };
   for (const c of [...(spec.initContainers ?? []), ...(spec.containers ?? [])]) {
     for (const e of c.env ?? []) {
       const ref = e.valueFrom?.secretKeyRef;
       const v = ref ? secrets[ref.name ?? '']?.[ref.key] : undefined;
-      if (v !== undefined) values.add(v);
+      if (v !== undefined) values.add(configValueText(v));
     }
     for (const e of c.envFrom ?? []) if (e.secretRef) all(e.secretRef.name);
   }
@@ -52,7 +54,15 @@ export function secretValuesUsed(spec: PodSpec | undefined, secrets: Secrets | u
 export class SecretMask {
   private readonly pattern: RegExp | undefined;
 
-  constructor(values: Iterable<string>) {
+  /** Masks every non-empty text whole: for a job whose Secrets cannot be read (fail closed). */
+  static everything(): SecretMask {
+    return new SecretMask([], true);
+  }
+
+  constructor(
+    values: Iterable<string>,
+    private readonly whole = false,
+  ) {
     const parts = new Set<string>();
     for (const v of values) {
       for (const p of [v, ...v.split(/\r?\n/)]) if (p.length >= MIN_MASKED_LENGTH) parts.add(p);
@@ -66,10 +76,11 @@ export class SecretMask {
   }
 
   get empty(): boolean {
-    return this.pattern === undefined;
+    return this.pattern === undefined && !this.whole;
   }
 
   mask(text: string): string {
+    if (this.whole) return text === '' ? text : MASK;
     return this.pattern ? text.replace(this.pattern, MASK) : text;
   }
 }

@@ -1,6 +1,7 @@
 // The port to the state directory: what Docker cannot hold (job spec and status, pod records,
 // events, logs, the backoff record, leases). The file store implements it; tests may use memory.
 
+import type { ConfigData } from '../api/config-value.js';
 import type { ConfigMap, CronJob, Job, JobSpec, JobStatus, Secret } from '../api/k8s.js';
 import type { PodRecord } from '../api/pod.js';
 import type { BackoffRecord } from '../controller/job/types.js';
@@ -42,7 +43,10 @@ export interface LeaseHolder {
   processStart: string;
   /** `run`, `run -d`, `cron daemon`... */
   command: string;
+  /** When the holder last renewed the lease (RFC 3339). */
   heartbeat: string;
+  /** Its pid namespace, where its pid means something (absent in leases of older versions). */
+  pidNamespace?: string;
 }
 
 export interface Lease {
@@ -66,8 +70,8 @@ export interface JobRequest {
 }
 
 export interface JobConfigData {
-  configMaps: Record<string, Record<string, string>>;
-  secrets: Record<string, Record<string, string>>;
+  configMaps: ConfigData;
+  secrets: ConfigData;
 }
 
 export interface LogRecord {

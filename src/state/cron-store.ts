@@ -13,7 +13,7 @@
 
 import { canonical } from '../api/canonical.js';
 import { constants, watch } from 'node:fs';
-import { appendFile, mkdir, open, readFile, readdir, rename, stat, unlink } from 'node:fs/promises';
+import { appendFile, mkdir, open, readdir, rename, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CronJob, CronJobStatus } from '../api/k8s.js';
 import { StateError } from '../api/errors.js';
@@ -21,7 +21,7 @@ import { rfc3339 } from '../api/time.js';
 import type { CronJobStore, SaveOutcome } from '../ports/cron-store.js';
 import type { Lease, LeaseHolder, StoredEvent } from '../ports/state-store.js';
 import { syncDir, writeFileAtomic, writeFileReplacing } from './atomic-file.js';
-import { readStateJson } from './read-state-file.js';
+import { readStateDir, readStateFile, readStateJson } from './read-state-file.js';
 import { acquireLeaseFile, leaseFileHolder } from './lease-file.js';
 import { isProcessAlive, processStartTime } from './process-identity.js';
 
@@ -58,12 +58,9 @@ export class FileCronStore implements CronJobStore {
   }
 
   async listCronJobs(): Promise<CronJob[]> {
-    let names: string[];
-    try {
-      names = (await readdir(this.dir)).filter((n) => n.endsWith('.json') && !n.startsWith('.')).sort();
-    } catch {
-      return [];
-    }
+    const names = ((await readStateDir(this.dir)) ?? [])
+      .filter((n) => n.endsWith('.json') && !n.startsWith('.'))
+      .sort();
     const out: CronJob[] = [];
     for (const n of names) {
       const cj = await this.loadCronJob(n.slice(0, -'.json'.length));
@@ -237,12 +234,8 @@ export class FileCronStore implements CronJobStore {
   }
 
   async listCronJobEvents(name: string): Promise<StoredEvent[]> {
-    let text: string;
-    try {
-      text = await readFile(this.eventsPath(name), 'utf8');
-    } catch {
-      return [];
-    }
+    const text = await readStateFile(this.eventsPath(name));
+    if (text === undefined) return [];
     const out: StoredEvent[] = [];
     const byKey = new Map<string, StoredEvent>();
     for (const line of text.split('\n')) {
@@ -337,12 +330,9 @@ export class FileCronStore implements CronJobStore {
   }
 
   async takePokes(): Promise<string[]> {
-    let names: string[];
-    try {
-      names = (await readdir(this.dir)).filter((n) => n.startsWith(POKE_PREFIX) && !n.endsWith('.tmp'));
-    } catch {
-      return [];
-    }
+    const names = ((await readStateDir(this.dir)) ?? []).filter(
+      (n) => n.startsWith(POKE_PREFIX) && !n.endsWith('.tmp'),
+    );
     for (const n of names) await unlink(join(this.dir, n)).catch(() => undefined);
     return names.map((n) => n.slice(POKE_PREFIX.length));
   }
@@ -365,9 +355,15 @@ function sameUserFields(a: CronJob, b: CronJob): boolean {
   return JSON.stringify(pick(a)) === JSON.stringify(pick(b));
 }
 
+/**
+ * The lock's holder; undefined when the lock is gone or not yet (or no longer) whole, which its
+ * age decides. A lock that cannot be read is an error, not a lock to break.
+ */
 async function readHolder(path: string): Promise<{ pid: number; processStart?: string } | undefined> {
+  const text = await readStateFile(path);
+  if (text === undefined) return undefined;
   try {
-    const parsed = JSON.parse(await readFile(path, 'utf8')) as { pid?: unknown; processStart?: string };
+    const parsed = JSON.parse(text) as { pid?: unknown; processStart?: string };
     return typeof parsed.pid === 'number' ? (parsed as { pid: number; processStart?: string }) : undefined;
   } catch {
     return undefined;

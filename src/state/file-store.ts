@@ -44,7 +44,14 @@ import type {
   StoredJob,
 } from '../ports/state-store.js';
 import { syncDir, writeFileAtomic, writeFileReplacing, writeFileSynced } from './atomic-file.js';
-import { pathExists, readStateFile, readStateJson } from './read-state-file.js';
+import {
+  isMissing,
+  pathExists,
+  readStateDir,
+  readStateFile,
+  readStateJson,
+  unreadable,
+} from './read-state-file.js';
 import { acquireLeaseFile, leaseFileHolder } from './lease-file.js';
 import { isProcessAlive } from './process-identity.js';
 import { FileCronStore } from './cron-store.js';
@@ -146,7 +153,9 @@ export class FileStore implements StateStore {
     await mkdir(this.root, { recursive: true, mode: 0o700 });
     const marker = join(this.root, 'state.json');
     try {
-      const text = await readFile(marker, 'utf8');
+      const text = await readFile(marker, 'utf8').catch((err: unknown) => {
+        throw isMissing(err) ? err : unreadable(marker, err);
+      });
       const parsed = JSON.parse(text) as { schemaVersion?: number };
       if (typeof parsed.schemaVersion !== 'number') throw new Error('no schemaVersion');
       if (parsed.schemaVersion > STATE_SCHEMA_VERSION) {
@@ -195,7 +204,9 @@ export class FileStore implements StateStore {
 
   async listJobs(): Promise<StoredJob[]> {
     await this.init();
-    const names = (await readdir(join(this.root, 'jobs'))).filter((n) => !n.startsWith('.')).sort();
+    const names = ((await readStateDir(join(this.root, 'jobs'))) ?? [])
+      .filter((n) => !n.startsWith('.'))
+      .sort();
     const out: StoredJob[] = [];
     for (const name of names) {
       const job = await this.loadJob(name).catch((err: unknown) => this.leaveOutDamaged(name, err));
@@ -359,7 +370,9 @@ export class FileStore implements StateStore {
   /** Every job's object, as `get jobs` lists them (name order); pods and events are not read. */
   async listJobSummaries(): Promise<JobSummary[]> {
     await this.init();
-    const names = (await readdir(join(this.root, 'jobs'))).filter((n) => !n.startsWith('.')).sort();
+    const names = ((await readStateDir(join(this.root, 'jobs'))) ?? [])
+      .filter((n) => !n.startsWith('.'))
+      .sort();
     // Synchronous reads of small files are several times faster than as many promises; only the
     // jobs whose summary is missing or stale are read from their journal, a few at a time.
     const all = names.map((name) => this.summaryIfCurrent(name));
@@ -480,7 +493,7 @@ export class FileStore implements StateStore {
    * (for `tjob delete`, so it can stop and remove the pods recorded before the damage).
    */
   async salvageJob(name: string): Promise<StoredJob | undefined> {
-    const text = await readFile(this.journalPath(name), 'utf8').catch(() => undefined);
+    const text = await readStateFile(this.journalPath(name));
     if (text === undefined) return undefined;
     const good = text.split('\n').filter((l) => {
       try {
@@ -582,16 +595,16 @@ export class FileStore implements StateStore {
 
   async pendingJobRequests(name: string): Promise<JobRequest[]> {
     const dir = this.requestDir(name);
-    let files: string[];
-    try {
-      files = (await readdir(dir)).filter((f) => f.endsWith('.json') && !f.startsWith('.')).sort();
-    } catch {
-      return [];
-    }
+    const files = ((await readStateDir(dir)) ?? [])
+      .filter((f) => f.endsWith('.json') && !f.startsWith('.'))
+      .sort();
     const out: JobRequest[] = [];
     for (const f of files) {
+      // Gone meanwhile: another process completed it.
+      const text = await readStateFile(join(dir, f));
+      if (text === undefined) continue;
       try {
-        out.push(JSON.parse(await readFile(join(dir, f), 'utf8')) as JobRequest);
+        out.push(JSON.parse(text) as JobRequest);
       } catch {
         // A request damaged by hand is dropped rather than retried for ever.
         await unlink(join(dir, f)).catch(() => undefined);
@@ -715,7 +728,7 @@ export class FileStore implements StateStore {
   }
 
   async logRuns(job: string, pod: string, container: string): Promise<number[]> {
-    const names = await readdir(this.runsDir(job, pod, container)).catch(() => [] as string[]);
+    const names = (await readStateDir(this.runsDir(job, pod, container))) ?? [];
     return names
       .map((n) => /^(0|[1-9]\d*)\.log$/.exec(n)?.[1])
       .filter((n): n is string => n !== undefined)
@@ -796,20 +809,13 @@ export class FileStore implements StateStore {
   private async readObjects<T>(folder: string): Promise<T[]> {
     await this.init();
     const dir = join(this.root, folder);
-    let names: string[];
-    try {
-      names = (await readdir(dir)).filter((n) => n.endsWith('.json') && !n.startsWith('.')).sort();
-    } catch {
-      return [];
-    }
+    const names = ((await readStateDir(dir)) ?? [])
+      .filter((n) => n.endsWith('.json') && !n.startsWith('.'))
+      .sort();
     const out: T[] = [];
     for (const n of names) {
-      const path = join(dir, n);
-      try {
-        out.push(JSON.parse(await readFile(path, 'utf8')) as T);
-      } catch (err) {
-        throw new StateError(`${path} is damaged: ${(err as Error).message}`, 'repair or remove that file');
-      }
+      const obj = await readStateJson<T>(join(dir, n), 'repair or remove that file');
+      if (obj !== undefined) out.push(obj);
     }
     return out;
   }
@@ -824,7 +830,7 @@ export class FileStore implements StateStore {
     await mkdir(dir, { recursive: true, mode: 0o700 });
     const path = join(dir, `${name}.json`);
     const text = JSON.stringify(obj, null, 2) + '\n';
-    const before = await readFile(path, 'utf8').catch(() => undefined);
+    const before = await readStateFile(path);
     if (before === text) return 'unchanged';
     await writeFileAtomic(path, text);
     await syncDir(dir);
@@ -838,12 +844,8 @@ async function open_(path: string) {
 
 /** The lines of one log file; none if it does not exist. */
 async function readLogFile(path: string): Promise<LogRecord[]> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch {
-    return [];
-  }
+  const text = await readStateFile(path);
+  if (text === undefined) return [];
   const out: LogRecord[] = [];
   for (const line of text.split('\n')) {
     const parsed = parseLogLine(line);

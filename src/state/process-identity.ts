@@ -1,7 +1,7 @@
 // A process is identified by its pid and its start time, so a reused pid is not mistaken for the
 // process that once held a lease.
 
-import { readFileSync } from 'node:fs';
+import { readFileSync, readlinkSync } from 'node:fs';
 
 export function processStartTime(pid: number): string | undefined {
   try {
@@ -12,6 +12,24 @@ export function processStartTime(pid: number): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+let ownPidNamespace: string | undefined | null = null;
+
+/**
+ * This process's pid namespace (`pid:[4026531836]`), undefined without /proc. Two processes of
+ * different namespaces (a container beside its host) sharing a state directory cannot check each
+ * other's pids: a pid names another process there, or none.
+ */
+export function pidNamespace(): string | undefined {
+  if (ownPidNamespace === null) {
+    try {
+      ownPidNamespace = readlinkSync('/proc/self/ns/pid');
+    } catch {
+      ownPidNamespace = undefined;
+    }
+  }
+  return ownPidNamespace;
 }
 
 export function isProcessAlive(pid: number, start?: string): boolean {

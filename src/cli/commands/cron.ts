@@ -36,8 +36,9 @@ import { applyLoaded, type ApplyFlags } from './apply.js';
 import { OUTPUT_FORMATS, runGet } from './get.js';
 import { backoffSettings } from './run.js';
 import { setCronJobSuspend } from './suspend-resume.js';
+import { LEASE_RENEW_MS } from '../../state/lease-file.js';
 
-const HEARTBEAT_MS = 10_000;
+const HEARTBEAT_MS = LEASE_RENEW_MS;
 const HANDOVER_WAIT_MS = 5_000;
 
 export function registerCron(

@@ -4,7 +4,7 @@
 
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { StateError, UsageError } from '../../api/errors.js';
+import { PodsNotRemovedError, StateError, UsageError } from '../../api/errors.js';
 import { claimNamesOf, podHoldsClaims } from '../../api/claims.js';
 import type { CronJob } from '../../api/k8s.js';
 import type { PodRuntime } from '../../ports/pod-runtime.js';
@@ -16,7 +16,9 @@ import { jobObject } from '../../output/objects.js';
 import { notFoundMessage, type Kind } from '../../output/printers.js';
 import type { CliContext, GlobalOptions } from '../context.js';
 import { stateDirOf } from '../context.js';
+import { rfc3339 } from '../../api/time.js';
 import type { CommandResult } from '../program.js';
+import { printable, reportError } from '../report-error.js';
 import { deleteJobEverywhere } from './run.js';
 import { NO_RESOURCES, openStore, parseResourceArgs, selectorOf } from './get.js';
 
@@ -229,7 +231,7 @@ async function deleteJob(
   store: FileStore,
   runtimeFor: () => Promise<PodRuntime>,
   ctx: CliContext,
-): Promise<'deleted' | 'missing' | 'busy'> {
+): Promise<'deleted' | 'missing' | 'busy' | 'failed'> {
   const kind: Kind = 'jobs';
   // A job whose journal is damaged is deleted from what can still be read of it (the way out
   // its error names).
@@ -258,10 +260,24 @@ async function deleteJob(
   // drives is deleted by that process (its pods stopped within their grace period).
   const lease = await store.acquireJobLease(name, 'tjob delete');
   if (!('renew' in lease)) {
+    const requestedAt = rfc3339(ctx.clock.now());
     await store.requestJobChange(name, { delete: true, from: `tjob delete (pid ${process.pid})` });
     const grace = stored.job.spec.template.spec.terminationGracePeriodSeconds ?? 30;
     const deadline = ctx.clock.now().getTime() + (grace + 20) * 1000;
-    while (await store.loadJob(name).catch(() => store.salvageJob(name))) {
+    let current: StoredJob | undefined;
+    while ((current = await store.loadJob(name).catch(() => store.salvageJob(name)))) {
+      // Its controller could not remove some containers: it keeps the job and tries again.
+      const failed = current.events.filter(
+        (e) => e.reason === 'FailedDelete' && e.lastTimestamp >= requestedAt,
+      );
+      if (failed.length > 0) {
+        ctx.stderr.write(
+          `error: job "${name}" is not deleted: ${printable(failed.map((e) => e.message).join('; '))}\n` +
+            `hint: its record is kept and its controller (pid ${lease.pid}, ${lease.command}) tries again; ` +
+            `so does \`tjob delete job ${name}\` once the container engine answers\n`,
+        );
+        return 'failed';
+      }
       if (ctx.clock.now().getTime() > deadline) {
         ctx.stderr.write(
           `error: job "${name}" is driven by another tjob process (pid ${lease.pid}, ${lease.command}) ` +
@@ -281,7 +297,10 @@ async function deleteJob(
     else await store.deleteJob(name);
   } catch (err) {
     await lease.release();
-    throw err;
+    if (!(err instanceof PodsNotRemovedError)) throw err;
+    // The other jobs named are still deleted; this one keeps its record for the next try.
+    reportError(err, ctx.stderr, false);
+    return 'failed';
   }
   // A running scheduler keeps its CronJobs' children in memory: tell it this one is gone.
   const parent = parentCronJobName(stored.job);

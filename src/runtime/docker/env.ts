@@ -6,6 +6,7 @@
 
 import os from 'node:os';
 
+import { configValueText, type ConfigValue } from '../../api/config-value.js';
 import type { Container, PodSpec } from '../../api/k8s.js';
 import { JobCompletionIndexAnnotation } from '../../api/labels.js';
 import type { PodPlan } from '../../api/pod.js';
@@ -114,7 +115,7 @@ export function resolveEnv(
 
   for (const source of container.envFrom ?? []) {
     const prefix = source.prefix ?? '';
-    let data: Record<string, string> | undefined;
+    let data: Record<string, ConfigValue> | undefined;
     let what: string;
     if (source.configMapRef) {
       data = plan.configMaps[source.configMapRef.name];
@@ -140,7 +141,7 @@ export function resolveEnv(
         invalid.push(name);
         continue;
       }
-      vars.set(name, value);
+      vars.set(name, configValueText(value));
     }
     if (invalid.length > 0) {
       warnings.push(
@@ -178,7 +179,7 @@ export function resolveEnv(
           if (optional) continue;
           throw new Error(`couldn't find key ${key} in ConfigMap ${plan.namespace}/${name}`);
         }
-        value = found;
+        value = configValueText(found);
       } else if (from.secretKeyRef) {
         const { name = '', key, optional } = from.secretKeyRef;
         const data = plan.secrets[name];
@@ -191,7 +192,7 @@ export function resolveEnv(
           if (optional) continue;
           throw new Error(`couldn't find key ${key} in Secret ${plan.namespace}/${name}`);
         }
-        value = found;
+        value = configValueText(found);
       }
     }
     vars.set(entry.name, value);

@@ -7,6 +7,7 @@
 import { chmod, lstat, mkdir, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
+import { configValueBytes, type ConfigValue } from '../../api/config-value.js';
 import type { KeyToPath, Volume } from '../../api/k8s.js';
 import type { PodPlan } from '../../api/pod.js';
 import { fieldRefValue, findContainer, resourceFieldValue, type EnvContext } from './env.js';
@@ -37,7 +38,8 @@ interface ProjectedSource {
 
 interface FileToWrite {
   path: string;
-  content: string;
+  /** Bytes as they are (ConfigMap binaryData, Secret data), or text written as UTF-8. */
+  content: string | Buffer;
   mode: number;
 }
 
@@ -230,7 +232,7 @@ async function prepareHostPath(hostPath: string, type: string): Promise<PodVolum
 function keyFiles(
   kind: 'configmap' | 'secret',
   name: string,
-  data: Record<string, string> | undefined,
+  data: Record<string, ConfigValue> | undefined,
   items: KeyToPath[] | undefined,
   defaultMode: number | undefined,
   optional: boolean | undefined,
@@ -241,12 +243,16 @@ function keyFiles(
     throw new Error(`${kind} "${name}" not found`);
   }
   if (!items || items.length === 0) {
-    return Object.entries(data).map(([key, content]) => ({ path: key, content, mode }));
+    return Object.entries(data).map(([key, value]) => ({
+      path: key,
+      content: configValueBytes(value),
+      mode,
+    }));
   }
   const files: FileToWrite[] = [];
   for (const item of items) {
-    const content = data[item.key];
-    if (content === undefined) {
+    const value = data[item.key];
+    if (value === undefined) {
       if (optional) continue;
       throw new Error(
         kind === 'configmap'
@@ -254,7 +260,7 @@ function keyFiles(
           : `references non-existent secret key: ${item.key}`,
       );
     }
-    files.push({ path: item.path, content, mode: item.mode ?? mode });
+    files.push({ path: item.path, content: configValueBytes(value), mode: item.mode ?? mode });
   }
   return files;
 }

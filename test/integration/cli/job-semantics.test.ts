@@ -2,6 +2,7 @@
 
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { FileStore } from '../../../src/state/file-store.js';
 import { containersOf, newStateDir, tjob, writeManifest } from './tjob-cli.js';
 
@@ -222,6 +223,51 @@ ${job('cm', '', sh('echo "color=$COLOR"', '  env:\n  - name: COLOR\n    valueFro
     );
     assert.equal(got.code, 0, got.stderr);
     assert.match(got.stdout, /color=teal/);
+  });
+
+  it('binary ConfigMap and Secret data reach volume files byte for byte; a Secret env var is its text', async () => {
+    const all = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
+    const sha = createHash('sha256').update(all).digest('hex');
+    const yaml = `apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: blobs
+binaryData:
+  all.bin: ${all.toString('base64')}
+---
+apiVersion: v1
+kind: Secret
+metadata:
+  name: keys
+data:
+  all.bin: ${all.toString('base64')}
+  word: ${Buffer.from('pässwörd', 'utf8').toString('base64')}
+---
+${job(
+  'bytes',
+  '',
+  sh(
+    'sha256sum /cm/all.bin /sec/all.bin; od -An -tx1 -N8 -j248 /cm/all.bin; echo "word=$WORD"',
+    `  env:
+  - name: WORD
+    valueFrom:
+      secretKeyRef: {name: keys, key: word}
+  volumeMounts:
+  - {name: cm, mountPath: /cm}
+  - {name: sec, mountPath: /sec}
+volumes:
+- name: cm
+  configMap: {name: blobs}
+- name: sec
+  secret: {secretName: keys}`,
+  ),
+)}`;
+    const { got } = await runJob(yaml, ['--show-secrets']);
+    assert.equal(got.code, 0, got.stderr);
+    assert.match(got.stdout, new RegExp(`${sha}  /cm/all\\.bin`), got.stdout);
+    assert.match(got.stdout, new RegExp(`${sha}  /sec/all\\.bin`), got.stdout);
+    assert.match(got.stdout, /f8 f9 fa fb fc fd fe ff/);
+    assert.match(got.stdout, /word=pässwörd/);
   });
 
   it('an image that cannot be had stops the run before anything starts (exit 3)', async () => {

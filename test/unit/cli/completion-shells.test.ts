@@ -12,6 +12,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { OUTPUT_FORMATS } from '../../../src/output/output-format.js';
 import { tempDir } from '../../support/jobs.js';
 import { harness, pod, storeJob, type Harness } from './helpers.js';
 
@@ -120,7 +121,7 @@ cat "$log"
   });
 
   it('option values, also after = (bash splits the word there)', () => {
-    assert.deepEqual(complete('tjob get -o '), ['json', 'name', 'wide', 'yaml']);
+    assert.deepEqual(complete('tjob get -o '), [...OUTPUT_FORMATS]);
     assert.deepEqual(complete('tjob get --output=y'), ['yaml']);
     assert.deepEqual(complete('tjob wait job/alpha --for condition=Co'), ['Complete']);
   });
@@ -186,7 +187,7 @@ while zpty -r z chunk; do print -rn -- "$chunk"; done
   it('job names and option values', () => {
     assert.deepEqual(complete('tjob get jobs '), ['alpha', 'beta']);
     assert.deepEqual(complete('tjob describe job/a'), ['job/alpha']);
-    assert.deepEqual(complete('tjob get -o '), ['json', 'name', 'wide', 'yaml']);
+    assert.deepEqual(complete('tjob get -o '), [...OUTPUT_FORMATS]);
     assert.deepEqual(complete('tjob get --output=y'), ['yaml']);
   });
 
@@ -222,7 +223,7 @@ describe('fish', () => {
   it('job names and option values', () => {
     assert.deepEqual(complete('tjob get jobs '), ['alpha', 'beta']);
     assert.deepEqual(complete('tjob describe job/a'), ['job/alpha']);
-    assert.deepEqual(complete('tjob get -o '), ['json', 'name', 'wide', 'yaml']);
+    assert.deepEqual(complete('tjob get -o '), [...OUTPUT_FORMATS]);
     assert.deepEqual(complete('tjob get --output=y'), ['--output=yaml']);
   });
 

@@ -5,6 +5,7 @@ import { SystemClock } from '../../../src/runtime/system-clock.js';
 import { FileStore } from '../../../src/state/file-store.js';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { FakeRuntime } from '../../support/fake-runtime.js';
 
 describe('tjob wait', () => {
   it('prints condition met for a condition that holds (case-insensitive)', async () => {
@@ -205,6 +206,34 @@ describe('tjob delete', () => {
     assert.equal(await tjob(h, 'delete', 'job', '--all'), 0);
     assert.equal(h.out(), 'job.batch "b" deleted\njob.batch "c" deleted\njob.batch "a" deleted\n');
     assert.equal(await tjob(h, 'delete', 'job'), 2);
+  });
+
+  it('keeps a job whose pod could not be removed: names the pod and the engine error, exit 1; a retry deletes it', async () => {
+    const h = harness();
+    await storeJob(h, { name: 'a', pods: [pod('a-aaaaa', 'Running')] });
+    await storeJob(h, { name: 'b', pods: [pod('b-bbbbb', 'Failed')] });
+    const refused = new Set(['a-aaaaa']);
+    const runtime = new (class extends FakeRuntime {
+      override async removePod(uid: string, name: string): Promise<void> {
+        if (refused.has(name)) throw new Error('Error response from daemon: container is paused');
+        return super.removePod(uid, name);
+      }
+    })(h.ctx.clock, () => ({ exitCode: 0, runMs: 0 }));
+    h.ctx.createRuntime = async () => runtime;
+    assert.equal(await tjob(h, 'delete', 'job', 'a', 'b'), 1);
+    assert.equal(h.out(), 'job.batch "b" deleted\n');
+    assert.equal(
+      h.err(),
+      'error: job "a" is not deleted: pod a-aaaaa: Error response from daemon: container is paused\n' +
+        'hint: its record is kept; once the container engine answers, run `tjob delete job a` again\n',
+    );
+    const kept = await new FileStore(h.dir).loadJob('a');
+    assert.equal(kept?.pods[0]?.removed, undefined, 'its pod record still says its containers may be there');
+    assert.equal(await new FileStore(h.dir).jobLeaseHolder('a'), undefined, 'and no lease is left on it');
+    refused.clear();
+    assert.equal(await tjob(h, 'delete', 'job', 'a'), 0);
+    assert.deepEqual(runtime.removed, ['b-bbbbb', 'a-aaaaa']);
+    assert.equal(await new FileStore(h.dir).loadJob('a'), undefined);
   });
 
   it('hands a job whose controller is running to that controller, and reports it deleted', async () => {

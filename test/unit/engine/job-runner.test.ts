@@ -103,6 +103,40 @@ describe('JobRunner on a fake runtime', () => {
     assert.equal(new Set(pods).size, 4, warnings.join('\n'));
   });
 
+  it('a deletion whose containers cannot be removed keeps the job, says so, and is retried', async () => {
+    const job = testJob('del', { completions: 1 });
+    const h = await harness(job, () => ({ exitCode: 0, runMs: 3_600_000 }));
+    let idles = 0;
+    let refused: (message: string) => void = () => undefined;
+    const refusal = new Promise<string>((resolve) => (refused = resolve));
+    const runner = new JobRunner({ store: h.store, runtime: h.runtime, clock: h.clock }, 'del', options, {
+      idle: () => idles++,
+      warning: (message) => refused(message),
+    });
+    const result = runner.run();
+    await untilIdle(() => idles);
+    const pod = h.runtime.created[0]!;
+    h.runtime.failRemovals = new Error('Error response from daemon: device or resource busy');
+    await h.store.requestJobChange('del', { delete: true, from: 'test' });
+    const message = `Error deleting: pod ${pod}: Error response from daemon: device or resource busy`;
+    assert.equal(await refusal, message);
+    const before = idles;
+    await untilIdle(() => idles, before + 1);
+    const kept = await h.store.loadJob('del');
+    assert.ok(kept, 'the job record is kept while a container may be left');
+    assert.equal(kept.pods[0]?.removed, undefined);
+    assert.deepEqual(
+      kept.events.filter((e) => e.reason === 'FailedDelete').map((e) => [e.type, e.message]),
+      [['Warning', message]],
+    );
+    h.runtime.failRemovals = undefined;
+    await h.clock.advance(5000);
+    const { end } = await result;
+    assert.equal(end, 'Deleted');
+    assert.deepEqual(h.runtime.removed, [pod], 'removed on the retry');
+    assert.equal(await h.store.loadJob('del'), undefined);
+  });
+
   it('runs a parallel job to completion, never more than parallelism at once', async () => {
     const job = testJob('par', { parallelism: 2, completions: 4 });
     const h = await harness(job, () => ({ exitCode: 0, runMs: 1000, logs: ['hello'] }));

@@ -9,6 +9,11 @@ import { RunPrinter } from '../../../src/cli/run-printer.js';
 import { SecretMask, maskFor, secretValuesUsed } from '../../../src/output/secret-mask.js';
 import type { StoredJob } from '../../../src/ports/state-store.js';
 import { cronJob, job, load } from '../manifest/helpers.js';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { maskSecretsOf } from '../../../src/cli/secret-masking.js';
+import { testJob } from '../../support/jobs.js';
+import { event, harness, log, pod, tjob } from '../cli/helpers.js';
 
 const secrets = {
   db: { password: 's3cr3t-pass', user: 'admin-user', pin: '123' },
@@ -201,5 +206,78 @@ describe('warnings for risky manifests', () => {
       risky(load(job({}, { hostNetwork: false, volumes: [{ name: 'd', hostPath: { path: '/data' } }] }))),
       [],
     );
+  });
+});
+
+describe('masking fails closed when the job Secrets cannot be read', () => {
+  async function jobUsingSecret(damage: (configPath: string) => void) {
+    const h = harness();
+    const job = testJob('s');
+    job.spec.template.spec.containers[0]!.env = [
+      { name: 'P', valueFrom: { secretKeyRef: { name: 'db', key: 'password' } } },
+    ];
+    await h.store.createJob(
+      { ...job, status: {} },
+      { configMaps: {}, secrets: { db: { password: 's3cr3t-pass' } } },
+    );
+    const p = pod('s-aaaaa', 'Succeeded');
+    await h.store.commitJob('s', {
+      pods: [p],
+      events: [event('Started', 'saw s3cr3t-pass', 'Pod/s-aaaaa')],
+    });
+    await h.store.appendLogs('s', 's-aaaaa', 'main', [
+      log('2026-01-01T00:00:03Z', 'the password is s3cr3t-pass'),
+    ]);
+    damage(join(h.dir, 'jobs', 's', 'config.json'));
+    return h;
+  }
+  const damaged = (path: string) => writeFileSync(path, '{"secrets": {');
+  // A read that fails for another reason than a missing file (EISDIR here: tests run as root,
+  // whom a mode of 000 does not stop).
+  const unreadable = (path: string) => {
+    rmSync(path);
+    mkdirSync(path);
+  };
+
+  for (const [what, damage] of [
+    ['damaged', damaged],
+    ['unreadable', unreadable],
+  ] as const) {
+    it(`logs and describe refuse, naming the file, when config.json is ${what}`, async () => {
+      const h = await jobUsingSecret(damage);
+      assert.equal(await tjob(h, 'logs', 's'), 1);
+      assert.equal(h.out(), '');
+      assert.match(h.err(), /error: cannot mask the Secrets of job "s": .*config\.json/);
+      assert.match(h.err(), /hint: .*--show-secrets/);
+      const d = await jobUsingSecret(damage);
+      assert.equal(await tjob(d, 'describe', 'pod', 's-aaaaa'), 1);
+      assert.doesNotMatch(d.out() + d.err(), /s3cr3t-pass/);
+      const s = await jobUsingSecret(damage);
+      assert.equal(await tjob(s, 'logs', 's', '--show-secrets'), 0);
+      assert.equal(s.out(), 'the password is s3cr3t-pass\n');
+    });
+  }
+
+  it('a live run prints the job texts as *** and says why', async () => {
+    const h = await jobUsingSecret(damaged);
+    const { p, out, err } = printer(false);
+    await maskSecretsOf(h.store, 's', p);
+    p.log(
+      's',
+      { pod: 's-aaaaa', container: 'main', stream: 'stdout', time: '', text: 'pw s3cr3t-pass' },
+      false,
+    );
+    p.flushLogs();
+    assert.equal(out(), '[s-aaaaa/main] ***\n');
+    assert.match(err(), /Warning: cannot mask the Secrets of job "s": .*config\.json is damaged/);
+    const shown = printer(true);
+    await maskSecretsOf(h.store, 's', shown.p);
+    shown.p.log(
+      's',
+      { pod: 's-aaaaa', container: 'main', stream: 'stdout', time: '', text: 'pw s3cr3t-pass' },
+      false,
+    );
+    shown.p.flushLogs();
+    assert.equal(shown.out(), '[s-aaaaa/main] pw s3cr3t-pass\n');
   });
 });

@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import type { Volume } from '../../../../src/api/k8s.js';
 import type { PodPlan } from '../../../../src/api/pod.js';
 import { preparePodVolumes, removePodVolumes } from '../../../../src/runtime/docker/volumes.js';
+import { configData } from '../../../../src/engine/pod-plan.js';
 import { node, testPlan } from './plan.js';
 
 let root: string;
@@ -41,6 +42,43 @@ function plan(volumes: Volume[], overrides: Partial<PodPlan> = {}): PodPlan {
 const mode = (p: string) => statSync(p).mode & 0o7777;
 
 describe('preparePodVolumes', () => {
+  it('configMap binaryData and Secret data that are not UTF-8 are written byte for byte', async () => {
+    const all = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
+    const data = configData({
+      configMaps: [
+        {
+          apiVersion: 'v1',
+          kind: 'ConfigMap',
+          metadata: { name: 'bin' },
+          binaryData: { 'all.bin': all.toString('base64') },
+        },
+      ],
+      secrets: [
+        {
+          apiVersion: 'v1',
+          kind: 'Secret',
+          metadata: { name: 'bin' },
+          data: { 'all.bin': all.toString('base64'), text: Buffer.from('grüße').toString('base64') },
+        },
+      ],
+    });
+    assert.deepEqual(data.secrets['bin']!['text'], 'grüße', 'UTF-8 text stays text');
+    const dir = podDir();
+    const mounts = await preparePodVolumes(
+      plan(
+        [
+          { name: 'c', configMap: { name: 'bin' } },
+          { name: 's', secret: { secretName: 'bin', items: [{ key: 'all.bin', path: 'sub/all.bin' }] } },
+        ],
+        data,
+      ),
+      dir,
+    );
+    const source = (name: string) => (mounts[name] as { source: string }).source;
+    assert.deepEqual(readFileSync(join(source('c'), 'all.bin')), all);
+    assert.deepEqual(readFileSync(join(source('s'), 'sub', 'all.bin')), all);
+  });
+
   it('emptyDir: a world-writable directory under the pod dir, kept on a second call', async () => {
     const dir = podDir();
     const mounts = await preparePodVolumes(plan([{ name: 'work', emptyDir: {} }, { name: 'plain' }]), dir);
