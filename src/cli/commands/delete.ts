@@ -147,11 +147,13 @@ export async function runDelete(
             code = 1;
             continue;
           }
-          // Its jobs go with it, as Kubernetes' garbage collector removes them.
+          // Its jobs go with it, as Kubernetes' garbage collector removes them. One that is gone
+          // meanwhile (the scheduler's history cleanup deleted it) is what the collector wants.
           let ok = true;
           for (const s of await store.listJobs()) {
             if (!ownedBy(s, cj)) continue;
-            if ((await deleteJob(s.job.metadata.name, store, runtimeFor, ctx)) !== 'deleted') ok = false;
+            const outcome = await deleteJob(s.job.metadata.name, store, runtimeFor, ctx, { dependent: true });
+            if (outcome === 'busy') ok = false;
           }
           if (!ok) {
             code = 1;
@@ -226,11 +228,17 @@ function ownedBy(s: StoredJob, cj: CronJob): boolean {
   );
 }
 
+/**
+ * Deletes one job. A `dependent` job (one a CronJob's deletion takes with it) that is already gone
+ * is no error: the garbage collector ignores NotFound
+ * (`pkg/controller/garbagecollector/garbagecollector.go`, `attemptToDeleteItem`).
+ */
 async function deleteJob(
   name: string,
   store: FileStore,
   runtimeFor: () => Promise<PodRuntime>,
   ctx: CliContext,
+  options: { dependent?: boolean } = {},
 ): Promise<'deleted' | 'missing' | 'busy' | 'failed'> {
   const kind: Kind = 'jobs';
   // A job whose journal is damaged is deleted from what can still be read of it (the way out
@@ -253,7 +261,7 @@ async function deleteJob(
     return 'deleted';
   }
   if (!stored) {
-    ctx.stderr.write(`${notFoundMessage(kind, name)}\n`);
+    if (options.dependent !== true) ctx.stderr.write(`${notFoundMessage(kind, name)}\n`);
     return 'missing';
   }
   // Take the job's lease so no controller starts on it while it goes. A job that another tjob

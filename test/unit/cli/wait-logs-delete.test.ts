@@ -3,9 +3,13 @@ import assert from 'node:assert/strict';
 import { complete, failed, harness, log, pod, storeJob, tjob } from './helpers.js';
 import { SystemClock } from '../../../src/runtime/system-clock.js';
 import { FileStore } from '../../../src/state/file-store.js';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { FakeRuntime } from '../../support/fake-runtime.js';
+import { FileCronStore } from '../../../src/state/cron-store.js';
+import { defaultCronJob } from '../../../src/manifest/index.js';
+import { processStartTime } from '../../../src/state/process-identity.js';
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 describe('tjob wait', () => {
   it('prints condition met for a condition that holds (case-insensitive)', async () => {
@@ -267,5 +271,57 @@ describe('tjob delete', () => {
     assert.match(requests[0]!.from, /^tjob delete \(pid \d+\)$/);
     assert.equal(h.out(), 'job.batch "busy" deleted\n');
     assert.equal(await h.store.loadJob('busy'), undefined);
+  });
+
+  it('deletes a cronjob whose job its scheduler removed meanwhile: the CronJob goes, exit 0, no NotFound', async () => {
+    const h = harness({ clock: new SystemClock() });
+    const cronStore = new FileCronStore(h.dir);
+    const cj = defaultCronJob({
+      apiVersion: 'batch/v1',
+      kind: 'CronJob',
+      metadata: { name: 'cj' },
+      spec: {
+        schedule: '@every 2s',
+        jobTemplate: {
+          spec: {
+            template: {
+              spec: {
+                restartPolicy: 'Never',
+                containers: [{ name: 'main', image: 'busybox', imagePullPolicy: 'IfNotPresent' }],
+              },
+            },
+          },
+        },
+      },
+    });
+    await cronStore.saveCronJob(cj, new Date(), randomUUID);
+    const owner = [{ apiVersion: 'batch/v1', kind: 'CronJob', name: 'cj', controller: true }];
+    for (const name of ['cj-1', 'cj-2'])
+      await storeJob(h, { name, mutate: (job) => (job.metadata['ownerReferences'] = owner) });
+    // cj-1 is driven by another process (the scheduler): simulate its lease with this parent's pid.
+    const lease = await h.store.acquireJobLease('cj-1', 'tjob cron start');
+    assert.ok('renew' in lease);
+    const path = join(h.dir, 'jobs', 'cj-1', 'lease.json');
+    const holder = JSON.parse(readFileSync(path, 'utf8'));
+    writeFileSync(
+      path,
+      JSON.stringify({ ...holder, pid: process.ppid, processStart: processStartTime(process.ppid) ?? '' }),
+    );
+    // The scheduler deletes cj-1 on request and, in the same pass, cj-2 by its history limit.
+    const scheduler = (async () => {
+      for (;;) {
+        if ((await h.store.pendingJobRequests('cj-1')).some((r) => r.delete)) {
+          await h.store.deleteJob('cj-1');
+          await h.store.deleteJob('cj-2');
+          return;
+        }
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    })();
+    assert.equal(await tjob(h, 'delete', 'cronjob', 'cj'), 0, h.err());
+    await scheduler;
+    assert.equal(h.err(), '');
+    assert.equal(h.out(), 'job.batch "cj-1" deleted\ncronjob.batch "cj" deleted\n');
+    assert.equal(await cronStore.loadCronJob('cj'), undefined);
   });
 });
