@@ -1,8 +1,8 @@
 // An in-memory StateStore for engine tests: same semantics as the file store (atomic commits,
-// leases, requests, logs), no disk. `crashAt` makes the Nth commit "kill the process" before or
+// leases, requests, logs), no disk; test/unit/state/state-store-contract.ts holds both to it. `crashAt` makes the Nth commit "kill the process" before or
 // after it is recorded, to test recovery from every point.
 
-import { ConflictError } from '../../src/api/errors.js';
+import { ConflictError, StateError } from '../../src/api/errors.js';
 import type { CronJob, ConfigMap, Job, JobStatus, Secret } from '../../src/api/k8s.js';
 import type {
   JobChange,
@@ -29,13 +29,24 @@ export class MemoryStore implements StateStore {
   private readonly logs = new Map<string, LogRecord[]>();
   private readonly configs = new Map<string, JobConfigData>();
   private readonly requests = new Map<string, JobRequest[]>();
+  private requestCounter = 0;
+  private readonly requestWatchers = new Map<string, Set<() => void>>();
+  /** Jobs whose lease this process holds (a lease is this process's: the file store's is re-entrant). */
+  private readonly leases = new Map<string, LeaseHolder>();
+  /** ConfigMaps and Secrets stored by apply, by `kind.name` as the file store names their files. */
+  private readonly configObjects = new Map<string, ConfigMap | Secret>();
   commits = 0;
   /** Kill at this commit number (1-based); 'before' loses the change, 'after' records it. */
   crashAt: { commit: number; when: 'before' | 'after' } | undefined;
   dead = false;
 
+  /** Job names in the file store's order (its sorted directory listing). */
+  private names(): string[] {
+    return [...this.jobs.keys()].sort();
+  }
+
   async listJobs(): Promise<StoredJob[]> {
-    return [...this.jobs.values()].map((j) => structuredClone(j));
+    return this.names().map((n) => structuredClone(this.jobs.get(n)!));
   }
 
   async loadJob(name: string): Promise<StoredJob | undefined> {
@@ -44,9 +55,7 @@ export class MemoryStore implements StateStore {
   }
 
   async listJobSummaries(): Promise<JobSummary[]> {
-    return [...this.jobs.values()]
-      .map((j) => ({ job: structuredClone(j.job) }))
-      .sort((a, b) => a.job.metadata.name.localeCompare(b.job.metadata.name));
+    return this.names().map((n) => ({ job: structuredClone(this.jobs.get(n)!.job) }));
   }
 
   async loadJobSummary(name: string): Promise<JobSummary | undefined> {
@@ -60,7 +69,7 @@ export class MemoryStore implements StateStore {
   ): Promise<void> {
     if (this.jobs.has(job.metadata.name))
       throw new ConflictError(`jobs.batch "${job.metadata.name}" already exists`);
-    this.configs.set(job.metadata.name, config);
+    this.configs.set(job.metadata.name, structuredClone(config));
     this.jobs.set(job.metadata.name, {
       job: structuredClone(job),
       backoff: { failuresAfterLastSuccess: 0 },
@@ -78,7 +87,7 @@ export class MemoryStore implements StateStore {
       throw new KilledError();
     }
     const state = this.jobs.get(name);
-    if (!state) throw new Error(`no job ${name}`);
+    if (!state) throw new StateError(`job "${name}" is not in the state directory ${this.root}`);
     applyChange(state, structuredClone(change), new Map(state.pods.map((p, i) => [p.name, i])));
     if (crash === 'after') {
       this.dead = true;
@@ -90,35 +99,62 @@ export class MemoryStore implements StateStore {
   revive(): void {
     this.dead = false;
     this.crashAt = undefined;
+    // The killed process's leases died with it (the file store finds their holder gone).
+    this.leases.clear();
   }
 
+  /** As the file store removes the job's directory: its record, config, requests, lease and logs. */
   async deleteJob(name: string): Promise<void> {
     this.jobs.delete(name);
+    this.configs.delete(name);
+    this.requests.delete(name);
+    this.leases.delete(name);
+    for (const key of [...this.logs.keys()]) if (key.startsWith(`${name}/`)) this.logs.delete(key);
   }
 
-  async acquireJobLease(_name: string, command: string): Promise<Lease | LeaseHolder> {
-    const holder: LeaseHolder = { pid: 1, processStart: '', command, heartbeat: '' };
-    return { holder, renew: async () => undefined, release: async () => undefined };
+  async acquireJobLease(name: string, command: string): Promise<Lease | LeaseHolder> {
+    // This store is one process: like the file store's lease for a holder of the same pid, a
+    // lease this process holds is given again.
+    const holder: LeaseHolder = {
+      pid: process.pid,
+      processStart: '',
+      command,
+      heartbeat: new Date().toISOString(),
+    };
+    this.leases.set(name, holder);
+    return {
+      holder,
+      renew: async () => {
+        holder.heartbeat = new Date().toISOString();
+      },
+      release: async () => {
+        if (this.leases.get(name) === holder) this.leases.delete(name);
+      },
+    };
   }
 
-  async jobLeaseHolder(): Promise<LeaseHolder | undefined> {
-    return undefined;
+  async jobLeaseHolder(name: string): Promise<LeaseHolder | undefined> {
+    const holder = this.leases.get(name);
+    return holder ? { ...holder } : undefined;
   }
 
   async loadJobConfig(name: string): Promise<JobConfigData> {
-    return this.configs.get(name) ?? { configMaps: {}, secrets: {} };
+    return structuredClone(this.configs.get(name) ?? { configMaps: {}, secrets: {} });
   }
 
   async requestJobChange(name: string, request: Omit<JobRequest, 'id'>): Promise<JobRequest> {
     const list = this.requests.get(name) ?? [];
-    const full = { id: String(list.length), ...request };
+    // Unique and ordered by creation, as the port says (a list index would be given twice once
+    // a request was completed).
+    const full = { id: String(this.requestCounter++).padStart(12, '0'), ...request };
     list.push(full);
     this.requests.set(name, list);
-    return full;
+    for (const onChange of this.requestWatchers.get(name) ?? []) queueMicrotask(onChange);
+    return { ...full };
   }
 
   async pendingJobRequests(name: string): Promise<JobRequest[]> {
-    return [...(this.requests.get(name) ?? [])];
+    return (this.requests.get(name) ?? []).map((r) => ({ ...r }));
   }
 
   async completeJobRequest(name: string, id: string): Promise<void> {
@@ -128,8 +164,19 @@ export class MemoryStore implements StateStore {
     );
   }
 
-  watchJobRequests(): () => void {
-    return () => undefined;
+  /** Called on every request for the job, and once at the start (a request may be waiting). */
+  watchJobRequests(name: string, onChange: () => void): () => void {
+    const watchers = this.requestWatchers.get(name) ?? new Set();
+    this.requestWatchers.set(name, watchers);
+    // A distinct entry per watch, so one function watched twice is stopped once per stop.
+    const entry = () => {
+      if (watchers.has(entry)) onChange();
+    };
+    watchers.add(entry);
+    queueMicrotask(entry);
+    return () => {
+      watchers.delete(entry);
+    };
   }
 
   async appendLogs(
@@ -139,14 +186,16 @@ export class MemoryStore implements StateStore {
     lines: LogRecord[],
     restartCount = 0,
   ): Promise<void> {
+    if (lines.length === 0) return;
     const key = `${job}/${pod}/${container}/${restartCount}`;
-    this.logs.set(key, [...(this.logs.get(key) ?? []), ...lines]);
+    this.logs.set(key, [...(this.logs.get(key) ?? []), ...structuredClone(lines)]);
   }
 
   async readLogs(job: string, pod: string, container: string, restartCount?: number): Promise<LogRecord[]> {
-    if (restartCount !== undefined) return this.logs.get(`${job}/${pod}/${container}/${restartCount}`) ?? [];
+    if (restartCount !== undefined)
+      return structuredClone(this.logs.get(`${job}/${pod}/${container}/${restartCount}`) ?? []);
     const runs = await this.logRuns(job, pod, container);
-    return runs.flatMap((r) => this.logs.get(`${job}/${pod}/${container}/${r}`) ?? []);
+    return runs.flatMap((r) => structuredClone(this.logs.get(`${job}/${pod}/${container}/${r}`) ?? []));
   }
 
   async logRuns(job: string, pod: string, container: string): Promise<number[]> {
@@ -158,11 +207,15 @@ export class MemoryStore implements StateStore {
   }
 
   async listConfigObjects(): Promise<(ConfigMap | Secret)[]> {
-    return [];
+    return [...this.configObjects.keys()].sort().map((k) => structuredClone(this.configObjects.get(k)!));
   }
 
-  async saveConfigObject(): Promise<'created' | 'configured' | 'unchanged'> {
-    return 'created';
+  async saveConfigObject(obj: ConfigMap | Secret): Promise<'created' | 'configured' | 'unchanged'> {
+    const key = `${obj.kind.toLowerCase()}.${obj.metadata.name}`;
+    const before = this.configObjects.get(key);
+    if (before && JSON.stringify(before) === JSON.stringify(obj)) return 'unchanged';
+    this.configObjects.set(key, structuredClone(obj));
+    return before ? 'configured' : 'created';
   }
 
   async listCronJobs(): Promise<CronJob[]> {

@@ -193,7 +193,8 @@ describe('tjob cron start on Docker (@every 2s)', { concurrency: true }, () => {
     const suspended = writeManifest(cronJob(name, { script: 'true', suspend: true }));
     const applied = await tjob(['apply', '-f', suspended], dir);
     assert.equal(applied.stdout, `cronjob.batch/${name} configured\n`);
-    // Noticed within a second: allow one slot in flight, then nothing for 4 s.
+    // Noticed within a second: allow one slot in flight, then nothing for 4 s (two slots). Both
+    // gaps are the scenario: a suspended CronJob is seen by nothing happening.
     await new Promise((r) => setTimeout(r, 1000));
     const before = creations(await peek(d)).length;
     await new Promise((r) => setTimeout(r, 4000));

@@ -17,6 +17,7 @@ import {
   TestTimeout,
   type Env,
 } from './harness.js';
+import { waitFor } from '../../support/wait-for.js';
 
 describe('DockerRuntime adoption', { timeout: 4 * TestTimeout }, () => {
   let env: Env;
@@ -73,7 +74,10 @@ describe('DockerRuntime adoption', { timeout: 4 * TestTimeout }, () => {
       await env.runtime.startPod(p);
       // Stop watching before the init container ends.
       const { recorder, runtime } = await restart();
-      await new Promise((r) => setTimeout(r, 800));
+      // The init container exits while no runtime watches (the engine says so).
+      await waitFor(async () => (await containersOf(env.jobUid, p.name)).some((c) => c.State === 'exited'), {
+        what: 'the init container to exit while nobody watched',
+      });
       const [obs] = await runtime.adoptPods(env.jobUid, new Map([[p.name, p]]));
       assert.ok(obs);
       const got = await recorder.terminal(p.name);

@@ -337,6 +337,7 @@ describe('DockerRuntime pod lifecycle', { timeout: 5 * TestTimeout }, () => {
     const got = await env.recorder.terminal(p.name);
     assert.equal(got.phase, 'Failed');
     const count = (await containersOf(env.jobUid, p.name)).length;
+    // A gap in which nothing may happen: the scenario (a restart after deletion would come in it).
     await new Promise((r) => setTimeout(r, 800));
     assert.equal(
       (await containersOf(env.jobUid, p.name)).length,

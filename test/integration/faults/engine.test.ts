@@ -56,6 +56,7 @@ describe('engine faults', { concurrency: true }, () => {
       () => /Docker engine stopped answering/.test(stderr) || undefined,
       30_000,
     );
+    // A gap in which tjob must not give up: the scenario.
     await new Promise((r) => setTimeout(r, 2000));
     assert.equal(run.child.exitCode, null, 'tjob waits for the engine');
     await engine.start();

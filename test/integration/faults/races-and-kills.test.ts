@@ -33,6 +33,16 @@ function stateDir(): string {
   dirs.push(d);
   return d;
 }
+/** True while the process runs; a zombie (killed, not yet reaped) has stopped running. */
+function isAlive(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return false;
+  }
+}
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 // A seeded PRNG (mulberry32): the kill moments are reproducible from the seed printed.
 const seed = Number(process.env.TJOB_FAULT_SEED ?? Date.now() % 100000);
@@ -81,7 +91,11 @@ describe('races', { concurrency: true }, () => {
     await waitFor('the first daemon', () => existsSync(join(dir, 'cronjobs')) || undefined, 30_000).catch(
       () => undefined,
     );
-    await sleep(1500);
+    await waitFor(
+      'the first daemon to hold the scheduler lease',
+      () => existsSync(join(dir, 'cron-daemon.lease.json')) || undefined,
+      30_000,
+    );
     const second = await tjob(['cron', 'start'], dir);
     first.child.kill('SIGTERM');
     const f = await first.done;
@@ -120,7 +134,7 @@ describe('kill -9 at random moments', { concurrency: true }, () => {
       );
       const run = start(['run', file, '--backoff', '1s'], dir);
       const at = Math.round(500 + random() * 3500);
-      await sleep(at);
+      await sleep(at); // the instant of the kill: the scenario
       run.child.kill('SIGKILL');
       await run.done;
       await checkAnyMoment(dir, name);
@@ -150,13 +164,13 @@ describe('kill -9 at random moments', { concurrency: true }, () => {
         pid: number;
       };
       const at = Math.round(random() * 3000);
-      await sleep(at);
+      await sleep(at); // the instant of the kill: the scenario
       try {
         process.kill(lease.pid, 'SIGKILL');
       } catch {
         // it had finished already
       }
-      await sleep(200);
+      await waitFor('the killed controller to be gone', () => !isAlive(lease.pid) || undefined, 30_000);
       await checkAnyMoment(dir, name);
       // Unless it had finished before the kill, the same run finishes it.
       const again = (await finished(dir, name))
@@ -198,7 +212,7 @@ spec:
       for (let i = 0; i <= ITER; i++) {
         const d = start(['cron', 'start'], dir);
         const at = Math.round(1500 + random() * 3000);
-        await sleep(at);
+        await sleep(at); // the instant of the kill: the scenario
         d.child.kill('SIGKILL');
         await d.done;
         kills.push(at);

@@ -2,6 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { mapLimit } from '../../../src/api/map-limit.js';
 
+// A task's work: one turn of the timer queue, so tasks overlap (the scenario, not a wait).
 const tick = () => new Promise((r) => setTimeout(r, 1));
 
 describe('mapLimit', () => {

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { load } from 'js-yaml';
 import { complete, event, failed, harness, pod, storeJob, tjob } from './helpers.js';
+import { waitFor } from '../../support/wait-for.js';
 
 async function twoJobs() {
   const h = harness();
@@ -317,8 +318,7 @@ describe('tjob get', () => {
     const h = await twoJobs();
     const running = tjob(h, 'get', 'jobs', '-w');
     // Change the job only once the first table is out.
-    for (let i = 0; i < 500 && h.out().split('\n').length < 4; i++)
-      await new Promise((r) => setTimeout(r, 10));
+    await waitFor(() => h.out().split('\n').length >= 4, { what: 'the first table of get -w' });
     await h.store.commitJob('queue', {
       status: {
         startTime: '2026-01-01T00:05:00Z',
@@ -327,8 +327,7 @@ describe('tjob get', () => {
         conditions: complete(),
       },
     });
-    for (let i = 0; i < 500 && h.out().split('\n').length < 5; i++)
-      await new Promise((r) => setTimeout(r, 10));
+    await waitFor(() => h.out().split('\n').length >= 5, { what: 'get -w to print the changed row' });
     h.signal('SIGINT');
     assert.equal(await running, 130);
     assert.equal(

@@ -10,6 +10,7 @@ import { processStartTime } from '../../../src/state/process-identity.js';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { waitFor } from '../../support/wait-for.js';
 
 describe('tjob wait', () => {
   it('prints condition met for a condition that holds (case-insensitive)', async () => {
@@ -32,10 +33,14 @@ describe('tjob wait', () => {
   });
 
   it('sees a condition that appears while waiting', async () => {
-    const h = harness({ clock: new SystemClock() });
+    const clock = new SystemClock();
+    let polls = 0;
+    const h = harness({
+      clock: { now: () => clock.now(), sleep: (ms, signal) => (polls++, clock.sleep(ms, signal)) },
+    });
     await storeJob(h, { name: 'a', status: { active: 1 } });
     const waiting = tjob(h, 'wait', 'job/a', '--for=condition=Complete', '--timeout=10s');
-    await new Promise((r) => setTimeout(r, 250));
+    await waitFor(() => polls > 0, { what: 'wait to have looked at the job once and be waiting' });
     await h.store.commitJob('a', { status: { succeeded: 1, conditions: complete() } });
     assert.equal(await waiting, 0);
     assert.equal(h.out(), 'job.batch/a condition met\n');
@@ -173,7 +178,7 @@ describe('tjob logs', () => {
       logs: { 'f-aaaaa/main': [log('2026-01-01T00:00:03Z', 'one')] },
     });
     const following = tjob(h, 'logs', 'f', '-f');
-    await new Promise((r) => setTimeout(r, 100));
+    await waitFor(() => h.out() === 'one\n', { what: 'logs -f to print the recorded line' });
     await h.store.appendLogs('f', 'f-aaaaa', 'main', [log('2026-01-01T00:00:04Z', 'two')]);
     await h.store.commitJob('f', { status: { succeeded: 1, conditions: complete() } });
     assert.equal(await following, 0);
@@ -257,14 +262,15 @@ describe('tjob delete', () => {
     );
     // The "controller": applies the delete request it finds.
     const controller = (async () => {
-      for (;;) {
-        const requests = await h.store.pendingJobRequests('busy');
-        if (requests.some((r) => r.delete)) {
-          await h.store.deleteJob('busy');
-          return requests;
-        }
-        await new Promise((r) => setTimeout(r, 20));
-      }
+      const requests = await waitFor(
+        async () => {
+          const pending = await h.store.pendingJobRequests('busy');
+          return pending.some((r) => r.delete) ? pending : undefined;
+        },
+        { what: "tjob delete's request" },
+      );
+      await h.store.deleteJob('busy');
+      return requests;
     })();
     assert.equal(await tjob(h, 'delete', 'job', 'busy'), 0);
     const requests = await controller;

@@ -8,6 +8,7 @@ import { FakeRuntime, type PodScript } from '../../support/fake-runtime.js';
 import { tempDir, testJob } from '../../support/jobs.js';
 import type { Job, JobStatus } from '../../../src/api/k8s.js';
 import type { PodPlan } from '../../../src/api/pod.js';
+import { waitFor } from '../../support/wait-for.js';
 
 const options: JobRunnerOptions = {
   backoffBaseMs: 10_000,
@@ -67,7 +68,7 @@ async function runToEnd(
 
 /** Waits until a runner started elsewhere is idle `times` times. */
 async function untilIdle(counter: () => number, times = 1) {
-  while (counter() < times) await new Promise((r) => setTimeout(r, 1));
+  await waitFor(() => counter() >= times, { what: `the runner to be idle ${times} time(s)`, interval: 1 });
 }
 
 describe('JobRunner on a fake runtime', () => {

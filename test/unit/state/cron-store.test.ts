@@ -10,6 +10,7 @@ import { FileCronStore } from '../../../src/state/cron-store.js';
 import { FileStore } from '../../../src/state/file-store.js';
 import type { StoredEvent } from '../../../src/ports/state-store.js';
 import { tempDir } from '../../support/jobs.js';
+import { waitFor } from '../../support/wait-for.js';
 
 function cj(schedule = '*/5 * * * *', extra: Partial<CronJob['spec']> = {}): CronJob {
   return defaultCronJob({
@@ -148,13 +149,19 @@ describe('FileCronStore', () => {
     const s = new FileCronStore(tempDir());
     let changes = 0;
     const stop = s.watchCronJobs(() => changes++);
-    await new Promise((r) => setTimeout(r, 50));
-    await s.pokeDaemon('cj');
+    // The watch is armed asynchronously, and a change made before it is armed is not reported:
+    // poke until the watcher is told (a watch that never works fails with the timeout).
+    await waitFor(
+      async () => {
+        await s.pokeDaemon('cj');
+        return changes > 0;
+      },
+      { what: 'the watcher to be told of a poke', interval: 50 },
+    );
+    const before = changes;
     await s.saveCronJob(cj(), at, newUid);
-    const deadline = Date.now() + 2500;
-    while (changes === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    await waitFor(() => changes > before, { what: 'the watcher to be told of a saved CronJob' });
     stop();
-    assert.ok(changes > 0);
     assert.deepEqual(await s.takePokes(), ['cj']);
     assert.deepEqual(await s.takePokes(), []);
     assert.deepEqual(

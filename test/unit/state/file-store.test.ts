@@ -16,6 +16,7 @@ import { ConflictError, StateError } from '../../../src/api/errors.js';
 import type { JobStatus } from '../../../src/api/k8s.js';
 import type { PodRecord } from '../../../src/api/pod.js';
 import { tempDir, testJob } from '../../support/jobs.js';
+import { waitFor } from '../../support/wait-for.js';
 
 function pod(name: string, phase: PodRecord['observation']['phase'] = 'Running'): PodRecord {
   return {
@@ -235,8 +236,7 @@ describe('FileStore', () => {
     let changes = 0;
     const stop = store.watchJobRequests('req', () => changes++);
     try {
-      for (let i = 0; i < 300 && changes === 0; i++) await new Promise((r) => setTimeout(r, 10));
-      assert.ok(changes > 0, 'the watcher was told');
+      await waitFor(() => changes > 0, { what: 'the watcher to be told of the earlier request' });
       assert.equal((await store.pendingJobRequests('req')).length, 1);
     } finally {
       stop();

@@ -18,6 +18,7 @@ import type { ContainerEvent, EventHub } from '../../../../src/runtime/docker/ev
 import { LaunchGate } from '../../../../src/runtime/docker/launch-gate.js';
 import { PodSupervisor } from '../../../../src/runtime/docker/pod-supervisor.js';
 import { testPlan } from './plan.js';
+import { waitFor } from '../../../support/wait-for.js';
 
 const root = mkdtempSync(join(tmpdir(), 'tjob-supervisor-'));
 after(() => rmSync(root, { recursive: true, force: true }));
@@ -99,6 +100,7 @@ class FakeEngine {
       if (lost) {
         this.lostStartWith = undefined;
         for (const l of lost) this.attached?.write(frame(1, `${l}\n`));
+        // The scenario: the lines went out live, and the start's answer is lost a moment later.
         await new Promise((r) => setTimeout(r, 20));
         throw Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
       }
@@ -192,13 +194,10 @@ function setup(name: string, shared: { engine?: FakeEngine; launches?: LaunchGat
     });
   };
   const last = (): PodObservation => seen[seen.length - 1]!;
-  const until = async (what: string, ok: (o: PodObservation) => boolean): Promise<PodObservation> => {
-    for (let i = 0; i < 200; i++) {
-      if (seen.length > 0 && ok(last())) return last();
-      await new Promise((r) => setTimeout(r, 10));
-    }
-    throw new Error(`${what}: last observation ${JSON.stringify(last())}`);
-  };
+  const until = (what: string, ok: (o: PodObservation) => boolean): Promise<PodObservation> =>
+    waitFor(() => (seen.length > 0 && ok(last()) ? last() : undefined), {
+      what: `the pod to be ${what} (last observation: ${JSON.stringify(last())} when the wait began)`,
+    });
   return { engine, hub, sup, exit, last, until, logs };
 }
 
@@ -269,7 +268,7 @@ describe('pod supervisor: the engine goes away under a container that never ran'
     engine.logLines = ['one', 'two', 'three'];
     await sup.reconcile();
     await until('running', (o) => o.phase === 'Running');
-    for (let i = 0; i < 100 && logs.length < 3; i++) await new Promise((r) => setTimeout(r, 10));
+    await waitFor(() => logs.length >= 3, { what: 'the third line' });
     assert.deepEqual(logs, ['one', 'two', 'three']);
     exit(engine.only(), 0);
     await until('succeeded', (o) => o.phase === 'Succeeded');
@@ -328,9 +327,10 @@ describe('pod supervisor: the launch gate', () => {
     const b = setup('gate-b', { engine, launches });
     const startedA = a.sup.start();
     const startedB = b.sup.start();
-    // a reaches the engine (however loaded the machine), then b has had time to, and has not.
-    for (let i = 0; i < 500 && engine.calls.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
-    await new Promise((r) => setTimeout(r, 30));
+    // a reaches the engine, and b waits at the gate.
+    await waitFor(() => engine.calls.length > 0 && launches.load.waiting === 1, {
+      what: 'a to reach the engine and b to wait at the launch gate',
+    });
     assert.deepEqual(engine.calls, ['create gate-a-main'], 'b waits for its turn');
     assert.equal(b.sup.observe().phase, 'Pending');
     letStart();
@@ -348,7 +348,7 @@ describe('pod supervisor: the launch gate', () => {
     const release = await launches.enter();
     const p = setup('gate-del', { engine, launches });
     const started = p.sup.start();
-    await new Promise((r) => setTimeout(r, 20));
+    await waitFor(() => launches.load.waiting === 1, { what: 'the pod to wait at the launch gate' });
     p.sup.delete(0);
     release!();
     await started;

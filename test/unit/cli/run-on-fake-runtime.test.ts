@@ -1,0 +1,79 @@
+// `tjob run` in process on the fake runtime: the exit codes, the result and reason lines, the
+// failed pod's log tail, the JUnit report and an interrupt, without Docker (the same command on a
+// real engine: test/integration/cli).
+
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { tempDir } from '../../support/jobs.js';
+import { waitFor } from '../../support/wait-for.js';
+import { fakeEngine, jobManifest } from './fake-engine.js';
+
+describe('tjob run on the fake runtime', { timeout: 120_000 }, () => {
+  it('exits 0 when the pods succeed, with their logs and the Complete line', async () => {
+    const h = fakeEngine(() => ({ exitCode: 0, runMs: 3000, logs: ['hello from ok'] }));
+    const code = await h.run('run', h.manifest(jobManifest('ok')));
+    assert.equal(code, 0, h.err());
+    assert.match(h.err(), /^[\d:]+ job\.batch\/ok created$/m);
+    assert.match(h.out(), /hello from ok/);
+    assert.match(h.err(), /^job\.batch\/ok Complete \(CompletionsReached\): succeeded 1, failed 0, /m);
+    const stored = await h.store.loadJob('ok');
+    assert.equal(stored?.job.status.succeeded, 1);
+    assert.ok(stored?.job.status.conditions?.some((c) => c.type === 'Complete' && c.status === 'True'));
+    assert.deepEqual(h.runtime.created.length, 1);
+    // The lease is released when the run ends.
+    assert.equal(await h.store.jobLeaseHolder('ok'), undefined);
+  });
+
+  it('exits 1 when the job fails, with the reason, its message and the last failed pod’s log', async () => {
+    const h = fakeEngine(() => ({ exitCode: 3, runMs: 1000, logs: ['working', 'broken'] }));
+    const code = await h.run('run', h.manifest(jobManifest('bad', 'backoffLimit: 1')), '--backoff', '1s');
+    assert.equal(code, 1, h.err());
+    assert.match(h.err(), /^job\.batch\/bad Failed \(BackoffLimitExceeded\): succeeded 0, failed 2, /m);
+    assert.match(h.err(), /^ {2}Job has reached the specified backoff limit$/m);
+    assert.match(h.err(), /^ {2}last 2 log lines of the last failed pod:\n {2}\| working\n {2}\| broken$/m);
+    assert.equal(h.runtime.created.length, 2, 'backoffLimit 1: one retry');
+  });
+
+  it('writes the JUnit report of a run: one test case per pod, failures with their reason and log', async () => {
+    const h = fakeEngine((plan) =>
+      plan.jobName === 'report-bad'
+        ? { exitCode: 4, runMs: 1000, logs: ['broken'] }
+        : { exitCode: 0, runMs: 1000, logs: ['fine'] },
+    );
+    const report = join(tempDir('tjob-report-'), 'junit.xml');
+    const file = h.manifest(jobManifest('report-$ITEM', 'backoffLimit: 0'));
+    const code = await h.run('run', file, '--items', 'good,bad', '--report', report);
+    assert.equal(code, 1, h.err());
+    const xml = readFileSync(report, 'utf8');
+    assert.match(xml, /<testsuite package="tjob" id="\d" name="report-good" [^>]*tests="2" failures="0"/);
+    assert.match(xml, /<testsuite package="tjob" id="\d" name="report-bad" [^>]*tests="2" failures="2"/);
+    assert.match(
+      xml,
+      /<failure message="Error: container main exited with code 4" type="Error">broken<\/failure>/,
+    );
+    assert.match(xml, /type="BackoffLimitExceeded"/);
+    assert.match(h.err(), /^report-good\s+Complete\s+1\s+0\s+/m);
+    assert.match(h.err(), /^report-bad\s+Failed\s+0\s+1\s+/m);
+    assert.match(h.err(), new RegExp(`JUnit report written to ${report}`));
+  });
+
+  it('an interrupt stops the pods, suspends the job and exits 130', async () => {
+    const h = fakeEngine(() => ({ exitCode: 0, runMs: 3_600_000 }));
+    const { done } = h.start('run', h.manifest(jobManifest('long')));
+    await waitFor(async () => (await h.store.loadJob('long'))?.job.status.active === 1, {
+      what: 'job long to have its pod running',
+    });
+    h.signal('SIGINT');
+    const code = await done;
+    assert.equal(code, 130, h.err());
+    assert.match(h.err(), /SIGINT received: stopping the pods and suspending the job/);
+    assert.match(h.err(), /^job\.batch\/long Suspended\b/m);
+    assert.equal(h.runtime.deleted.length, 1, 'its pod was stopped');
+    const stored = await h.store.loadJob('long');
+    assert.equal(stored?.job.spec.suspend, true);
+    assert.ok(stored?.job.status.conditions?.some((c) => c.type === 'Suspended' && c.status === 'True'));
+    assert.equal(await h.store.jobLeaseHolder('long'), undefined);
+  });
+});
