@@ -170,9 +170,13 @@ export async function runLogs(
       `previous terminated container "${containers[0]}" in ${onePod ? `pod "${onePod}"` : `job "${jobName}"`} not found`,
     );
   }
-  // Decided once, so following a job whose second pod appears later keeps one format.
+  // Decided once, so following a job whose second pod appears later keeps one format. One
+  // completion index is one pod unless it was retried: its log alone is unprefixed, as one pod's.
   const jobSpec = stored.job.spec;
-  const manyPods = (jobSpec.completions ?? 1) > 1 || (jobSpec.parallelism ?? 1) > 1 || pods.length > 1;
+  const manyPods =
+    index !== undefined
+      ? pods.length > 1
+      : (jobSpec.completions ?? 1) > 1 || (jobSpec.parallelism ?? 1) > 1 || pods.length > 1;
   const prefixed = streams.length > 1 || (!podName && (containers.length > 1 || manyPods));
   const multi = () => prefixed;
   const secrets = await jobSecretMask(store, stored, !!flags.showSecrets);

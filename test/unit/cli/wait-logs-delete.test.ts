@@ -98,6 +98,32 @@ describe('tjob logs', () => {
     assert.equal(h.out(), '[p-aaaaa/main] a3\n[p-bbbbb/main] b1\n');
   });
 
+  it('--index: the pods of one completion index, unprefixed when it is one pod', async () => {
+    const h = harness();
+    await storeJob(h, {
+      name: 'ix',
+      spec: { completions: 3, parallelism: 3, completionMode: 'Indexed' },
+      status: { conditions: complete(), succeeded: 3, completedIndexes: '0-2' },
+      pods: [
+        pod('ix-0-aaaaa', 'Succeeded', { index: 0 }),
+        pod('ix-1-bbbbb', 'Failed', { index: 1, createdAt: '2026-01-01T00:00:01.100Z' }),
+        pod('ix-1-ccccc', 'Succeeded', { index: 1, createdAt: '2026-01-01T00:00:01.200Z' }),
+        pod('ix-2-ddddd', 'Succeeded', { index: 2 }),
+      ],
+      logs: {
+        'ix-0-aaaaa/main': [log('2026-01-01T00:00:03Z', 'zero')],
+        'ix-1-bbbbb/main': [log('2026-01-01T00:00:03Z', 'one, first try')],
+        'ix-1-ccccc/main': [log('2026-01-01T00:00:04Z', 'one')],
+        'ix-2-ddddd/main': [log('2026-01-01T00:00:03Z', 'two')],
+      },
+    });
+    assert.equal(await tjob(h, 'logs', 'job/ix', '--index', '2'), 0);
+    assert.equal(h.out(), 'two\n');
+    // A retried index is two pods: prefixed, as any several pods are (out() accumulates).
+    assert.equal(await tjob(h, 'logs', 'job/ix', '--index', '1'), 0);
+    assert.equal(h.out(), 'two\n[ix-1-bbbbb/main] one, first try\n[ix-1-ccccc/main] one\n');
+  });
+
   it('one pod without prefix; --previous; --timestamps; --tail', async () => {
     const h = await jobWithLogs();
     assert.equal(await tjob(h, 'logs', 'pod/p-aaaaa', '-p', '--timestamps'), 0);
