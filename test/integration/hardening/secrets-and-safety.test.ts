@@ -120,7 +120,7 @@ describe('secret values are never printed', { concurrency: true }, () => {
       assert.deepEqual(leaks(out.stdout + out.stderr), [], args.join(' '));
     }
     // Masking is at print time: the state directory keeps what the container wrote.
-    const stored = readFileSync(join(dir, 'jobs', name, 'logs', pod, 'main.log'), 'utf8');
+    const stored = readFileSync(join(dir, 'jobs', name, 'logs', pod, 'main', '0.log'), 'utf8');
     assert.ok(stored.includes(PASSWORD) && stored.includes(KEYLINE));
   });
 
@@ -133,7 +133,8 @@ describe('secret values are never printed', { concurrency: true }, () => {
     assert.match(run.stdout, new RegExp(`pw=${PASSWORD}`));
 
     const name2 = `${P}-follow`;
-    const file2 = writeManifest(secretJob(name2, 'sleep 2; echo "pw=$PASSWORD"'));
+    // Long enough that the second run finds it still running on a busy machine (it follows it).
+    const file2 = writeManifest(secretJob(name2, 'sleep 8; echo "pw=$PASSWORD"'));
     const detached = await tjob(['run', '-d', file2], dir);
     assert.equal(detached.code, 0, detached.stderr);
     const follow = await tjob(['run', file2], dir);
