@@ -12,6 +12,7 @@ import {
   readManifestSources,
   type LoadResult,
 } from '../manifest/index.js';
+import type { StateStore } from '../ports/state-store.js';
 import type { CliContext } from './context.js';
 
 export interface TemplateFlags {
@@ -49,11 +50,30 @@ export async function templateParams(
   return items ? { set, items } : { set };
 }
 
+/** The ConfigMaps and Secrets a state directory holds, stored with `apply`. */
+export interface KnownConfig {
+  configMaps: ConfigMap[];
+  secrets: Secret[];
+}
+
+/**
+ * The ConfigMaps and Secrets stored with `apply`: every later job may refer to them, as to objects
+ * of its namespace, so `loadFromCommandLine` must be told of them (a reference to neither these nor
+ * the run's own objects is an error).
+ */
+export async function storedConfig(store: StateStore): Promise<KnownConfig> {
+  const all = await store.listConfigObjects();
+  return {
+    configMaps: all.filter((o): o is ConfigMap => o.kind === 'ConfigMap'),
+    secrets: all.filter((o): o is Secret => o.kind === 'Secret'),
+  };
+}
+
 export async function loadFromCommandLine(
   files: string[],
   flags: TemplateFlags,
   ctx: CliContext,
-  known: { configMaps: ConfigMap[]; secrets: Secret[] } = { configMaps: [], secrets: [] },
+  known: KnownConfig = { configMaps: [], secrets: [] },
 ): Promise<LoadedManifests> {
   const params = await templateParams(flags);
   const sources = await readManifestSources(files, (maxBytes) => ctx.readStdin(maxBytes));

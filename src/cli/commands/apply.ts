@@ -19,6 +19,7 @@ import { stateDirOf } from '../context.js';
 import { startController } from '../controller-process.js';
 import {
   loadFromCommandLine,
+  storedConfig,
   type LoadedManifests,
   type TemplateFlags,
   writeWarnings,
@@ -63,7 +64,9 @@ secret/NAME ..., job.batch/NAME created.`,
     )
     .action(async (flags: ApplyFlags) => {
       const files = flags.filename ?? [];
-      const loaded = await loadFromCommandLine(files, flags, ctx);
+      const store = new FileStore(stateDirOf(globals(), ctx.env));
+      await store.init();
+      const loaded = await loadFromCommandLine(files, flags, ctx, await storedConfig(store));
       result.code = await applyLoaded(loaded, flags, ctx, globals());
     });
 }

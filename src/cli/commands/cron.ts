@@ -28,7 +28,7 @@ import { stateDirOf } from '../context.js';
 import { startController } from '../controller-process.js';
 import { lastFailedPodLog, runnerObserver } from '../drive-jobs.js';
 import { deleteJobEverywhere } from '../job-deletion.js';
-import { loadFromCommandLine, writeWarnings } from '../load-manifests.js';
+import { loadFromCommandLine, storedConfig, writeWarnings } from '../load-manifests.js';
 import type { CommandResult } from '../program.js';
 import { RunPrinter } from '../run-printer.js';
 import { maskSecretsOf } from '../secret-masking.js';
@@ -162,9 +162,10 @@ async function cronStart(
 ): Promise<number> {
   const stateDir = stateDirOf(global, ctx.env);
   const backoff = backoffSettings(flags, ctx.env);
-  const loaded = files.length > 0 ? await loadFromCommandLine(files, flags, ctx) : undefined;
   const store = new FileStore(stateDir);
   await store.init();
+  const loaded =
+    files.length > 0 ? await loadFromCommandLine(files, flags, ctx, await storedConfig(store)) : undefined;
   const cronStore = new FileCronStore(stateDir);
 
   const command = `tjob cron start (pid ${process.pid})`;

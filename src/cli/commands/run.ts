@@ -21,7 +21,7 @@ import { parseDuration } from '../../output/duration.js';
 import type { CliContext, GlobalOptions } from '../context.js';
 import { stateDirOf } from '../context.js';
 import type { CommandResult } from '../program.js';
-import { loadFromCommandLine, type TemplateFlags, writeWarnings } from '../load-manifests.js';
+import { loadFromCommandLine, storedConfig, type TemplateFlags, writeWarnings } from '../load-manifests.js';
 import { deleteJobEverywhere } from '../job-deletion.js';
 import { driveJobs, podLogTail } from '../drive-jobs.js';
 import { sweepExpiredJobs } from '../ttl-sweep.js';
@@ -141,7 +141,10 @@ export async function runCommand(
 
   const stateDir = stateDirOf(global, ctx.env);
   const store = new FileStore(stateDir);
-  const loaded = await loadFromCommandLine(files, flags, ctx);
+  // A dry run creates no state directory, so it knows only its own files' ConfigMaps and Secrets.
+  if (!flags.dryRun) await store.init();
+  const known = flags.dryRun ? { configMaps: [], secrets: [] } : await storedConfig(store);
+  const loaded = await loadFromCommandLine(files, flags, ctx, known);
   writeWarnings(ctx.stderr, loaded.warnings);
   if (loaded.jobs.length === 0) {
     throw new UsageError(
@@ -157,11 +160,9 @@ export async function runCommand(
     return 0;
   }
 
-  await store.init();
-  const stored = await store.listConfigObjects();
   const config = configData({
-    configMaps: [...stored.filter((o) => o.kind === 'ConfigMap'), ...loaded.configMaps] as never,
-    secrets: [...stored.filter((o) => o.kind === 'Secret'), ...loaded.secrets] as never,
+    configMaps: [...known.configMaps, ...loaded.configMaps],
+    secrets: [...known.secrets, ...loaded.secrets],
   });
 
   // Finished jobs whose TTL ran out go first (deviation 3), so they do not block a new run.
