@@ -32,6 +32,7 @@ import { imagesOf } from './images.js';
 import { JobRunner, type JobRunObserver, type RunEnd } from './job-runner.js';
 import { storedConfigData } from './pod-plan.js';
 import { Wakeup } from './wakeup.js';
+import { ttlExpiry } from './ttl-after-finished.js';
 
 /** How many runners of newly created jobs start at once (each reads its job, asks the engine). */
 const DRIVE_CONCURRENCY = 8;
@@ -477,17 +478,8 @@ export class CronDaemon {
   private async expireFinished(children: JobSummary[], now: Date): Promise<number | undefined> {
     let next: number | undefined;
     for (const s of children) {
-      const ttl = s.job.spec.ttlSecondsAfterFinished;
-      if (ttl === undefined || ttl === null || !isFinished(s.job)) continue;
-      const finishedAt = Date.parse(
-        s.job.status.completionTime ??
-          s.job.status.conditions?.find(
-            (c) => c.status === 'True' && (c.type === 'Complete' || c.type === 'Failed'),
-          )?.lastTransitionTime ??
-          '',
-      );
-      if (!Number.isFinite(finishedAt)) continue;
-      const at = finishedAt + ttl * 1000;
+      const at = ttlExpiry(s.job);
+      if (at === undefined) continue;
       if (at <= now.getTime()) {
         await this.deleteJob(s.job.metadata.name).catch((err: Error) =>
           this.observer.warning?.(`deleting expired job ${s.job.metadata.name}: ${err.message}`),

@@ -468,7 +468,7 @@ describe('cron daemon on a fake clock', () => {
     );
     await advanceTo(h, '2024-01-01T10:01:31Z');
     await stopDaemon(h, r);
-    // Finished at 10:00:30 (completionTime has whole seconds): gone at 10:01:30.
+    // Finished at 10:00:30 (its Complete condition has whole seconds): gone at 10:01:30.
     assert.deepEqual(await h.store.listJobs(), []);
   });
 
