@@ -9,7 +9,7 @@ import { neverRan, type PodRecord } from '../api/pod.js';
 import type { StateStore, StoredJob } from '../ports/state-store.js';
 import { JobRunner, type JobRunObserver, type RunEnd } from '../engine/job-runner.js';
 import type { CliContext } from './context.js';
-import { deleteJobEverywhere } from './job-deletion.js';
+import { deleteJobEverywhere } from '../engine/job-deletion.js';
 import { followJob } from './follow-job.js';
 import { deleteIfExpired } from './ttl-sweep.js';
 import { ttlTimeLeft } from '../engine/ttl-after-finished.js';

@@ -5,7 +5,7 @@
 import type { PodRuntime } from '../ports/pod-runtime.js';
 import type { StateStore } from '../ports/state-store.js';
 import { ttlExpired } from '../engine/ttl-after-finished.js';
-import { deleteJobEverywhere } from './job-deletion.js';
+import { deleteJobEverywhere } from '../engine/job-deletion.js';
 
 /**
  * Deletes the expired jobs no process drives. Without a runtime, a job whose containers are still

@@ -27,7 +27,7 @@ import type { CliContext, GlobalOptions } from '../context.js';
 import { stateDirOf } from '../context.js';
 import { startController } from '../controller-process.js';
 import { lastFailedPodLog, runnerObserver } from '../drive-jobs.js';
-import { deleteJobEverywhere } from '../job-deletion.js';
+import { deleteJobEverywhere } from '../../engine/job-deletion.js';
 import { loadFromCommandLine, writeWarnings } from '../load-manifests.js';
 import type { CommandResult } from '../program.js';
 import { RunPrinter } from '../run-printer.js';

@@ -22,14 +22,14 @@ import type { CliContext, GlobalOptions } from '../context.js';
 import { stateDirOf } from '../context.js';
 import type { CommandResult } from '../program.js';
 import { loadFromCommandLine, type TemplateFlags, writeWarnings } from '../load-manifests.js';
-import { deleteJobEverywhere } from '../job-deletion.js';
+import { deleteJobEverywhere } from '../../engine/job-deletion.js';
 import { driveJobs, podLogTail } from '../drive-jobs.js';
 import { sweepExpiredJobs } from '../ttl-sweep.js';
 import { newRunPrinter } from '../run-printer.js';
 import { startController } from '../controller-process.js';
 import { jobSecretMask } from '../secret-masking.js';
 
-export { deleteJobEverywhere } from '../job-deletion.js';
+export { deleteJobEverywhere } from '../../engine/job-deletion.js';
 
 export interface RunFlags extends TemplateFlags {
   maxJobs?: string;
