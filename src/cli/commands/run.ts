@@ -8,8 +8,8 @@ import { join } from 'node:path';
 import { junitReport } from '../../output/junit.js';
 import type { Command } from 'commander';
 import { ConflictError, UsageError } from '../../api/errors.js';
-import type { Job, JobStatus } from '../../api/k8s.js';
-import { rfc3339 } from '../../api/time.js';
+import type { Job } from '../../api/k8s.js';
+import { jobAsCreated } from '../../engine/job-creation.js';
 import { finishedOutcome } from '../../engine/job-status.js';
 import { configData } from '../../engine/pod-plan.js';
 import { sameJobSpec } from '../../engine/job-identity.js';
@@ -239,9 +239,8 @@ export async function runCommand(
           }
           await deleteJobEverywhere(prior, store, runtime);
         }
-        job.metadata.creationTimestamp = rfc3339(ctx.clock.now());
         try {
-          await store.createJob({ ...job, status: {} as JobStatus }, config);
+          await store.createJob(jobAsCreated(job, job.metadata.uid ?? randomUUID(), ctx.clock.now()), config);
         } catch (err) {
           const now = err instanceof ConflictError ? await store.loadJob(name) : undefined;
           if (now && !flags.replace && createdMeanwhile(now, job)) continue;
