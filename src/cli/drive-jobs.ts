@@ -9,8 +9,10 @@ import { neverRan, type PodRecord } from '../api/pod.js';
 import type { StateStore, StoredJob } from '../ports/state-store.js';
 import { JobRunner, type JobRunObserver, type RunEnd } from '../engine/job-runner.js';
 import type { CliContext } from './context.js';
-import { deleteJobEverywhere } from './job-deletion.js';
+import { deleteJobEverywhere } from '../engine/job-deletion.js';
 import { followJob } from './follow-job.js';
+import { deleteIfExpired } from './ttl-sweep.js';
+import { ttlTimeLeft } from '../engine/ttl-after-finished.js';
 import { maskSecretsOf } from './secret-masking.js';
 import type { RunPrinter } from './run-printer.js';
 import { LEASE_RENEW_MS } from '../state/lease-file.js';
@@ -79,7 +81,17 @@ export async function driveJobs(d: DriveOptions): Promise<number> {
   });
 
   const outcomes = new Map<string, RunEnd | 'Left'>();
-  const ttlTimers = new Set<ReturnType<typeof setTimeout>>();
+  /** Deletes a job when its TTL runs out, if this process is still there and nobody drives it then. */
+  const expireLater = async (name: string, uid: string | undefined, ms: number): Promise<void> => {
+    await ctx.clock.sleep(ms, finished.signal);
+    if (finished.signal.aborted) return;
+    try {
+      if (await deleteIfExpired(store, name, ctx.clock.now(), async () => runtime, uid))
+        printer.progress(`job.batch/${name} deleted (ttlSecondsAfterFinished)`);
+    } catch (err) {
+      printer.warning(`deleting job ${name} after its TTL: ${(err as Error).message}`);
+    }
+  };
   const multi = d.names.length > 1;
 
   const driveOne = async (name: string): Promise<void> => {
@@ -132,21 +144,13 @@ export async function driveJobs(d: DriveOptions): Promise<number> {
       }
       const lastLog = end === 'Failed' ? await lastFailedPodLog(store, state) : undefined;
       printer.result(state, end === 'Interrupted' ? 'Suspended' : end, lastLog);
-      // Deviation 3: a TTL of 0 deletes the job as soon as its result is printed; a longer one
-      // while this run is still there (other jobs running), else by the next tjob command.
-      const ttl = state.job.spec.ttlSecondsAfterFinished;
-      if ((end === 'Complete' || end === 'Failed') && ttl !== undefined && ttl !== null) {
-        if (ttl === 0) await deleteJobEverywhere(state, store, runtime);
-        else {
-          const timer = setTimeout(() => {
-            ttlTimers.delete(timer);
-            void deleteJobEverywhere(state, store, runtime)
-              .then(() => printer.progress(`job.batch/${name} deleted (ttlSecondsAfterFinished)`))
-              .catch((err: Error) => printer.warning(`deleting job ${name} after its TTL: ${err.message}`));
-          }, ttl * 1000);
-          ttlTimers.add(timer);
-        }
-      }
+      // Deviation 3: a job whose TTL has run out when its result is printed (a TTL of 0) is deleted
+      // now, under its lease; a later one while this process is still there (other jobs running),
+      // else by the next tjob command.
+      const left =
+        end === 'Complete' || end === 'Failed' ? ttlTimeLeft(state.job, ctx.clock.now()) : undefined;
+      if (left !== undefined && left <= 0) await deleteJobEverywhere(state, store, runtime);
+      else if (left !== undefined) void expireLater(name, state.job.metadata.uid, left);
     } finally {
       clearInterval(heartbeat);
       await lease.release();
@@ -165,7 +169,6 @@ export async function driveJobs(d: DriveOptions): Promise<number> {
       : 1;
   } finally {
     finished.abort();
-    for (const t of ttlTimers) clearTimeout(t);
     offSignal();
   }
 }

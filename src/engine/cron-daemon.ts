@@ -10,7 +10,7 @@
 // its lease is released, so the next daemon adopts the jobs (unfinished children with no live
 // lease holder are driven again, and the runner adopts their containers).
 
-import type { CronJob, Job, JobStatus } from '../api/k8s.js';
+import type { CronJob, Job } from '../api/k8s.js';
 import { ConflictError } from '../api/errors.js';
 import { mapLimit } from '../api/map-limit.js';
 import { rfc3339 } from '../api/time.js';
@@ -23,7 +23,7 @@ import {
   type SyncCronJobResult,
   type SyncFailures,
 } from '../controller/cron/index.js';
-import { defaultJob, withGeneratedSelector } from '../manifest/index.js';
+import { defaultJob } from '../manifest/index.js';
 import type { Clock } from '../ports/clock.js';
 import type { CronJobStore } from '../ports/cron-store.js';
 import type { PodRuntime } from '../ports/pod-runtime.js';
@@ -32,6 +32,8 @@ import { imagesOf } from './images.js';
 import { JobRunner, type JobRunObserver, type RunEnd } from './job-runner.js';
 import { storedConfigData } from './pod-plan.js';
 import { Wakeup } from './wakeup.js';
+import { ttlExpiry } from './ttl-after-finished.js';
+import { jobAsCreated } from './job-creation.js';
 
 /** How many runners of newly created jobs start at once (each reads its job, asks the engine). */
 const DRIVE_CONCURRENCY = 8;
@@ -477,17 +479,8 @@ export class CronDaemon {
   private async expireFinished(children: JobSummary[], now: Date): Promise<number | undefined> {
     let next: number | undefined;
     for (const s of children) {
-      const ttl = s.job.spec.ttlSecondsAfterFinished;
-      if (ttl === undefined || ttl === null || !isFinished(s.job)) continue;
-      const finishedAt = Date.parse(
-        s.job.status.completionTime ??
-          s.job.status.conditions?.find(
-            (c) => c.status === 'True' && (c.type === 'Complete' || c.type === 'Failed'),
-          )?.lastTransitionTime ??
-          '',
-      );
-      if (!Number.isFinite(finishedAt)) continue;
-      const at = finishedAt + ttl * 1000;
+      const at = ttlExpiry(s.job);
+      if (at === undefined) continue;
       if (at <= now.getTime()) {
         await this.deleteJob(s.job.metadata.name).catch((err: Error) =>
           this.observer.warning?.(`deleting expired job ${s.job.metadata.name}: ${err.message}`),
@@ -501,9 +494,7 @@ export class CronDaemon {
 
   /** The child job as the API server stores it: defaulted, with its uid and generated selector. */
   private async createJob(fromTemplate: Job, uid: string, now: Date): Promise<void> {
-    const job = withGeneratedSelector(defaultJob(fromTemplate), uid);
-    job.metadata.creationTimestamp = rfc3339(now);
-    const stored = { ...job, status: {} as JobStatus };
+    const stored = jobAsCreated(defaultJob(fromTemplate), uid, now);
     this.configSnapshot ??= storedConfigData(this.deps.store);
     await this.deps.store.createJob(stored, await this.configSnapshot);
     this.indexJob({ job: stored });

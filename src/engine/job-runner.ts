@@ -10,6 +10,7 @@ import type { JobAction, JobEvent, SyncResult } from '../controller/job/types.js
 import type { Clock } from '../ports/clock.js';
 import type { LogLine, PodRuntime } from '../ports/pod-runtime.js';
 import type { StateStore, StoredEvent, StoredJob } from '../ports/state-store.js';
+import { gracePeriodSeconds, podsToStop, removePods, stopPods } from './job-deletion.js';
 import { finishedOutcome, type JobOutcome } from './job-status.js';
 import { LogRecorder } from './log-recorder.js';
 import { newPodIdentity, podHostname, podLabels, podPlanFor } from './pod-plan.js';
@@ -214,18 +215,11 @@ export class JobRunner {
   private async deleteEverything(): Promise<boolean> {
     await this.settleStarts();
     this.applyStartOutcomes();
-    const uid = this.state.job.metadata.uid ?? '';
-    const grace = this.state.job.spec.template.spec.terminationGracePeriodSeconds ?? 30;
-    const live = () =>
-      [...this.records.values()].filter(
-        (r) => !r.removed && r.observation.phase !== 'Succeeded' && r.observation.phase !== 'Failed',
-      );
-    await Promise.all(
-      live().map((r) => this.deps.runtime.deletePod(uid, r.name, grace).catch(() => undefined)),
-    );
+    const job = this.state.job;
+    await stopPods(this.deps.runtime, job, this.records.values());
     // Let them stop within their grace period before their containers go.
-    const deadline = this.deps.clock.now().getTime() + (grace + 5) * 1000;
-    while (live().length > 0) {
+    const deadline = this.deps.clock.now().getTime() + (gracePeriodSeconds(job) + 5) * 1000;
+    while (podsToStop(this.records.values()).length > 0) {
       const left = deadline - this.deps.clock.now().getTime();
       if (left <= 0) break;
       await this.wakeup.wait(left);
@@ -235,31 +229,17 @@ export class JobRunner {
       }
       this.observations.clear();
     }
-    const removed: PodRecord[] = [];
+    const { removed, failures } = await removePods(this.deps.runtime, job, this.records.values());
     const events: StoredEvent[] = [];
-    await Promise.all(
-      [...this.records.values()]
-        .filter((r) => !r.removed)
-        .map(async (r) => {
-          try {
-            await this.deps.runtime.removePod(uid, r.name);
-            removed.push({ ...r, removed: true });
-          } catch (err) {
-            const message = `Error deleting: pod ${r.name}: ${(err as Error).message}`;
-            if (this.removalWarned.get(r.name) === message) return;
-            this.removalWarned.set(r.name, message);
-            events.push(
-              this.event({ type: 'Warning', reason: 'FailedDelete', message }, this.deps.clock.now()),
-            );
-            this.observer.warning?.(message);
-          }
-        }),
-    );
+    for (const f of failures) {
+      const message = `Error deleting: pod ${f.pod}: ${f.message}`;
+      if (this.removalWarned.get(f.pod) === message) continue;
+      this.removalWarned.set(f.pod, message);
+      events.push(this.event({ type: 'Warning', reason: 'FailedDelete', message }, this.deps.clock.now()));
+      this.observer.warning?.(message);
+    }
     await this.logs.flush();
-    const left = [...this.records.values()].some(
-      (r) => !r.removed && !removed.some((d) => d.name === r.name),
-    );
-    if (!left) {
+    if (failures.length === 0) {
       await this.deps.store.deleteJob(this.name);
       return true;
     }

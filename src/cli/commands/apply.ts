@@ -6,8 +6,8 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { UsageError } from '../../api/errors.js';
-import type { Job, JobStatus } from '../../api/k8s.js';
-import { rfc3339 } from '../../api/time.js';
+import type { Job } from '../../api/k8s.js';
+import { jobAsCreated } from '../../engine/job-creation.js';
 import { imagesOf } from '../../engine/images.js';
 import { sameJobSpec } from '../../engine/job-identity.js';
 import { finishedOutcome } from '../../engine/job-status.js';
@@ -149,8 +149,7 @@ export async function applyLoaded(
   for (const { job, exists } of jobPlans) {
     const name = job.metadata.name;
     if (!exists) {
-      job.metadata.creationTimestamp = rfc3339(ctx.clock.now());
-      await store.createJob({ ...job, status: {} as JobStatus }, config);
+      await store.createJob(jobAsCreated(job, job.metadata.uid ?? randomUUID(), ctx.clock.now()), config);
       handOver.push(name);
       continue;
     }

@@ -6,13 +6,13 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { ConflictError, UsageError } from '../../api/errors.js';
-import type { CronJob, JobStatus } from '../../api/k8s.js';
-import { rfc3339 } from '../../api/time.js';
+import type { CronJob } from '../../api/k8s.js';
+import { jobAsCreated } from '../../engine/job-creation.js';
 import { isChildOf, jobFromTemplate, manualTriggerPlan, rfc3339InZone } from '../../controller/cron/index.js';
 import { CronDaemon } from '../../engine/cron-daemon.js';
 import { imagesOf } from '../../engine/images.js';
 import { storedConfigData } from '../../engine/pod-plan.js';
-import { defaultJob, generateName, withGeneratedSelector } from '../../manifest/index.js';
+import { defaultJob, generateName } from '../../manifest/index.js';
 import { allowsColor } from '../../output/color.js';
 import {
   describeSchedule,
@@ -27,7 +27,7 @@ import type { CliContext, GlobalOptions } from '../context.js';
 import { stateDirOf } from '../context.js';
 import { startController } from '../controller-process.js';
 import { lastFailedPodLog, runnerObserver } from '../drive-jobs.js';
-import { deleteJobEverywhere } from '../job-deletion.js';
+import { deleteJobEverywhere } from '../../engine/job-deletion.js';
 import { loadFromCommandLine, storedConfig, writeWarnings } from '../load-manifests.js';
 import type { CommandResult } from '../program.js';
 import { RunPrinter } from '../run-printer.js';
@@ -379,8 +379,7 @@ async function cronTrigger(
   try {
     await runtime.ping();
     const template = jobFromTemplate(cj, generateName(`${name}-manual-`, Math.random));
-    const uid = randomUUID();
-    const job = withGeneratedSelector(defaultJob(template), uid);
+    const job = defaultJob(template);
     jobName = job.metadata.name;
     const warnings = await runtime.ensureImages(imagesOf([job]), (m) => ctx.stderr.write(`${m}\n`));
     writeWarnings(ctx.stderr, warnings);
@@ -406,8 +405,7 @@ async function cronTrigger(
       }
     }
 
-    job.metadata.creationTimestamp = rfc3339(ctx.clock.now());
-    await store.createJob({ ...job, status: {} as JobStatus }, await storedConfigData(store));
+    await store.createJob(jobAsCreated(job, randomUUID(), ctx.clock.now()), await storedConfigData(store));
   } finally {
     await runtime.close();
   }

@@ -8,8 +8,8 @@ import { join } from 'node:path';
 import { junitReport } from '../../output/junit.js';
 import type { Command } from 'commander';
 import { ConflictError, UsageError } from '../../api/errors.js';
-import type { Job, JobStatus } from '../../api/k8s.js';
-import { rfc3339 } from '../../api/time.js';
+import type { Job } from '../../api/k8s.js';
+import { jobAsCreated } from '../../engine/job-creation.js';
 import { finishedOutcome } from '../../engine/job-status.js';
 import { configData } from '../../engine/pod-plan.js';
 import { sameJobSpec } from '../../engine/job-identity.js';
@@ -22,14 +22,14 @@ import type { CliContext, GlobalOptions } from '../context.js';
 import { stateDirOf } from '../context.js';
 import type { CommandResult } from '../program.js';
 import { loadFromCommandLine, storedConfig, type TemplateFlags, writeWarnings } from '../load-manifests.js';
-import { deleteJobEverywhere } from '../job-deletion.js';
+import { deleteJobEverywhere } from '../../engine/job-deletion.js';
 import { driveJobs, podLogTail } from '../drive-jobs.js';
 import { sweepExpiredJobs } from '../ttl-sweep.js';
 import { newRunPrinter } from '../run-printer.js';
 import { startController } from '../controller-process.js';
 import { jobSecretMask } from '../secret-masking.js';
 
-export { deleteJobEverywhere } from '../job-deletion.js';
+export { deleteJobEverywhere } from '../../engine/job-deletion.js';
 
 export interface RunFlags extends TemplateFlags {
   maxJobs?: string;
@@ -240,9 +240,8 @@ export async function runCommand(
           }
           await deleteJobEverywhere(prior, store, runtime);
         }
-        job.metadata.creationTimestamp = rfc3339(ctx.clock.now());
         try {
-          await store.createJob({ ...job, status: {} as JobStatus }, config);
+          await store.createJob(jobAsCreated(job, job.metadata.uid ?? randomUUID(), ctx.clock.now()), config);
         } catch (err) {
           const now = err instanceof ConflictError ? await store.loadJob(name) : undefined;
           if (now && !flags.replace && createdMeanwhile(now, job)) continue;

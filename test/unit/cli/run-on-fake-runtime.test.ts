@@ -76,4 +76,33 @@ describe('tjob run on the fake runtime', { timeout: 120_000 }, () => {
     assert.ok(stored?.job.status.conditions?.some((c) => c.type === 'Suspended' && c.status === 'True'));
     assert.equal(await h.store.jobLeaseHolder('long'), undefined);
   });
+  it('ttlSecondsAfterFinished 0: the job is deleted, containers and records, once its result is printed', async () => {
+    const h = fakeEngine(() => ({ exitCode: 0, runMs: 1000 }));
+    const code = await h.run('run', h.manifest(jobManifest('short', 'ttlSecondsAfterFinished: 0')));
+    assert.equal(code, 0, h.err());
+    assert.match(h.err(), /^job\.batch\/short Complete \(CompletionsReached\)/m);
+    assert.equal(await h.store.loadJob('short'), undefined);
+    assert.deepEqual(h.runtime.removed.length, 1, 'its pod was removed');
+  });
+
+  it('a longer TTL runs out from the finish condition while the run still drives other jobs', async () => {
+    const h = fakeEngine((plan) =>
+      plan.jobName === 'ttl-a' ? { exitCode: 0, runMs: 1000 } : { exitCode: 0, runMs: 60_000 },
+    );
+    const file = h.manifest(jobManifest('ttl-$ITEM', 'ttlSecondsAfterFinished: 10'));
+    const { done } = h.start('run', file, '--items', 'a,b');
+    await waitFor(async () => (await h.store.loadJob('ttl-a'))?.job.status.succeeded === 1, {
+      what: 'job ttl-a to complete',
+    });
+    const finishedAt = Date.parse(
+      (await h.store.loadJob('ttl-a'))?.job.status.conditions?.find((c) => c.type === 'Complete')
+        ?.lastTransitionTime ?? '',
+    );
+    await waitFor(async () => (await h.store.loadJob('ttl-a')) === undefined, { what: 'job ttl-a to go' });
+    const goneAt = h.clock.now().getTime();
+    assert.ok(goneAt >= finishedAt + 10_000, `deleted ${goneAt - finishedAt} ms after it finished`);
+    assert.equal((await h.store.loadJob('ttl-b'))?.job.status.active, 1, 'ttl-b still runs');
+    assert.match(h.err(), /^[\d:]+ job\.batch\/ttl-a deleted \(ttlSecondsAfterFinished\)$/m);
+    assert.equal(await done, 0, h.err());
+  });
 });

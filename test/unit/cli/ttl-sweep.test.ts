@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { FileStore } from '../../../src/state/file-store.js';
-import { sweepExpiredJobs, ttlExpiry } from '../../../src/cli/ttl-sweep.js';
+import { sweepExpiredJobs } from '../../../src/cli/ttl-sweep.js';
 import type { JobStatus } from '../../../src/api/k8s.js';
 import { tempDir, testJob } from '../../support/jobs.js';
 
@@ -15,28 +15,6 @@ const done = (at: string): JobStatus => ({
 });
 
 describe('ttlSecondsAfterFinished (deviation 3)', () => {
-  it('expires TTL seconds after the terminal condition', () => {
-    const job = testJob('a', { ttlSecondsAfterFinished: 30 });
-    assert.equal(
-      ttlExpiry({
-        job: { ...job, status: done('2026-01-01T00:01:00Z') },
-        backoff: { failuresAfterLastSuccess: 0 },
-        pods: [],
-        events: [],
-      }),
-      Date.parse('2026-01-01T00:01:30Z'),
-    );
-    assert.equal(
-      ttlExpiry({
-        job: { ...job, status: {} },
-        backoff: { failuresAfterLastSuccess: 0 },
-        pods: [],
-        events: [],
-      }),
-      undefined,
-    );
-  });
-
   it('the next command deletes expired finished jobs, and only those', async () => {
     const store = new FileStore(tempDir());
     await store.createJob({ ...testJob('expired', { ttlSecondsAfterFinished: 10 }), status: {} });

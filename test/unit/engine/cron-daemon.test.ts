@@ -9,7 +9,7 @@ import type { CronJob, CronJobSpec, JobStatus } from '../../../src/api/k8s.js';
 import { jobFromTemplate } from '../../../src/controller/cron/index.js';
 import { CronDaemon } from '../../../src/engine/cron-daemon.js';
 import { defaultCronJob, defaultJob, withGeneratedSelector } from '../../../src/manifest/index.js';
-import { deleteJobEverywhere } from '../../../src/cli/job-deletion.js';
+import { deleteJobEverywhere } from '../../../src/engine/job-deletion.js';
 import { listKind } from '../../../src/cli/commands/get.js';
 import { FileCronStore } from '../../../src/state/cron-store.js';
 import { FileStore } from '../../../src/state/file-store.js';
@@ -468,7 +468,7 @@ describe('cron daemon on a fake clock', () => {
     );
     await advanceTo(h, '2024-01-01T10:01:31Z');
     await stopDaemon(h, r);
-    // Finished at 10:00:30 (completionTime has whole seconds): gone at 10:01:30.
+    // Finished at 10:00:30 (its Complete condition has whole seconds): gone at 10:01:30.
     assert.deepEqual(await h.store.listJobs(), []);
   });
 

@@ -1,0 +1,34 @@
+// ttlSecondsAfterFinished: when a finished Job expires. One rule for every process that deletes
+// expired jobs (the next tjob command, the cron daemon, a run or controller still running when
+// the TTL runs out; deviation 3 in docs/deviations.md).
+//
+// As the TTL-after-finished controller (pkg/controller/ttlafterfinished/ttlafterfinished_controller.go):
+// a job is a candidate when it has a TTL and is finished (`needsCleanup`); it finished at the
+// lastTransitionTime of its true Complete or Failed condition (`jobFinishTime`), never at
+// status.completionTime; it expires TTL seconds later (`getFinishAndExpireTime`); one whose finish
+// time is unknown is skipped; it is deleted once the time left is zero or less (`processTTL`).
+
+import type { Job, JobStatus } from '../api/k8s.js';
+import { terminalCondition } from './job-status.js';
+
+type TtlJob = Pick<Job, 'spec'> & { status?: JobStatus };
+
+/** When the job expires (ms since the epoch); undefined without a TTL, unfinished, or finish time unknown. */
+export function ttlExpiry(job: TtlJob): number | undefined {
+  const ttl = job.spec.ttlSecondsAfterFinished;
+  if (ttl === undefined || ttl === null) return undefined;
+  const finishedAt = Date.parse(terminalCondition(job.status)?.lastTransitionTime ?? '');
+  return Number.isFinite(finishedAt) ? finishedAt + ttl * 1000 : undefined;
+}
+
+/** Milliseconds until the job expires (zero or less: expired now); undefined when it never does. */
+export function ttlTimeLeft(job: TtlJob, now: Date): number | undefined {
+  const at = ttlExpiry(job);
+  return at === undefined ? undefined : at - now.getTime();
+}
+
+/** Whether the job's TTL has run out at `now`. */
+export function ttlExpired(job: TtlJob, now: Date): boolean {
+  const left = ttlTimeLeft(job, now);
+  return left !== undefined && left <= 0;
+}
