@@ -24,7 +24,7 @@ import {
   writeWarnings,
 } from '../load-manifests.js';
 import type { CommandResult } from '../program.js';
-import { backoffSettings } from './run.js';
+import { backoffSettings, DEFAULT_MAX_BACKOFF_FLAG } from '../args/backoff.js';
 
 export interface ApplyFlags extends TemplateFlags {
   filename?: string[];
@@ -49,7 +49,7 @@ export function registerApply(
     .option('--items <list>', 'one object per item of a comma-separated list, with $ITEM set')
     .option('--items-file <file>', 'like --items, one item per line')
     .option('--backoff <duration>', 'for Jobs in the files: backoff base (default 10s; env TJOB_BACKOFF)')
-    .option('--max-backoff <duration>', 'for Jobs in the files: backoff cap', '6m')
+    .option('--max-backoff <duration>', 'for Jobs in the files: backoff cap', DEFAULT_MAX_BACKOFF_FLAG)
     .option('--keep-containers', 'for Jobs in the files: keep finished containers')
     .addHelpText(
       'after',

@@ -10,7 +10,7 @@ import { stateDirOf } from '../context.js';
 import type { CommandResult } from '../program.js';
 import { driveJobs } from '../drive-jobs.js';
 import { RunPrinter } from '../run-printer.js';
-import { backoffSettings } from './run.js';
+import { backoffSettings, DEFAULT_MAX_BACKOFF_FLAG } from '../args/backoff.js';
 import { READY_LINE } from '../controller-process.js';
 
 export function registerController(
@@ -24,7 +24,7 @@ export function registerController(
     .description('drive stored jobs to their end (the background process of run -d and resume)')
     .argument('<job...>', 'job names')
     .option('--backoff <duration>')
-    .option('--max-backoff <duration>', undefined, '6m')
+    .option('--max-backoff <duration>', undefined, DEFAULT_MAX_BACKOFF_FLAG)
     .option('--max-jobs <n>')
     .option('--keep-containers')
     .option('--ready-fd <fd>', 'where to say that the jobs are taken (the pipe of the starting process)')

@@ -34,7 +34,7 @@ import { RunPrinter } from '../run-printer.js';
 import { maskSecretsOf } from '../secret-masking.js';
 import { applyLoaded, type ApplyFlags } from './apply.js';
 import { OUTPUT_FORMATS, runGet } from './get.js';
-import { backoffSettings } from './run.js';
+import { backoffSettings, DEFAULT_MAX_BACKOFF_FLAG } from '../args/backoff.js';
 import { setCronJobSuspend } from './suspend-resume.js';
 import { LEASE_RENEW_MS } from '../../state/lease-file.js';
 
@@ -72,7 +72,7 @@ Examples:
       '--backoff <duration>',
       'base of the pod-recreation and restart backoff (default 10s; env TJOB_BACKOFF)',
     )
-    .option('--max-backoff <duration>', 'cap of both backoffs', '6m')
+    .option('--max-backoff <duration>', 'cap of both backoffs', DEFAULT_MAX_BACKOFF_FLAG)
     .option('--keep-containers', 'keep finished containers (by default they are removed once recorded)')
     .option('--no-logs', 'do not stream pod logs')
     .addHelpText(

@@ -20,10 +20,9 @@ import { rfc3339 } from '../../api/time.js';
 import type { CommandResult } from '../program.js';
 import { printable, reportError } from '../report-error.js';
 import { deleteJobEverywhere } from './run.js';
-import { NO_RESOURCES, openStore, parseResourceArgs, selectorOf } from './get.js';
-
-/** What `delete` removes (pods go with their job). */
-export const DELETE_KINDS: readonly Kind[] = ['jobs', 'cronjobs', 'persistentvolumeclaims'];
+import { NO_RESOURCES, openStore } from './get.js';
+import { parseResourceArgs, selectorOf } from '../args/resource-args.js';
+import { DELETE_KINDS } from '../resource-kinds.js';
 
 interface DeleteFlags {
   all?: boolean;

@@ -10,7 +10,8 @@ import { FileCronStore } from '../../state/cron-store.js';
 import type { CliContext, GlobalOptions } from '../context.js';
 import type { CommandResult } from '../program.js';
 import { jobSecretMask } from '../secret-masking.js';
-import { listKind, NO_RESOURCES, openStore, parseResourceArgs, selectorOf } from './get.js';
+import { listKind, NO_RESOURCES, openStore } from './get.js';
+import { parseResourceArgs, selectorOf } from '../args/resource-args.js';
 
 export function registerDescribe(
   program: Command,

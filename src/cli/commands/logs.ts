@@ -10,15 +10,14 @@ import type { Container } from '../../api/k8s.js';
 import type { PodRecord } from '../../api/pod.js';
 import { finishedOutcome } from '../../engine/job-status.js';
 import type { LogRecord, StateStore, StoredJob } from '../../ports/state-store.js';
-import { notFoundMessage, type Kind } from '../../output/printers.js';
+import { notFoundMessage } from '../../output/printers.js';
 import { rfc3339Nano } from '../../output/time-format.js';
 import type { CliContext, GlobalOptions } from '../context.js';
 import type { CommandResult } from '../program.js';
-import { findPod, kindOf, openStore, podsInCreationOrder } from './get.js';
+import { findPod, openStore, podsInCreationOrder } from './get.js';
+import { kindOf } from '../args/resource-args.js';
+import { LOGS_KINDS } from '../resource-kinds.js';
 import { jobSecretMask } from '../secret-masking.js';
-
-/** The `TYPE/NAME` forms logs takes: a job's pods, or one pod. */
-export const LOGS_KINDS: readonly Kind[] = ['jobs', 'pods'];
 
 const FOLLOW_POLL_MS = 500;
 /** After the job has finished, one more read this much later catches lines still being written. */

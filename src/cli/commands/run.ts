@@ -17,7 +17,7 @@ import { imagesOf } from '../../engine/images.js';
 import type { StoredJob } from '../../ports/state-store.js';
 import type { PodRuntime } from '../../ports/pod-runtime.js';
 import { FileStore } from '../../state/file-store.js';
-import { parseDuration } from '../../output/duration.js';
+import { backoffSettings, DEFAULT_MAX_BACKOFF_FLAG } from '../args/backoff.js';
 import type { CliContext, GlobalOptions } from '../context.js';
 import { stateDirOf } from '../context.js';
 import type { CommandResult } from '../program.js';
@@ -64,7 +64,7 @@ export function registerRun(
       '--backoff <duration>',
       'base of the pod-recreation and container-restart backoff (default 10s; env TJOB_BACKOFF)',
     )
-    .option('--max-backoff <duration>', 'cap of both backoffs', '6m')
+    .option('--max-backoff <duration>', 'cap of both backoffs', DEFAULT_MAX_BACKOFF_FLAG)
     .option('--replace', 'delete an existing job of the same name (containers, records, logs) first')
     .option('--dry-run', 'validate, print the plan and the field report; create nothing')
     .option('--no-logs', 'do not stream pod logs')
@@ -95,33 +95,6 @@ resume it. If tjob is killed, the next run of the same file adopts the running c
 
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
-}
-
-export function durationFlag(name: string, text: string | undefined, fallbackMs: number): number {
-  if (text === undefined) return fallbackMs;
-  const ms = parseDuration(text);
-  if (ms === undefined)
-    throw new UsageError(`invalid ${name} "${text}": expected a duration like 10s, 500ms, 2m`);
-  return ms;
-}
-
-export interface BackoffSettings {
-  backoffMs: number;
-  maxBackoffMs: number;
-}
-
-export function backoffSettings(
-  flags: { backoff?: string; maxBackoff?: string },
-  env: CliContext['env'],
-): BackoffSettings {
-  return {
-    backoffMs: durationFlag(
-      flags.backoff ? '--backoff' : 'TJOB_BACKOFF',
-      flags.backoff ?? env.TJOB_BACKOFF,
-      10_000,
-    ),
-    maxBackoffMs: durationFlag('--max-backoff', flags.maxBackoff, 6 * 60_000),
-  };
 }
 
 export async function runCommand(

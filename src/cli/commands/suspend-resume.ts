@@ -6,7 +6,6 @@
 // startingDeadlineSeconds passed (pkg/controller/cronjob/cronjob_controllerv2.go, syncCronJob).
 
 import { randomUUID } from 'node:crypto';
-import type { Kind } from '../../output/printers.js';
 import type { Command } from 'commander';
 import { NotFoundError, UsageError } from '../../api/errors.js';
 import { finishedOutcome } from '../../engine/job-status.js';
@@ -17,13 +16,11 @@ import type { CliContext, GlobalOptions } from '../context.js';
 import { stateDirOf } from '../context.js';
 import type { CommandResult } from '../program.js';
 import { startController } from '../controller-process.js';
-import { parseResourceArgs } from './get.js';
-import { backoffSettings } from './run.js';
+import { parseResourceArgs } from '../args/resource-args.js';
+import { backoffSettings } from '../args/backoff.js';
+import { SUSPEND_KINDS } from '../resource-kinds.js';
 
 const WAIT_MS = 60_000;
-
-/** The kinds `suspend` and `resume` take. */
-export const SUSPEND_KINDS: readonly Kind[] = ['jobs', 'cronjobs'];
 
 export function registerSuspendResume(
   program: Command,
