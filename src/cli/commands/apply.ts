@@ -3,7 +3,6 @@
 // to a background controller, as `run -d` does.
 
 import { randomUUID } from 'node:crypto';
-import { join } from 'node:path';
 import type { Command } from 'commander';
 import { UsageError } from '../../api/errors.js';
 import type { Job, JobStatus } from '../../api/k8s.js';
@@ -12,10 +11,8 @@ import { imagesOf } from '../../engine/images.js';
 import { sameJobSpec } from '../../engine/job-identity.js';
 import { finishedOutcome } from '../../engine/job-status.js';
 import { configData } from '../../engine/pod-plan.js';
-import { FileCronStore } from '../../state/cron-store.js';
-import { FileStore } from '../../state/file-store.js';
 import type { CliContext, GlobalOptions } from '../context.js';
-import { stateDirOf } from '../context.js';
+import { openRuntime, openState } from '../open-state.js';
 import { startController } from '../controller-process.js';
 import {
   loadFromCommandLine,
@@ -84,10 +81,7 @@ export async function applyLoaded(
   options: { hintDaemon?: boolean } = {},
 ): Promise<number> {
   writeWarnings(ctx.stderr, loaded.warnings);
-  const stateDir = stateDirOf(global, ctx.env);
-  const store = new FileStore(stateDir);
-  await store.init();
-  const cronStore = new FileCronStore(stateDir);
+  const { stateDir, store, cronStore } = await openState(ctx, global);
 
   // Jobs: decide for each before writing anything.
   const jobPlans: { job: Job; exists: boolean }[] = [];
@@ -129,11 +123,7 @@ export async function applyLoaded(
     configMaps: [...stored.filter((o) => o.kind === 'ConfigMap'), ...loaded.configMaps] as never,
     secrets: [...stored.filter((o) => o.kind === 'Secret'), ...loaded.secrets] as never,
   });
-  const runtime = await ctx.createRuntime({
-    workDir: join(stateDir, 'volumes'),
-    restartBackoffBaseMs: backoff.backoffMs,
-    restartBackoffCapMs: Math.min(backoff.maxBackoffMs, 5 * 60_000),
-  });
+  const runtime = await openRuntime(ctx, stateDir, backoff);
   try {
     await runtime.ping();
     const toStart = jobPlans.filter((p) => !p.exists).map((p) => p.job);

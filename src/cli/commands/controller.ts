@@ -2,11 +2,9 @@
 // drives stored jobs to their end, writing progress to its log file in the state directory.
 
 import { closeSync, writeSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Command } from 'commander';
-import { FileStore } from '../../state/file-store.js';
 import type { CliContext, GlobalOptions } from '../context.js';
-import { stateDirOf } from '../context.js';
+import { openRuntime, openState } from '../open-state.js';
 import type { CommandResult } from '../program.js';
 import { driveJobs } from '../drive-jobs.js';
 import { RunPrinter } from '../run-printer.js';
@@ -39,15 +37,9 @@ export function registerController(
           readyFd?: string;
         },
       ) => {
-        const stateDir = stateDirOf(globals(), ctx.env);
-        const store = new FileStore(stateDir);
-        await store.init();
+        const { stateDir, store } = await openState(ctx, globals());
         const backoff = backoffSettings(flags, ctx.env);
-        const runtime = await ctx.createRuntime({
-          workDir: join(stateDir, 'volumes'),
-          restartBackoffBaseMs: backoff.backoffMs,
-          restartBackoffCapMs: Math.min(backoff.maxBackoffMs, 5 * 60_000),
-        });
+        const runtime = await openRuntime(ctx, stateDir, backoff);
         const printer = new RunPrinter({
           stdout: ctx.stdout,
           stderr: ctx.stderr,

@@ -3,7 +3,6 @@
 
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Command } from 'commander';
 import { ConflictError, UsageError } from '../../api/errors.js';
 import type { CronJob, JobStatus } from '../../api/k8s.js';
@@ -21,10 +20,8 @@ import {
   offsetAt,
   parseStoredSchedule,
 } from '../../schedule/index.js';
-import { FileCronStore } from '../../state/cron-store.js';
-import { FileStore } from '../../state/file-store.js';
 import type { CliContext, GlobalOptions } from '../context.js';
-import { stateDirOf } from '../context.js';
+import { openRuntime, openState, stateOf } from '../open-state.js';
 import { startController } from '../controller-process.js';
 import { lastFailedPodLog, runnerObserver } from '../drive-jobs.js';
 import { deleteJobEverywhere } from '../job-deletion.js';
@@ -160,12 +157,9 @@ async function cronStart(
   ctx: CliContext,
   global: GlobalOptions,
 ): Promise<number> {
-  const stateDir = stateDirOf(global, ctx.env);
   const backoff = backoffSettings(flags, ctx.env);
   const loaded = files.length > 0 ? await loadFromCommandLine(files, flags, ctx) : undefined;
-  const store = new FileStore(stateDir);
-  await store.init();
-  const cronStore = new FileCronStore(stateDir);
+  const { stateDir, store, cronStore } = await openState(ctx, global);
 
   const command = `tjob cron start (pid ${process.pid})`;
   const lease = await cronStore.acquireDaemonLease('tjob cron start');
@@ -177,11 +171,7 @@ async function cronStart(
   }
   const heartbeat = setInterval(() => void lease.renew(), HEARTBEAT_MS);
   heartbeat.unref();
-  const runtime = await ctx.createRuntime({
-    workDir: join(stateDir, 'volumes'),
-    restartBackoffBaseMs: backoff.backoffMs,
-    restartBackoffCapMs: Math.min(backoff.maxBackoffMs, 5 * 60_000),
-  });
+  const runtime = await openRuntime(ctx, stateDir, backoff);
   let signal: 'SIGINT' | 'SIGTERM' | undefined;
   const stop = new AbortController();
   const offSignal = ctx.onSignal((s) => {
@@ -296,7 +286,7 @@ async function cronNext(
     cronJobs = loaded.cronJobs;
     if (cronJobs.length === 0) throw new UsageError(`no CronJob in ${target}`);
   } else {
-    const cj = await new FileCronStore(stateDirOf(global, ctx.env)).loadCronJob(target);
+    const cj = await stateOf(ctx, global).cronStore.loadCronJob(target);
     if (!cj) {
       ctx.stderr.write(`Error from server (NotFound): cronjobs.batch "${target}" not found\n`);
       return 1;
@@ -357,10 +347,7 @@ async function cronTrigger(
   ctx: CliContext,
   global: GlobalOptions,
 ): Promise<number> {
-  const stateDir = stateDirOf(global, ctx.env);
-  const store = new FileStore(stateDir);
-  await store.init();
-  const cronStore = new FileCronStore(stateDir);
+  const { stateDir, store, cronStore } = await openState(ctx, global);
   const cj = await cronStore.loadCronJob(name);
   if (!cj) {
     ctx.stderr.write(`Error from server (NotFound): cronjobs.batch "${name}" not found\n`);
@@ -369,11 +356,7 @@ async function cronTrigger(
   const children = (await store.listJobs()).filter((s) => isChildOf(s.job, name));
 
   const backoff = backoffSettings(flags, ctx.env);
-  const runtime = await ctx.createRuntime({
-    workDir: join(stateDir, 'volumes'),
-    restartBackoffBaseMs: backoff.backoffMs,
-    restartBackoffCapMs: Math.min(backoff.maxBackoffMs, 5 * 60_000),
-  });
+  const runtime = await openRuntime(ctx, stateDir, backoff);
   let jobName: string;
   try {
     await runtime.ping();

@@ -2,7 +2,6 @@
 // removes containers, records and logs. A job driven by a live tjob process is left alone. A claim
 // is Terminating while pods use it (pvc-protection), then goes with its volume.
 
-import { join } from 'node:path';
 import type { Command } from 'commander';
 import { PodsNotRemovedError, StateError, UsageError } from '../../api/errors.js';
 import { claimNamesOf, podHoldsClaims } from '../../api/claims.js';
@@ -10,17 +9,17 @@ import type { CronJob } from '../../api/k8s.js';
 import type { PodRuntime } from '../../ports/pod-runtime.js';
 import type { StoredJob } from '../../ports/state-store.js';
 import { parentCronJobName } from '../../controller/cron/index.js';
-import { FileCronStore } from '../../state/cron-store.js';
+import type { FileCronStore } from '../../state/cron-store.js';
 import type { FileStore } from '../../state/file-store.js';
 import { jobObject } from '../../output/objects.js';
 import { notFoundMessage, type Kind } from '../../output/printers.js';
 import type { CliContext, GlobalOptions } from '../context.js';
-import { stateDirOf } from '../context.js';
+import { openRuntime, openStateForReading } from '../open-state.js';
 import { rfc3339 } from '../../api/time.js';
 import type { CommandResult } from '../program.js';
 import { printable, reportError } from '../report-error.js';
 import { deleteJobEverywhere } from './run.js';
-import { NO_RESOURCES, openStore } from './get.js';
+import { NO_RESOURCES } from './get.js';
 import { parseResourceArgs, selectorOf } from '../args/resource-args.js';
 import { DELETE_KINDS } from '../resource-kinds.js';
 
@@ -78,16 +77,12 @@ export async function runDelete(
       'resource(s) were provided, but no name was specified',
       'give names, --all, or -l SELECTOR',
     );
-  const store = await openStore(ctx, global);
-  const stateDir = stateDirOf(global, ctx.env);
+  const { stateDir, store, cronStore } = await openStateForReading(ctx, global);
   let runtime: PodRuntime | undefined;
   const runtimeFor = async (): Promise<PodRuntime> => {
     if (!runtime) {
-      runtime = await ctx.createRuntime({
-        workDir: join(stateDir, 'volumes'),
-        restartBackoffBaseMs: 10_000,
-        restartBackoffCapMs: 300_000,
-      });
+      // Deleting stops and removes containers and starts none: the default backoff serves.
+      runtime = await openRuntime(ctx, stateDir);
       await runtime.ping();
     }
     return runtime;
@@ -106,7 +101,7 @@ export async function runDelete(
               .map((s) => s.job.metadata.name),
           );
         for (const name of targets) {
-          const outcome = await deleteJob(name, store, runtimeFor, ctx);
+          const outcome = await deleteJob(name, store, cronStore, runtimeFor, ctx);
           if (outcome !== 'deleted') code = 1;
         }
       } else if (g.kind === 'persistentvolumeclaims') {
@@ -151,7 +146,9 @@ export async function runDelete(
           let ok = true;
           for (const s of await store.listJobs()) {
             if (!ownedBy(s, cj)) continue;
-            const outcome = await deleteJob(s.job.metadata.name, store, runtimeFor, ctx, { dependent: true });
+            const outcome = await deleteJob(s.job.metadata.name, store, cronStore, runtimeFor, ctx, {
+              dependent: true,
+            });
             if (outcome === 'busy') ok = false;
           }
           if (!ok) {
@@ -235,6 +232,7 @@ function ownedBy(s: StoredJob, cj: CronJob): boolean {
 async function deleteJob(
   name: string,
   store: FileStore,
+  cronStore: FileCronStore,
   runtimeFor: () => Promise<PodRuntime>,
   ctx: CliContext,
   options: { dependent?: boolean } = {},
@@ -311,7 +309,6 @@ async function deleteJob(
   }
   // A running scheduler keeps its CronJobs' children in memory: tell it this one is gone.
   const parent = parentCronJobName(stored.job);
-  const cronStore = new FileCronStore(store.root);
   if (parent !== undefined && (await cronStore.daemonLeaseHolder()) !== undefined)
     await cronStore.pokeDaemon(parent).catch(() => undefined);
   ctx.stdout.write(`job.batch "${name}" deleted\n`);

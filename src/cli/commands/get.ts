@@ -10,7 +10,7 @@ import { finishedOutcome } from '../../engine/job-status.js';
 import type { Labels } from '../../api/k8s.js';
 import type { PodRecord } from '../../api/pod.js';
 import type { StoredJob } from '../../ports/state-store.js';
-import { FileStore } from '../../state/file-store.js';
+import type { FileStore } from '../../state/file-store.js';
 import { cronJobObject, jobObject, podObject } from '../../output/objects.js';
 import {
   claimCells,
@@ -25,24 +25,13 @@ import {
 import { OUTPUT_FORMATS, parseOutput, templatePrinter } from '../../output/output-format.js';
 import { listOf, toJson, toYaml } from '../../output/serialize.js';
 import { newTableState, renderRows, type TableState } from '../../output/table.js';
-import { sweepExpiredJobs } from '../ttl-sweep.js';
 import type { CliContext, GlobalOptions } from '../context.js';
-import { stateDirOf } from '../context.js';
+import { openStateForReading } from '../open-state.js';
 import type { CommandResult } from '../program.js';
 import { parseResourceArgs, selectorOf } from '../args/resource-args.js';
 
 export { OUTPUT_FORMATS } from '../../output/output-format.js';
 export const NO_RESOURCES = 'No resources found in default namespace.\n';
-
-export async function openStore(ctx: CliContext, global: GlobalOptions): Promise<FileStore> {
-  const store = new FileStore(stateDirOf(global, ctx.env), {
-    onDamaged: (e) =>
-      ctx.stderr.write(`Warning: ${e.message}; left out\n${e.hint ? `hint: ${e.hint}\n` : ''}`),
-  });
-  await store.init();
-  await sweepExpiredJobs(store, ctx.clock.now());
-  return store;
-}
 
 /** Pod records of one job in creation order. */
 export function podsInCreationOrder(stored: StoredJob): PodRecord[] {
@@ -235,7 +224,7 @@ export async function runGet(
   if (named && selector) throw new UsageError('names and a label selector (-l) cannot be used together');
   if (flags.job !== undefined && groups.some((g) => g.kind !== 'pods'))
     throw new UsageError('--job applies to pods only');
-  const store = await openStore(ctx, global);
+  const { store } = await openStateForReading(ctx, global);
 
   let code = 0;
   const errors: string[] = [];

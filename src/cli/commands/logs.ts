@@ -13,8 +13,9 @@ import type { LogRecord, StateStore, StoredJob } from '../../ports/state-store.j
 import { notFoundMessage } from '../../output/printers.js';
 import { rfc3339Nano } from '../../output/time-format.js';
 import type { CliContext, GlobalOptions } from '../context.js';
+import { openStateForReading } from '../open-state.js';
 import type { CommandResult } from '../program.js';
-import { findPod, openStore, podsInCreationOrder } from './get.js';
+import { findPod, podsInCreationOrder } from './get.js';
 import { kindOf } from '../args/resource-args.js';
 import { LOGS_KINDS } from '../resource-kinds.js';
 import { jobSecretMask } from '../secret-masking.js';
@@ -93,7 +94,7 @@ export async function runLogs(
   }
   if (flags.container !== undefined && flags.allContainers)
     throw new UsageError('--container and --all-containers cannot be used together');
-  const store = await openStore(ctx, global);
+  const { store } = await openStateForReading(ctx, global);
 
   // Resolve the target to a job and, for a pod target, one pod.
   let jobName: string;

@@ -4,7 +4,6 @@
 import { randomUUID } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
-import { join } from 'node:path';
 import { junitReport } from '../../output/junit.js';
 import type { Command } from 'commander';
 import { ConflictError, UsageError } from '../../api/errors.js';
@@ -16,10 +15,10 @@ import { sameJobSpec } from '../../engine/job-identity.js';
 import { imagesOf } from '../../engine/images.js';
 import type { StoredJob } from '../../ports/state-store.js';
 import type { PodRuntime } from '../../ports/pod-runtime.js';
-import { FileStore } from '../../state/file-store.js';
+import type { FileStore } from '../../state/file-store.js';
 import { backoffSettings, DEFAULT_MAX_BACKOFF_FLAG } from '../args/backoff.js';
 import type { CliContext, GlobalOptions } from '../context.js';
-import { stateDirOf } from '../context.js';
+import { openRuntime, stateOf } from '../open-state.js';
 import type { CommandResult } from '../program.js';
 import { loadFromCommandLine, type TemplateFlags, writeWarnings } from '../load-manifests.js';
 import { deleteJobEverywhere } from '../job-deletion.js';
@@ -112,8 +111,8 @@ export async function runCommand(
     }
   }
 
-  const stateDir = stateDirOf(global, ctx.env);
-  const store = new FileStore(stateDir);
+  // Opened (created) only after the dry run, which writes nothing.
+  const { stateDir, store } = stateOf(ctx, global);
   const loaded = await loadFromCommandLine(files, flags, ctx);
   writeWarnings(ctx.stderr, loaded.warnings);
   if (loaded.jobs.length === 0) {
@@ -141,11 +140,7 @@ export async function runCommand(
   let sweepRuntime: PodRuntime | undefined;
   try {
     await sweepExpiredJobs(store, ctx.clock.now(), async () => {
-      sweepRuntime ??= await ctx.createRuntime({
-        workDir: join(stateDir, 'volumes'),
-        restartBackoffBaseMs: backoff.backoffMs,
-        restartBackoffCapMs: Math.min(backoff.maxBackoffMs, 5 * 60_000),
-      });
+      sweepRuntime ??= await openRuntime(ctx, stateDir, backoff);
       return sweepRuntime;
     });
   } finally {
@@ -180,11 +175,7 @@ export async function runCommand(
       ctx.stderr.write(`persistentvolumeclaim/${pvc.metadata.name} created\n`);
   }
 
-  const runtime = await ctx.createRuntime({
-    workDir: join(stateDir, 'volumes'),
-    restartBackoffBaseMs: backoff.backoffMs,
-    restartBackoffCapMs: Math.min(backoff.maxBackoffMs, 5 * 60_000),
-  });
+  const runtime = await openRuntime(ctx, stateDir, backoff);
   try {
     await runtime.ping();
     const warnings = await runtime.ensureImages(imagesOf(loaded.jobs), (m) => ctx.stderr.write(`${m}\n`));

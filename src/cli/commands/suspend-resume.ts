@@ -9,11 +9,9 @@ import { randomUUID } from 'node:crypto';
 import type { Command } from 'commander';
 import { NotFoundError, UsageError } from '../../api/errors.js';
 import { finishedOutcome } from '../../engine/job-status.js';
-import { FileCronStore } from '../../state/cron-store.js';
-import { FileStore } from '../../state/file-store.js';
 import type { StateStore } from '../../ports/state-store.js';
 import type { CliContext, GlobalOptions } from '../context.js';
-import { stateDirOf } from '../context.js';
+import { openState, stateOf } from '../open-state.js';
 import type { CommandResult } from '../program.js';
 import { startController } from '../controller-process.js';
 import { parseResourceArgs } from '../args/resource-args.js';
@@ -88,9 +86,7 @@ async function setJobSuspend(
   ctx: CliContext,
   global: GlobalOptions,
 ): Promise<number> {
-  const stateDir = stateDirOf(global, ctx.env);
-  const store = new FileStore(stateDir);
-  await store.init();
+  const { stateDir, store } = await openState(ctx, global);
   let code = 0;
   for (const name of targets) {
     const state = await store.loadJob(name);
@@ -146,8 +142,7 @@ export async function setCronJobSuspend(
   ctx: CliContext,
   global: GlobalOptions,
 ): Promise<number> {
-  const stateDir = stateDirOf(global, ctx.env);
-  const cronStore = new FileCronStore(stateDir);
+  const { stateDir, cronStore } = stateOf(ctx, global);
   let code = 0;
   for (const name of names) {
     const cj = await cronStore.loadCronJob(name);

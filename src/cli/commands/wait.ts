@@ -7,8 +7,8 @@ import type { JobStatus } from '../../api/k8s.js';
 import { notFoundMessage, resourceName } from '../../output/printers.js';
 import { jobObject } from '../../output/objects.js';
 import type { CliContext, GlobalOptions } from '../context.js';
+import { openStateForReading } from '../open-state.js';
 import type { CommandResult } from '../program.js';
-import { openStore } from './get.js';
 import { parseResourceArgs, selectorOf } from '../args/resource-args.js';
 import { parseFor, parseTimeout, WAIT_CONDITIONS } from '../args/wait-for.js';
 import { WAIT_KINDS } from '../resource-kinds.js';
@@ -73,7 +73,7 @@ export async function runWait(
   const timeoutMs = parseTimeout(flags.timeout);
   const selector = selectorOf(flags.selector);
   const deleting = fors.some((f) => f.kind === 'delete');
-  const store = await openStore(ctx, global);
+  const { store } = await openStateForReading(ctx, global);
 
   let names: string[];
   if (resources.length > 0) {
