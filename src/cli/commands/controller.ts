@@ -3,9 +3,8 @@
 
 import { closeSync, writeSync } from 'node:fs';
 import type { Command } from 'commander';
-import type { CliContext, GlobalOptions } from '../context.js';
+import type { CliContext, ExitCodeAction, GlobalOptions } from '../context.js';
 import { openRuntime, openState } from '../open-state.js';
-import type { CommandResult } from '../program.js';
 import { driveJobs } from '../drive-jobs.js';
 import { RunPrinter } from '../run-printer.js';
 import { backoffSettings, DEFAULT_MAX_BACKOFF_FLAG } from '../args/backoff.js';
@@ -15,7 +14,7 @@ export function registerController(
   program: Command,
   ctx: CliContext,
   globals: () => GlobalOptions,
-  result: CommandResult,
+  exitWith: ExitCodeAction,
 ): void {
   program
     .command('controller', { hidden: true })
@@ -27,56 +26,58 @@ export function registerController(
     .option('--keep-containers')
     .option('--ready-fd <fd>', 'where to say that the jobs are taken (the pipe of the starting process)')
     .action(
-      async (
-        names: string[],
-        flags: {
-          backoff?: string;
-          maxBackoff?: string;
-          maxJobs?: string;
-          keepContainers?: boolean;
-          readyFd?: string;
-        },
-      ) => {
-        const { stateDir, store } = await openState(ctx, globals());
-        const backoff = backoffSettings(flags, ctx.env);
-        const runtime = await openRuntime(ctx, stateDir, backoff);
-        const printer = new RunPrinter({
-          stdout: ctx.stdout,
-          stderr: ctx.stderr,
-          colorStdout: false,
-          colorStderr: false,
-          live: false,
-          quiet: false,
-          showLogs: false,
-          now: () => ctx.clock.now(),
-        });
-        printer.progress(`controller (pid ${process.pid}) driving ${names.join(', ')}`);
-        const maxJobs = flags.maxJobs ? Number(flags.maxJobs) : Infinity;
-        // With --max-jobs the later jobs are taken only when they start: the first ones count.
-        const toTake = new Set(names.slice(0, Number.isFinite(maxJobs) ? maxJobs : names.length));
-        try {
-          await runtime.ping();
-          result.code = await driveJobs({
-            store,
-            runtime,
-            ctx,
-            printer,
-            names,
-            maxJobs,
-            ...backoff,
-            keepContainers: !!flags.keepContainers,
-            command: 'tjob run -d',
-            leaveWhenSuspended: true,
-            taken: (name) => {
-              // Once only: after the close, the descriptor's number may be another file's.
-              if (!toTake.delete(name) || toTake.size > 0 || flags.readyFd === undefined) return;
-              sayTaken(Number(flags.readyFd));
-            },
+      exitWith(
+        async (
+          names: string[],
+          flags: {
+            backoff?: string;
+            maxBackoff?: string;
+            maxJobs?: string;
+            keepContainers?: boolean;
+            readyFd?: string;
+          },
+        ) => {
+          const { stateDir, store } = await openState(ctx, globals());
+          const backoff = backoffSettings(flags, ctx.env);
+          const runtime = await openRuntime(ctx, stateDir, backoff);
+          const printer = new RunPrinter({
+            stdout: ctx.stdout,
+            stderr: ctx.stderr,
+            colorStdout: false,
+            colorStderr: false,
+            live: false,
+            quiet: false,
+            showLogs: false,
+            now: () => ctx.clock.now(),
           });
-        } finally {
-          await runtime.close();
-        }
-      },
+          printer.progress(`controller (pid ${process.pid}) driving ${names.join(', ')}`);
+          const maxJobs = flags.maxJobs ? Number(flags.maxJobs) : Infinity;
+          // With --max-jobs the later jobs are taken only when they start: the first ones count.
+          const toTake = new Set(names.slice(0, Number.isFinite(maxJobs) ? maxJobs : names.length));
+          try {
+            await runtime.ping();
+            return await driveJobs({
+              store,
+              runtime,
+              ctx,
+              printer,
+              names,
+              maxJobs,
+              ...backoff,
+              keepContainers: !!flags.keepContainers,
+              command: 'tjob run -d',
+              leaveWhenSuspended: true,
+              taken: (name) => {
+                // Once only: after the close, the descriptor's number may be another file's.
+                if (!toTake.delete(name) || toTake.size > 0 || flags.readyFd === undefined) return;
+                sayTaken(Number(flags.readyFd));
+              },
+            });
+          } finally {
+            await runtime.close();
+          }
+        },
+      ),
     );
 }
 

@@ -20,19 +20,19 @@ import {
   offsetAt,
   parseStoredSchedule,
 } from '../../schedule/index.js';
-import type { CliContext, GlobalOptions } from '../context.js';
+import type { CliContext, ExitCodeAction, GlobalOptions } from '../context.js';
 import { openRuntime, openState, stateOf } from '../open-state.js';
 import { startController } from '../controller-process.js';
 import { lastFailedPodLog, runnerObserver } from '../drive-jobs.js';
 import { deleteJobEverywhere } from '../job-deletion.js';
 import { loadFromCommandLine, writeWarnings } from '../load-manifests.js';
-import type { CommandResult } from '../program.js';
 import { RunPrinter } from '../run-printer.js';
 import { maskSecretsOf } from '../secret-masking.js';
-import { applyLoaded, type ApplyFlags } from './apply.js';
-import { OUTPUT_FORMATS, runGet } from './get.js';
+import { applyLoaded, type ApplyFlags } from '../apply-manifests.js';
+import { runGet } from '../get-objects.js';
+import { OUTPUT_FORMATS } from '../../output/output-format.js';
 import { backoffSettings, DEFAULT_MAX_BACKOFF_FLAG } from '../args/backoff.js';
-import { setCronJobSuspend } from './suspend-resume.js';
+import { setCronJobSuspend } from '../cronjob-suspend.js';
 import { LEASE_RENEW_MS } from '../../state/lease-file.js';
 
 const HEARTBEAT_MS = LEASE_RENEW_MS;
@@ -42,7 +42,7 @@ export function registerCron(
   program: Command,
   ctx: CliContext,
   globals: () => GlobalOptions,
-  result: CommandResult,
+  exitWith: ExitCodeAction,
 ): void {
   const cron = program
     .command('cron')
@@ -83,9 +83,11 @@ One scheduler per state directory. Ctrl-C (SIGINT) or SIGTERM stops it gracefull
 their containers and the next \`tjob cron start\` adopts them; slots missed meanwhile are handled as
 Kubernetes does (at most one late run, within startingDeadlineSeconds).`,
     )
-    .action(async (files: string[], flags: StartFlags) => {
-      result.code = await cronStart(files, flags, ctx, globals());
-    });
+    .action(
+      exitWith(async (files: string[], flags: StartFlags) => {
+        return await cronStart(files, flags, ctx, globals());
+      }),
+    );
 
   cron
     .command('list')
@@ -93,9 +95,11 @@ Kubernetes does (at most one late run, within startingDeadlineSeconds).`,
     .addHelpText('after', '\nExamples:\n  tjob cron list\n  tjob cron list -o yaml')
     .option('-o, --output <format>', OUTPUT_FORMATS.join('|'))
     .option('-l, --selector <selector>', 'label selector')
-    .action(async (flags: { output?: string; selector?: string }) => {
-      result.code = await runGet(['cronjobs'], flags, ctx, globals());
-    });
+    .action(
+      exitWith(async (flags: { output?: string; selector?: string }) => {
+        return await runGet(['cronjobs'], flags, ctx, globals());
+      }),
+    );
 
   cron
     .command('next')
@@ -108,9 +112,11 @@ Kubernetes does (at most one late run, within startingDeadlineSeconds).`,
     .option('--count <n>', 'how many runs', '5')
     .option('--from <time>', 'list the runs after this RFC 3339 time instead of now')
     .option('--set <name=value>', 'template parameters of a file (repeatable)', collect, [])
-    .action(async (target: string, flags: { count: string; from?: string; set?: string[] }) => {
-      result.code = await cronNext(target, flags, ctx, globals());
-    });
+    .action(
+      exitWith(async (target: string, flags: { count: string; from?: string; set?: string[] }) => {
+        return await cronNext(target, flags, ctx, globals());
+      }),
+    );
 
   cron
     .command('trigger')
@@ -125,9 +131,11 @@ Kubernetes does (at most one late run, within startingDeadlineSeconds).`,
       '--backoff <duration>',
       'backoff base for a controller started here (default 10s; env TJOB_BACKOFF)',
     )
-    .action(async (name: string, flags: { force?: boolean; backoff?: string }) => {
-      result.code = await cronTrigger(name, flags, ctx, globals());
-    });
+    .action(
+      exitWith(async (name: string, flags: { force?: boolean; backoff?: string }) => {
+        return await cronTrigger(name, flags, ctx, globals());
+      }),
+    );
 
   for (const verb of ['suspend', 'resume'] as const) {
     cron
@@ -135,9 +143,11 @@ Kubernetes does (at most one late run, within startingDeadlineSeconds).`,
       .description(`${verb === 'suspend' ? 'set' : 'clear'} spec.suspend of CronJobs (running jobs go on)`)
       .addHelpText('after', `\nExamples:\n  tjob cron ${verb} hello`)
       .argument('<name...>', 'CronJob names')
-      .action(async (names: string[]) => {
-        result.code = await setCronJobSuspend(names, verb === 'suspend', ctx, globals());
-      });
+      .action(
+        exitWith(async (names: string[]) => {
+          return await setCronJobSuspend(names, verb === 'suspend', ctx, globals());
+        }),
+      );
   }
 }
 

@@ -13,13 +13,12 @@ import type { FileCronStore } from '../../state/cron-store.js';
 import type { FileStore } from '../../state/file-store.js';
 import { jobObject } from '../../output/objects.js';
 import { notFoundMessage, type Kind } from '../../output/printers.js';
-import type { CliContext, GlobalOptions } from '../context.js';
+import type { CliContext, ExitCodeAction, GlobalOptions } from '../context.js';
 import { openRuntime, openStateForReading } from '../open-state.js';
 import { rfc3339 } from '../../api/time.js';
-import type { CommandResult } from '../program.js';
 import { printable, reportError } from '../report-error.js';
-import { deleteJobEverywhere } from './run.js';
-import { NO_RESOURCES } from './get.js';
+import { deleteJobEverywhere } from '../job-deletion.js';
+import { NO_RESOURCES } from '../listed-objects.js';
 import { parseResourceArgs, selectorOf } from '../args/resource-args.js';
 import { DELETE_KINDS } from '../resource-kinds.js';
 
@@ -32,7 +31,7 @@ export function registerDelete(
   program: Command,
   ctx: CliContext,
   globals: () => GlobalOptions,
-  result: CommandResult,
+  exitWith: ExitCodeAction,
 ): void {
   program
     .command('delete')
@@ -52,9 +51,11 @@ Examples:
   tjob delete job --all
   tjob delete pvc data          waits while a pod uses the claim, then removes it and its volume`,
     )
-    .action(async (type: string, names: string[], flags: DeleteFlags) => {
-      result.code = await runDelete([type, ...names], flags, ctx, globals());
-    });
+    .action(
+      exitWith(async (type: string, names: string[], flags: DeleteFlags) => {
+        return await runDelete([type, ...names], flags, ctx, globals());
+      }),
+    );
 }
 
 /** What a store may offer for CronJobs beyond the port (added with `apply`). */

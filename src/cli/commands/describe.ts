@@ -6,10 +6,9 @@ import type { StoredEvent } from '../../ports/state-store.js';
 import { describeCronJob, describeJob, describePod, type DescribeOptions } from '../../output/describe.js';
 import { cronJobObject, jobObject, podObject } from '../../output/objects.js';
 import { notFoundMessage } from '../../output/printers.js';
-import type { CliContext, GlobalOptions } from '../context.js';
-import type { CommandResult } from '../program.js';
+import type { CliContext, ExitCodeAction, GlobalOptions } from '../context.js';
 import { jobSecretMask } from '../secret-masking.js';
-import { listKind, NO_RESOURCES } from './get.js';
+import { listKind, NO_RESOURCES } from '../listed-objects.js';
 import { openStateForReading } from '../open-state.js';
 import { parseResourceArgs, selectorOf } from '../args/resource-args.js';
 
@@ -17,7 +16,7 @@ export function registerDescribe(
   program: Command,
   ctx: CliContext,
   globals: () => GlobalOptions,
-  result: CommandResult,
+  exitWith: ExitCodeAction,
 ): void {
   program
     .command('describe')
@@ -32,9 +31,11 @@ Examples:
   tjob describe job parallel
   tjob describe pod/parallel-6k4v8`,
     )
-    .action(async (type: string, names: string[], flags: { selector?: string }) => {
-      result.code = await runDescribe([type, ...names], flags, ctx, globals());
-    });
+    .action(
+      exitWith(async (type: string, names: string[], flags: { selector?: string }) => {
+        return await runDescribe([type, ...names], flags, ctx, globals());
+      }),
+    );
 }
 
 export async function runDescribe(

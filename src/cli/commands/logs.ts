@@ -12,10 +12,9 @@ import { finishedOutcome } from '../../engine/job-status.js';
 import type { LogRecord, StateStore, StoredJob } from '../../ports/state-store.js';
 import { notFoundMessage } from '../../output/printers.js';
 import { rfc3339Nano } from '../../output/time-format.js';
-import type { CliContext, GlobalOptions } from '../context.js';
+import type { CliContext, ExitCodeAction, GlobalOptions } from '../context.js';
 import { openStateForReading } from '../open-state.js';
-import type { CommandResult } from '../program.js';
-import { findPod, podsInCreationOrder } from './get.js';
+import { findPod, podsInCreationOrder } from '../stored-pods.js';
 import { kindOf } from '../args/resource-args.js';
 import { LOGS_KINDS } from '../resource-kinds.js';
 import { jobSecretMask } from '../secret-masking.js';
@@ -39,7 +38,7 @@ export function registerLogs(
   program: Command,
   ctx: CliContext,
   globals: () => GlobalOptions,
-  result: CommandResult,
+  exitWith: ExitCodeAction,
 ): void {
   program
     .command('logs')
@@ -62,9 +61,11 @@ Examples:
   tjob logs pod/parallel-6k4v8 --timestamps
   tjob logs parallel -f --tail 10`,
     )
-    .action(async (target: string, flags: LogsFlags) => {
-      result.code = await runLogs(target, flags, ctx, globals());
-    });
+    .action(
+      exitWith(async (target: string, flags: LogsFlags) => {
+        return await runLogs(target, flags, ctx, globals());
+      }),
+    );
 }
 
 type Run = number | 'whole' | 'none';

@@ -17,9 +17,8 @@ import type { StoredJob } from '../../ports/state-store.js';
 import type { PodRuntime } from '../../ports/pod-runtime.js';
 import type { FileStore } from '../../state/file-store.js';
 import { backoffSettings, DEFAULT_MAX_BACKOFF_FLAG } from '../args/backoff.js';
-import type { CliContext, GlobalOptions } from '../context.js';
+import type { CliContext, ExitCodeAction, GlobalOptions } from '../context.js';
 import { openRuntime, stateOf } from '../open-state.js';
-import type { CommandResult } from '../program.js';
 import { loadFromCommandLine, type TemplateFlags, writeWarnings } from '../load-manifests.js';
 import { deleteJobEverywhere } from '../job-deletion.js';
 import { driveJobs, podLogTail } from '../drive-jobs.js';
@@ -27,8 +26,6 @@ import { sweepExpiredJobs } from '../ttl-sweep.js';
 import { newRunPrinter } from '../run-printer.js';
 import { startController } from '../controller-process.js';
 import { jobSecretMask } from '../secret-masking.js';
-
-export { deleteJobEverywhere } from '../job-deletion.js';
 
 export interface RunFlags extends TemplateFlags {
   maxJobs?: string;
@@ -48,7 +45,7 @@ export function registerRun(
   program: Command,
   ctx: CliContext,
   globals: () => GlobalOptions,
-  result: CommandResult,
+  exitWith: ExitCodeAction,
 ): void {
   program
     .command('run')
@@ -87,9 +84,11 @@ Examples:
 Ctrl-C stops the job's pods, marks the job suspended and exits 130; run the same file again to
 resume it. If tjob is killed, the next run of the same file adopts the running containers.`,
     )
-    .action(async (files: string[], flags: RunFlags) => {
-      result.code = await runCommand(files, flags, ctx, globals());
-    });
+    .action(
+      exitWith(async (files: string[], flags: RunFlags) => {
+        return await runCommand(files, flags, ctx, globals());
+      }),
+    );
 }
 
 function collect(value: string, previous: string[]): string[] {

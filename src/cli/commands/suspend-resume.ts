@@ -5,14 +5,13 @@
 // running jobs go on, and on resume the most recent slot missed meanwhile starts unless its
 // startingDeadlineSeconds passed (pkg/controller/cronjob/cronjob_controllerv2.go, syncCronJob).
 
-import { randomUUID } from 'node:crypto';
 import type { Command } from 'commander';
 import { NotFoundError, UsageError } from '../../api/errors.js';
 import { finishedOutcome } from '../../engine/job-status.js';
 import type { StateStore } from '../../ports/state-store.js';
-import type { CliContext, GlobalOptions } from '../context.js';
-import { openState, stateOf } from '../open-state.js';
-import type { CommandResult } from '../program.js';
+import type { CliContext, ExitCodeAction, GlobalOptions } from '../context.js';
+import { openState } from '../open-state.js';
+import { setCronJobSuspend } from '../cronjob-suspend.js';
 import { startController } from '../controller-process.js';
 import { parseResourceArgs } from '../args/resource-args.js';
 import { backoffSettings } from '../args/backoff.js';
@@ -24,7 +23,7 @@ export function registerSuspendResume(
   program: Command,
   ctx: CliContext,
   globals: () => GlobalOptions,
-  result: CommandResult,
+  exitWith: ExitCodeAction,
 ): void {
   for (const verb of ['suspend', 'resume'] as const) {
     program
@@ -44,9 +43,11 @@ export function registerSuspendResume(
         'after',
         `\nExamples:\n  tjob ${verb} job my-job\n  tjob ${verb} job/my-job\n  tjob ${verb} cronjob nightly`,
       )
-      .action(async (kind: string, names: string[], flags: { backoff?: string }) => {
-        result.code = await setSuspend(kind, names, verb === 'suspend', flags, ctx, globals());
-      });
+      .action(
+        exitWith(async (kind: string, names: string[], flags: { backoff?: string }) => {
+          return await setSuspend(kind, names, verb === 'suspend', flags, ctx, globals());
+        }),
+      );
   }
 }
 
@@ -131,38 +132,6 @@ async function setJobSuspend(
       });
     }
     ctx.stdout.write(`job.batch/${name} ${suspend ? 'suspended' : 'resumed'}\n`);
-  }
-  return code;
-}
-
-/** Stores spec.suspend of each CronJob (`tjob cron suspend|resume` too). Returns 1 if one was missing. */
-export async function setCronJobSuspend(
-  names: string[],
-  suspend: boolean,
-  ctx: CliContext,
-  global: GlobalOptions,
-): Promise<number> {
-  const { stateDir, cronStore } = stateOf(ctx, global);
-  let code = 0;
-  for (const name of names) {
-    const cj = await cronStore.loadCronJob(name);
-    if (!cj) {
-      ctx.stderr.write(`Error from server (NotFound): cronjobs.batch "${name}" not found\n`);
-      code = 1;
-      continue;
-    }
-    const outcome = await cronStore.saveCronJob(
-      { ...cj, spec: { ...cj.spec, suspend } },
-      ctx.clock.now(),
-      randomUUID,
-    );
-    const verb = suspend ? 'suspended' : 'resumed';
-    ctx.stdout.write(`cronjob.batch/${name} ${outcome === 'unchanged' ? `already ${verb}` : verb}\n`);
-  }
-  if (!suspend && code === 0 && !(await cronStore.daemonLeaseHolder())) {
-    ctx.stderr.write(
-      `No scheduler is running for ${stateDir}: \`tjob cron start\` runs the CronJobs' schedules\n`,
-    );
   }
   return code;
 }

@@ -6,9 +6,8 @@ import { UsageError } from '../../api/errors.js';
 import type { JobStatus } from '../../api/k8s.js';
 import { notFoundMessage, resourceName } from '../../output/printers.js';
 import { jobObject } from '../../output/objects.js';
-import type { CliContext, GlobalOptions } from '../context.js';
+import type { CliContext, ExitCodeAction, GlobalOptions } from '../context.js';
 import { openStateForReading } from '../open-state.js';
-import type { CommandResult } from '../program.js';
 import { parseResourceArgs, selectorOf } from '../args/resource-args.js';
 import { parseFor, parseTimeout, WAIT_CONDITIONS } from '../args/wait-for.js';
 import { WAIT_KINDS } from '../resource-kinds.js';
@@ -25,7 +24,7 @@ export function registerWait(
   program: Command,
   ctx: CliContext,
   globals: () => GlobalOptions,
-  result: CommandResult,
+  exitWith: ExitCodeAction,
 ): void {
   program
     .command('wait')
@@ -52,9 +51,11 @@ Examples:
   tjob wait job/pi --for=finished && echo succeeded
   tjob wait job/pi --for=delete`,
     )
-    .action(async (resources: string[], flags: WaitFlags) => {
-      result.code = await runWait(resources, flags, ctx, globals());
-    });
+    .action(
+      exitWith(async (resources: string[], flags: WaitFlags) => {
+        return await runWait(resources, flags, ctx, globals());
+      }),
+    );
 }
 
 function conditionMet(status: JobStatus | undefined, type: string, value: string): boolean {

@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Kind } from '../../output/printers.js';
 import { storesAt } from '../open-state.js';
-import { listKind } from '../commands/get.js';
+import { listKind } from '../listed-objects.js';
 
 export async function storedNames(kind: Kind, stateDir: string): Promise<string[]> {
   if (!existsSync(join(stateDir, 'state.json'))) return [];
