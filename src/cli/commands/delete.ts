@@ -11,6 +11,7 @@ import type { StoredJob } from '../../ports/state-store.js';
 import { parentCronJobName } from '../../controller/cron/index.js';
 import type { FileCronStore } from '../../state/cron-store.js';
 import type { FileStore } from '../../state/file-store.js';
+import { DefaultTerminationGracePeriodSeconds } from '../../manifest/pod-defaults.js';
 import { jobObject } from '../../output/objects.js';
 import { notFoundMessage, type Kind } from '../../output/printers.js';
 import type { CliContext, ExitCodeAction, GlobalOptions } from '../context.js';
@@ -21,6 +22,16 @@ import { deleteJobEverywhere } from '../job-deletion.js';
 import { NO_RESOURCES } from '../listed-objects.js';
 import { parseResourceArgs, selectorOf } from '../args/resource-args.js';
 import { DELETE_KINDS } from '../resource-kinds.js';
+
+/** How often a claim's deletion looks again whether a pod still uses it. */
+const CLAIM_USERS_POLL_MS = 500;
+/** How often a job another process drives is looked at, until that process has deleted it. */
+const DELEGATED_DELETE_POLL_MS = 100;
+/**
+ * How long the driving process gets beyond the pods' grace period: to see the request (its runner
+ * wakes for it), record the stopped pods and remove containers and records.
+ */
+const DELEGATED_DELETE_SLACK_S = 20;
 
 interface DeleteFlags {
   all?: boolean;
@@ -199,7 +210,7 @@ async function deleteClaim(
         );
         told = true;
       }
-      await ctx.clock.sleep(500, stop.signal);
+      await ctx.clock.sleep(CLAIM_USERS_POLL_MS, stop.signal);
       if (stop.signal.aborted) {
         ctx.stderr.write(
           `persistentvolumeclaim "${name}" stays Terminating until no pod uses it; \`tjob delete pvc ${name}\` again removes it then\n`,
@@ -268,8 +279,9 @@ async function deleteJob(
   if (!('renew' in lease)) {
     const requestedAt = rfc3339(ctx.clock.now());
     await store.requestJobChange(name, { delete: true, from: `tjob delete (pid ${process.pid})` });
-    const grace = stored.job.spec.template.spec.terminationGracePeriodSeconds ?? 30;
-    const deadline = ctx.clock.now().getTime() + (grace + 20) * 1000;
+    const grace =
+      stored.job.spec.template.spec.terminationGracePeriodSeconds ?? DefaultTerminationGracePeriodSeconds;
+    const deadline = ctx.clock.now().getTime() + (grace + DELEGATED_DELETE_SLACK_S) * 1000;
     let current: StoredJob | undefined;
     while ((current = await store.loadJob(name).catch(() => store.salvageJob(name)))) {
       // Its controller could not remove some containers: it keeps the job and tries again.
@@ -291,7 +303,7 @@ async function deleteJob(
         );
         return 'busy';
       }
-      await ctx.clock.sleep(100);
+      await ctx.clock.sleep(DELEGATED_DELETE_POLL_MS);
     }
     ctx.stdout.write(`job.batch "${name}" deleted\n`);
     return 'deleted';
