@@ -81,6 +81,38 @@ export default tseslint.config(
     },
   },
   {
+    // The CLI is the composition root: program.ts alone assembles the commands. A command takes
+    // what it shares with others from a module outside src/cli/commands (args/, open-state.ts, ...).
+    files: ['src/cli/**'],
+    ignores: ['src/cli/program.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [noDockerode],
+          patterns: [pattern(['**/commands/*'], 'Only src/cli/program.ts imports the commands.')],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/cli/commands/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [noDockerode],
+          patterns: [
+            pattern(
+              ['./*', '**/commands/*'],
+              'A command does not import another: move what both need into a module of src/cli.',
+            ),
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['src/engine/**', 'src/ports/**'],
     rules: {
       'no-restricted-imports': [

@@ -39,6 +39,14 @@ export interface DetachedProcess {
   said: Promise<string | undefined>;
 }
 
+/**
+ * Wraps a command's action: the exit code the action returns becomes the program's (one wrapper,
+ * in program.ts, for every command).
+ */
+export type ExitCodeAction = <A extends unknown[]>(
+  action: (...args: A) => Promise<number> | number,
+) => (...args: A) => Promise<void>;
+
 export interface GlobalOptions {
   stateDir?: string;
   color?: boolean;

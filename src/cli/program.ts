@@ -1,7 +1,7 @@
 // The command tree (commander 14). Each command lives in src/cli/commands and returns its exit code.
 
 import { Command, Option } from 'commander';
-import type { CliContext, GlobalOptions } from './context.js';
+import type { CliContext, ExitCodeAction, GlobalOptions } from './context.js';
 import { registerRun } from './commands/run.js';
 import { registerValidate } from './commands/validate.js';
 import { registerRender } from './commands/render.js';
@@ -21,10 +21,14 @@ export interface Program {
   run(argv: string[]): Promise<number>;
 }
 
-export type CommandResult = { code: number };
-
 export function buildProgram(ctx: CliContext): Program {
-  const result: CommandResult = { code: 0 };
+  let exitCode = 0;
+  // The one place a command's exit code is taken: each action returns it.
+  const exitWith: ExitCodeAction =
+    (action) =>
+    async (...args) => {
+      exitCode = await action(...args);
+    };
   const program = new Command('tjob')
     .description(
       "Run Kubernetes batch/v1 Jobs and CronJobs on the local Docker engine, with the cluster's semantics.",
@@ -56,26 +60,29 @@ Exit codes: 0 success, 1 a job failed or a command failed, 2 usage or invalid ma
     );
 
   const globals = (): GlobalOptions => program.opts<GlobalOptions>();
-  registerRun(program, ctx, globals, result);
-  registerValidate(program, ctx, globals, result);
-  registerRender(program, ctx, globals, result);
-  registerGet(program, ctx, globals, result);
-  registerDescribe(program, ctx, globals, result);
-  registerLogs(program, ctx, globals, result);
-  registerWait(program, ctx, globals, result);
-  registerDelete(program, ctx, globals, result);
-  registerController(program, ctx, globals, result);
-  registerSuspendResume(program, ctx, globals, result);
-  registerApply(program, ctx, globals, result);
-  registerCron(program, ctx, globals, result);
-  registerCompletion(program, ctx, globals, result);
+  registerRun(program, ctx, globals, exitWith);
+  registerValidate(program, ctx, globals, exitWith);
+  registerRender(program, ctx, globals, exitWith);
+  registerGet(program, ctx, globals, exitWith);
+  registerDescribe(program, ctx, globals, exitWith);
+  registerLogs(program, ctx, globals, exitWith);
+  registerWait(program, ctx, globals, exitWith);
+  registerDelete(program, ctx, globals, exitWith);
+  registerController(program, ctx, globals, exitWith);
+  registerSuspendResume(program, ctx, globals, exitWith);
+  registerApply(program, ctx, globals, exitWith);
+  registerCron(program, ctx, globals, exitWith);
+  registerCompletion(program, ctx, globals, exitWith);
   program
     .command('version')
     .description('print the version')
     .addHelpText('after', '\nExamples:\n  tjob version\n  tjob --version')
-    .action(() => {
-      ctx.stdout.write(`${VERSION}\n`);
-    });
+    .action(
+      exitWith(() => {
+        ctx.stdout.write(`${VERSION}\n`);
+        return 0;
+      }),
+    );
 
   for (const cmd of program.commands) {
     cmd.exitOverride().configureOutput({
@@ -88,11 +95,11 @@ Exit codes: 0 success, 1 a job failed or a command failed, 2 usage or invalid ma
 
   return {
     async run(argv: string[]): Promise<number> {
-      result.code = 0;
+      exitCode = 0;
       // The shell completion stubs' hidden command: its words are a line to complete, not options.
       if (argv[2] === COMPLETE_COMMAND) return runComplete(program, argv.slice(3), ctx);
       await program.parseAsync(argv);
-      return result.code;
+      return exitCode;
     },
   };
 }

@@ -24,3 +24,12 @@ export const KIND_WORDS: Readonly<Record<string, Kind>> = {
 
 /** Every kind a word names, in the table's order. */
 export const RESOURCE_KINDS: readonly Kind[] = [...new Set(Object.values(KIND_WORDS))];
+
+/** What `delete` removes (pods go with their job). */
+export const DELETE_KINDS: readonly Kind[] = ['jobs', 'cronjobs', 'persistentvolumeclaims'];
+/** The kinds `suspend` and `resume` take. */
+export const SUSPEND_KINDS: readonly Kind[] = ['jobs', 'cronjobs'];
+/** The `TYPE/NAME` forms logs takes: a job's pods, or one pod. */
+export const LOGS_KINDS: readonly Kind[] = ['jobs', 'pods'];
+/** What `wait` waits for: jobs only. */
+export const WAIT_KINDS: readonly Kind[] = ['jobs'];

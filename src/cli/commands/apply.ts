@@ -2,43 +2,18 @@
 // a second) and ConfigMaps/Secrets, as kubectl apply does; a Job in the files is created and handed
 // to a background controller, as `run -d` does.
 
-import { randomUUID } from 'node:crypto';
-import { join } from 'node:path';
 import type { Command } from 'commander';
-import { UsageError } from '../../api/errors.js';
-import type { Job } from '../../api/k8s.js';
-import { jobAsCreated } from '../../engine/job-creation.js';
-import { imagesOf } from '../../engine/images.js';
-import { sameJobSpec } from '../../engine/job-identity.js';
-import { finishedOutcome } from '../../engine/job-status.js';
-import { configData } from '../../engine/pod-plan.js';
-import { FileCronStore } from '../../state/cron-store.js';
-import { FileStore } from '../../state/file-store.js';
-import type { CliContext, GlobalOptions } from '../context.js';
-import { stateDirOf } from '../context.js';
-import { startController } from '../controller-process.js';
-import {
-  loadFromCommandLine,
-  storedConfig,
-  type LoadedManifests,
-  type TemplateFlags,
-  writeWarnings,
-} from '../load-manifests.js';
-import type { CommandResult } from '../program.js';
-import { backoffSettings } from './run.js';
-
-export interface ApplyFlags extends TemplateFlags {
-  filename?: string[];
-  backoff?: string;
-  maxBackoff?: string;
-  keepContainers?: boolean;
-}
+import type { CliContext, ExitCodeAction, GlobalOptions } from '../context.js';
+import { loadFromCommandLine, storedConfig } from '../load-manifests.js';
+import { openState } from '../open-state.js';
+import { DEFAULT_MAX_BACKOFF_FLAG } from '../args/backoff.js';
+import { applyLoaded, type ApplyFlags } from '../apply-manifests.js';
 
 export function registerApply(
   program: Command,
   ctx: CliContext,
   globals: () => GlobalOptions,
-  result: CommandResult,
+  exitWith: ExitCodeAction,
 ): void {
   program
     .command('apply')
@@ -50,7 +25,7 @@ export function registerApply(
     .option('--items <list>', 'one object per item of a comma-separated list, with $ITEM set')
     .option('--items-file <file>', 'like --items, one item per line')
     .option('--backoff <duration>', 'for Jobs in the files: backoff base (default 10s; env TJOB_BACKOFF)')
-    .option('--max-backoff <duration>', 'for Jobs in the files: backoff cap', '6m')
+    .option('--max-backoff <duration>', 'for Jobs in the files: backoff cap', DEFAULT_MAX_BACKOFF_FLAG)
     .option('--keep-containers', 'for Jobs in the files: keep finished containers')
     .addHelpText(
       'after',
@@ -62,111 +37,16 @@ Examples:
 Prints kubectl's lines: cronjob.batch/NAME created|configured|unchanged, configmap/NAME ...,
 secret/NAME ..., job.batch/NAME created.`,
     )
-    .action(async (flags: ApplyFlags) => {
-      const files = flags.filename ?? [];
-      const store = new FileStore(stateDirOf(globals(), ctx.env));
-      await store.init();
-      const loaded = await loadFromCommandLine(files, flags, ctx, await storedConfig(store));
-      result.code = await applyLoaded(loaded, flags, ctx, globals());
-    });
+    .action(
+      exitWith(async (flags: ApplyFlags) => {
+        const files = flags.filename ?? [];
+        const { store } = await openState(ctx, globals());
+        const loaded = await loadFromCommandLine(files, flags, ctx, await storedConfig(store));
+        return await applyLoaded(loaded, flags, ctx, globals());
+      }),
+    );
 }
 
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
-}
-
-/**
- * Stores what `loaded` holds and prints one line per object on stdout. Shared by `apply` and
- * `cron start FILE...`. A Job that exists with another spec is refused before anything is written.
- */
-export async function applyLoaded(
-  loaded: LoadedManifests,
-  flags: ApplyFlags,
-  ctx: CliContext,
-  global: GlobalOptions,
-  options: { hintDaemon?: boolean } = {},
-): Promise<number> {
-  writeWarnings(ctx.stderr, loaded.warnings);
-  const stateDir = stateDirOf(global, ctx.env);
-  const store = new FileStore(stateDir);
-  await store.init();
-  const cronStore = new FileCronStore(stateDir);
-
-  // Jobs: decide for each before writing anything.
-  const jobPlans: { job: Job; exists: boolean }[] = [];
-  for (const job of loaded.jobs) {
-    const existing = await store.loadJob(job.metadata.name);
-    if (existing && !sameJobSpec(existing.job, job)) {
-      throw new UsageError(
-        `The Job "${job.metadata.name}" is invalid: spec.template: Invalid value: field is immutable`,
-        `remove it first with \`tjob delete job ${job.metadata.name}\`, or \`tjob run --replace\` it`,
-      );
-    }
-    jobPlans.push({ job, exists: existing !== undefined });
-  }
-  const backoff = backoffSettings(flags, ctx.env);
-
-  for (const cm of loaded.configMaps) {
-    ctx.stdout.write(`configmap/${cm.metadata.name} ${await store.saveConfigObject(cm)}\n`);
-  }
-  for (const s of loaded.secrets) {
-    ctx.stdout.write(`secret/${s.metadata.name} ${await store.saveConfigObject(s)}\n`);
-  }
-  for (const pvc of loaded.claims) {
-    const outcome = await store.saveClaim(pvc, ctx.clock.now(), randomUUID());
-    ctx.stdout.write(`persistentvolumeclaim/${pvc.metadata.name} ${outcome}\n`);
-  }
-  for (const cj of loaded.cronJobs) {
-    const outcome = await cronStore.saveCronJob(cj, ctx.clock.now(), randomUUID);
-    ctx.stdout.write(`cronjob.batch/${cj.metadata.name} ${outcome}\n`);
-  }
-  if (loaded.cronJobs.length > 0 && options.hintDaemon !== false && !(await cronStore.daemonLeaseHolder())) {
-    ctx.stderr.write(
-      `No scheduler is running for ${stateDir}: \`tjob cron start\` runs the CronJobs' schedules\n`,
-    );
-  }
-
-  if (jobPlans.length === 0) return 0;
-  const stored = await store.listConfigObjects();
-  const config = configData({
-    configMaps: [...stored.filter((o) => o.kind === 'ConfigMap'), ...loaded.configMaps] as never,
-    secrets: [...stored.filter((o) => o.kind === 'Secret'), ...loaded.secrets] as never,
-  });
-  const runtime = await ctx.createRuntime({
-    workDir: join(stateDir, 'volumes'),
-    restartBackoffBaseMs: backoff.backoffMs,
-    restartBackoffCapMs: Math.min(backoff.maxBackoffMs, 5 * 60_000),
-  });
-  try {
-    await runtime.ping();
-    const toStart = jobPlans.filter((p) => !p.exists).map((p) => p.job);
-    const warnings = await runtime.ensureImages(imagesOf(toStart), (m) => ctx.stderr.write(`${m}\n`));
-    writeWarnings(ctx.stderr, warnings);
-  } finally {
-    await runtime.close();
-  }
-  const handOver: string[] = [];
-  for (const { job, exists } of jobPlans) {
-    const name = job.metadata.name;
-    if (!exists) {
-      await store.createJob(jobAsCreated(job, job.metadata.uid ?? randomUUID(), ctx.clock.now()), config);
-      handOver.push(name);
-      continue;
-    }
-    const state = await store.loadJob(name);
-    // Unchanged; an unfinished one that nobody drives gets a controller again.
-    if (state && !finishedOutcome(state.job.status) && !(await store.jobLeaseHolder(name)))
-      handOver.push(name);
-  }
-  if (handOver.length > 0) {
-    await startController(ctx, global, stateDir, store, handOver, {
-      ...backoff,
-      keepContainers: !!flags.keepContainers,
-      maxJobs: Infinity,
-    });
-  }
-  for (const { job, exists } of jobPlans) {
-    ctx.stdout.write(`job.batch/${job.metadata.name} ${exists ? 'unchanged' : 'created'}\n`);
-  }
-  return 0;
 }

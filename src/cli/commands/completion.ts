@@ -3,8 +3,7 @@
 
 import type { Command } from 'commander';
 import { UsageError } from '../../api/errors.js';
-import type { CliContext, GlobalOptions } from '../context.js';
-import type { CommandResult } from '../program.js';
+import type { CliContext, ExitCodeAction, GlobalOptions } from '../context.js';
 import { complete, Directive, formatCompletion } from '../completion/engine.js';
 import { completionScript, INSTALL, SHELLS, type Shell } from '../completion/scripts.js';
 import { storedNames } from '../completion/stored-names.js';
@@ -32,7 +31,7 @@ export function registerCompletion(
   program: Command,
   ctx: CliContext,
   _globals: () => GlobalOptions,
-  result: CommandResult,
+  exitWith: ExitCodeAction,
 ): void {
   const install = SHELLS.map((s) => `  ${s.padEnd(6)} ${INSTALL[s][0]}`).join('\n');
   program
@@ -48,10 +47,12 @@ Commands, options, resource types and the names of your jobs, pods and cronjobs 
 Install:
 ${install}`,
     )
-    .action((shell: string) => {
-      if (!(SHELLS as readonly string[]).includes(shell))
-        throw new UsageError(`unsupported shell "${shell}"`, `use one of: ${SHELLS.join(', ')}`);
-      ctx.stdout.write(completionScript(shell as Shell));
-      result.code = 0;
-    });
+    .action(
+      exitWith((shell: string) => {
+        if (!(SHELLS as readonly string[]).includes(shell))
+          throw new UsageError(`unsupported shell "${shell}"`, `use one of: ${SHELLS.join(', ')}`);
+        ctx.stdout.write(completionScript(shell as Shell));
+        return 0;
+      }),
+    );
 }

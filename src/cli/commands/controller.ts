@@ -2,89 +2,82 @@
 // drives stored jobs to their end, writing progress to its log file in the state directory.
 
 import { closeSync, writeSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Command } from 'commander';
-import { FileStore } from '../../state/file-store.js';
-import type { CliContext, GlobalOptions } from '../context.js';
-import { stateDirOf } from '../context.js';
-import type { CommandResult } from '../program.js';
+import type { CliContext, ExitCodeAction, GlobalOptions } from '../context.js';
+import { openRuntime, openState } from '../open-state.js';
 import { driveJobs } from '../drive-jobs.js';
 import { RunPrinter } from '../run-printer.js';
-import { backoffSettings } from './run.js';
+import { backoffSettings, DEFAULT_MAX_BACKOFF_FLAG } from '../args/backoff.js';
 import { READY_LINE } from '../controller-process.js';
 
 export function registerController(
   program: Command,
   ctx: CliContext,
   globals: () => GlobalOptions,
-  result: CommandResult,
+  exitWith: ExitCodeAction,
 ): void {
   program
     .command('controller', { hidden: true })
     .description('drive stored jobs to their end (the background process of run -d and resume)')
     .argument('<job...>', 'job names')
     .option('--backoff <duration>')
-    .option('--max-backoff <duration>', undefined, '6m')
+    .option('--max-backoff <duration>', undefined, DEFAULT_MAX_BACKOFF_FLAG)
     .option('--max-jobs <n>')
     .option('--keep-containers')
     .option('--ready-fd <fd>', 'where to say that the jobs are taken (the pipe of the starting process)')
     .action(
-      async (
-        names: string[],
-        flags: {
-          backoff?: string;
-          maxBackoff?: string;
-          maxJobs?: string;
-          keepContainers?: boolean;
-          readyFd?: string;
-        },
-      ) => {
-        const stateDir = stateDirOf(globals(), ctx.env);
-        const store = new FileStore(stateDir);
-        await store.init();
-        const backoff = backoffSettings(flags, ctx.env);
-        const runtime = await ctx.createRuntime({
-          workDir: join(stateDir, 'volumes'),
-          restartBackoffBaseMs: backoff.backoffMs,
-          restartBackoffCapMs: Math.min(backoff.maxBackoffMs, 5 * 60_000),
-        });
-        const printer = new RunPrinter({
-          stdout: ctx.stdout,
-          stderr: ctx.stderr,
-          colorStdout: false,
-          colorStderr: false,
-          live: false,
-          quiet: false,
-          showLogs: false,
-          now: () => ctx.clock.now(),
-        });
-        printer.progress(`controller (pid ${process.pid}) driving ${names.join(', ')}`);
-        const maxJobs = flags.maxJobs ? Number(flags.maxJobs) : Infinity;
-        // With --max-jobs the later jobs are taken only when they start: the first ones count.
-        const toTake = new Set(names.slice(0, Number.isFinite(maxJobs) ? maxJobs : names.length));
-        try {
-          await runtime.ping();
-          result.code = await driveJobs({
-            store,
-            runtime,
-            ctx,
-            printer,
-            names,
-            maxJobs,
-            ...backoff,
-            keepContainers: !!flags.keepContainers,
-            command: 'tjob run -d',
-            leaveWhenSuspended: true,
-            taken: (name) => {
-              // Once only: after the close, the descriptor's number may be another file's.
-              if (!toTake.delete(name) || toTake.size > 0 || flags.readyFd === undefined) return;
-              sayTaken(Number(flags.readyFd));
-            },
+      exitWith(
+        async (
+          names: string[],
+          flags: {
+            backoff?: string;
+            maxBackoff?: string;
+            maxJobs?: string;
+            keepContainers?: boolean;
+            readyFd?: string;
+          },
+        ) => {
+          const { stateDir, store } = await openState(ctx, globals());
+          const backoff = backoffSettings(flags, ctx.env);
+          const runtime = await openRuntime(ctx, stateDir, backoff);
+          const printer = new RunPrinter({
+            stdout: ctx.stdout,
+            stderr: ctx.stderr,
+            colorStdout: false,
+            colorStderr: false,
+            live: false,
+            quiet: false,
+            showLogs: false,
+            now: () => ctx.clock.now(),
           });
-        } finally {
-          await runtime.close();
-        }
-      },
+          printer.progress(`controller (pid ${process.pid}) driving ${names.join(', ')}`);
+          const maxJobs = flags.maxJobs ? Number(flags.maxJobs) : Infinity;
+          // With --max-jobs the later jobs are taken only when they start: the first ones count.
+          const toTake = new Set(names.slice(0, Number.isFinite(maxJobs) ? maxJobs : names.length));
+          try {
+            await runtime.ping();
+            return await driveJobs({
+              store,
+              runtime,
+              ctx,
+              printer,
+              names,
+              maxJobs,
+              ...backoff,
+              keepContainers: !!flags.keepContainers,
+              command: 'tjob run -d',
+              leaveWhenSuspended: true,
+              taken: (name) => {
+                // Once only: after the close, the descriptor's number may be another file's.
+                if (!toTake.delete(name) || toTake.size > 0 || flags.readyFd === undefined) return;
+                sayTaken(Number(flags.readyFd));
+              },
+            });
+          } finally {
+            await runtime.close();
+          }
+        },
+      ),
     );
 }
 

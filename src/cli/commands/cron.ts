@@ -3,7 +3,6 @@
 
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Command } from 'commander';
 import { ConflictError, UsageError } from '../../api/errors.js';
 import type { CronJob } from '../../api/k8s.js';
@@ -21,21 +20,19 @@ import {
   offsetAt,
   parseStoredSchedule,
 } from '../../schedule/index.js';
-import { FileCronStore } from '../../state/cron-store.js';
-import { FileStore } from '../../state/file-store.js';
-import type { CliContext, GlobalOptions } from '../context.js';
-import { stateDirOf } from '../context.js';
+import type { CliContext, ExitCodeAction, GlobalOptions } from '../context.js';
+import { openRuntime, openState, stateOf } from '../open-state.js';
 import { startController } from '../controller-process.js';
 import { lastFailedPodLog, runnerObserver } from '../drive-jobs.js';
 import { deleteJobEverywhere } from '../../engine/job-deletion.js';
 import { loadFromCommandLine, storedConfig, writeWarnings } from '../load-manifests.js';
-import type { CommandResult } from '../program.js';
 import { RunPrinter } from '../run-printer.js';
 import { maskSecretsOf } from '../secret-masking.js';
-import { applyLoaded, type ApplyFlags } from './apply.js';
-import { OUTPUT_FORMATS, runGet } from './get.js';
-import { backoffSettings } from './run.js';
-import { setCronJobSuspend } from './suspend-resume.js';
+import { applyLoaded, type ApplyFlags } from '../apply-manifests.js';
+import { runGet } from '../get-objects.js';
+import { OUTPUT_FORMATS } from '../../output/output-format.js';
+import { backoffSettings, DEFAULT_MAX_BACKOFF_FLAG } from '../args/backoff.js';
+import { setCronJobSuspend } from '../cronjob-suspend.js';
 import { LEASE_RENEW_MS } from '../../state/lease-file.js';
 
 const HEARTBEAT_MS = LEASE_RENEW_MS;
@@ -45,7 +42,7 @@ export function registerCron(
   program: Command,
   ctx: CliContext,
   globals: () => GlobalOptions,
-  result: CommandResult,
+  exitWith: ExitCodeAction,
 ): void {
   const cron = program
     .command('cron')
@@ -72,7 +69,7 @@ Examples:
       '--backoff <duration>',
       'base of the pod-recreation and restart backoff (default 10s; env TJOB_BACKOFF)',
     )
-    .option('--max-backoff <duration>', 'cap of both backoffs', '6m')
+    .option('--max-backoff <duration>', 'cap of both backoffs', DEFAULT_MAX_BACKOFF_FLAG)
     .option('--keep-containers', 'keep finished containers (by default they are removed once recorded)')
     .option('--no-logs', 'do not stream pod logs')
     .addHelpText(
@@ -86,9 +83,11 @@ One scheduler per state directory. Ctrl-C (SIGINT) or SIGTERM stops it gracefull
 their containers and the next \`tjob cron start\` adopts them; slots missed meanwhile are handled as
 Kubernetes does (at most one late run, within startingDeadlineSeconds).`,
     )
-    .action(async (files: string[], flags: StartFlags) => {
-      result.code = await cronStart(files, flags, ctx, globals());
-    });
+    .action(
+      exitWith(async (files: string[], flags: StartFlags) => {
+        return await cronStart(files, flags, ctx, globals());
+      }),
+    );
 
   cron
     .command('list')
@@ -96,9 +95,11 @@ Kubernetes does (at most one late run, within startingDeadlineSeconds).`,
     .addHelpText('after', '\nExamples:\n  tjob cron list\n  tjob cron list -o yaml')
     .option('-o, --output <format>', OUTPUT_FORMATS.join('|'))
     .option('-l, --selector <selector>', 'label selector')
-    .action(async (flags: { output?: string; selector?: string }) => {
-      result.code = await runGet(['cronjobs'], flags, ctx, globals());
-    });
+    .action(
+      exitWith(async (flags: { output?: string; selector?: string }) => {
+        return await runGet(['cronjobs'], flags, ctx, globals());
+      }),
+    );
 
   cron
     .command('next')
@@ -111,9 +112,11 @@ Kubernetes does (at most one late run, within startingDeadlineSeconds).`,
     .option('--count <n>', 'how many runs', '5')
     .option('--from <time>', 'list the runs after this RFC 3339 time instead of now')
     .option('--set <name=value>', 'template parameters of a file (repeatable)', collect, [])
-    .action(async (target: string, flags: { count: string; from?: string; set?: string[] }) => {
-      result.code = await cronNext(target, flags, ctx, globals());
-    });
+    .action(
+      exitWith(async (target: string, flags: { count: string; from?: string; set?: string[] }) => {
+        return await cronNext(target, flags, ctx, globals());
+      }),
+    );
 
   cron
     .command('trigger')
@@ -128,9 +131,11 @@ Kubernetes does (at most one late run, within startingDeadlineSeconds).`,
       '--backoff <duration>',
       'backoff base for a controller started here (default 10s; env TJOB_BACKOFF)',
     )
-    .action(async (name: string, flags: { force?: boolean; backoff?: string }) => {
-      result.code = await cronTrigger(name, flags, ctx, globals());
-    });
+    .action(
+      exitWith(async (name: string, flags: { force?: boolean; backoff?: string }) => {
+        return await cronTrigger(name, flags, ctx, globals());
+      }),
+    );
 
   for (const verb of ['suspend', 'resume'] as const) {
     cron
@@ -138,9 +143,11 @@ Kubernetes does (at most one late run, within startingDeadlineSeconds).`,
       .description(`${verb === 'suspend' ? 'set' : 'clear'} spec.suspend of CronJobs (running jobs go on)`)
       .addHelpText('after', `\nExamples:\n  tjob cron ${verb} hello`)
       .argument('<name...>', 'CronJob names')
-      .action(async (names: string[]) => {
-        result.code = await setCronJobSuspend(names, verb === 'suspend', ctx, globals());
-      });
+      .action(
+        exitWith(async (names: string[]) => {
+          return await setCronJobSuspend(names, verb === 'suspend', ctx, globals());
+        }),
+      );
   }
 }
 
@@ -160,13 +167,10 @@ async function cronStart(
   ctx: CliContext,
   global: GlobalOptions,
 ): Promise<number> {
-  const stateDir = stateDirOf(global, ctx.env);
   const backoff = backoffSettings(flags, ctx.env);
-  const store = new FileStore(stateDir);
-  await store.init();
+  const { stateDir, store, cronStore } = await openState(ctx, global);
   const loaded =
     files.length > 0 ? await loadFromCommandLine(files, flags, ctx, await storedConfig(store)) : undefined;
-  const cronStore = new FileCronStore(stateDir);
 
   const command = `tjob cron start (pid ${process.pid})`;
   const lease = await cronStore.acquireDaemonLease('tjob cron start');
@@ -178,11 +182,7 @@ async function cronStart(
   }
   const heartbeat = setInterval(() => void lease.renew(), HEARTBEAT_MS);
   heartbeat.unref();
-  const runtime = await ctx.createRuntime({
-    workDir: join(stateDir, 'volumes'),
-    restartBackoffBaseMs: backoff.backoffMs,
-    restartBackoffCapMs: Math.min(backoff.maxBackoffMs, 5 * 60_000),
-  });
+  const runtime = await openRuntime(ctx, stateDir, backoff);
   let signal: 'SIGINT' | 'SIGTERM' | undefined;
   const stop = new AbortController();
   const offSignal = ctx.onSignal((s) => {
@@ -297,7 +297,7 @@ async function cronNext(
     cronJobs = loaded.cronJobs;
     if (cronJobs.length === 0) throw new UsageError(`no CronJob in ${target}`);
   } else {
-    const cj = await new FileCronStore(stateDirOf(global, ctx.env)).loadCronJob(target);
+    const cj = await stateOf(ctx, global).cronStore.loadCronJob(target);
     if (!cj) {
       ctx.stderr.write(`Error from server (NotFound): cronjobs.batch "${target}" not found\n`);
       return 1;
@@ -358,10 +358,7 @@ async function cronTrigger(
   ctx: CliContext,
   global: GlobalOptions,
 ): Promise<number> {
-  const stateDir = stateDirOf(global, ctx.env);
-  const store = new FileStore(stateDir);
-  await store.init();
-  const cronStore = new FileCronStore(stateDir);
+  const { stateDir, store, cronStore } = await openState(ctx, global);
   const cj = await cronStore.loadCronJob(name);
   if (!cj) {
     ctx.stderr.write(`Error from server (NotFound): cronjobs.batch "${name}" not found\n`);
@@ -370,11 +367,7 @@ async function cronTrigger(
   const children = (await store.listJobs()).filter((s) => isChildOf(s.job, name));
 
   const backoff = backoffSettings(flags, ctx.env);
-  const runtime = await ctx.createRuntime({
-    workDir: join(stateDir, 'volumes'),
-    restartBackoffBaseMs: backoff.backoffMs,
-    restartBackoffCapMs: Math.min(backoff.maxBackoffMs, 5 * 60_000),
-  });
+  const runtime = await openRuntime(ctx, stateDir, backoff);
   let jobName: string;
   try {
     await runtime.ping();

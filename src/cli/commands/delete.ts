@@ -2,7 +2,6 @@
 // removes containers, records and logs. A job driven by a live tjob process is left alone. A claim
 // is Terminating while pods use it (pvc-protection), then goes with its volume.
 
-import { join } from 'node:path';
 import type { Command } from 'commander';
 import { PodsNotRemovedError, StateError, UsageError } from '../../api/errors.js';
 import { claimNamesOf, podHoldsClaims } from '../../api/claims.js';
@@ -10,20 +9,29 @@ import type { CronJob } from '../../api/k8s.js';
 import type { PodRuntime } from '../../ports/pod-runtime.js';
 import type { StoredJob } from '../../ports/state-store.js';
 import { parentCronJobName } from '../../controller/cron/index.js';
-import { FileCronStore } from '../../state/cron-store.js';
+import type { FileCronStore } from '../../state/cron-store.js';
 import type { FileStore } from '../../state/file-store.js';
+import { DefaultTerminationGracePeriodSeconds } from '../../manifest/pod-defaults.js';
 import { jobObject } from '../../output/objects.js';
 import { notFoundMessage, type Kind } from '../../output/printers.js';
-import type { CliContext, GlobalOptions } from '../context.js';
-import { stateDirOf } from '../context.js';
+import type { CliContext, ExitCodeAction, GlobalOptions } from '../context.js';
+import { openRuntime, openStateForReading } from '../open-state.js';
 import { rfc3339 } from '../../api/time.js';
-import type { CommandResult } from '../program.js';
 import { printable, reportError } from '../report-error.js';
-import { deleteJobEverywhere } from './run.js';
-import { NO_RESOURCES, openStore, parseResourceArgs, selectorOf } from './get.js';
+import { deleteJobEverywhere } from '../../engine/job-deletion.js';
+import { NO_RESOURCES } from '../listed-objects.js';
+import { parseResourceArgs, selectorOf } from '../args/resource-args.js';
+import { DELETE_KINDS } from '../resource-kinds.js';
 
-/** What `delete` removes (pods go with their job). */
-export const DELETE_KINDS: readonly Kind[] = ['jobs', 'cronjobs', 'persistentvolumeclaims'];
+/** How often a claim's deletion looks again whether a pod still uses it. */
+const CLAIM_USERS_POLL_MS = 500;
+/** How often a job another process drives is looked at, until that process has deleted it. */
+const DELEGATED_DELETE_POLL_MS = 100;
+/**
+ * How long the driving process gets beyond the pods' grace period: to see the request (its runner
+ * wakes for it), record the stopped pods and remove containers and records.
+ */
+const DELEGATED_DELETE_SLACK_S = 20;
 
 interface DeleteFlags {
   all?: boolean;
@@ -34,7 +42,7 @@ export function registerDelete(
   program: Command,
   ctx: CliContext,
   globals: () => GlobalOptions,
-  result: CommandResult,
+  exitWith: ExitCodeAction,
 ): void {
   program
     .command('delete')
@@ -54,9 +62,11 @@ Examples:
   tjob delete job --all
   tjob delete pvc data          waits while a pod uses the claim, then removes it and its volume`,
     )
-    .action(async (type: string, names: string[], flags: DeleteFlags) => {
-      result.code = await runDelete([type, ...names], flags, ctx, globals());
-    });
+    .action(
+      exitWith(async (type: string, names: string[], flags: DeleteFlags) => {
+        return await runDelete([type, ...names], flags, ctx, globals());
+      }),
+    );
 }
 
 /** What a store may offer for CronJobs beyond the port (added with `apply`). */
@@ -79,16 +89,12 @@ export async function runDelete(
       'resource(s) were provided, but no name was specified',
       'give names, --all, or -l SELECTOR',
     );
-  const store = await openStore(ctx, global);
-  const stateDir = stateDirOf(global, ctx.env);
+  const { stateDir, store, cronStore } = await openStateForReading(ctx, global);
   let runtime: PodRuntime | undefined;
   const runtimeFor = async (): Promise<PodRuntime> => {
     if (!runtime) {
-      runtime = await ctx.createRuntime({
-        workDir: join(stateDir, 'volumes'),
-        restartBackoffBaseMs: 10_000,
-        restartBackoffCapMs: 300_000,
-      });
+      // Deleting stops and removes containers and starts none: the default backoff serves.
+      runtime = await openRuntime(ctx, stateDir);
       await runtime.ping();
     }
     return runtime;
@@ -107,7 +113,7 @@ export async function runDelete(
               .map((s) => s.job.metadata.name),
           );
         for (const name of targets) {
-          const outcome = await deleteJob(name, store, runtimeFor, ctx);
+          const outcome = await deleteJob(name, store, cronStore, runtimeFor, ctx);
           if (outcome !== 'deleted') code = 1;
         }
       } else if (g.kind === 'persistentvolumeclaims') {
@@ -152,7 +158,9 @@ export async function runDelete(
           let ok = true;
           for (const s of await store.listJobs()) {
             if (!ownedBy(s, cj)) continue;
-            const outcome = await deleteJob(s.job.metadata.name, store, runtimeFor, ctx, { dependent: true });
+            const outcome = await deleteJob(s.job.metadata.name, store, cronStore, runtimeFor, ctx, {
+              dependent: true,
+            });
             if (outcome === 'busy') ok = false;
           }
           if (!ok) {
@@ -202,7 +210,7 @@ async function deleteClaim(
         );
         told = true;
       }
-      await ctx.clock.sleep(500, stop.signal);
+      await ctx.clock.sleep(CLAIM_USERS_POLL_MS, stop.signal);
       if (stop.signal.aborted) {
         ctx.stderr.write(
           `persistentvolumeclaim "${name}" stays Terminating until no pod uses it; \`tjob delete pvc ${name}\` again removes it then\n`,
@@ -236,6 +244,7 @@ function ownedBy(s: StoredJob, cj: CronJob): boolean {
 async function deleteJob(
   name: string,
   store: FileStore,
+  cronStore: FileCronStore,
   runtimeFor: () => Promise<PodRuntime>,
   ctx: CliContext,
   options: { dependent?: boolean } = {},
@@ -270,8 +279,9 @@ async function deleteJob(
   if (!('renew' in lease)) {
     const requestedAt = rfc3339(ctx.clock.now());
     await store.requestJobChange(name, { delete: true, from: `tjob delete (pid ${process.pid})` });
-    const grace = stored.job.spec.template.spec.terminationGracePeriodSeconds ?? 30;
-    const deadline = ctx.clock.now().getTime() + (grace + 20) * 1000;
+    const grace =
+      stored.job.spec.template.spec.terminationGracePeriodSeconds ?? DefaultTerminationGracePeriodSeconds;
+    const deadline = ctx.clock.now().getTime() + (grace + DELEGATED_DELETE_SLACK_S) * 1000;
     let current: StoredJob | undefined;
     while ((current = await store.loadJob(name).catch(() => store.salvageJob(name)))) {
       // Its controller could not remove some containers: it keeps the job and tries again.
@@ -293,7 +303,7 @@ async function deleteJob(
         );
         return 'busy';
       }
-      await ctx.clock.sleep(100);
+      await ctx.clock.sleep(DELEGATED_DELETE_POLL_MS);
     }
     ctx.stdout.write(`job.batch "${name}" deleted\n`);
     return 'deleted';
@@ -312,7 +322,6 @@ async function deleteJob(
   }
   // A running scheduler keeps its CronJobs' children in memory: tell it this one is gone.
   const parent = parentCronJobName(stored.job);
-  const cronStore = new FileCronStore(store.root);
   if (parent !== undefined && (await cronStore.daemonLeaseHolder()) !== undefined)
     await cronStore.pokeDaemon(parent).catch(() => undefined);
   ctx.stdout.write(`job.batch "${name}" deleted\n`);

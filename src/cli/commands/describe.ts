@@ -6,17 +6,17 @@ import type { StoredEvent } from '../../ports/state-store.js';
 import { describeCronJob, describeJob, describePod, type DescribeOptions } from '../../output/describe.js';
 import { cronJobObject, jobObject, podObject } from '../../output/objects.js';
 import { notFoundMessage } from '../../output/printers.js';
-import { FileCronStore } from '../../state/cron-store.js';
-import type { CliContext, GlobalOptions } from '../context.js';
-import type { CommandResult } from '../program.js';
+import type { CliContext, ExitCodeAction, GlobalOptions } from '../context.js';
 import { jobSecretMask } from '../secret-masking.js';
-import { listKind, NO_RESOURCES, openStore, parseResourceArgs, selectorOf } from './get.js';
+import { listKind, NO_RESOURCES } from '../listed-objects.js';
+import { openStateForReading } from '../open-state.js';
+import { parseResourceArgs, selectorOf } from '../args/resource-args.js';
 
 export function registerDescribe(
   program: Command,
   ctx: CliContext,
   globals: () => GlobalOptions,
-  result: CommandResult,
+  exitWith: ExitCodeAction,
 ): void {
   program
     .command('describe')
@@ -31,9 +31,11 @@ Examples:
   tjob describe job parallel
   tjob describe pod/parallel-6k4v8`,
     )
-    .action(async (type: string, names: string[], flags: { selector?: string }) => {
-      result.code = await runDescribe([type, ...names], flags, ctx, globals());
-    });
+    .action(
+      exitWith(async (type: string, names: string[], flags: { selector?: string }) => {
+        return await runDescribe([type, ...names], flags, ctx, globals());
+      }),
+    );
 }
 
 export async function runDescribe(
@@ -46,7 +48,7 @@ export async function runDescribe(
   const selector = selectorOf(flags.selector);
   if (selector && groups.some((g) => g.names.length > 0))
     throw new UsageError('names and a label selector (-l) cannot be used together');
-  const store = await openStore(ctx, global);
+  const { store, cronStore } = await openStateForReading(ctx, global);
   const now = ctx.clock.now();
   const options: DescribeOptions = { now, zoneOffset: (at) => -at.getTimezoneOffset() };
   const pages: string[] = [];
@@ -95,7 +97,7 @@ export async function runDescribe(
         if (cj) {
           // The scheduler records a CronJob's events beside it; older ones may sit with its jobs.
           const events = [
-            ...(await new FileCronStore(store.root).listCronJobEvents(name)),
+            ...(await cronStore.listCronJobEvents(name)),
             ...jobs.flatMap((s) => eventsOf(s.events, `CronJob/${name}`)),
           ];
           pages.push(describeCronJob(cronJobObject(cj), events, options));

@@ -10,15 +10,14 @@ import type { Container } from '../../api/k8s.js';
 import type { PodRecord } from '../../api/pod.js';
 import { finishedOutcome } from '../../engine/job-status.js';
 import type { LogRecord, StateStore, StoredJob } from '../../ports/state-store.js';
-import { notFoundMessage, type Kind } from '../../output/printers.js';
+import { notFoundMessage } from '../../output/printers.js';
 import { rfc3339Nano } from '../../output/time-format.js';
-import type { CliContext, GlobalOptions } from '../context.js';
-import type { CommandResult } from '../program.js';
-import { findPod, kindOf, openStore, podsInCreationOrder } from './get.js';
+import type { CliContext, ExitCodeAction, GlobalOptions } from '../context.js';
+import { openStateForReading } from '../open-state.js';
+import { findPod, podsInCreationOrder } from '../stored-pods.js';
+import { kindOf } from '../args/resource-args.js';
+import { LOGS_KINDS } from '../resource-kinds.js';
 import { jobSecretMask } from '../secret-masking.js';
-
-/** The `TYPE/NAME` forms logs takes: a job's pods, or one pod. */
-export const LOGS_KINDS: readonly Kind[] = ['jobs', 'pods'];
 
 const FOLLOW_POLL_MS = 500;
 /** After the job has finished, one more read this much later catches lines still being written. */
@@ -39,7 +38,7 @@ export function registerLogs(
   program: Command,
   ctx: CliContext,
   globals: () => GlobalOptions,
-  result: CommandResult,
+  exitWith: ExitCodeAction,
 ): void {
   program
     .command('logs')
@@ -62,9 +61,11 @@ Examples:
   tjob logs pod/parallel-6k4v8 --timestamps
   tjob logs parallel -f --tail 10`,
     )
-    .action(async (target: string, flags: LogsFlags) => {
-      result.code = await runLogs(target, flags, ctx, globals());
-    });
+    .action(
+      exitWith(async (target: string, flags: LogsFlags) => {
+        return await runLogs(target, flags, ctx, globals());
+      }),
+    );
 }
 
 type Run = number | 'whole' | 'none';
@@ -94,7 +95,7 @@ export async function runLogs(
   }
   if (flags.container !== undefined && flags.allContainers)
     throw new UsageError('--container and --all-containers cannot be used together');
-  const store = await openStore(ctx, global);
+  const { store } = await openStateForReading(ctx, global);
 
   // Resolve the target to a job and, for a pod target, one pod.
   let jobName: string;

@@ -4,15 +4,14 @@
 import type { Command } from 'commander';
 import type { KubeObject } from '../../api/k8s.js';
 import { renderManifests } from '../../manifest/index.js';
-import type { CliContext, GlobalOptions } from '../context.js';
-import type { CommandResult } from '../program.js';
+import type { CliContext, ExitCodeAction, GlobalOptions } from '../context.js';
 import { loadFromCommandLine, requireObjects, type TemplateFlags, writeWarnings } from '../load-manifests.js';
 
 export function registerRender(
   program: Command,
   ctx: CliContext,
   _globals: () => GlobalOptions,
-  result: CommandResult,
+  exitWith: ExitCodeAction,
 ): void {
   program
     .command('render')
@@ -33,12 +32,16 @@ Examples:
   tjob render process-item.yaml --items apple,banana,cherry | kubectl apply -f -
   tjob render job.yaml --set IMAGE=busybox:1.36`,
     )
-    .action(async (files: string[], flags: TemplateFlags) => {
-      const loaded = await loadFromCommandLine(files, flags, ctx);
-      requireObjects(loaded, files);
-      writeWarnings(ctx.stderr, loaded.warnings);
-      const objects = loaded.documents.map((d) => d.rendered).filter((o): o is KubeObject => o !== undefined);
-      ctx.stdout.write(renderManifests(objects));
-      result.code = 0;
-    });
+    .action(
+      exitWith(async (files: string[], flags: TemplateFlags) => {
+        const loaded = await loadFromCommandLine(files, flags, ctx);
+        requireObjects(loaded, files);
+        writeWarnings(ctx.stderr, loaded.warnings);
+        const objects = loaded.documents
+          .map((d) => d.rendered)
+          .filter((o): o is KubeObject => o !== undefined);
+        ctx.stdout.write(renderManifests(objects));
+        return 0;
+      }),
+    );
 }

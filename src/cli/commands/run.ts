@@ -4,7 +4,6 @@
 import { randomUUID } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
-import { join } from 'node:path';
 import { junitReport } from '../../output/junit.js';
 import type { Command } from 'commander';
 import { ConflictError, UsageError } from '../../api/errors.js';
@@ -16,11 +15,10 @@ import { sameJobSpec } from '../../engine/job-identity.js';
 import { imagesOf } from '../../engine/images.js';
 import type { StoredJob } from '../../ports/state-store.js';
 import type { PodRuntime } from '../../ports/pod-runtime.js';
-import { FileStore } from '../../state/file-store.js';
-import { parseDuration } from '../../output/duration.js';
-import type { CliContext, GlobalOptions } from '../context.js';
-import { stateDirOf } from '../context.js';
-import type { CommandResult } from '../program.js';
+import type { FileStore } from '../../state/file-store.js';
+import { backoffSettings, DEFAULT_MAX_BACKOFF_FLAG } from '../args/backoff.js';
+import type { CliContext, ExitCodeAction, GlobalOptions } from '../context.js';
+import { openRuntime, stateOf } from '../open-state.js';
 import { loadFromCommandLine, storedConfig, type TemplateFlags, writeWarnings } from '../load-manifests.js';
 import { deleteJobEverywhere } from '../../engine/job-deletion.js';
 import { driveJobs, podLogTail } from '../drive-jobs.js';
@@ -28,8 +26,6 @@ import { sweepExpiredJobs } from '../ttl-sweep.js';
 import { newRunPrinter } from '../run-printer.js';
 import { startController } from '../controller-process.js';
 import { jobSecretMask } from '../secret-masking.js';
-
-export { deleteJobEverywhere } from '../../engine/job-deletion.js';
 
 export interface RunFlags extends TemplateFlags {
   maxJobs?: string;
@@ -49,7 +45,7 @@ export function registerRun(
   program: Command,
   ctx: CliContext,
   globals: () => GlobalOptions,
-  result: CommandResult,
+  exitWith: ExitCodeAction,
 ): void {
   program
     .command('run')
@@ -64,7 +60,7 @@ export function registerRun(
       '--backoff <duration>',
       'base of the pod-recreation and container-restart backoff (default 10s; env TJOB_BACKOFF)',
     )
-    .option('--max-backoff <duration>', 'cap of both backoffs', '6m')
+    .option('--max-backoff <duration>', 'cap of both backoffs', DEFAULT_MAX_BACKOFF_FLAG)
     .option('--replace', 'delete an existing job of the same name (containers, records, logs) first')
     .option('--dry-run', 'validate, print the plan and the field report; create nothing')
     .option('--no-logs', 'do not stream pod logs')
@@ -88,40 +84,15 @@ Examples:
 Ctrl-C stops the job's pods, marks the job suspended and exits 130; run the same file again to
 resume it. If tjob is killed, the next run of the same file adopts the running containers.`,
     )
-    .action(async (files: string[], flags: RunFlags) => {
-      result.code = await runCommand(files, flags, ctx, globals());
-    });
+    .action(
+      exitWith(async (files: string[], flags: RunFlags) => {
+        return await runCommand(files, flags, ctx, globals());
+      }),
+    );
 }
 
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
-}
-
-export function durationFlag(name: string, text: string | undefined, fallbackMs: number): number {
-  if (text === undefined) return fallbackMs;
-  const ms = parseDuration(text);
-  if (ms === undefined)
-    throw new UsageError(`invalid ${name} "${text}": expected a duration like 10s, 500ms, 2m`);
-  return ms;
-}
-
-export interface BackoffSettings {
-  backoffMs: number;
-  maxBackoffMs: number;
-}
-
-export function backoffSettings(
-  flags: { backoff?: string; maxBackoff?: string },
-  env: CliContext['env'],
-): BackoffSettings {
-  return {
-    backoffMs: durationFlag(
-      flags.backoff ? '--backoff' : 'TJOB_BACKOFF',
-      flags.backoff ?? env.TJOB_BACKOFF,
-      10_000,
-    ),
-    maxBackoffMs: durationFlag('--max-backoff', flags.maxBackoff, 6 * 60_000),
-  };
 }
 
 export async function runCommand(
@@ -139,9 +110,9 @@ export async function runCommand(
     }
   }
 
-  const stateDir = stateDirOf(global, ctx.env);
-  const store = new FileStore(stateDir);
-  // A dry run creates no state directory, so it knows only its own files' ConfigMaps and Secrets.
+  // Opened (created) only after the dry run, which writes nothing: a dry run knows only its own
+  // files' ConfigMaps and Secrets.
+  const { stateDir, store } = stateOf(ctx, global);
   if (!flags.dryRun) await store.init();
   const known = flags.dryRun ? { configMaps: [], secrets: [] } : await storedConfig(store);
   const loaded = await loadFromCommandLine(files, flags, ctx, known);
@@ -169,11 +140,7 @@ export async function runCommand(
   let sweepRuntime: PodRuntime | undefined;
   try {
     await sweepExpiredJobs(store, ctx.clock.now(), async () => {
-      sweepRuntime ??= await ctx.createRuntime({
-        workDir: join(stateDir, 'volumes'),
-        restartBackoffBaseMs: backoff.backoffMs,
-        restartBackoffCapMs: Math.min(backoff.maxBackoffMs, 5 * 60_000),
-      });
+      sweepRuntime ??= await openRuntime(ctx, stateDir, backoff);
       return sweepRuntime;
     });
   } finally {
@@ -208,11 +175,7 @@ export async function runCommand(
       ctx.stderr.write(`persistentvolumeclaim/${pvc.metadata.name} created\n`);
   }
 
-  const runtime = await ctx.createRuntime({
-    workDir: join(stateDir, 'volumes'),
-    restartBackoffBaseMs: backoff.backoffMs,
-    restartBackoffCapMs: Math.min(backoff.maxBackoffMs, 5 * 60_000),
-  });
+  const runtime = await openRuntime(ctx, stateDir, backoff);
   try {
     await runtime.ping();
     const warnings = await runtime.ensureImages(imagesOf(loaded.jobs), (m) => ctx.stderr.write(`${m}\n`));

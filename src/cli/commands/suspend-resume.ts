@@ -5,31 +5,25 @@
 // running jobs go on, and on resume the most recent slot missed meanwhile starts unless its
 // startingDeadlineSeconds passed (pkg/controller/cronjob/cronjob_controllerv2.go, syncCronJob).
 
-import { randomUUID } from 'node:crypto';
-import type { Kind } from '../../output/printers.js';
 import type { Command } from 'commander';
 import { NotFoundError, UsageError } from '../../api/errors.js';
 import { finishedOutcome } from '../../engine/job-status.js';
-import { FileCronStore } from '../../state/cron-store.js';
-import { FileStore } from '../../state/file-store.js';
 import type { StateStore } from '../../ports/state-store.js';
-import type { CliContext, GlobalOptions } from '../context.js';
-import { stateDirOf } from '../context.js';
-import type { CommandResult } from '../program.js';
+import type { CliContext, ExitCodeAction, GlobalOptions } from '../context.js';
+import { openState } from '../open-state.js';
+import { setCronJobSuspend } from '../cronjob-suspend.js';
 import { startController } from '../controller-process.js';
-import { parseResourceArgs } from './get.js';
-import { backoffSettings } from './run.js';
+import { parseResourceArgs } from '../args/resource-args.js';
+import { backoffSettings } from '../args/backoff.js';
+import { SUSPEND_KINDS } from '../resource-kinds.js';
 
 const WAIT_MS = 60_000;
-
-/** The kinds `suspend` and `resume` take. */
-export const SUSPEND_KINDS: readonly Kind[] = ['jobs', 'cronjobs'];
 
 export function registerSuspendResume(
   program: Command,
   ctx: CliContext,
   globals: () => GlobalOptions,
-  result: CommandResult,
+  exitWith: ExitCodeAction,
 ): void {
   for (const verb of ['suspend', 'resume'] as const) {
     program
@@ -49,9 +43,11 @@ export function registerSuspendResume(
         'after',
         `\nExamples:\n  tjob ${verb} job my-job\n  tjob ${verb} job/my-job\n  tjob ${verb} cronjob nightly`,
       )
-      .action(async (kind: string, names: string[], flags: { backoff?: string }) => {
-        result.code = await setSuspend(kind, names, verb === 'suspend', flags, ctx, globals());
-      });
+      .action(
+        exitWith(async (kind: string, names: string[], flags: { backoff?: string }) => {
+          return await setSuspend(kind, names, verb === 'suspend', flags, ctx, globals());
+        }),
+      );
   }
 }
 
@@ -91,9 +87,7 @@ async function setJobSuspend(
   ctx: CliContext,
   global: GlobalOptions,
 ): Promise<number> {
-  const stateDir = stateDirOf(global, ctx.env);
-  const store = new FileStore(stateDir);
-  await store.init();
+  const { stateDir, store } = await openState(ctx, global);
   let code = 0;
   for (const name of targets) {
     const state = await store.loadJob(name);
@@ -138,39 +132,6 @@ async function setJobSuspend(
       });
     }
     ctx.stdout.write(`job.batch/${name} ${suspend ? 'suspended' : 'resumed'}\n`);
-  }
-  return code;
-}
-
-/** Stores spec.suspend of each CronJob (`tjob cron suspend|resume` too). Returns 1 if one was missing. */
-export async function setCronJobSuspend(
-  names: string[],
-  suspend: boolean,
-  ctx: CliContext,
-  global: GlobalOptions,
-): Promise<number> {
-  const stateDir = stateDirOf(global, ctx.env);
-  const cronStore = new FileCronStore(stateDir);
-  let code = 0;
-  for (const name of names) {
-    const cj = await cronStore.loadCronJob(name);
-    if (!cj) {
-      ctx.stderr.write(`Error from server (NotFound): cronjobs.batch "${name}" not found\n`);
-      code = 1;
-      continue;
-    }
-    const outcome = await cronStore.saveCronJob(
-      { ...cj, spec: { ...cj.spec, suspend } },
-      ctx.clock.now(),
-      randomUUID,
-    );
-    const verb = suspend ? 'suspended' : 'resumed';
-    ctx.stdout.write(`cronjob.batch/${name} ${outcome === 'unchanged' ? `already ${verb}` : verb}\n`);
-  }
-  if (!suspend && code === 0 && !(await cronStore.daemonLeaseHolder())) {
-    ctx.stderr.write(
-      `No scheduler is running for ${stateDir}: \`tjob cron start\` runs the CronJobs' schedules\n`,
-    );
   }
   return code;
 }

@@ -2,15 +2,14 @@
 // prints the field report (what tjob honours, approximates and ignores).
 
 import type { Command } from 'commander';
-import type { CliContext, GlobalOptions } from '../context.js';
-import type { CommandResult } from '../program.js';
+import type { CliContext, ExitCodeAction, GlobalOptions } from '../context.js';
 import { loadFromCommandLine, requireObjects, type TemplateFlags, writeWarnings } from '../load-manifests.js';
 
 export function registerValidate(
   program: Command,
   ctx: CliContext,
   _globals: () => GlobalOptions,
-  result: CommandResult,
+  exitWith: ExitCodeAction,
 ): void {
   program
     .command('validate')
@@ -33,13 +32,15 @@ Examples:
   tjob validate process-item.yaml --items apple,banana
   cat job.yaml | tjob validate -`,
     )
-    .action(async (files: string[], flags: TemplateFlags & { quiet?: boolean }) => {
-      const loaded = await loadFromCommandLine(files, flags, ctx);
-      requireObjects(loaded, files);
-      writeWarnings(ctx.stderr, loaded.warnings);
-      if (!flags.quiet) ctx.stdout.write(loaded.reportText);
-      const n = loaded.documents.length;
-      ctx.stderr.write(`${n} document${n === 1 ? '' : 's'} valid\n`);
-      result.code = 0;
-    });
+    .action(
+      exitWith(async (files: string[], flags: TemplateFlags & { quiet?: boolean }) => {
+        const loaded = await loadFromCommandLine(files, flags, ctx);
+        requireObjects(loaded, files);
+        writeWarnings(ctx.stderr, loaded.warnings);
+        if (!flags.quiet) ctx.stdout.write(loaded.reportText);
+        const n = loaded.documents.length;
+        ctx.stderr.write(`${n} document${n === 1 ? '' : 's'} valid\n`);
+        return 0;
+      }),
+    );
 }

@@ -4,25 +4,15 @@
 import type { Command } from 'commander';
 import { UsageError } from '../../api/errors.js';
 import type { JobStatus } from '../../api/k8s.js';
-import { notFoundMessage, resourceName, type Kind } from '../../output/printers.js';
-import { parseDuration } from '../../output/duration.js';
+import { notFoundMessage, resourceName } from '../../output/printers.js';
 import { jobObject } from '../../output/objects.js';
-import type { CliContext, GlobalOptions } from '../context.js';
-import type { CommandResult } from '../program.js';
-import { openStore, parseResourceArgs, selectorOf } from './get.js';
+import type { CliContext, ExitCodeAction, GlobalOptions } from '../context.js';
+import { openStateForReading } from '../open-state.js';
+import { parseResourceArgs, selectorOf } from '../args/resource-args.js';
+import { parseFor, parseTimeout, WAIT_CONDITIONS } from '../args/wait-for.js';
+import { WAIT_KINDS } from '../resource-kinds.js';
 
 const POLL_MS = 200;
-const ONE_WEEK_MS = 7 * 24 * 3600_000;
-
-/** What `wait` waits for: jobs only. */
-export const WAIT_KINDS: readonly Kind[] = ['jobs'];
-/** The Job conditions (batch/v1 JobConditionType, k8s.io/api batch/v1 types.go) --for names. */
-export const WAIT_CONDITIONS = ['Complete', 'Failed', 'Suspended', 'FailureTarget', 'SuccessCriteriaMet'];
-/** --for values: a condition, or `finished` or `delete`. */
-export const WAIT_FOR_VALUES = [...WAIT_CONDITIONS.map((c) => `condition=${c}`), 'finished', 'delete'];
-
-type WaitFor = { kind: 'condition'; type: string; value: string } | { kind: 'finished' } | { kind: 'delete' };
-
 interface WaitFlags {
   for: string[];
   timeout: string;
@@ -34,7 +24,7 @@ export function registerWait(
   program: Command,
   ctx: CliContext,
   globals: () => GlobalOptions,
-  result: CommandResult,
+  exitWith: ExitCodeAction,
 ): void {
   program
     .command('wait')
@@ -61,36 +51,11 @@ Examples:
   tjob wait job/pi --for=finished && echo succeeded
   tjob wait job/pi --for=delete`,
     )
-    .action(async (resources: string[], flags: WaitFlags) => {
-      result.code = await runWait(resources, flags, ctx, globals());
-    });
-}
-
-export function parseFor(text: string): WaitFor {
-  const t = text.trim();
-  if (t.toLowerCase() === 'delete') return { kind: 'delete' };
-  if (t.toLowerCase() === 'finished') return { kind: 'finished' };
-  if (t.toLowerCase().startsWith('condition=')) {
-    const rest = t.slice('condition='.length);
-    const eq = rest.indexOf('=');
-    const type = eq < 0 ? rest : rest.slice(0, eq);
-    const value = eq < 0 ? 'true' : rest.slice(eq + 1);
-    if (!type) throw new UsageError(`--for=${text}: a condition name is required, e.g. condition=Complete`);
-    return { kind: 'condition', type, value };
-  }
-  throw new UsageError(
-    `unrecognized condition: "${text}"`,
-    '--for takes condition=NAME[=VALUE], finished or delete',
-  );
-}
-
-export function parseTimeout(text: string): number {
-  const t = text.trim();
-  const negative = t.startsWith('-');
-  const ms = parseDuration(negative ? t.slice(1) : t);
-  if (ms === undefined)
-    throw new UsageError(`invalid --timeout "${text}": expected a duration like 30s, 5m, 1h`);
-  return negative && ms > 0 ? ONE_WEEK_MS : ms;
+    .action(
+      exitWith(async (resources: string[], flags: WaitFlags) => {
+        return await runWait(resources, flags, ctx, globals());
+      }),
+    );
 }
 
 function conditionMet(status: JobStatus | undefined, type: string, value: string): boolean {
@@ -109,7 +74,7 @@ export async function runWait(
   const timeoutMs = parseTimeout(flags.timeout);
   const selector = selectorOf(flags.selector);
   const deleting = fors.some((f) => f.kind === 'delete');
-  const store = await openStore(ctx, global);
+  const { store } = await openStateForReading(ctx, global);
 
   let names: string[];
   if (resources.length > 0) {

@@ -9,12 +9,16 @@ import { Help, type Command, type Option } from 'commander';
 import { MANIFEST_EXTENSIONS } from '../../manifest/index.js';
 import type { Kind } from '../../output/printers.js';
 import { stateDirOf } from '../context.js';
-import { KIND_WORDS, RESOURCE_KINDS } from '../resource-kinds.js';
-import { DELETE_KINDS } from '../commands/delete.js';
-import { SUSPEND_KINDS } from '../commands/suspend-resume.js';
-import { OUTPUT_FORMATS } from '../commands/get.js';
-import { LOGS_KINDS } from '../commands/logs.js';
-import { WAIT_FOR_VALUES, WAIT_KINDS } from '../commands/wait.js';
+import { OUTPUT_FORMATS } from '../../output/output-format.js';
+import {
+  DELETE_KINDS,
+  KIND_WORDS,
+  LOGS_KINDS,
+  RESOURCE_KINDS,
+  SUSPEND_KINDS,
+  WAIT_KINDS,
+} from '../resource-kinds.js';
+import { WAIT_FOR_VALUES } from '../args/wait-for.js';
 import { SHELLS } from './scripts.js';
 
 /** Cobra's ShellCompDirective bits. */

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { execFileSync, type ChildProcess } from 'node:child_process';
 import { FileStore } from '../../../src/state/file-store.js';
 import { FileCronStore } from '../../../src/state/cron-store.js';
-import { listKind } from '../../../src/cli/commands/get.js';
+import { listKind } from '../../../src/cli/listed-objects.js';
 import { newStateDir, start, tjob, until, writeManifest, type Outcome } from '../cli/tjob-cli.js';
 
 const PREFIX = `itcron${process.pid}`;

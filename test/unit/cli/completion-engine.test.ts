@@ -12,7 +12,7 @@ import { Command, Option } from 'commander';
 import { defaultCronJob } from '../../../src/manifest/index.js';
 import { FileCronStore } from '../../../src/state/cron-store.js';
 import { complete, Directive, type StoredNames } from '../../../src/cli/completion/engine.js';
-import { kindOf } from '../../../src/cli/commands/get.js';
+import { kindOf } from '../../../src/cli/args/resource-args.js';
 import { RESOURCE_KINDS } from '../../../src/cli/resource-kinds.js';
 import { tempDir } from '../../support/jobs.js';
 import { harness, pod, storeJob, type Harness } from './helpers.js';

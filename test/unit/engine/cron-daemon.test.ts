@@ -10,7 +10,7 @@ import { jobFromTemplate } from '../../../src/controller/cron/index.js';
 import { CronDaemon } from '../../../src/engine/cron-daemon.js';
 import { defaultCronJob, defaultJob, withGeneratedSelector } from '../../../src/manifest/index.js';
 import { deleteJobEverywhere } from '../../../src/engine/job-deletion.js';
-import { listKind } from '../../../src/cli/commands/get.js';
+import { listKind } from '../../../src/cli/listed-objects.js';
 import { FileCronStore } from '../../../src/state/cron-store.js';
 import { FileStore } from '../../../src/state/file-store.js';
 import { FakeClock, settle } from '../../support/fake-clock.js';

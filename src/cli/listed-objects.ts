@@ -1,0 +1,89 @@
+// The stored objects of one kind as `get`, `describe` and shell completion list them: name, labels,
+// the API object and its table row.
+
+import { mapLimit } from '../api/map-limit.js';
+import type { Labels } from '../api/k8s.js';
+import { finishedOutcome } from '../engine/job-status.js';
+import type { StoredJob } from '../ports/state-store.js';
+import type { FileStore } from '../state/file-store.js';
+import { cronJobObject, jobObject, podObject } from '../output/objects.js';
+import { claimCells, cronJobCells, jobCells, podCells, type Kind } from '../output/printers.js';
+
+/** kubectl's line when a listing is empty (on stderr). */
+export const NO_RESOURCES = 'No resources found in default namespace.\n';
+
+/**
+ * Whether the job's deletion was asked of the process that drives it. Such a job is gone, as
+ * after Kubernetes' background deletion (the CronJob controller's Replace, `kubectl delete`): the
+ * object goes at once, its pods terminate in the background (and stay under `get pods` until then).
+ * Only an unfinished job's deletion waits for its controller (a finished one has no pods to stop).
+ */
+async function deletionAsked(store: FileStore, job: StoredJob['job']): Promise<boolean> {
+  if (finishedOutcome(job.status)) return false;
+  return (await store.pendingJobRequests(job.metadata.name)).some((r) => r.delete === true);
+}
+
+/** One object as `get` lists it. */
+export interface Listed {
+  kind: Kind;
+  name: string;
+  labels: Labels | undefined;
+  object: unknown;
+  cells(now: Date, wide: boolean): string[];
+}
+
+export async function listKind(store: FileStore, kind: Kind, jobFilter?: StoredJob[]): Promise<Listed[]> {
+  if (kind === 'jobs') {
+    // Summaries: a listing of jobs reads no pod records (1,000 jobs answer in well under a second).
+    const all = await store.listJobSummaries();
+    const deleted = await mapLimit(all, 16, (s) => deletionAsked(store, s.job));
+    const listed = all.filter((_, i) => !deleted[i]);
+    return listed.map((s) => {
+      const object = jobObject(s.job);
+      return {
+        kind,
+        name: object.metadata.name,
+        labels: object.metadata.labels,
+        object,
+        cells: (now, wide) => jobCells(object, now, wide),
+      };
+    });
+  }
+  if (kind === 'pods') {
+    const out: Listed[] = [];
+    for (const s of jobFilter ?? (await store.listJobs())) {
+      for (const record of s.pods) {
+        const object = podObject(s.job, record);
+        out.push({
+          kind,
+          name: record.name,
+          labels: object.metadata.labels,
+          object,
+          cells: (now, wide) => podCells(object, now, wide),
+        });
+      }
+    }
+    return out.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  }
+  if (kind === 'persistentvolumeclaims') {
+    return (await store.listClaims()).map((pvc) => ({
+      kind,
+      name: pvc.metadata.name,
+      labels: pvc.metadata.labels,
+      object: pvc,
+      cells: (now: Date, wide: boolean) => claimCells(pvc, now, wide),
+    }));
+  }
+  return (await store.listCronJobs())
+    .map((cj) => {
+      const object = cronJobObject(cj);
+      return {
+        kind,
+        name: object.metadata.name,
+        labels: object.metadata.labels,
+        object,
+        cells: (now: Date, wide: boolean) => cronJobCells(object, now, wide),
+      };
+    })
+    .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
