@@ -339,12 +339,13 @@ describe('tjob delete', () => {
       path,
       JSON.stringify({ ...holder, pid: process.ppid, processStart: processStartTime(process.ppid) ?? '' }),
     );
-    // The scheduler deletes cj-1 on request and, in the same pass, cj-2 by its history limit.
+    // The scheduler deletes cj-1 on request and, in the same pass, cj-2 by its history limit;
+    // cj-2 first, so `delete` cannot reach it between the two (it waits for cj-1 to go).
     const scheduler = (async () => {
       for (;;) {
         if ((await h.store.pendingJobRequests('cj-1')).some((r) => r.delete)) {
-          await h.store.deleteJob('cj-1');
           await h.store.deleteJob('cj-2');
+          await h.store.deleteJob('cj-1');
           return;
         }
         await new Promise((r) => setTimeout(r, 20));
