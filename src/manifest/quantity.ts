@@ -41,7 +41,8 @@ export function isQuantity(q: unknown): boolean {
   return quantityValue(q) !== undefined;
 }
 
-const decimalExponents: Record<string, number> = {
+/** The decimal suffixes' powers of ten (k8s.io/apimachinery/pkg/api/resource, suffix.go). */
+export const decimalExponents: Readonly<Record<string, number>> = {
   n: -9,
   u: -6,
   m: -3,
@@ -53,7 +54,15 @@ const decimalExponents: Record<string, number> = {
   P: 15,
   E: 18,
 };
-const binaryExponents: Record<string, number> = { Ki: 10, Mi: 20, Gi: 30, Ti: 40, Pi: 50, Ei: 60 };
+/** The binary suffixes' powers of two. */
+export const binaryExponents: Readonly<Record<string, number>> = {
+  Ki: 10,
+  Mi: 20,
+  Gi: 30,
+  Ti: 40,
+  Pi: 50,
+  Ei: 60,
+};
 const decimalSuffixes: Record<number, string> = {
   [-3]: 'm',
   0: '',

@@ -8,32 +8,18 @@
 //                | e<signedNumber> | E<signedNumber>
 //   <number>   ::= <digits> | <digits>.<digits> | <digits>. | .<digits>
 
+import { binaryExponents, decimalExponents } from '../../manifest/quantity.js';
+
 /** An exact non-normalised rational: numerator / denominator, denominator > 0. */
 export interface Quantity {
   readonly numerator: bigint;
   readonly denominator: bigint;
 }
 
-const binarySuffixes: Record<string, bigint> = {
-  Ki: 1n << 10n,
-  Mi: 1n << 20n,
-  Gi: 1n << 30n,
-  Ti: 1n << 40n,
-  Pi: 1n << 50n,
-  Ei: 1n << 60n,
-};
-const decimalSuffixes: Record<string, number> = {
-  n: -9,
-  u: -6,
-  m: -3,
-  '': 0,
-  k: 3,
-  M: 6,
-  G: 9,
-  T: 12,
-  P: 15,
-  E: 18,
-};
+const binarySuffixes: Record<string, bigint> = Object.fromEntries(
+  Object.entries(binaryExponents).map(([suffix, exp]) => [suffix, 1n << BigInt(exp)]),
+);
+const decimalSuffixes = decimalExponents;
 
 const quantityPattern = /^([+-]?)(\d+\.?\d*|\.\d+)(Ki|Mi|Gi|Ti|Pi|Ei|[numkMGTPE]|[eE][+-]?\d+)?$/;
 
