@@ -4,6 +4,7 @@
 // runner driving the job (`tjob delete` of a running job) and for a job no process drives
 // (`tjob delete`, `run --replace`, TTL expiry, the cron daemon's and `cron trigger`'s deletions).
 
+import { DefaultTerminationGracePeriodSeconds } from '../manifest/pod-defaults.js';
 import { PodsNotRemovedError } from '../api/errors.js';
 import type { Job } from '../api/k8s.js';
 import type { PodRecord } from '../api/pod.js';
@@ -24,7 +25,7 @@ export function podsToStop(pods: Iterable<PodRecord>): PodRecord[] {
 
 /** The pod's grace period (pkg/apis/core/v1/defaults.go: 30 s unless the template says). */
 export function gracePeriodSeconds(job: Job): number {
-  return job.spec.template.spec.terminationGracePeriodSeconds ?? 30;
+  return job.spec.template.spec.terminationGracePeriodSeconds ?? DefaultTerminationGracePeriodSeconds;
 }
 
 /**

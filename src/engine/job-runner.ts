@@ -2,6 +2,7 @@
 // syncJob, record the decision atomically, carry out its actions, sleep until a pod changes or
 // a timer is due. One runner per job at a time (the caller holds the job's lease).
 
+import { DefaultTerminationGracePeriodSeconds } from '../manifest/pod-defaults.js';
 import type { JobStatus } from '../api/k8s.js';
 import { neverRan, type PodObservation, type PodPlan, type PodRecord } from '../api/pod.js';
 import { rfc3339, rfc3339Milli } from '../api/time.js';
@@ -267,7 +268,7 @@ export class JobRunner {
       if (!r.removed && !neverRan(r)) plans.set(r.name, podPlanFor(this.state.job, r, this.options.config));
     }
     const found = new Map((await this.deps.runtime.adoptPods(uid, plans)).map((o) => [o.name, o]));
-    const grace = spec.terminationGracePeriodSeconds ?? 30;
+    const grace = spec.terminationGracePeriodSeconds ?? DefaultTerminationGracePeriodSeconds;
     const changed: PodRecord[] = [];
     const now = this.deps.clock.now();
     for (const r of this.records.values()) {
@@ -320,7 +321,9 @@ export class JobRunner {
 
   /** The pods' grace period (seconds), once the job is loaded. */
   gracePeriodSeconds(): number {
-    return this.state?.job.spec.template.spec.terminationGracePeriodSeconds ?? 30;
+    return (
+      this.state?.job.spec.template.spec.terminationGracePeriodSeconds ?? DefaultTerminationGracePeriodSeconds
+    );
   }
 
   /**
@@ -495,7 +498,8 @@ export class JobRunner {
     }
     if (pods.length === 0) return;
     await this.commit({ pods, events });
-    const grace = this.state.job.spec.template.spec.terminationGracePeriodSeconds ?? 30;
+    const grace =
+      this.state.job.spec.template.spec.terminationGracePeriodSeconds ?? DefaultTerminationGracePeriodSeconds;
     const uid = this.state.job.metadata.uid ?? '';
     await Promise.all(
       pods.map((p) =>

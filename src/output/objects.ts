@@ -6,7 +6,7 @@ import type { Container, CronJob, Job, JobStatus, ObjectMeta, PodSpec, PodStatus
 import { JobCompletionIndexAnnotation } from '../api/labels.js';
 import type { PodRecord } from '../api/pod.js';
 import { rfc3339 } from '../api/time.js';
-import { defaultPodOnlyFields } from '../manifest/pod-defaults.js';
+import { DefaultTerminationGracePeriodSeconds, defaultPodOnlyFields } from '../manifest/pod-defaults.js';
 
 export const DEFAULT_NAMESPACE = 'default';
 const JobTrackingFinalizer = 'batch.kubernetes.io/job-tracking';
@@ -82,7 +82,7 @@ export function podObject(job: Job, record: PodRecord): PodObject {
   const obs = record.observation;
   const template = job.spec.template.spec;
   const terminal = obs.phase === 'Succeeded' || obs.phase === 'Failed';
-  const grace = template.terminationGracePeriodSeconds ?? 30;
+  const grace = template.terminationGracePeriodSeconds ?? DefaultTerminationGracePeriodSeconds;
 
   const metadata: PodObject['metadata'] = {
     name: record.name,

@@ -3,6 +3,7 @@
 // node would (memory without swap so the OOM killer acts), securityContext mapped, volumes mounted.
 // The pod's shared namespaces come from the pause container (buildPauseConfig) when there is one.
 
+import { DefaultTerminationGracePeriodSeconds } from '../../manifest/pod-defaults.js';
 import path from 'node:path';
 
 import type Dockerode from 'dockerode';
@@ -29,8 +30,6 @@ export interface ContainerConfigContext {
   terminationMessageFile?: string;
 }
 
-/** Kubernetes' default terminationGracePeriodSeconds. */
-export const DefaultTerminationGracePeriodSeconds = 30;
 /** Docker refuses a memory limit under 6 MiB. */
 const DockerMinMemoryBytes = 6 * 1024 * 1024;
 /** The kubelet's minimum cfs quota is 1 ms per 100 ms period: 10m cpu. */

@@ -7,6 +7,7 @@
 // step() from the slots' phases; the Docker calls it launches run asynchronously and call step()
 // again when they land. A slot's phase says which call is in flight, so no decision is made twice.
 
+import { DefaultTerminationGracePeriodSeconds } from '../../manifest/pod-defaults.js';
 import type Docker from 'dockerode';
 
 import type {
@@ -228,7 +229,7 @@ export class PodSupervisor {
     this.appSlots = plan.spec.containers.map((c) => mk('app', c));
     this.slots = [...this.initSlots, ...this.appSlots];
     this.restartable = plan.spec.restartPolicy === 'OnFailure' || plan.spec.restartPolicy === 'Always';
-    this.stopGraceSeconds = plan.spec.terminationGracePeriodSeconds ?? 30;
+    this.stopGraceSeconds = plan.spec.terminationGracePeriodSeconds ?? DefaultTerminationGracePeriodSeconds;
   }
 
   get jobUid(): string {
