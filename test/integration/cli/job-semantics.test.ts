@@ -146,7 +146,7 @@ podFailurePolicy:
     );
     assert.equal(got.code, 1);
     const t = stored.pods[0]!.observation.containerStatuses[0]?.state.terminated;
-    assert.equal(t?.reason, 'OOMKilled');
+    assert.equal(t?.reason, 'OOMKilled', `${JSON.stringify(t)}\n${got.stderr}`);
     assert.equal(t?.exitCode, 137);
     assert.match(got.stderr, /137 OOMKilled/);
   });
