@@ -51,6 +51,9 @@ import { preparePodVolumes, type PodVolumeMount } from './volumes.js';
 
 export type Role = 'init' | 'sidecar' | 'app';
 
+/** How long a SIGKILL exit that tjob did not cause waits for the engine's oom event. */
+const OOM_EVENT_PATIENCE_MS = 3000;
+
 /** What a supervisor needs from its runtime. */
 export interface SupervisorContext {
   docker: Docker;
@@ -1090,9 +1093,11 @@ export class PodSupervisor {
         : undefined;
     if (!status) {
       // A SIGKILL exit: dockerd handles the kernel's OOM notice and the exit on separate paths, so
-      // under load the oom event (and State.OOMKilled) can trail the die. Give it a moment.
+      // under load the oom event (and State.OOMKilled) can trail the die, by more than a second on
+      // a busy engine. Give it a moment, unless the kill was tjob's own stop.
       if (known.die && Number(known.die.attributes['exitCode']) === 137) {
-        for (let waited = 0; waited < 1000 && !slot.oomSeen; waited += 50) {
+        const patience = slot.stopping ? 0 : OOM_EVENT_PATIENCE_MS;
+        for (let waited = 0; waited < patience && !slot.oomSeen; waited += 50) {
           await new Promise((r) => setTimeout(r, 50));
         }
         if (slot.oomSeen) status = this.statusFromDie(slot, id, known.die);
