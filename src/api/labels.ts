@@ -13,7 +13,6 @@ export const CronJobScheduledTimestampAnnotation = 'batch.kubernetes.io/cronjob-
 /** Docker labels on every container tjob creates. */
 export const TjobLabel = {
   managedBy: 'io.tjob.managed-by',
-  stateDir: 'io.tjob.state-dir',
   job: 'io.tjob.job',
   jobUid: 'io.tjob.job-uid',
   pod: 'io.tjob.pod',

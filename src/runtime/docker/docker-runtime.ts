@@ -41,7 +41,7 @@ export interface DockerRuntimeOptions extends PodRuntimeOptions {
   /** `workDir/<jobUid>/<pod>` holds each pod's volumes (emptyDir, configMap and secret files). */
   workDir: string;
   pauseImage?: string;
-  /** Added to every container's labels (e.g. io.tjob.state-dir). */
+  /** Added to every container's labels (an embedder's own; the CLI sets none). */
   instanceLabels?: Record<string, string>;
   /** DOCKER_HOST, DOCKER_TLS_VERIFY, DOCKER_CERT_PATH, HOME; without it dockerode reads the process env. */
   env?: Record<string, string | undefined>;
