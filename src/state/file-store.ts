@@ -581,7 +581,9 @@ export class FileStore implements StateStore {
     await this.init();
     const dir = this.requestDir(name);
     await mkdir(dir, { recursive: true, mode: 0o700 });
-    const id = `${Date.now().toString().padStart(15, '0')}-${process.pid}-${requestCounter++}`;
+    // Fixed widths, so that names sort in the order the requests were made.
+    const seq = String(requestCounter++).padStart(10, '0');
+    const id = `${Date.now().toString().padStart(15, '0')}-${process.pid}-${seq}`;
     const full: JobRequest = { id, ...request };
     await writeFileAtomic(join(dir, `${id}.json`), JSON.stringify(full, null, 2) + '\n');
     // For the watchers whose file system misses the directory's change (their poll reads this).

@@ -46,6 +46,23 @@ async function newStoreWithJob(name = 'j') {
 }
 
 describe('FileStore', () => {
+  it('gives requests made in one millisecond in the order they were made (past ten of them)', async () => {
+    const { store } = await newStoreWithJob();
+    const realNow = Date.now;
+    const frozen = realNow();
+    Date.now = () => frozen;
+    try {
+      for (let i = 0; i < 12; i++) await store.requestJobChange('j', { from: `request ${i}`, suspend: true });
+    } finally {
+      Date.now = realNow;
+    }
+    const pending = await store.pendingJobRequests('j');
+    assert.deepEqual(
+      pending.map((r) => r.from),
+      Array.from({ length: 12 }, (_, i) => `request ${i}`),
+    );
+  });
+
   it('keeps the state private to the user', async () => {
     const { root } = await newStoreWithJob();
     assert.equal(statSync(root).mode & 0o777, 0o700);
