@@ -5,6 +5,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Job, JobSpec } from '../../src/api/k8s.js';
+import type { PodRecord } from '../../src/api/pod.js';
 
 export function testJob(
   name: string,
@@ -46,4 +47,25 @@ export function testJob(
 
 export function tempDir(prefix = 'tjob-test-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
+}
+
+/** A pod record as the store keeps it, with no container statuses. */
+export function podRecord(name: string, phase: PodRecord['observation']['phase'] = 'Running'): PodRecord {
+  return {
+    name,
+    uid: `${name}-uid`,
+    createdAt: '2026-01-01T00:00:00.000Z',
+    labels: {},
+    annotations: {},
+    hostname: name,
+    tracked: true,
+    observation: {
+      name,
+      phase,
+      ready: false,
+      terminating: false,
+      initContainerStatuses: [],
+      containerStatuses: [],
+    },
+  };
 }

@@ -14,29 +14,10 @@ import { spawnSync } from 'node:child_process';
 import { FileStore } from '../../../src/state/file-store.js';
 import { ConflictError, StateError } from '../../../src/api/errors.js';
 import type { JobStatus } from '../../../src/api/k8s.js';
-import type { PodRecord } from '../../../src/api/pod.js';
-import { tempDir, testJob } from '../../support/jobs.js';
+import { podRecord, tempDir, testJob } from '../../support/jobs.js';
 import { waitFor } from '../../support/wait-for.js';
 
-function pod(name: string, phase: PodRecord['observation']['phase'] = 'Running'): PodRecord {
-  return {
-    name,
-    uid: name + '-uid',
-    createdAt: '2026-01-01T00:00:00.000Z',
-    labels: {},
-    annotations: {},
-    hostname: name,
-    tracked: true,
-    observation: {
-      name,
-      phase,
-      ready: false,
-      terminating: false,
-      initContainerStatuses: [],
-      containerStatuses: [],
-    },
-  };
-}
+const pod = podRecord;
 
 async function newStoreWithJob(name = 'j') {
   const root = tempDir();

@@ -8,30 +8,11 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { ConflictError } from '../../../src/api/errors.js';
 import type { ConfigMap, JobStatus, Secret } from '../../../src/api/k8s.js';
-import type { PodRecord } from '../../../src/api/pod.js';
 import type { LogRecord, StateStore, StoredEvent } from '../../../src/ports/state-store.js';
-import { testJob } from '../../support/jobs.js';
+import { podRecord, testJob } from '../../support/jobs.js';
 import { waitFor } from '../../support/wait-for.js';
 
-function pod(name: string, phase: PodRecord['observation']['phase'] = 'Running'): PodRecord {
-  return {
-    name,
-    uid: `${name}-uid`,
-    createdAt: '2026-01-01T00:00:00.000Z',
-    labels: {},
-    annotations: {},
-    hostname: name,
-    tracked: true,
-    observation: {
-      name,
-      phase,
-      ready: false,
-      terminating: false,
-      initContainerStatuses: [],
-      containerStatuses: [],
-    },
-  };
-}
+const pod = podRecord;
 
 function event(reason: string, at: string): StoredEvent {
   return {
