@@ -10,6 +10,10 @@ fi
 bash scripts/setup.sh
 # The images the Kubernetes documentation examples name (test/fixtures/k8s-docs/); test-only.
 bash scripts/build-example-images.sh
+# Test-only components (registry, Podman, brokers, ...): one script each, see its README.
+for script in scripts/test-setup.d/*.sh; do
+  [ -e "$script" ] && bash "$script"
+done
 npm run --silent build
 npx eslint --max-warnings=0 .
 npx prettier --check --log-level=warn .
