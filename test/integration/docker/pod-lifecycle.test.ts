@@ -295,7 +295,8 @@ describe('DockerRuntime pod lifecycle', { timeout: 5 * TestTimeout }, () => {
     const got = await env.recorder.terminal(p.name);
     assert.equal(got.phase, 'Failed');
     assert.equal(got.reason, 'DeadlineExceeded');
-    assert.ok(Date.now() - t0 < 5000);
+    // Ended by the 1 s deadline, not by the container's own 30 s.
+    assert.ok(Date.now() - t0 < 15_000);
     await env.recorder.until(
       () => env.recorder.latest(p.name)?.containerStatuses[0]?.state.terminated !== undefined,
       'the container to be killed',
@@ -311,13 +312,11 @@ describe('DockerRuntime pod lifecycle', { timeout: 5 * TestTimeout }, () => {
       });
       await env.runtime.startPod(p);
       await env.recorder.until(() => env.recorder.latest(p.name)?.ready === true, 'the pod to be ready');
-      const t0 = Date.now();
       await env.runtime.deletePod(env.jobUid, p.name, 20);
       const got = await env.recorder.terminal(p.name);
-      const took = Date.now() - t0;
-      assert.ok(took < 5000, `stopped by SIGTERM in ${took} ms, not by the grace's SIGKILL`);
       assert.equal(got.phase, 'Failed');
       assert.equal(got.terminating, false);
+      // 143 is the trap's answer to SIGTERM; the grace's SIGKILL would have given 137.
       assert.equal(exitCode(got, 'main'), 143);
       assert.ok(env.recorder.of(p.name).some((o) => o.terminating && o.phase === 'Running'));
     },

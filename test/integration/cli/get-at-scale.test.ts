@@ -1,9 +1,8 @@
-// How long the built CLI takes to list a big state directory, process start included:
-// `tjob get jobs` with 1,000 finished jobs (3 pods each) and `tjob get pods` with one job of
-// 10,000 pod records. The targets are 300 ms and 1 s on an idle machine; the bounds here are
-// generous so that a loaded machine does not fail them, while a return to reading every journal
-// for `get jobs` (or loading the Docker runtime at startup) would. The figures are printed as
-// diagnostics. No container engine is needed.
+// The built CLI on a big state directory, process start included: `tjob get jobs` with 1,000
+// finished jobs (3 pods each) and `tjob get pods` with one job of 10,000 pod records list every
+// object right. How long they take is the benchmark's to judge (`npm run bench`, start-up
+// scenario, against its targets on a quiet machine); a test on a shared machine asserts no time.
+// The figures are printed as diagnostics. No container engine is needed.
 
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -93,7 +92,6 @@ describe('get on a big state directory', () => {
     const lines = r.stdout.trimEnd().split('\n');
     assert.equal(lines.length, 1001);
     assert.match(lines[1]!, /^job-0000\s+Complete\s+3\/3\s+3s\s+\S+$/);
-    assert.ok(r.ms < 2000, `get jobs took ${r.ms} ms`);
   });
 
   it('get jobs -o json with 1,000 jobs', { timeout: 60_000 }, (t) => {
@@ -102,20 +100,17 @@ describe('get on a big state directory', () => {
     const list = JSON.parse(r.stdout) as { items: { status: { succeeded?: number } }[] };
     assert.equal(list.items.length, 1000);
     assert.ok(list.items.every((j) => j.status.succeeded === 3));
-    assert.ok(r.ms < 3000, `get jobs -o json took ${r.ms} ms`);
   });
 
   it('get pods with one job of 10,000 pod records', { timeout: 60_000 }, (t) => {
     const r = best(['get', 'pods'], podsDir);
     t.diagnostic(r.text);
     assert.equal(r.stdout.trimEnd().split('\n').length, 10_001);
-    assert.ok(r.ms < 5000, `get pods took ${r.ms} ms`);
   });
 
   it('get jobs next to the job of 10,000 pods reads no pod record', { timeout: 60_000 }, (t) => {
     const r = best(['get', 'jobs'], podsDir);
     t.diagnostic(r.text);
     assert.match(r.stdout, /^big\s+Complete\s+10000\/10000/m);
-    assert.ok(r.ms < 2000, `get jobs took ${r.ms} ms`);
   });
 });
