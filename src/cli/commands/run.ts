@@ -8,6 +8,7 @@ import { junitReport } from '../../output/junit.js';
 import type { Command } from 'commander';
 import { ConflictError, UsageError } from '../../api/errors.js';
 import type { Job } from '../../api/k8s.js';
+import { BuiltInControllerName } from '../../controller/job/sync.js';
 import { jobAsCreated } from '../../engine/job-creation.js';
 import { finishedOutcome } from '../../engine/job-status.js';
 import { configData } from '../../engine/pod-plan.js';
@@ -150,6 +151,7 @@ export async function runCommand(
   // Decide for every job before touching anything: a refusal must leave everything as it was.
   const plans: { job: Job; existing?: StoredJob }[] = [];
   for (const job of loaded.jobs) {
+    refuseForeignController(job);
     const existing = await store.loadJob(job.metadata.name);
     if (existing && !flags.replace) {
       const outcome = finishedOutcome(existing.job.status);
@@ -316,4 +318,19 @@ function printPlan(jobs: Job[], ctx: CliContext): void {
         `backoffLimit ${s.backoffLimit ?? 6}, restartPolicy ${s.template.spec.restartPolicy}, images ${images}\n`,
     );
   }
+}
+
+/**
+ * A Job whose `spec.managedBy` names another controller is left alone by the built-in one
+ * (pkg/controller/job/job_controller.go skips its sync; KEP-4368), so
+ * `tjob run` would wait for an outcome that never comes: refuse it before anything is created.
+ * `tjob apply` still stores it, as the API server would.
+ */
+function refuseForeignController(job: Job): void {
+  const managedBy = job.spec.managedBy;
+  if (managedBy === undefined || managedBy === BuiltInControllerName) return;
+  throw new UsageError(
+    `job "${job.metadata.name}": spec.managedBy is "${managedBy}", so the Job controller (${BuiltInControllerName}) never runs its pods and \`tjob run\` would wait for ever`,
+    `remove spec.managedBy (or set it to ${BuiltInControllerName}) to run it here; \`tjob apply\` stores it as it is for the controller it names`,
+  );
 }

@@ -59,6 +59,22 @@ describe('tjob run on the fake runtime', { timeout: 120_000 }, () => {
     assert.match(h.err(), new RegExp(`JUnit report written to ${report}`));
   });
 
+  it('refuses a Job another controller manages (spec.managedBy): exit 2, nothing created', async () => {
+    const h = fakeEngine(() => ({ exitCode: 0, runMs: 1000 }));
+    const code = await h.run('run', h.manifest(jobManifest('theirs', 'managedBy: example.com/batch')));
+    assert.equal(code, 2, h.err());
+    assert.match(h.err(), /job "theirs": spec\.managedBy is "example\.com\/batch"/);
+    assert.match(h.err(), /hint: remove spec\.managedBy/);
+    assert.equal(await h.store.loadJob('theirs'), undefined);
+    assert.equal(h.runtime.created.length, 0);
+    // The built-in controller's own name is the default and runs as usual.
+    const ours = await h.run(
+      'run',
+      h.manifest(jobManifest('ours', 'managedBy: kubernetes.io/job-controller')),
+    );
+    assert.equal(ours, 0, h.err());
+  });
+
   it('an interrupt stops the pods, suspends the job and exits 130', async () => {
     const h = fakeEngine(() => ({ exitCode: 0, runMs: 3_600_000 }));
     const { done } = h.start('run', h.manifest(jobManifest('long')));
