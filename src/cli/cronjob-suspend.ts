@@ -1,7 +1,6 @@
 // `tjob suspend|resume cronjob NAME...` and `tjob cron suspend|resume NAME...`: store
 // spec.suspend; a running scheduler watches the CronJob files and syncs at once.
 
-import { randomUUID } from 'node:crypto';
 import type { CliContext, GlobalOptions } from './context.js';
 import { stateOf } from './open-state.js';
 
@@ -15,17 +14,16 @@ export async function setCronJobSuspend(
   const { stateDir, cronStore } = stateOf(ctx, global);
   let code = 0;
   for (const name of names) {
-    const cj = await cronStore.loadCronJob(name);
-    if (!cj) {
+    const outcome = await cronStore.updateCronJob(
+      name,
+      (cj) => ({ ...cj, spec: { ...cj.spec, suspend } }),
+      ctx.clock.now(),
+    );
+    if (!outcome) {
       ctx.stderr.write(`Error from server (NotFound): cronjobs.batch "${name}" not found\n`);
       code = 1;
       continue;
     }
-    const outcome = await cronStore.saveCronJob(
-      { ...cj, spec: { ...cj.spec, suspend } },
-      ctx.clock.now(),
-      randomUUID,
-    );
     const verb = suspend ? 'suspended' : 'resumed';
     ctx.stdout.write(`cronjob.batch/${name} ${outcome === 'unchanged' ? `already ${verb}` : verb}\n`);
   }

@@ -16,6 +16,15 @@ export interface CronJobStore {
    * keeping uid, creationTimestamp and status, as `kubectl apply` does.
    */
   saveCronJob(cronJob: CronJob, now: Date, newUid: () => string): Promise<SaveOutcome>;
+  /**
+   * Changes the stored CronJob's metadata or spec in one read-modify-write, so a concurrent apply
+   * is neither lost nor undone (`tjob suspend cronjob`). Undefined when there is none.
+   */
+  updateCronJob(
+    name: string,
+    change: (cronJob: CronJob) => CronJob,
+    now: Date,
+  ): Promise<SaveOutcome | undefined>;
   /** Removes the CronJob and its events; false when there was none. */
   deleteCronJob(name: string): Promise<boolean>;
   /**

@@ -95,38 +95,54 @@ export class FileCronStore implements CronJobStore {
 
   async saveCronJob(cronJob: CronJob, now: Date, newUid: () => string): Promise<SaveOutcome> {
     await this.ensureDir();
+    return this.locked(() => this.saveUnlocked(cronJob, now, newUid));
+  }
+
+  async updateCronJob(
+    name: string,
+    change: (cronJob: CronJob) => CronJob,
+    now: Date,
+  ): Promise<SaveOutcome | undefined> {
+    await this.ensureDir();
     return this.locked(async () => {
-      const name = cronJob.metadata.name;
-      const before = await this.loadSpec(name);
-      const incoming = structuredClone(cronJob);
-      delete incoming.status;
-      if (!before) {
-        incoming.metadata.uid = newUid();
-        incoming.metadata.creationTimestamp = rfc3339(now);
-        incoming.metadata.generation = 1;
-        await this.write(incoming);
-        return 'created';
-      }
-      if (sameUserFields(before, incoming)) return 'unchanged';
-      const next: CronJob = {
-        ...incoming,
-        metadata: {
-          ...incoming.metadata,
-          uid: before.metadata.uid,
-          creationTimestamp: before.metadata.creationTimestamp,
-          generation:
-            JSON.stringify(before.spec) === JSON.stringify(incoming.spec)
-              ? generationOf(before)
-              : generationOf(before) + 1,
-        },
-      };
-      if (before.status !== undefined) {
-        // Moves an older state directory's status into its own file.
-        await this.writeStatus(name, before.metadata.uid, before.status);
-      }
-      await this.write(next);
-      return 'configured';
+      const current = await this.loadSpec(name);
+      if (!current) return undefined;
+      return this.saveUnlocked(change(structuredClone(current)), now, () => current.metadata.uid ?? '');
     });
+  }
+
+  /** saveCronJob's read-modify-write; the caller holds the lock. */
+  private async saveUnlocked(cronJob: CronJob, now: Date, newUid: () => string): Promise<SaveOutcome> {
+    const name = cronJob.metadata.name;
+    const before = await this.loadSpec(name);
+    const incoming = structuredClone(cronJob);
+    delete incoming.status;
+    if (!before) {
+      incoming.metadata.uid = newUid();
+      incoming.metadata.creationTimestamp = rfc3339(now);
+      incoming.metadata.generation = 1;
+      await this.write(incoming);
+      return 'created';
+    }
+    if (sameUserFields(before, incoming)) return 'unchanged';
+    const next: CronJob = {
+      ...incoming,
+      metadata: {
+        ...incoming.metadata,
+        uid: before.metadata.uid,
+        creationTimestamp: before.metadata.creationTimestamp,
+        generation:
+          JSON.stringify(before.spec) === JSON.stringify(incoming.spec)
+            ? generationOf(before)
+            : generationOf(before) + 1,
+      },
+    };
+    if (before.status !== undefined) {
+      // Moves an older state directory's status into its own file.
+      await this.writeStatus(name, before.metadata.uid, before.status);
+    }
+    await this.write(next);
+    return 'configured';
   }
 
   async deleteCronJob(name: string): Promise<boolean> {

@@ -72,6 +72,31 @@ describe('FileCronStore', () => {
     assert.deepEqual(viaFileStore, [after]);
   });
 
+  it('updateCronJob changes the stored object in one locked read-modify-write', async () => {
+    const s = new FileCronStore(tempDir());
+    assert.equal(await s.updateCronJob('cj', (c) => c, at), undefined, 'none stored');
+    await s.saveCronJob(cj(), at, newUid);
+    const uid = (await s.loadCronJob('cj'))!.metadata.uid;
+    // An apply that arrives while the update reads its object waits for it, so the update cannot
+    // write back the schedule it read over the applied one (it did when suspend loaded, then saved).
+    let applied: Promise<unknown> | undefined;
+    const outcome = await s.updateCronJob(
+      'cj',
+      (c) => {
+        applied = s.saveCronJob(cj('0 * * * *', { suspend: true }), at, newUid);
+        return { ...c, spec: { ...c.spec, suspend: true } };
+      },
+      at,
+    );
+    await applied;
+    assert.equal(outcome, 'configured');
+    const after = (await s.loadCronJob('cj'))!;
+    assert.equal(after.spec.schedule, '0 * * * *', 'the apply is kept');
+    assert.equal(after.spec.suspend, true);
+    assert.equal(after.metadata.uid, uid);
+    assert.equal(after.metadata.generation, 3);
+  });
+
   it('writes status only onto the CronJob it was computed for', async () => {
     const s = new FileCronStore(tempDir());
     await s.saveCronJob(cj(), at, newUid);
