@@ -1,5 +1,6 @@
 // Reading manifests as the commands' flags ask: files, directories, stdin, template parameters.
 
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { ManifestError, UsageError } from '../api/errors.js';
 import type { ConfigMap, Secret } from '../api/k8s.js';
@@ -13,7 +14,8 @@ import {
   type LoadResult,
 } from '../manifest/index.js';
 import type { StateStore } from '../ports/state-store.js';
-import type { CliContext } from './context.js';
+import type { CliContext, GlobalOptions } from './context.js';
+import { stateOf } from './open-state.js';
 
 export interface TemplateFlags {
   set?: string[];
@@ -67,6 +69,16 @@ export async function storedConfig(store: StateStore): Promise<KnownConfig> {
     configMaps: all.filter((o): o is ConfigMap => o.kind === 'ConfigMap'),
     secrets: all.filter((o): o is Secret => o.kind === 'Secret'),
   };
+}
+
+/**
+ * The stored ConfigMaps and Secrets for a command that writes nothing (`validate`, `render`,
+ * `run --dry-run`): read when the state directory exists, none when it does not.
+ */
+export async function storedConfigOf(ctx: CliContext, global: GlobalOptions): Promise<KnownConfig> {
+  const { stateDir, store } = stateOf(ctx, global);
+  if (!existsSync(stateDir)) return { configMaps: [], secrets: [] };
+  return storedConfig(store);
 }
 
 export async function loadFromCommandLine(

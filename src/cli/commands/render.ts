@@ -5,12 +5,18 @@ import type { Command } from 'commander';
 import type { KubeObject } from '../../api/k8s.js';
 import { renderManifests } from '../../manifest/index.js';
 import type { CliContext, ExitCodeAction, GlobalOptions } from '../context.js';
-import { loadFromCommandLine, requireObjects, type TemplateFlags, writeWarnings } from '../load-manifests.js';
+import {
+  loadFromCommandLine,
+  requireObjects,
+  storedConfigOf,
+  type TemplateFlags,
+  writeWarnings,
+} from '../load-manifests.js';
 
 export function registerRender(
   program: Command,
   ctx: CliContext,
-  _globals: () => GlobalOptions,
+  globals: () => GlobalOptions,
   exitWith: ExitCodeAction,
 ): void {
   program
@@ -34,7 +40,7 @@ Examples:
     )
     .action(
       exitWith(async (files: string[], flags: TemplateFlags) => {
-        const loaded = await loadFromCommandLine(files, flags, ctx);
+        const loaded = await loadFromCommandLine(files, flags, ctx, await storedConfigOf(ctx, globals()));
         requireObjects(loaded, files);
         writeWarnings(ctx.stderr, loaded.warnings);
         const objects = loaded.documents

@@ -20,7 +20,13 @@ import type { FileStore } from '../../state/file-store.js';
 import { backoffSettings, DEFAULT_MAX_BACKOFF_FLAG } from '../args/backoff.js';
 import type { CliContext, ExitCodeAction, GlobalOptions } from '../context.js';
 import { openRuntime, stateOf } from '../open-state.js';
-import { loadFromCommandLine, storedConfig, type TemplateFlags, writeWarnings } from '../load-manifests.js';
+import {
+  loadFromCommandLine,
+  storedConfig,
+  storedConfigOf,
+  type TemplateFlags,
+  writeWarnings,
+} from '../load-manifests.js';
 import { deleteJobEverywhere } from '../../engine/job-deletion.js';
 import { driveJobs, podLogTail } from '../drive-jobs.js';
 import { sweepExpiredJobs } from '../ttl-sweep.js';
@@ -111,11 +117,12 @@ export async function runCommand(
     }
   }
 
-  // Opened (created) only after the dry run, which writes nothing: a dry run knows only its own
-  // files' ConfigMaps and Secrets.
+  // Opened (created) only after the dry run, which writes nothing but reads the stored
+  // ConfigMaps and Secrets if there are any.
   const { stateDir, store } = stateOf(ctx, global);
-  if (!flags.dryRun) await store.init();
-  const known = flags.dryRun ? { configMaps: [], secrets: [] } : await storedConfig(store);
+  const known = flags.dryRun
+    ? await storedConfigOf(ctx, global)
+    : await store.init().then(() => storedConfig(store));
   const loaded = await loadFromCommandLine(files, flags, ctx, known);
   writeWarnings(ctx.stderr, loaded.warnings);
   if (loaded.jobs.length === 0) {

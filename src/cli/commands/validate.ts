@@ -3,12 +3,18 @@
 
 import type { Command } from 'commander';
 import type { CliContext, ExitCodeAction, GlobalOptions } from '../context.js';
-import { loadFromCommandLine, requireObjects, type TemplateFlags, writeWarnings } from '../load-manifests.js';
+import {
+  loadFromCommandLine,
+  requireObjects,
+  storedConfigOf,
+  type TemplateFlags,
+  writeWarnings,
+} from '../load-manifests.js';
 
 export function registerValidate(
   program: Command,
   ctx: CliContext,
-  _globals: () => GlobalOptions,
+  globals: () => GlobalOptions,
   exitWith: ExitCodeAction,
 ): void {
   program
@@ -34,7 +40,7 @@ Examples:
     )
     .action(
       exitWith(async (files: string[], flags: TemplateFlags & { quiet?: boolean }) => {
-        const loaded = await loadFromCommandLine(files, flags, ctx);
+        const loaded = await loadFromCommandLine(files, flags, ctx, await storedConfigOf(ctx, globals()));
         requireObjects(loaded, files);
         writeWarnings(ctx.stderr, loaded.warnings);
         if (!flags.quiet) ctx.stdout.write(loaded.reportText);

@@ -4,6 +4,8 @@
 
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import type { PodPlan } from '../../../src/api/pod.js';
 import { waitFor } from '../../support/wait-for.js';
 import { fakeEngine, jobManifest } from './fake-engine.js';
@@ -30,6 +32,13 @@ const REFS = `
         envFrom:
         - secretRef: {name: token}
 `;
+
+/** Every path under `dir`, sorted. */
+function listing(dir: string, base = ''): string[] {
+  return readdirSync(join(dir, base), { withFileTypes: true })
+    .flatMap((e) => (e.isDirectory() ? listing(dir, join(base, e.name)) : [join(base, e.name)]))
+    .sort();
+}
 
 function referring(name: string): string {
   return jobManifest(name).replace(/\n$/, REFS);
@@ -70,6 +79,24 @@ describe('references to ConfigMaps and Secrets stored with apply', { timeout: 12
     assert.equal(code, 2);
     assert.match(h.err(), /configMapKeyRef\.name: Not found: "settings": no ConfigMap of that name/);
     assert.match(h.err(), /secretRef\.name: Not found: "token": no Secret of that name/);
+  });
+
+  it('validate, render and run --dry-run accept references to stored ones, and write nothing', async () => {
+    const h = fakeEngine(() => ({ exitCode: 0, runMs: 500 }));
+    const job = h.manifest(referring('checked'));
+    // No state directory yet: the references are unknown, and none is created by looking.
+    rmSync(h.dir, { recursive: true });
+    assert.equal(await h.run('validate', '-q', job), 2);
+    assert.match(h.err(), /configMapKeyRef\.name: Not found: "settings"/);
+    assert.equal(await h.run('run', '--dry-run', job), 2);
+    assert.equal(existsSync(h.dir), false, 'validate or run --dry-run created the state directory');
+    assert.equal(await h.run('apply', '-f', h.manifest(STORED, 'config.yaml')), 0, h.err());
+    const before = listing(h.dir);
+    assert.equal(await h.run('validate', '-q', job), 0, h.err());
+    assert.equal(await h.run('render', job), 0, h.err());
+    assert.match(h.out(), /configMapKeyRef: \{ name: settings|name: settings/);
+    assert.equal(await h.run('run', '--dry-run', job), 0, h.err());
+    assert.deepEqual(listing(h.dir), before, 'a dry run changed the state directory');
   });
 
   it('apply and cron start: a CronJob that refers to stored ones is stored', async () => {
