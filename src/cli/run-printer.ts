@@ -43,6 +43,8 @@ interface JobProgress {
   status?: JobStatus;
   phases: Map<string, string>;
   backoffUntil?: number;
+  /** The job's state was seen once: what was finished and counted then is history, not news. */
+  seen?: boolean;
 }
 
 export class RunPrinter {
@@ -158,7 +160,14 @@ export class RunPrinter {
   changed(state: StoredJob): void {
     const j = this.job(state.job.metadata.name);
     j.status = state.job.status;
-    for (const p of state.pods) this.podPhase(j, p);
+    for (const p of state.pods) {
+      // A resumed (or followed) job's pods counted before this process looked were reported by
+      // the process that saw them end; adopted ones still tracked end now and are reported.
+      const phase = p.observation.phase;
+      if (!j.seen && !p.tracked && (phase === 'Succeeded' || phase === 'Failed')) j.phases.set(p.name, phase);
+      else this.podPhase(j, p);
+    }
+    j.seen = true;
     // Redraw only when the line says something new: most changes (a pod record, an event) do not.
     if (this.o.live && (!this.liveShown || this.liveText() !== this.liveDrawn)) {
       this.clearLive();

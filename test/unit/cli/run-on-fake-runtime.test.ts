@@ -75,6 +75,24 @@ describe('tjob run on the fake runtime', { timeout: 120_000 }, () => {
     assert.equal(ours, 0, h.err());
   });
 
+  it('a resumed run reports only the pods that end now, not those counted before', async () => {
+    const h = fakeEngine(() => ({ exitCode: 0, runMs: 2000 }));
+    const file = h.manifest(jobManifest('twice', 'completions: 3'));
+    const first = h.start('run', file);
+    await waitFor(async () => (await h.store.loadJob('twice'))?.job.status.succeeded === 1, {
+      what: 'the first pod to be counted',
+    });
+    h.signal('SIGINT');
+    assert.equal(await first.done, 130, h.err());
+    const counted = (await h.store.loadJob('twice'))!.pods.filter((p) => p.observation.phase === 'Succeeded');
+    assert.equal(counted.length, 1);
+    const before = h.err().length;
+    assert.equal(await h.run('run', file), 0, h.err());
+    const second = h.err().slice(before);
+    assert.doesNotMatch(second, new RegExp(`pod ${counted[0]!.name} Succeeded`));
+    assert.equal(second.match(/ Succeeded, exit 0/g)?.length, 2, second);
+  });
+
   it('an interrupt stops the pods, suspends the job and exits 130', async () => {
     const h = fakeEngine(() => ({ exitCode: 0, runMs: 3_600_000 }));
     const { done } = h.start('run', h.manifest(jobManifest('long')));
