@@ -275,7 +275,16 @@ async function deleteJob(
   }
   // Take the job's lease so no controller starts on it while it goes. A job that another tjob
   // drives is deleted by that process (its pods stopped within their grace period).
-  const lease = await store.acquireJobLease(name, 'tjob delete');
+  const lease = await store.acquireJobLease(name, 'tjob delete').catch(async (err: unknown) => {
+    // Its directory went between the read and the lease (its scheduler's history limit, a TTL):
+    // deleted meanwhile by another, it is not found, as a cluster would answer.
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT' && !(await store.loadJob(name))) return undefined;
+    throw err;
+  });
+  if (lease === undefined) {
+    if (options.dependent !== true) ctx.stderr.write(`${notFoundMessage(kind, name)}\n`);
+    return 'missing';
+  }
   if (!('renew' in lease)) {
     const requestedAt = rfc3339(ctx.clock.now());
     await store.requestJobChange(name, { delete: true, from: `tjob delete (pid ${process.pid})` });

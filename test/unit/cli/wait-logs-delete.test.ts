@@ -8,7 +8,7 @@ import { FileCronStore } from '../../../src/state/cron-store.js';
 import { defaultCronJob } from '../../../src/manifest/index.js';
 import { processStartTime } from '../../../src/state/process-identity.js';
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { waitFor } from '../../support/wait-for.js';
 
@@ -229,6 +229,24 @@ describe('tjob delete', () => {
     assert.equal(h.err(), 'Error from server (NotFound): jobs.batch "nope" not found\n');
     assert.equal(await new FileStore(h.dir).loadJob('a'), undefined);
     assert.ok(await new FileStore(h.dir).loadJob('b'));
+  });
+
+  it('a job removed by another process between its read and its lease is NotFound, not an error', async () => {
+    const h = harness();
+    await storeJob(h, { name: 'gone', pods: [{ ...pod('gone-aaaaa', 'Succeeded'), removed: true }] });
+    const acquire = FileStore.prototype.acquireJobLease;
+    // The job's scheduler removes it at that moment (its history limit).
+    FileStore.prototype.acquireJobLease = function (name, command) {
+      rmSync(join(h.dir, 'jobs', name), { recursive: true, force: true });
+      return acquire.call(this, name, command);
+    };
+    try {
+      assert.equal(await tjob(h, 'delete', 'job', 'gone'), 1);
+    } finally {
+      FileStore.prototype.acquireJobLease = acquire;
+    }
+    assert.equal(h.err(), 'Error from server (NotFound): jobs.batch "gone" not found\n');
+    assert.equal(h.out(), '');
   });
 
   it('deletes by selector and --all', async () => {
