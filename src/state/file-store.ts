@@ -30,6 +30,7 @@ import type { BigIntStats } from 'node:fs';
 import { join } from 'node:path';
 import type { ConfigMap, CronJob, Job, JobStatus, PersistentVolumeClaim, Secret } from '../api/k8s.js';
 import { ConflictError, StateError, UsageError } from '../api/errors.js';
+import type { ClaimStore } from '../ports/claims.js';
 import { boundClaim, sameClaimSpec } from '../api/claims.js';
 import { mapLimit } from '../api/map-limit.js';
 import type {
@@ -111,7 +112,7 @@ export interface FileStoreOptions {
   onDamaged?: (err: StateError) => void;
 }
 
-export class FileStore implements StateStore {
+export class FileStore implements StateStore, ClaimStore {
   /**
    * Journals read or written by this process. The copy in memory stays the truth only while this
    * process drives the job (holds its lease): any other process may append to it meanwhile.
