@@ -2,7 +2,7 @@
 
 import type { ConfigMap, Secret } from '../api/k8s.js';
 
-export interface ConfigObjects {
+export interface ConfigObjectStore {
   /** Every stored object, ordered by kind and name. */
   listConfigObjects(): Promise<(ConfigMap | Secret)[]>;
   /** Says what `kubectl apply` says: created, configured or unchanged. */

@@ -4,7 +4,7 @@
 // implements it (src/state/file-store.ts); the engine's tests use one in memory.
 
 import type { CronJob } from '../api/k8s.js';
-import type { ConfigObjects } from './config-objects.js';
+import type { ConfigObjectStore } from './config-objects.js';
 import type { JobConfigs } from './job-config.js';
 import type { JobLeases } from './job-leases.js';
 import type { JobLifecycle } from './job-lifecycle.js';
@@ -13,7 +13,7 @@ import type { JobRequestMailbox } from './job-requests.js';
 import type { JobSummaries } from './job-summaries.js';
 import type { PodLogs } from './pod-logs.js';
 
-export type { ConfigObjects } from './config-objects.js';
+export type { ConfigObjectStore } from './config-objects.js';
 export type { JobConfigData, JobConfigs } from './job-config.js';
 export type { JobLeases } from './job-leases.js';
 export type { JobLifecycle } from './job-lifecycle.js';
@@ -32,7 +32,7 @@ export interface StateStore
     JobLeases,
     JobRequestMailbox,
     PodLogs,
-    ConfigObjects {
+    ConfigObjectStore {
   readonly root: string;
   listCronJobs(): Promise<CronJob[]>;
 }

@@ -1,11 +1,11 @@
 // config/<kind>.<name>.json: the ConfigMaps and Secrets stored by `tjob apply`.
 
 import type { ConfigMap, Secret } from '../api/k8s.js';
-import type { ConfigObjects } from '../ports/config-objects.js';
+import type { ConfigObjectStore } from '../ports/config-objects.js';
 import { ObjectFolder } from './object-folder.js';
 import type { StateDirectory } from './state-directory.js';
 
-export class FileConfigObjects implements ConfigObjects {
+export class FileConfigObjectStore implements ConfigObjectStore {
   private readonly folder: ObjectFolder<ConfigMap | Secret>;
 
   constructor(dir: StateDirectory) {

@@ -18,7 +18,7 @@ import type {
   StoredJob,
 } from '../ports/state-store.js';
 import { FileClaimStore } from './claim-store.js';
-import { FileConfigObjects } from './config-objects.js';
+import { FileConfigObjectStore } from './config-objects.js';
 import { FileCronStore } from './cron-store.js';
 import { DamagedJobs } from './damaged-jobs.js';
 import { FileJobConfigs } from './job-config-file.js';
@@ -47,7 +47,7 @@ export class FileStore implements StateStore, ClaimStore {
   private readonly leases: FileJobLeases;
   private readonly requests: FileJobRequestMailbox;
   private readonly logs: FilePodLogs;
-  private readonly configObjects: FileConfigObjects;
+  private readonly configObjects: FileConfigObjectStore;
   private readonly claims: FileClaimStore;
 
   constructor(
@@ -63,7 +63,7 @@ export class FileStore implements StateStore, ClaimStore {
     this.leases = new FileJobLeases(this.dir, this.records);
     this.requests = new FileJobRequestMailbox(this.dir);
     this.logs = new FilePodLogs(this.dir, options.logCapBytes);
-    this.configObjects = new FileConfigObjects(this.dir);
+    this.configObjects = new FileConfigObjectStore(this.dir);
     this.claims = new FileClaimStore(this.dir);
   }
 
