@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { mapLimit } from '../api/map-limit.js';
 import type { PodRuntime } from '../ports/pod-runtime.js';
 import { neverRan, type PodRecord } from '../api/pod.js';
+import type { PodLogs } from '../ports/pod-logs.js';
 import type { StateStore, StoredJob } from '../ports/state-store.js';
 import { JobRunner, type JobRunObserver, type RunEnd } from '../engine/job-runner.js';
 import type { CliContext } from './context.js';
@@ -190,7 +191,7 @@ export function runnerObserver(printer: RunPrinter, multiJob: boolean): JobRunOb
 }
 
 /** The last 20 lines of the last failed pod, oldest first. */
-export async function lastFailedPodLog(store: StateStore, state: StoredJob): Promise<string[]> {
+export async function lastFailedPodLog(store: PodLogs, state: StoredJob): Promise<string[]> {
   const failed = state.pods.filter((p) => p.observation.phase === 'Failed' && !neverRan(p));
   const last = failed[failed.length - 1];
   return last ? podLogTail(store, state, last) : [];
@@ -198,7 +199,7 @@ export async function lastFailedPodLog(store: StateStore, state: StoredJob): Pro
 
 /** The last `count` lines a pod wrote (all its containers, in time order), oldest first. */
 export async function podLogTail(
-  store: StateStore,
+  store: PodLogs,
   state: StoredJob,
   pod: PodRecord,
   count = 20,

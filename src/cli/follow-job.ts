@@ -2,14 +2,16 @@
 // logs and progress from the state directory and ends with the job, without taking it over.
 
 import type { Clock } from '../ports/clock.js';
-import type { StateStore, StoredJob } from '../ports/state-store.js';
+import type { JobLeases } from '../ports/job-leases.js';
+import type { JobRecords, StoredJob } from '../ports/job-records.js';
+import type { PodLogs } from '../ports/pod-logs.js';
 import { finishedOutcome, type JobOutcome } from '../engine/job-status.js';
 import type { RunPrinter } from './run-printer.js';
 
 const POLL_MS = 250;
 
 export async function followJob(
-  store: StateStore,
+  store: JobRecords & PodLogs & JobLeases,
   clock: Clock,
   name: string,
   printer: RunPrinter,

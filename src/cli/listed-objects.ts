@@ -4,8 +4,11 @@
 import { mapLimit } from '../api/map-limit.js';
 import type { Labels } from '../api/k8s.js';
 import { finishedOutcome } from '../engine/job-status.js';
-import type { StoredJob } from '../ports/state-store.js';
-import type { FileStore } from '../state/file-store.js';
+import type { ClaimStore } from '../ports/claims.js';
+import type { JobRecords, StoredJob } from '../ports/job-records.js';
+import type { JobRequestMailbox } from '../ports/job-requests.js';
+import type { JobSummaries } from '../ports/job-summaries.js';
+import type { StateStore } from '../ports/state-store.js';
 import { cronJobObject, jobObject, podObject } from '../output/objects.js';
 import { claimCells, cronJobCells, jobCells, podCells, type Kind } from '../output/printers.js';
 
@@ -18,7 +21,10 @@ export const NO_RESOURCES = 'No resources found in default namespace.\n';
  * object goes at once, its pods terminate in the background (and stay under `get pods` until then).
  * Only an unfinished job's deletion waits for its controller (a finished one has no pods to stop).
  */
-async function deletionAsked(store: FileStore, job: StoredJob['job']): Promise<boolean> {
+async function deletionAsked(
+  store: Pick<JobRequestMailbox, 'pendingJobRequests'>,
+  job: StoredJob['job'],
+): Promise<boolean> {
   if (finishedOutcome(job.status)) return false;
   return (await store.pendingJobRequests(job.metadata.name)).some((r) => r.delete === true);
 }
@@ -32,7 +38,14 @@ export interface Listed {
   cells(now: Date, wide: boolean): string[];
 }
 
-export async function listKind(store: FileStore, kind: Kind, jobFilter?: StoredJob[]): Promise<Listed[]> {
+/** What listing every kind reads. */
+export type ListingStore = JobRecords &
+  JobSummaries &
+  JobRequestMailbox &
+  Pick<ClaimStore, 'listClaims'> &
+  Pick<StateStore, 'listCronJobs'>;
+
+export async function listKind(store: ListingStore, kind: Kind, jobFilter?: StoredJob[]): Promise<Listed[]> {
   if (kind === 'jobs') {
     // Summaries: a listing of jobs reads no pod records (1,000 jobs answer in well under a second).
     const all = await store.listJobSummaries();

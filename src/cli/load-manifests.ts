@@ -13,7 +13,7 @@ import {
   readManifestSources,
   type LoadResult,
 } from '../manifest/index.js';
-import type { StateStore } from '../ports/state-store.js';
+import type { ConfigObjectStore } from '../ports/config-objects.js';
 import type { CliContext, GlobalOptions } from './context.js';
 import { stateOf } from './open-state.js';
 
@@ -63,7 +63,7 @@ export interface KnownConfig {
  * of its namespace, so `loadFromCommandLine` must be told of them (a reference to neither these nor
  * the run's own objects is an error).
  */
-export async function storedConfig(store: StateStore): Promise<KnownConfig> {
+export async function storedConfig(store: ConfigObjectStore): Promise<KnownConfig> {
   const all = await store.listConfigObjects();
   return {
     configMaps: all.filter((o): o is ConfigMap => o.kind === 'ConfigMap'),

@@ -35,8 +35,9 @@ export function processContext(verbose = false): CliContext {
       const { DockerRuntime } = await import('../runtime/docker/docker-runtime.js');
       const debug = verbose ? (message: string) => process.stderr.write(`debug: ${message}\n`) : undefined;
       // Claims are read live from the state directory whose `volumes` folder is the work dir.
-      const { FileStore } = await import('../state/file-store.js');
-      const claims = new FileStore(dirname(options.workDir));
+      const { FileClaimStore } = await import('../state/claim-store.js');
+      const { StateDirectory } = await import('../state/state-directory.js');
+      const claims = new FileClaimStore(new StateDirectory(dirname(options.workDir)));
       return new DockerRuntime({
         ...options,
         env: process.env,

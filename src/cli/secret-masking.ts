@@ -4,7 +4,8 @@
 // them is printed in clear (an error for one-shot output, withheld log lines for a live run).
 
 import { StateError } from '../api/errors.js';
-import type { StateStore, StoredJob } from '../ports/state-store.js';
+import type { JobConfigs } from '../ports/job-config.js';
+import type { JobRecords, StoredJob } from '../ports/job-records.js';
 import { maskFor, secretValuesUsed, type SecretMask } from '../output/secret-mask.js';
 import type { RunPrinter } from './run-printer.js';
 
@@ -12,7 +13,7 @@ import type { RunPrinter } from './run-printer.js';
  * The mask for a stored job's pods (masking nothing with `show`, i.e. --show-secrets). Throws a
  * StateError when the job's Secrets cannot be read.
  */
-export async function jobSecretMask(store: StateStore, state: StoredJob, show = false): Promise<SecretMask> {
+export async function jobSecretMask(store: JobConfigs, state: StoredJob, show = false): Promise<SecretMask> {
   if (show) return maskFor(undefined, undefined, true);
   const name = state.job.metadata.name;
   const config = await store.loadJobConfig(name).catch((err: unknown) => {
@@ -25,7 +26,11 @@ export async function jobSecretMask(store: StateStore, state: StoredJob, show = 
  * Tells the printer which values to mask in what it prints about job `name`; when its Secrets
  * cannot be read, the printer withholds the job's log lines and messages, and says why.
  */
-export async function maskSecretsOf(store: StateStore, name: string, printer: RunPrinter): Promise<void> {
+export async function maskSecretsOf(
+  store: JobRecords & JobConfigs,
+  name: string,
+  printer: RunPrinter,
+): Promise<void> {
   try {
     const state = await store.loadJob(name);
     const config = await store.loadJobConfig(name);

@@ -2,8 +2,7 @@
 // in creation order.
 
 import type { PodRecord } from '../api/pod.js';
-import type { StoredJob } from '../ports/state-store.js';
-import type { FileStore } from '../state/file-store.js';
+import type { JobRecords, StoredJob } from '../ports/job-records.js';
 
 /** Pod records of one job in creation order. */
 export function podsInCreationOrder(stored: StoredJob): PodRecord[] {
@@ -22,7 +21,7 @@ export function podsInCreationOrder(stored: StoredJob): PodRecord[] {
 
 /** The pod of that name in any job. */
 export async function findPod(
-  store: FileStore,
+  store: JobRecords,
   name: string,
 ): Promise<{ stored: StoredJob; record: PodRecord } | undefined> {
   for (const stored of await store.listJobs()) {

@@ -3,16 +3,22 @@
 // command that reads the state directory. When a job expires: src/engine/ttl-after-finished.ts.
 
 import type { PodRuntime } from '../ports/pod-runtime.js';
-import type { StateStore } from '../ports/state-store.js';
+import type { JobLeases } from '../ports/job-leases.js';
+import type { JobLifecycle } from '../ports/job-lifecycle.js';
+import type { JobRecords } from '../ports/job-records.js';
+import type { JobSummaries } from '../ports/job-summaries.js';
 import { ttlExpired } from '../engine/ttl-after-finished.js';
 import { deleteJobEverywhere } from '../engine/job-deletion.js';
+
+/** What deleting an expired job reads and changes: its lease holder, its record, the job. */
+type ExpiryStore = JobLeases & JobRecords & JobLifecycle;
 
 /**
  * Deletes the expired jobs no process drives. Without a runtime, a job whose containers are still
  * there (--keep-containers) is left for a command that talks to the engine.
  */
 export async function sweepExpiredJobs(
-  store: StateStore,
+  store: ExpiryStore & JobSummaries,
   now: Date,
   runtime?: () => Promise<PodRuntime>,
 ): Promise<string[]> {
@@ -31,7 +37,7 @@ export async function sweepExpiredJobs(
  * it is still that job, not one created again under its name. Whether it was deleted.
  */
 export async function deleteIfExpired(
-  store: StateStore,
+  store: ExpiryStore,
   name: string,
   now: Date,
   runtime?: () => Promise<PodRuntime>,

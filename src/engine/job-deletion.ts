@@ -9,7 +9,8 @@ import { PodsNotRemovedError } from '../api/errors.js';
 import type { Job } from '../api/k8s.js';
 import type { PodRecord } from '../api/pod.js';
 import type { PodRuntime } from '../ports/pod-runtime.js';
-import type { StateStore, StoredJob } from '../ports/state-store.js';
+import type { JobLifecycle } from '../ports/job-lifecycle.js';
+import type { StoredJob } from '../ports/job-records.js';
 
 export interface PodRemovalFailure {
   pod: string;
@@ -72,7 +73,7 @@ export async function removePods(
  */
 export async function deleteJobEverywhere(
   state: StoredJob,
-  store: StateStore,
+  store: JobLifecycle,
   runtime: PodRuntime,
 ): Promise<void> {
   await stopPods(runtime, state.job, state.pods);

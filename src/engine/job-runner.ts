@@ -10,7 +10,10 @@ import { syncJob } from '../controller/job/sync.js';
 import type { JobAction, JobEvent, SyncResult } from '../controller/job/types.js';
 import type { Clock } from '../ports/clock.js';
 import type { LogLine, PodRuntime } from '../ports/pod-runtime.js';
-import type { StateStore, StoredEvent, StoredJob } from '../ports/state-store.js';
+import type { JobLifecycle } from '../ports/job-lifecycle.js';
+import type { JobChange, JobRecords, StoredEvent, StoredJob } from '../ports/job-records.js';
+import type { JobRequestMailbox } from '../ports/job-requests.js';
+import type { PodLogs } from '../ports/pod-logs.js';
 import { gracePeriodSeconds, podsToStop, removePods, stopPods } from './job-deletion.js';
 import { finishedOutcome, type JobOutcome } from './job-status.js';
 import { LogRecorder } from './log-recorder.js';
@@ -43,8 +46,11 @@ export interface JobRunObserver {
 
 export type RunEnd = JobOutcome | 'Interrupted' | 'Deleted' | 'Suspended';
 
+/** What a runner keeps in the store: the job's record, its requests and logs, its deletion. */
+export type JobRunnerStore = JobRecords & JobLifecycle & JobRequestMailbox & PodLogs;
+
 export interface JobRunnerDeps {
-  store: StateStore;
+  store: JobRunnerStore;
   runtime: PodRuntime;
   clock: Clock;
 }
@@ -639,7 +645,7 @@ export class JobRunner {
     if (removed.length > 0) await this.commit({ pods: removed });
   }
 
-  private async commit(change: Parameters<StateStore['commitJob']>[1]): Promise<void> {
+  private async commit(change: JobChange): Promise<void> {
     await this.deps.store.commitJob(this.name, change);
     if (change.spec) this.state.job.spec = change.spec;
     if (change.status) this.state.job.status = change.status as JobStatus;

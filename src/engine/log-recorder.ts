@@ -2,7 +2,7 @@
 // Lines are batched per run of a container and written by one append at a time, in order.
 
 import type { LogLine } from '../ports/pod-runtime.js';
-import type { LogRecord, StateStore } from '../ports/state-store.js';
+import type { LogRecord, PodLogs } from '../ports/pod-logs.js';
 
 export class LogRecorder {
   private readonly buffers = new Map<
@@ -14,7 +14,7 @@ export class LogRecorder {
   private failure: Error | undefined;
 
   constructor(
-    private readonly store: StateStore,
+    private readonly store: PodLogs,
     private readonly job: string,
   ) {}
 

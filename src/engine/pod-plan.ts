@@ -10,7 +10,7 @@ import {
 } from '../api/labels.js';
 import type { PodPlan, PodRecord } from '../api/pod.js';
 import type { JobAction } from '../controller/job/types.js';
-import type { StateStore } from '../ports/state-store.js';
+import type { ConfigObjectStore } from '../ports/config-objects.js';
 
 /** The alphabet of Kubernetes' generated name suffixes (no vowels, no look-alikes). */
 const NAME_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
@@ -89,7 +89,7 @@ export function configData(objects: ConfigObjects): Pick<PodPlan, 'configMaps' |
 
 /** The ConfigMaps and Secrets stored now, as a new job captures them. */
 export async function storedConfigData(
-  store: Pick<StateStore, 'listConfigObjects'>,
+  store: ConfigObjectStore,
 ): Promise<Pick<PodPlan, 'configMaps' | 'secrets'>> {
   const objects = await store.listConfigObjects();
   return configData({

@@ -3,7 +3,8 @@
 // directory), and change notification so a running daemon notices an apply within a second.
 
 import type { CronJob, CronJobStatus } from '../api/k8s.js';
-import type { Lease, LeaseHolder, StoredEvent } from './state-store.js';
+import type { Lease, LeaseHolder } from './lease.js';
+import type { StoredEvent } from './job-records.js';
 
 export type SaveOutcome = 'created' | 'configured' | 'unchanged';
 

@@ -1,141 +1,38 @@
-// The port to the state directory: what Docker cannot hold (job spec and status, pod records,
-// events, logs, the backoff record, leases). The file store implements it; tests may use memory.
+// The port to the state directory as a whole: what Docker cannot hold (job spec and status, pod
+// records, events, logs, the backoff record, leases). It is the composition of narrow ports, one
+// concept each; a caller that needs one or two of them takes those, not this. The file store
+// implements it (src/state/file-store.ts); the engine's tests use one in memory.
 
-import type { ConfigData } from '../api/config-value.js';
-import type { ConfigMap, CronJob, Job, JobSpec, JobStatus, Secret } from '../api/k8s.js';
-import type { PodRecord } from '../api/pod.js';
-import type { BackoffRecord } from '../controller/job/types.js';
+import type { CronJob } from '../api/k8s.js';
+import type { ConfigObjectStore } from './config-objects.js';
+import type { JobConfigs } from './job-config.js';
+import type { JobLeases } from './job-leases.js';
+import type { JobLifecycle } from './job-lifecycle.js';
+import type { JobRecords } from './job-records.js';
+import type { JobRequestMailbox } from './job-requests.js';
+import type { JobSummaries } from './job-summaries.js';
+import type { PodLogs } from './pod-logs.js';
 
-export interface StoredEvent {
-  type: 'Normal' | 'Warning';
-  reason: string;
-  message: string;
-  /** RFC 3339 of the first occurrence. */
-  firstTimestamp: string;
-  lastTimestamp: string;
-  count: number;
-  /** `job-controller`, `cronjob-controller`, `kubelet`. */
-  source: string;
-  /** `Job/NAME`, `Pod/NAME`, `CronJob/NAME`. */
-  involvedObject: string;
-}
+export type { ConfigObjectStore } from './config-objects.js';
+export type { JobConfigData, JobConfigs } from './job-config.js';
+export type { JobLeases } from './job-leases.js';
+export type { JobLifecycle } from './job-lifecycle.js';
+export type { JobChange, JobRecords, StoredEvent, StoredJob } from './job-records.js';
+export type { JobRequest, JobRequestMailbox } from './job-requests.js';
+export type { JobSummaries, JobSummary } from './job-summaries.js';
+export type { Lease, LeaseHolder } from './lease.js';
+export type { LogRecord, PodLogs } from './pod-logs.js';
 
-export interface StoredJob {
-  job: Job & { status: JobStatus };
-  backoff: BackoffRecord;
-  pods: PodRecord[];
-  events: StoredEvent[];
-}
-
-/** One atomic change to a job: all of it is recorded, or none. */
-export interface JobChange {
-  status?: JobStatus;
-  spec?: JobSpec;
-  backoff?: BackoffRecord;
-  /** Whole records, replacing those of the same name. */
-  pods?: PodRecord[];
-  events?: StoredEvent[];
-}
-
-export interface LeaseHolder {
-  pid: number;
-  /** Identifies the process beyond its pid (pid reuse): its start time. */
-  processStart: string;
-  /** `run`, `run -d`, `cron daemon`... */
-  command: string;
-  /** When the holder last renewed the lease (RFC 3339). */
-  heartbeat: string;
-  /** Its pid namespace, where its pid means something (absent in leases of older versions). */
-  pidNamespace?: string;
-}
-
-export interface Lease {
-  holder: LeaseHolder;
-  /** Keeps the lease fresh; call periodically. */
-  renew(): Promise<void>;
-  release(): Promise<void>;
-}
-
-/**
- * A change asked of a job by a process that does not drive it (`tjob suspend`, `tjob delete`...):
- * the job's controller applies it, since only the lease holder writes the job's record.
- */
-export interface JobRequest {
-  /** Unique, and ordered by creation. */
-  id: string;
-  suspend?: boolean;
-  delete?: boolean;
-  /** Who asked: `tjob suspend (pid 123)`. */
-  from: string;
-}
-
-export interface JobConfigData {
-  configMaps: ConfigData;
-  secrets: ConfigData;
-}
-
-export interface LogRecord {
-  time: string;
-  stream: 'stdout' | 'stderr';
-  text: string;
-}
-
-/** What a listing of jobs needs: the Job object (metadata, spec, status), without pods or events. */
-export interface JobSummary {
-  job: Job & { status: JobStatus };
-}
-
-export interface StateStore {
+export interface StateStore
+  extends
+    JobLifecycle,
+    JobRecords,
+    JobSummaries,
+    JobConfigs,
+    JobLeases,
+    JobRequestMailbox,
+    PodLogs,
+    ConfigObjectStore {
   readonly root: string;
-  listJobs(): Promise<StoredJob[]>;
-  loadJob(name: string): Promise<StoredJob | undefined>;
-  /** Every job's object (name order), without reading pods and events where the store can. */
-  listJobSummaries(): Promise<JobSummary[]>;
-  loadJobSummary(name: string): Promise<JobSummary | undefined>;
-  /**
-   * Stores a new job with the ConfigMap and Secret data its pods will see (captured now, written
-   * before the job becomes visible, so no crash leaves a job without it). Throws ConflictError if
-   * a job of that name exists. Without `config`, its pods see no ConfigMaps or Secrets.
-   */
-  createJob(job: Job & { status: JobStatus }, config?: JobConfigData): Promise<void>;
-  commitJob(name: string, change: JobChange): Promise<void>;
-  deleteJob(name: string): Promise<void>;
-
-  /** Takes the job's lease, or returns the live holder that has it. */
-  acquireJobLease(name: string, command: string): Promise<Lease | LeaseHolder>;
-  /** The current live holder, if any. */
-  jobLeaseHolder(name: string): Promise<LeaseHolder | undefined>;
-
-  /** The ConfigMap and Secret data a job's pods see, captured when the job was created. */
-  loadJobConfig(name: string): Promise<JobConfigData>;
-
-  /** Leaves a request for the job's controller. */
-  requestJobChange(name: string, request: Omit<JobRequest, 'id'>): Promise<JobRequest>;
-  /** The pending requests, oldest first (the controller removes each once applied). */
-  pendingJobRequests(name: string): Promise<JobRequest[]>;
-  /** Removes an applied request. */
-  completeJobRequest(name: string, id: string): Promise<void>;
-  /** Calls `onChange` when requests may have arrived; returns a stop function. */
-  watchJobRequests(name: string, onChange: () => void): () => void;
-
-  /** Appends lines one run of a container wrote (`restartCount`: which run; 0, the first). */
-  appendLogs(
-    job: string,
-    pod: string,
-    container: string,
-    lines: LogRecord[],
-    restartCount?: number,
-  ): Promise<void>;
-  /** The lines of one run of a container, or (without `restartCount`) of all its runs in order. */
-  readLogs(job: string, pod: string, container: string, restartCount?: number): Promise<LogRecord[]>;
-  /**
-   * The runs of a container that have a log of their own, ascending. Empty for a log recorded
-   * before runs were kept apart: readLogs without `restartCount` gives it as one run.
-   */
-  logRuns(job: string, pod: string, container: string): Promise<number[]>;
-
-  listConfigObjects(): Promise<(ConfigMap | Secret)[]>;
-  saveConfigObject(obj: ConfigMap | Secret): Promise<'created' | 'configured' | 'unchanged'>;
-
   listCronJobs(): Promise<CronJob[]>;
 }

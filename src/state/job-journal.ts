@@ -6,7 +6,7 @@
 // never acknowledged, and the controller redoes it from what it observes.
 
 import type { PodRecord } from '../api/pod.js';
-import type { JobChange, StoredEvent, StoredJob } from '../ports/state-store.js';
+import type { JobChange, StoredEvent, StoredJob } from '../ports/job-records.js';
 
 export const JOURNAL_SCHEMA_VERSION = 1;
 /** Events kept per job (Kubernetes keeps them an hour; a local tool keeps the latest). */

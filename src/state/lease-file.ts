@@ -12,7 +12,7 @@
 
 import { link, rename, unlink, writeFile } from 'node:fs/promises';
 import { StateError } from '../api/errors.js';
-import type { Lease, LeaseHolder } from '../ports/state-store.js';
+import type { Lease, LeaseHolder } from '../ports/lease.js';
 import { writeFileReplacing } from './atomic-file.js';
 import { readStateJson } from './read-state-file.js';
 import { isProcessAlive, pidNamespace, processStartTime } from './process-identity.js';

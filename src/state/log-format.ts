@@ -1,7 +1,7 @@
 // Pod logs in the state directory: one line per log line, `<RFC 3339 time> <O|E> <text>`, readable
 // with `less` and cheap to append.
 
-import type { LogRecord } from '../ports/state-store.js';
+import type { LogRecord } from '../ports/pod-logs.js';
 
 export function formatLogLine(line: LogRecord): string {
   return `${line.time} ${line.stream === 'stderr' ? 'E' : 'O'} ${line.text}\n`;

@@ -7,7 +7,8 @@ import { PodsNotRemovedError, StateError, UsageError } from '../../api/errors.js
 import { claimNamesOf, podHoldsClaims } from '../../api/claims.js';
 import type { CronJob } from '../../api/k8s.js';
 import type { PodRuntime } from '../../ports/pod-runtime.js';
-import type { StoredJob } from '../../ports/state-store.js';
+import type { ClaimStore } from '../../ports/claims.js';
+import type { JobRecords, StoredJob } from '../../ports/job-records.js';
 import { parentCronJobName } from '../../controller/cron/index.js';
 import type { FileCronStore } from '../../state/cron-store.js';
 import type { FileStore } from '../../state/file-store.js';
@@ -186,7 +187,7 @@ export async function runDelete(
  */
 async function deleteClaim(
   name: string,
-  store: FileStore,
+  store: ClaimStore & JobRecords,
   runtimeFor: () => Promise<PodRuntime>,
   ctx: CliContext,
 ): Promise<'deleted' | 'missing' | 'interrupted'> {

@@ -9,7 +9,8 @@ import { NotFoundError, UsageError } from '../../api/errors.js';
 import type { Container } from '../../api/k8s.js';
 import type { PodRecord } from '../../api/pod.js';
 import { finishedOutcome } from '../../engine/job-status.js';
-import type { LogRecord, StateStore, StoredJob } from '../../ports/state-store.js';
+import type { LogRecord, PodLogs } from '../../ports/pod-logs.js';
+import type { StoredJob } from '../../ports/job-records.js';
 import { notFoundMessage } from '../../output/printers.js';
 import { rfc3339Nano } from '../../output/time-format.js';
 import type { CliContext, ExitCodeAction, GlobalOptions } from '../context.js';
@@ -251,7 +252,7 @@ export async function runLogs(
  * (validateContainerLogStatus, pkg/kubelet/kubelet_pods.go). A log recorded whole by an earlier
  * version of tjob is one run: the current one, with nothing before it.
  */
-async function runToShow(store: StateStore, job: string, s: Stream, previous: boolean): Promise<Run> {
+async function runToShow(store: PodLogs, job: string, s: Stream, previous: boolean): Promise<Run> {
   const runs = await store.logRuns(job, s.pod.name, s.container);
   const latest = runs[runs.length - 1];
   if (latest === undefined) return previous ? 'none' : 'whole';

@@ -14,9 +14,10 @@ import { finishedOutcome } from '../../engine/job-status.js';
 import { configData } from '../../engine/pod-plan.js';
 import { sameJobSpec } from '../../engine/job-identity.js';
 import { imagesOf } from '../../engine/images.js';
-import type { StoredJob } from '../../ports/state-store.js';
+import type { StoredJob } from '../../ports/job-records.js';
+import type { JobConfigs } from '../../ports/job-config.js';
+import type { PodLogs } from '../../ports/pod-logs.js';
 import type { PodRuntime } from '../../ports/pod-runtime.js';
-import type { FileStore } from '../../state/file-store.js';
 import { backoffSettings, DEFAULT_MAX_BACKOFF_FLAG } from '../args/backoff.js';
 import type { CliContext, ExitCodeAction, GlobalOptions } from '../context.js';
 import { openRuntime, stateOf } from '../open-state.js';
@@ -264,7 +265,7 @@ export async function runCommand(
 
 async function writeReport(
   file: string,
-  store: FileStore,
+  store: PodLogs & JobConfigs,
   states: StoredJob[],
   ctx: CliContext,
   showSecrets: boolean,

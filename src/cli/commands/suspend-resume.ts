@@ -8,7 +8,7 @@
 import type { Command } from 'commander';
 import { NotFoundError, UsageError } from '../../api/errors.js';
 import { finishedOutcome } from '../../engine/job-status.js';
-import type { StateStore } from '../../ports/state-store.js';
+import type { JobRecords } from '../../ports/job-records.js';
 import type { CliContext, ExitCodeAction, GlobalOptions } from '../context.js';
 import { openState } from '../open-state.js';
 import { setCronJobSuspend } from '../cronjob-suspend.js';
@@ -137,7 +137,7 @@ async function setJobSuspend(
 }
 
 async function waitForSpec(
-  store: StateStore,
+  store: JobRecords,
   ctx: CliContext,
   name: string,
   suspend: boolean,

@@ -44,7 +44,7 @@ function secret(name: string, data: Record<string, string>): Secret {
 /** Registers the contract's tests for one implementation; `makeStore` gives an empty store. */
 export function describeStateStoreContract(name: string, makeStore: () => StateStore): void {
   describe(`StateStore contract: ${name}`, () => {
-    describe('jobs', () => {
+    describe('jobs: JobLifecycle, JobRecords, JobSummaries', () => {
       it('stores a new job with an empty record: no pods, no events, no failures counted', async () => {
         const store = makeStore();
         const job = newJob('j');
@@ -139,6 +139,51 @@ export function describeStateStoreContract(name: string, makeStore: () => StateS
         );
       });
 
+      it('the summaries follow a change of spec as well as of status, and hand out copies', async () => {
+        const store = makeStore();
+        const job = newJob('j');
+        await store.createJob(job);
+        await store.commitJob('j', { spec: { ...job.spec, suspend: true }, status: { active: 0 } });
+        assert.equal((await store.loadJobSummary('j'))?.job.spec.suspend, true);
+        const listed = await store.listJobSummaries();
+        assert.equal(listed[0]?.job.spec.suspend, true);
+        listed[0]!.job.status.active = 5;
+        listed[0]!.job.spec.suspend = false;
+        assert.deepEqual(
+          (await store.listJobSummaries()).map((s) => [s.job.spec.suspend, s.job.status.active]),
+          [[true, 0]],
+        );
+      });
+
+      it('what the lease holder commits is read back by it and by listings, during and after the lease', async () => {
+        const store = makeStore();
+        await store.createJob(newJob('j'));
+        await store.createJob(newJob('k'));
+        const lease = await store.acquireJobLease('j', 'contract');
+        assert.ok('renew' in lease);
+        await store.commitJob('j', { status: { active: 1 }, pods: [pod('a')] });
+        const during = async () => {
+          assert.deepEqual((await store.loadJob('j'))?.job.status, { active: 1 });
+          assert.deepEqual(
+            (await store.listJobs()).map((j) => [j.job.metadata.name, j.job.status, j.pods.length]),
+            [
+              ['j', { active: 1 }, 1],
+              ['k', {}, 0],
+            ],
+          );
+          assert.deepEqual((await store.loadJobSummary('j'))?.job.status, { active: 1 });
+          assert.deepEqual(
+            (await store.listJobSummaries()).map((s) => s.job.status),
+            [{ active: 1 }, {}],
+          );
+        };
+        await during();
+        const listed = await store.listJobs();
+        listed[0]!.job.status.active = 9;
+        await lease.release();
+        await during();
+      });
+
       it('a commit to a job that does not exist fails and creates nothing', async () => {
         const store = makeStore();
         await assert.rejects(store.commitJob('none', { status: { active: 1 } }), /none/);
@@ -195,6 +240,22 @@ export function describeStateStoreContract(name: string, makeStore: () => StateS
         assert.deepEqual(fresh.pods, []);
       });
 
+      it('a job deleted under its lease is gone with its lease; re-created, it has only what it was re-created with', async () => {
+        const store = makeStore();
+        await store.createJob(newJob('j'), { configMaps: { cm: { k: 'v' } }, secrets: { s: { t: 'dA==' } } });
+        const lease = await store.acquireJobLease('j', 'contract');
+        assert.ok('renew' in lease);
+        await store.commitJob('j', { status: { active: 1 }, pods: [pod('a')] });
+        await store.deleteJob('j');
+        assert.equal(await store.jobLeaseHolder('j'), undefined);
+        await lease.release();
+        await store.createJob(newJob('j'));
+        assert.deepEqual(await store.loadJobConfig('j'), { configMaps: {}, secrets: {} });
+        assert.deepEqual((await store.loadJob('j'))?.job.status, {});
+        assert.deepEqual((await store.loadJobSummary('j'))?.job.status, {});
+        assert.equal(await store.jobLeaseHolder('j'), undefined);
+      });
+
       it('deleting a job that does not exist is no error', async () => {
         const store = makeStore();
         await store.deleteJob('none');
@@ -207,7 +268,7 @@ export function describeStateStoreContract(name: string, makeStore: () => StateS
       });
     });
 
-    describe('config captured with a job', () => {
+    describe('config captured with a job: JobConfigs', () => {
       it('gives back the ConfigMap and Secret data a job was created with', async () => {
         const store = makeStore();
         const config = { configMaps: { cm: { a: '1' } }, secrets: { s: { b: 'Mg==' } } };
@@ -219,7 +280,7 @@ export function describeStateStoreContract(name: string, makeStore: () => StateS
       });
     });
 
-    describe('leases', () => {
+    describe('leases: JobLeases', () => {
       it('gives this process the lease, names it as the holder, and forgets it once released', async () => {
         const store = makeStore();
         await store.createJob(newJob('j'));
@@ -240,6 +301,18 @@ export function describeStateStoreContract(name: string, makeStore: () => StateS
         await again.release();
       });
 
+      it('the process that holds a lease is given it again; released, nobody holds it', async () => {
+        const store = makeStore();
+        await store.createJob(newJob('j'));
+        const first = await store.acquireJobLease('j', 'tjob run');
+        assert.ok('renew' in first);
+        const second = await store.acquireJobLease('j', 'tjob run');
+        assert.ok('renew' in second, 'this process holds it: it is given again, not refused');
+        assert.equal((await store.jobLeaseHolder('j'))?.pid, process.pid);
+        await second.release();
+        assert.equal(await store.jobLeaseHolder('j'), undefined);
+      });
+
       it('leases are per job', async () => {
         const store = makeStore();
         await store.createJob(newJob('a'));
@@ -251,7 +324,7 @@ export function describeStateStoreContract(name: string, makeStore: () => StateS
       });
     });
 
-    describe('requests to a job controller', () => {
+    describe('requests to a job controller: JobRequestMailbox', () => {
       it('keeps requests oldest first with unique ids until each is completed', async () => {
         const store = makeStore();
         await store.createJob(newJob('j'));
@@ -317,7 +390,7 @@ export function describeStateStoreContract(name: string, makeStore: () => StateS
       });
     });
 
-    describe('logs', () => {
+    describe('logs: PodLogs', () => {
       it('reads back what was appended, in order, with stream and time; nothing for unknown containers', async () => {
         const store = makeStore();
         await store.createJob(newJob('j'));
@@ -354,6 +427,20 @@ export function describeStateStoreContract(name: string, makeStore: () => StateS
         ]);
       });
 
+      it('keeps the logs of each job and each pod apart', async () => {
+        const store = makeStore();
+        await store.createJob(newJob('j'));
+        await store.createJob(newJob('k'));
+        await store.appendLogs('j', 'p', 'main', [line('j/p')]);
+        await store.appendLogs('j', 'q', 'main', [line('j/q')]);
+        await store.appendLogs('k', 'p', 'main', [line('k/p')]);
+        assert.deepEqual(await store.readLogs('j', 'p', 'main'), [line('j/p')]);
+        assert.deepEqual(await store.readLogs('j', 'q', 'main'), [line('j/q')]);
+        assert.deepEqual(await store.readLogs('k', 'p', 'main'), [line('k/p')]);
+        await store.deleteJob('j');
+        assert.deepEqual(await store.readLogs('k', 'p', 'main'), [line('k/p')]);
+      });
+
       it('a run that wrote nothing has no log', async () => {
         const store = makeStore();
         await store.createJob(newJob('j'));
@@ -363,7 +450,7 @@ export function describeStateStoreContract(name: string, makeStore: () => StateS
       });
     });
 
-    describe('ConfigMaps and Secrets stored by apply', () => {
+    describe('ConfigMaps and Secrets stored by apply: ConfigObjectStore', () => {
       it('says created, unchanged, configured as kubectl apply does, and lists them by kind and name', async () => {
         const store = makeStore();
         assert.deepEqual(await store.listConfigObjects(), []);

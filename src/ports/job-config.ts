@@ -1,0 +1,14 @@
+// The ConfigMap and Secret data a job's pods see: captured when the job is created (job-lifecycle.ts)
+// and kept with it, so a later `apply` of a ConfigMap does not change a running job's pods.
+
+import type { ConfigData } from '../api/config-value.js';
+
+export interface JobConfigData {
+  configMaps: ConfigData;
+  secrets: ConfigData;
+}
+
+export interface JobConfigs {
+  /** The data captured when the job was created; none for a job created without any. */
+  loadJobConfig(name: string): Promise<JobConfigData>;
+}

@@ -1,0 +1,25 @@
+// The logs of a job's pods, one log per run of a container, kept after the containers are gone.
+
+export interface LogRecord {
+  time: string;
+  stream: 'stdout' | 'stderr';
+  text: string;
+}
+
+export interface PodLogs {
+  /** Appends lines one run of a container wrote (`restartCount`: which run; 0, the first). */
+  appendLogs(
+    job: string,
+    pod: string,
+    container: string,
+    lines: LogRecord[],
+    restartCount?: number,
+  ): Promise<void>;
+  /** The lines of one run of a container, or (without `restartCount`) of all its runs in order. */
+  readLogs(job: string, pod: string, container: string, restartCount?: number): Promise<LogRecord[]>;
+  /**
+   * The runs of a container that have a log of their own, ascending. Empty for a log recorded
+   * before runs were kept apart: readLogs without `restartCount` gives it as one run.
+   */
+  logRuns(job: string, pod: string, container: string): Promise<number[]>;
+}

@@ -1,0 +1,101 @@
+// jobs/<name>/summary.json: the job object as of one exact state of its journal (inode, size,
+// mtime), so that `tjob get jobs` lists many jobs without folding every journal. It is a cache:
+// the journal stays the source of truth, and a summary whose stamp does not match the journal (a
+// crash between the two writes, a state directory from an older tjob, a hand edit) is ignored and
+// the journal read instead (job-summaries.ts).
+
+import { readFileSync, statSync } from 'node:fs';
+import type { BigIntStats } from 'node:fs';
+import { stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { writeFileReplacing } from './atomic-file.js';
+import type { JobSummary } from '../ports/job-summaries.js';
+
+export const SUMMARY_FILE = 'summary.json';
+
+interface SummaryFile {
+  v: number;
+  journal: JournalStamp;
+  job: JobSummary['job'];
+}
+
+/** One exact state of a journal file. */
+export interface JournalStamp {
+  ino: string;
+  size: string;
+  mtimeNs: string;
+}
+
+const SUMMARY_SCHEMA_VERSION = 1;
+
+export function stampOf(s: BigIntStats): JournalStamp {
+  return { ino: String(s.ino), size: String(s.size), mtimeNs: String(s.mtimeNs) };
+}
+
+function sameStamp(a: JournalStamp | undefined, b: JournalStamp): boolean {
+  return !!a && a.ino === b.ino && a.size === b.size && a.mtimeNs === b.mtimeNs;
+}
+
+function summaryText(job: JobSummary['job'], stamp: JournalStamp): string {
+  const file: SummaryFile = { v: SUMMARY_SCHEMA_VERSION, journal: stamp, job };
+  return JSON.stringify(file) + '\n';
+}
+
+/**
+ * The job in the summary beside `journalPath` when it matches that journal; undefined when there
+ * is no journal; 'miss' otherwise. Synchronous: a listing reads thousands of these, and synchronous
+ * reads of small files are several times faster than as many promises.
+ */
+export function currentSummary(journalPath: string, jobDir: string): JobSummary | undefined | 'miss' {
+  let journal: BigIntStats;
+  try {
+    journal = statSync(journalPath, { bigint: true });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    return 'miss';
+  }
+  try {
+    const summary = JSON.parse(readFileSync(join(jobDir, SUMMARY_FILE), 'utf8')) as SummaryFile;
+    if (summary.v === SUMMARY_SCHEMA_VERSION && sameStamp(summary.journal, stampOf(journal))) {
+      return { job: summary.job };
+    }
+  } catch {
+    // missing, torn or damaged: the journal says what is true
+  }
+  return 'miss';
+}
+
+/**
+ * Atomic (rename) but not synced: a summary lost or torn by a crash is only a cache miss. Any
+ * process may write it; a stale one, whoever wrote it, never matches the journal's stamp.
+ */
+export async function writeSummary(
+  jobDir: string,
+  job: JobSummary['job'],
+  stamp: JournalStamp,
+): Promise<void> {
+  await writeFileReplacing(join(jobDir, SUMMARY_FILE), summaryText(job, stamp)).catch(() => undefined);
+}
+
+/** After a write of the journal: a summary stamped with its new state (best effort). */
+export async function writeSummaryAfter(
+  journalPath: string,
+  jobDir: string,
+  job: JobSummary['job'],
+): Promise<void> {
+  const st = await stat(journalPath, { bigint: true }).catch(() => undefined);
+  if (st) await writeSummary(jobDir, job, stampOf(st));
+}
+
+/**
+ * The summary of a job directory being made (job-lifecycle.ts), which nobody reads before it is
+ * renamed into place: the stamp survives the rename (same inode, size and mtime).
+ */
+export async function writeStagedSummary(
+  stagingDir: string,
+  journalPath: string,
+  job: JobSummary['job'],
+): Promise<void> {
+  const st = await stat(journalPath, { bigint: true });
+  await writeFile(join(stagingDir, SUMMARY_FILE), summaryText(job, stampOf(st)), { mode: 0o600 });
+}
