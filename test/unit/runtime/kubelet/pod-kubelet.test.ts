@@ -5,8 +5,25 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 
+import type { PodSpec } from '../../../../src/api/k8s.js';
 import { OOM_REPORT_PATIENCE_MS } from '../../../../src/runtime/kubelet/pod-kubelet.js';
 import { kubeletFor } from './harness.js';
+
+/** A pod with sidecars s1 and s2 and the app main, all three started. */
+function runningWithTwoSidecars(spec: Partial<PodSpec>) {
+  const k = kubeletFor({
+    ...spec,
+    initContainers: [
+      { name: 's1', restartPolicy: 'Always' },
+      { name: 's2', restartPolicy: 'Always' },
+    ],
+    containers: [{ name: 'main' }],
+  });
+  k.kubelet.run();
+  for (const name of ['s1', 's2', 'main']) k.start(name);
+  k.runtime.take();
+  return k;
+}
 
 describe('kubelet: one container', () => {
   it('Pending while made, Running once started, Succeeded on exit 0; the sandbox stopped last', () => {
@@ -210,18 +227,7 @@ describe('kubelet: init containers and sidecars', () => {
   });
 
   it('stops sidecars last declared first, each with what is left of the grace period', async () => {
-    const k = kubeletFor({
-      initContainers: [
-        { name: 's1', restartPolicy: 'Always' },
-        { name: 's2', restartPolicy: 'Always' },
-      ],
-      containers: [{ name: 'main' }],
-    });
-    k.kubelet.run();
-    k.start('s1');
-    k.start('s2');
-    k.start('main');
-    k.runtime.take();
+    const k = runningWithTwoSidecars({});
     k.kubelet.delete(30);
     assert.deepEqual(k.runtime.take(), ['stop main 30s']);
     assert.equal(k.observe().terminating, true);
@@ -238,19 +244,7 @@ describe('kubelet: init containers and sidecars', () => {
   });
 
   it('stops the waiting sidecars once the grace period has run out, with the minimum grace', async () => {
-    const k = kubeletFor({
-      terminationGracePeriodSeconds: 10,
-      initContainers: [
-        { name: 's1', restartPolicy: 'Always' },
-        { name: 's2', restartPolicy: 'Always' },
-      ],
-      containers: [{ name: 'main' }],
-    });
-    k.kubelet.run();
-    k.start('s1');
-    k.start('s2');
-    k.start('main');
-    k.runtime.take();
+    const k = runningWithTwoSidecars({ terminationGracePeriodSeconds: 10 });
     k.exit('main', 0);
     assert.deepEqual(k.runtime.take(), ['stop s2 10s']);
     await k.advance(9999);
