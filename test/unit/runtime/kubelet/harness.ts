@@ -2,6 +2,7 @@
 // test plays the runtime's part, reporting starts and exits.
 
 import type { ContainerStatus, PodSpec } from '../../../../src/api/k8s.js';
+import { rfc3339 } from '../../../../src/controller/job/conditions.js';
 import type { PodObservation } from '../../../../src/api/pod.js';
 import { terminatedReason, type ContainerSlot } from '../../../../src/runtime/kubelet/container-slot.js';
 import { PodKubelet, type KubeletRuntime } from '../../../../src/runtime/kubelet/pod-kubelet.js';
@@ -48,11 +49,7 @@ export function kubeletFor(spec: Partial<PodSpec>, backoff = { baseMs: 10_000, c
     if (!s) throw new Error(`no container ${name}`);
     return s;
   };
-  const iso = (): string =>
-    clock
-      .now()
-      .toISOString()
-      .replace(/\.\d+Z$/, 'Z');
+  const iso = (): string => rfc3339(clock.now());
   /** The runtime made and started the container of the slot's current attempt. */
   const start = (name: string): void => {
     const s = slot(name);
