@@ -9,10 +9,9 @@
 // step() from the slots' phases; a runtime call it launches reports back when it lands, and calls
 // step() again. A slot's phase says which call is in flight, so no decision is made twice.
 
-import { rfc3339 } from '../../controller/job/conditions.js';
-import type { PodPhase } from '../../api/k8s.js';
-import type { ContainerStatus } from '../../api/k8s.js';
+import type { ContainerStateTerminated, ContainerStatus, PodPhase } from '../../api/k8s.js';
 import type { PodObservation, PodPlan } from '../../api/pod.js';
+import { rfc3339 } from '../../controller/job/conditions.js';
 import { DefaultTerminationGracePeriodSeconds } from '../../manifest/pod-defaults.js';
 import type { Clock } from '../../ports/clock.js';
 import { exitCodeOf, isActive, slotsOf, type ContainerSlot, type Waiting } from './container-slot.js';
@@ -235,7 +234,7 @@ export class PodKubelet {
   adoptedAttempt(
     slot: ContainerSlot,
     attempt: number,
-    lastTerminated: ContainerStatus['state']['terminated'],
+    lastTerminated: ContainerStateTerminated | undefined,
   ): void {
     slot.attempt = attempt;
     slot.backoffSteps = attempt;
