@@ -1,6 +1,7 @@
 // Lint rules, including the import boundaries of ARCHITECTURE.md#layers:
 //   api/types ← manifest ← controller ← engine ← adapters ← cli
-// Only the Docker adapter imports dockerode; the controller does no I/O; only the CLI touches process.
+// Only the Docker adapter imports dockerode; the controller and the kubelet module (src/runtime/kubelet)
+// do no I/O and read no clock; only the CLI touches process.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
@@ -59,6 +60,42 @@ export default tseslint.config(
           message: 'Take now as an argument.',
         },
         { selector: "CallExpression[callee.name='setTimeout']", message: 'Timers belong to the Clock port.' },
+      ],
+    },
+  },
+  {
+    // The kubelet's decisions serve every runtime (Docker now, Swarm next): they reach containers
+    // only through the KubeletRuntime they are given, and time only through the Clock port.
+    files: ['src/runtime/kubelet/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [noDockerode, ...io.map((name) => ({ name, message: 'The kubelet module does no I/O.' }))],
+          patterns: [
+            pattern(
+              ['**/runtime/docker/**', '**/docker/**', '**/engine/**', '**/state/**', '**/cli/**'],
+              'The kubelet module is runtime-independent: a runtime implements KubeletRuntime.',
+            ),
+          ],
+        },
+      ],
+      'no-restricted-globals': ['error', { name: 'process', message: 'Only the CLI touches process.' }],
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']",
+          message: 'Time comes from the Clock port.',
+        },
+        {
+          selector: "NewExpression[callee.name='Date'][arguments.length=0]",
+          message: 'Time comes from the Clock port.',
+        },
+        { selector: "CallExpression[callee.name='setTimeout']", message: 'Timers belong to the Clock port.' },
+        {
+          selector: "CallExpression[callee.name='setInterval']",
+          message: 'Timers belong to the Clock port.',
+        },
       ],
     },
   },

@@ -12,11 +12,12 @@ import { SystemClock } from '../runtime/system-clock.js';
 
 /** `verbose` (-v): the Docker runtime's debug lines (engine calls that failed, retries) on stderr. */
 export function processContext(verbose = false): CliContext {
+  const clock = new SystemClock();
   return {
     stdout: process.stdout,
     stderr: process.stderr,
     env: process.env,
-    clock: new SystemClock(),
+    clock,
     readStdin: async (maxBytes) => {
       const chunks: Buffer[] = [];
       let size = 0;
@@ -42,6 +43,7 @@ export function processContext(verbose = false): CliContext {
         ...options,
         env: process.env,
         lookupClaim: (name) => claims.loadClaim(name),
+        clock,
         ...(debug ? { debug } : {}),
       });
     },

@@ -33,7 +33,11 @@ import { EventHub } from './events.js';
 import { DefaultLaunchLimit, LaunchGate } from './launch-gate.js';
 import { ensureImages } from './images.js';
 import { PodSupervisor } from './pod-supervisor.js';
+import type { Clock } from '../../ports/clock.js';
+import { SystemClock } from '../system-clock.js';
 import { removePodVolumes } from './volumes.js';
+
+const systemClock = new SystemClock();
 
 export const DefaultPauseImage = 'registry.k8s.io/pause:3.10';
 
@@ -53,6 +57,8 @@ export interface DockerRuntimeOptions extends PodRuntimeOptions {
   launchLimit?: number;
   /** The stored PersistentVolumeClaims (without it, a pod with a claim waits for ever). */
   lookupClaim?: ClaimLookup;
+  /** The kubelet's time (restart backoff, deadlines, grace periods); the system clock without it. */
+  clock?: Clock;
 }
 
 interface Connection {
@@ -328,6 +334,7 @@ export class DockerRuntime implements PodRuntime {
       {
         docker: this.docker,
         events: this.events,
+        clock: this.opts.clock ?? systemClock,
         pauseImage: this.pauseImage,
         instanceLabels: this.opts.instanceLabels ?? {},
         backoffBaseMs: this.opts.restartBackoffBaseMs,

@@ -1,26 +1,26 @@
-// The kubelet for one pod: creates its containers in order (pause, init containers one at a time,
-// native sidecars, app containers), reacts to their exits as the engine reports them, restarts
-// under OnFailure with the kubelet's backoff, enforces the pod's activeDeadlineSeconds, stops it
-// gracefully on deletion, and reports the pod's observable state after every change.
+// The Docker side of one pod: carries out the kubelet's decisions (src/runtime/kubelet/) with
+// Docker calls and reports back what the containers do. It prepares the pod's volumes, makes the
+// pause container (the pod's sandbox), creates and starts each container when the kubelet says so
+// (adopting one a crashed run left), follows its output, reads its end from the engine's events
+// (or an inspect), stops containers, adopts a pod's containers after a crash, and re-reads them
+// when the engine comes back. Whatever is decided about phases, restarts and ordering is decided
+// in PodKubelet.
 //
-// Concurrency: JavaScript runs one callback at a time, so every decision is made synchronously in
-// step() from the slots' phases; the Docker calls it launches run asynchronously and call step()
-// again when they land. A slot's phase says which call is in flight, so no decision is made twice.
+// Concurrency: JavaScript runs one callback at a time; the kubelet decides synchronously and the
+// Docker calls it launches run asynchronously, reporting to it when they land. A slot's phase says
+// which call is in flight, so no call is made twice.
 
-import { DefaultTerminationGracePeriodSeconds } from '../../manifest/pod-defaults.js';
 import type Docker from 'dockerode';
 
-import type {
-  Container,
-  ContainerStateTerminated,
-  ContainerStatus,
-  PodCondition,
-  PodPhase,
-} from '../../api/k8s.js';
+import type { ContainerStateTerminated, ContainerStatus } from '../../api/k8s.js';
 import { claimNamesOf, unschedulableClaim, unschedulableMessage } from '../../api/claims.js';
+import { rfc3339 } from '../../controller/job/conditions.js';
 import { TjobLabel, TjobManagedByValue } from '../../api/labels.js';
 import type { PodObservation, PodPlan } from '../../api/pod.js';
+import type { Clock } from '../../ports/clock.js';
 import type { LogLine } from '../../ports/pod-runtime.js';
+import { terminatedReason, type ContainerSlot, type Role } from '../kubelet/container-slot.js';
+import { PodKubelet } from '../kubelet/pod-kubelet.js';
 import { namedVolumes, type ClaimLookup } from './claim-volumes.js';
 import { buildContainerConfig, buildPauseConfig, podNeedsPause } from './container-config.js';
 import { cachedNodeResolvConf } from './dns.js';
@@ -49,15 +49,11 @@ import {
 } from './termination-message.js';
 import { preparePodVolumes, type PodVolumeMount } from './volumes.js';
 
-export type Role = 'init' | 'sidecar' | 'app';
-
-/** How long a SIGKILL exit that tjob did not cause waits for the engine's oom event. */
-const OOM_EVENT_PATIENCE_MS = 3000;
-
 /** What a supervisor needs from its runtime. */
 export interface SupervisorContext {
   docker: Docker;
   events: EventHub;
+  clock: Clock;
   pauseImage: string;
   instanceLabels: Record<string, string>;
   backoffBaseMs: number;
@@ -73,54 +69,24 @@ export interface SupervisorContext {
   debug(message: string): void;
 }
 
-/**
- * idle      no container for the current attempt (not reached yet, or waiting to be restarted)
- * starting  create/start in flight
- * running   started; its exit is awaited from the event stream
- * exiting   it died: reading its final state and the end of its logs
- * exited    terminated (its status holds the exit code)
- * backoff   exited and waiting for the restart delay
- */
-type SlotPhase = 'idle' | 'starting' | 'running' | 'exiting' | 'exited' | 'backoff';
-
-interface Slot {
-  role: Role;
-  spec: Container;
-  phase: SlotPhase;
-  /** Which run of the container (the `attempt` label); equals its restartCount. */
-  attempt: number;
-  /** Consecutive restarts, for the backoff delay (reset after 10 min of clean running). */
-  backoffSteps: number;
+/** The Docker side of one container slot: the current attempt's container and its handles. */
+interface ContainerRun {
   containerId?: string;
   /** A die (or destroy) event arrived while the start call was in flight. */
   dieSeen?: ContainerEvent;
-  /** The engine reported an OOM kill in the current container. */
-  oomSeen: boolean;
-  /** A stop was requested for the current container. */
-  stopping: boolean;
-  status?: ContainerStatus;
-  lastTerminated?: ContainerStateTerminated;
   logs?: LogFollower;
   lastLogTime?: string;
-  timer?: NodeJS.Timeout;
-  backoffMessage?: string;
-  createError?: string;
-  /** The engine went away while this attempt's container was created/started: its words. */
-  engineWait?: string;
+  tty: boolean;
   /** Launches again since the engine went away (for the delay). */
   engineRetries: number;
   /** Of those, the ones the engine answered with a shutdown's words (bounded). */
   engineAnswers: number;
-  /** The next launch after the engine went away, unless the engine is back first. */
-  retryTimer?: NodeJS.Timeout;
   /** Never-started containers of this attempt removed to be made again (bounded). */
   remakes: number;
-  tty: boolean;
   /** Lets the next launch through the gate (once this one's start call has returned). */
   releaseLaunch?: () => void;
 }
 
-const TEN_MINUTES_MS = 10 * 60 * 1000;
 /** How long a terminal observation waits for the end of a dead container's log stream. */
 const LOG_DRAIN_TIMEOUT_MS = 2000;
 /**
@@ -137,11 +103,6 @@ const ENGINE_ANSWER_RETRIES = 5;
 const CLAIM_RECHECK_MS = 1000;
 /** How many times one attempt's never-started container may be removed and made again. */
 const MAX_REMAKES = 2;
-/**
- * The shortest stop window the kubelet gives a container whose turn came late in the grace period
- * (minimumGracePeriodInSeconds, pkg/kubelet/kuberuntime/kuberuntime_container.go).
- */
-const MIN_STOP_GRACE_SECONDS = 2;
 
 export function containerDockerName(pod: string, container: string, attempt: number): string {
   return attempt === 0 ? `${pod}-${container}` : `${pod}-${container}-${attempt}`;
@@ -151,88 +112,40 @@ export function pauseDockerName(pod: string): string {
   return `${pod}-pause`;
 }
 
-/** The kubelet's restart delay: 0 for the first restart, then base, 2×base, ... capped. */
-export function restartDelayMs(step: number, baseMs: number, capMs: number): number {
-  if (step <= 0) return 0;
-  return Math.min(baseMs * 2 ** (step - 1), capMs);
-}
-
-function nowIso(): string {
-  return new Date().toISOString().replace(/\.\d+Z$/, 'Z');
-}
-
-function exitCodeOf(slot: Slot): number | undefined {
-  return slot.status?.state.terminated?.exitCode;
-}
-
-/** A container of the current attempt is being made, runs, or its end is being read. */
-function isActive(slot: Slot): boolean {
-  return slot.phase === 'starting' || slot.phase === 'running' || slot.phase === 'exiting';
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => {
-    const t = setTimeout(resolve, ms);
-    t.unref();
-  });
-}
-
 export class PodSupervisor {
   readonly plan: PodPlan;
-  private readonly slots: Slot[];
-  private readonly initSlots: Slot[];
-  private readonly appSlots: Slot[];
-  private readonly restartable: boolean;
+  private readonly kubelet: PodKubelet;
+  private readonly runs = new Map<ContainerSlot, ContainerRun>();
   private volumes: Record<string, PodVolumeMount> | undefined;
   private pauseId: string | undefined;
+  private pauseStopping = false;
   /** Log lines passed on per container id and stream. */
   private readonly linesPassedOn = new Map<string, Record<StdStream, number>>();
-  private pauseStopping = false;
-  private startTime: string | undefined;
-  private startTimeMs = 0;
-  private initDone = false;
-  private deleting = false;
-  private stopGraceSeconds: number;
-  /** When the pod's containers began to be stopped (the start of the grace period). */
-  private stopBeganMs: number | undefined;
-  /** Wakes step() when the grace period runs out, for the sidecars still waiting for their turn. */
-  private graceTimer: NodeJS.Timeout | undefined;
-  private failure: { reason?: string; message?: string } | undefined;
-  private terminal: { phase: PodPhase; finishTime: string } | undefined;
-  private deadlineTimer: NodeJS.Timeout | undefined;
   private readonly inflight = new Set<Promise<void>>();
-  private readonly conditionTimes = new Map<string, { status: string; time: string }>();
   private lastEmitted = '';
-  private disposed = false;
-  /** The scheduler's message while the pod's claims are missing (PodScheduled False). */
-  private unschedulable: string | undefined;
-  private claimTimer: NodeJS.Timeout | undefined;
+  private claimTimer: AbortController | undefined;
 
   constructor(
     private readonly ctx: SupervisorContext,
     plan: PodPlan,
   ) {
     this.plan = plan;
-    const mk = (role: Role, spec: Container): Slot => ({
-      role,
-      spec,
-      phase: 'idle',
-      attempt: 0,
-      backoffSteps: 0,
-      engineRetries: 0,
-      engineAnswers: 0,
-      remakes: 0,
-      oomSeen: false,
-      stopping: false,
-      tty: spec.tty === true,
-    });
-    this.initSlots = (plan.spec.initContainers ?? []).map((c) =>
-      mk(c.restartPolicy === 'Always' ? 'sidecar' : 'init', c),
+    const events = ctx.events;
+    this.kubelet = new PodKubelet(
+      plan,
+      { clock: ctx.clock, backoffBaseMs: ctx.backoffBaseMs, backoffCapMs: ctx.backoffCapMs },
+      {
+        get paused() {
+          return events.isDown;
+        },
+        launch: (slot) => this.launch(slot),
+        stop: (slot, graceSeconds) => this.stopContainer(slot, graceSeconds),
+        stopSandbox: (graceSeconds) => this.stopPause(graceSeconds),
+        changed: () => this.emit(),
+      },
     );
-    this.appSlots = plan.spec.containers.map((c) => mk('app', c));
-    this.slots = [...this.initSlots, ...this.appSlots];
-    this.restartable = plan.spec.restartPolicy === 'OnFailure' || plan.spec.restartPolicy === 'Always';
-    this.stopGraceSeconds = plan.spec.terminationGracePeriodSeconds ?? DefaultTerminationGracePeriodSeconds;
+    for (const slot of this.kubelet.slots)
+      this.runs.set(slot, { tty: slot.spec.tty === true, engineRetries: 0, engineAnswers: 0, remakes: 0 });
   }
 
   get jobUid(): string {
@@ -241,6 +154,14 @@ export class PodSupervisor {
 
   get name(): string {
     return this.plan.name;
+  }
+
+  private get disposed(): boolean {
+    return this.kubelet.isDisposed;
+  }
+
+  private run(slot: ContainerSlot): ContainerRun {
+    return this.runs.get(slot)!;
   }
 
   // ---- entry points --------------------------------------------------------------------------
@@ -266,17 +187,20 @@ export class PodSupervisor {
     const lookup = this.ctx.lookupClaim ?? (() => Promise.resolve(undefined));
     const found = new Map(await Promise.all(names.map(async (n) => [n, await lookup(n)] as const)));
     const reason = unschedulableClaim(names, (n) => found.get(n));
-    this.unschedulable = reason === undefined ? undefined : unschedulableMessage(reason);
+    this.kubelet.setUnschedulable(reason === undefined ? undefined : unschedulableMessage(reason));
     return reason !== undefined;
   }
 
   private recheckClaims(): void {
-    this.claimTimer = setTimeout(() => {
+    const timer = new AbortController();
+    this.claimTimer = timer;
+    void this.ctx.clock.sleep(CLAIM_RECHECK_MS, timer.signal).then(() => {
+      if (timer.signal.aborted) return;
       this.claimTimer = undefined;
-      if (this.disposed || this.deleting) return;
+      if (this.disposed || this.kubelet.shuttingDown) return;
       void this.claimsMissing().then(
         (missing) => {
-          if (this.disposed || this.deleting) return;
+          if (this.disposed || this.kubelet.shuttingDown) return;
           if (missing) return this.recheckClaims();
           void this.begin().catch((err: unknown) => this.ctx.debug(`pod ${this.plan.name}: ${String(err)}`));
         },
@@ -285,32 +209,30 @@ export class PodSupervisor {
           this.recheckClaims();
         },
       );
-    }, CLAIM_RECHECK_MS);
+    });
   }
 
   private async begin(): Promise<PodObservation> {
-    this.startTime = nowIso();
-    this.startTimeMs = Date.now();
+    this.kubelet.placed(this.ctx.clock.now());
     try {
       this.volumes = await preparePodVolumes(this.plan, this.ctx.podDir, {}, this.namedVolumes());
     } catch (err) {
       // Kubernetes would leave the pod ContainerCreating for ever (FailedMount); tjob fails it.
-      this.fail(
+      this.kubelet.fail(
         undefined,
         `preparing the pod's volumes failed: ${err instanceof Error ? err.message : String(err)}`,
       );
     }
-    if (!this.failure && podNeedsPause(this.plan.spec)) {
+    if (!this.kubelet.hasFailed && podNeedsPause(this.plan.spec)) {
       try {
         await this.startPause();
       } catch (err) {
         // The engine is going away: no pod yet (the job creates it again), not a failed pod.
         if (isEngineGoingAway(err)) throw err;
-        this.fail(undefined, `creating the pod's pause container failed: ${dockerMessage(err)}`);
+        this.kubelet.fail(undefined, `creating the pod's pause container failed: ${dockerMessage(err)}`);
       }
     }
-    this.armDeadline();
-    this.step();
+    this.kubelet.run();
     await this.settleInflight();
     this.emit();
     return this.observe();
@@ -324,13 +246,13 @@ export class PodSupervisor {
   async adopt(containers: Docker.ContainerInfo[]): Promise<PodObservation> {
     await this.ctx.events.ensure();
     const created = containers.map((c) => c.Created * 1000).filter((t) => t > 0);
-    this.startTimeMs = created.length > 0 ? Math.min(...created) : Date.now();
-    this.startTime = new Date(this.startTimeMs).toISOString().replace(/\.\d+Z$/, 'Z');
+    this.kubelet.placed(created.length > 0 ? new Date(Math.min(...created)) : this.ctx.clock.now());
     const pause = containers.find((c) => c.Labels[TjobLabel.role] === 'pause');
     this.pauseId = pause?.Id;
     if (pause && pause.State !== 'running') this.pauseStopping = true;
     const drains: Promise<void>[] = [];
-    for (const slot of this.slots) {
+    for (const slot of this.kubelet.slots) {
+      const run = this.run(slot);
       const runs = containers
         .filter(
           (c) => c.Labels[TjobLabel.container] === slot.spec.name && c.Labels[TjobLabel.role] !== 'pause',
@@ -339,22 +261,20 @@ export class PodSupervisor {
         .sort((a, b) => b.attempt - a.attempt);
       const current = runs[0];
       if (!current) continue;
-      slot.attempt = current.attempt;
-      slot.backoffSteps = current.attempt;
+      let lastTerminated: ContainerStateTerminated | undefined;
       const previous = runs[1];
       if (previous) {
         try {
           const info = await this.ctx.docker.getContainer(previous.c.Id).inspect();
-          slot.lastTerminated = containerStatusFromInspect(
-            slot.spec.name,
-            info,
-            previous.attempt,
-          ).state.terminated;
+          lastTerminated = containerStatusFromInspect(slot.spec.name, info, previous.attempt).state
+            .terminated;
         } catch (err) {
           if (!isNotFound(err)) throw err;
         }
       }
-      slot.containerId = current.c.Id;
+      this.kubelet.adoptedAttempt(slot, current.attempt, lastTerminated);
+      run.containerId = current.c.Id;
+      this.kubelet.created(slot);
       this.ctx.events.on(current.c.Id, (ev) => this.onEvent(slot, ev));
       let info: Docker.ContainerInspectInfo;
       try {
@@ -362,32 +282,29 @@ export class PodSupervisor {
       } catch (err) {
         if (!isNotFound(err)) throw err;
         this.ctx.events.off(current.c.Id);
-        slot.containerId = undefined;
+        run.containerId = undefined;
+        this.kubelet.forget(slot);
         continue;
       }
-      slot.tty = info.Config.Tty === true;
-      slot.status = await this.withTerminationMessage(slot, current.c.Id, this.mapStatus(slot, info));
+      run.tty = info.Config.Tty === true;
+      const status = await this.withTerminationMessage(slot, current.c.Id, this.mapStatus(slot, info));
       if (info.State.Status === 'created') {
         // Created but never started: start it now (the crash came between create and start).
-        slot.phase = 'starting';
+        this.kubelet.starting(slot, status);
         this.track(this.finishLaunch(slot, current.c.Id, true));
         continue;
       }
       this.followLogsOf(slot, current.c.Id);
       if (info.State.Running) {
-        slot.phase = 'running';
+        this.kubelet.running(slot, status);
       } else {
-        slot.phase = 'exited';
-        if (slot.logs) drains.push(this.drainLogs(slot));
+        this.kubelet.adoptedExited(slot, status);
+        if (run.logs) drains.push(this.drainLogs(slot));
       }
     }
     await Promise.all(drains);
-    this.initDone = this.initSlots.every(
-      (s) => (s.role === 'sidecar' && s.phase !== 'idle') || (s.phase === 'exited' && exitCodeOf(s) === 0),
-    );
-    if (this.initDone === false && this.appSlots.some((s) => s.phase !== 'idle')) this.initDone = true;
-    this.armDeadline();
-    this.step();
+    this.kubelet.adopted();
+    this.kubelet.run();
     await this.settleInflight();
     this.emit();
     return this.observe();
@@ -395,29 +312,16 @@ export class PodSupervisor {
 
   /** Graceful deletion: SIGTERM, SIGKILL after `graceSeconds`; no further restarts. */
   delete(graceSeconds: number): void {
-    if (this.disposed) return;
-    // A pod already finished keeps its phase; its sidecars and pause are stopped with this grace.
-    this.stopGraceSeconds = graceSeconds;
-    this.deleting = true;
-    // A new kill with its own grace period: the sidecars' turns are counted from now.
-    this.stopBeganMs = undefined;
-    if (this.graceTimer) clearTimeout(this.graceTimer);
-    this.graceTimer = undefined;
-    this.step();
-    this.emit();
+    this.kubelet.delete(graceSeconds);
   }
 
   /** Stops supervising (removal or close): timers, log streams, event handlers. */
   dispose(): void {
-    this.disposed = true;
-    if (this.deadlineTimer) clearTimeout(this.deadlineTimer);
-    if (this.graceTimer) clearTimeout(this.graceTimer);
-    if (this.claimTimer) clearTimeout(this.claimTimer);
-    for (const slot of this.slots) {
-      if (slot.timer) clearTimeout(slot.timer);
-      if (slot.retryTimer) clearTimeout(slot.retryTimer);
-      slot.logs?.stop();
-      if (slot.containerId) this.ctx.events.off(slot.containerId);
+    this.kubelet.dispose();
+    this.claimTimer?.abort();
+    for (const run of this.runs.values()) {
+      run.logs?.stop();
+      if (run.containerId) this.ctx.events.off(run.containerId);
     }
   }
 
@@ -425,18 +329,18 @@ export class PodSupervisor {
   async reconcile(): Promise<void> {
     if (this.disposed) return;
     // Containers whose create/start met the engine going away are launched now, not after a delay.
-    for (const slot of this.slots) {
-      if (slot.retryTimer) clearTimeout(slot.retryTimer);
-      slot.retryTimer = undefined;
-      slot.engineRetries = 0;
-      slot.engineAnswers = 0;
+    this.kubelet.releaseHolds();
+    for (const run of this.runs.values()) {
+      run.engineRetries = 0;
+      run.engineAnswers = 0;
     }
-    const checks = this.slots.map(async (slot) => {
-      const id = slot.containerId;
-      if (!id || !(slot.phase === 'running' || slot.phase === 'exiting' || slot.phase === 'starting')) return;
-      if (slot.phase === 'starting') return; // the launch in flight will see the result itself
-      this.followLogsOf(slot, id, slot.lastLogTime);
-      slot.phase = 'running';
+    const checks = this.kubelet.slots.map(async (slot) => {
+      const run = this.run(slot);
+      const id = run.containerId;
+      if (!id || !(slot.phase === 'running' || slot.phase === 'exiting')) return;
+      // (a container being made: the launch in flight sees the result itself)
+      this.followLogsOf(slot, id, run.lastLogTime);
+      this.kubelet.running(slot);
       let info: Docker.ContainerInspectInfo;
       try {
         info = await this.ctx.docker.getContainer(id).inspect();
@@ -449,127 +353,27 @@ export class PodSupervisor {
       }
       if (info.State.Status === 'created') {
         // Never started (its start was lost with the engine): start it, it has not failed.
-        slot.logs?.stop();
-        slot.phase = 'starting';
+        run.logs?.stop();
+        this.kubelet.starting(slot);
         this.track(this.finishLaunch(slot, id, true));
         return;
       }
       if (!info.State.Running) await this.handleExit(slot, id);
     });
     await Promise.allSettled(checks);
-    this.step();
+    this.kubelet.step();
     this.emit();
   }
 
-  // ---- the decisions -------------------------------------------------------------------------
-
-  private step(): void {
-    if (this.disposed || this.ctx.events.isDown) return;
-    if (this.deleting || this.failure) {
-      this.stopAll();
-      this.maybeStopPause();
-      return;
-    }
-    if (!this.initDone) {
-      for (const slot of this.initSlots) {
-        if (slot.role === 'sidecar') {
-          // A sidecar must have started before the next init container; it does not end.
-          if (slot.phase === 'idle') return slot.retryTimer ? undefined : this.launch(slot);
-          if (slot.phase === 'starting') return;
-          if (slot.phase === 'exited') this.scheduleRestart(slot);
-          continue;
-        }
-        if (slot.phase === 'idle') return slot.retryTimer ? undefined : this.launch(slot);
-        if (slot.phase !== 'exited') return;
-        if (exitCodeOf(slot) === 0) continue;
-        if (this.restartable) return this.scheduleRestart(slot);
-        this.fail(undefined, undefined);
-        return this.step();
-      }
-      this.initDone = true;
-    }
-    for (const slot of this.appSlots)
-      if (slot.phase === 'idle' && slot.createError === undefined && !slot.retryTimer) this.launch(slot);
-    let appsDone = true;
-    for (const slot of this.appSlots) {
-      if (slot.phase === 'exited' && exitCodeOf(slot) !== 0 && this.restartable) this.scheduleRestart(slot);
-      if (slot.phase !== 'exited') appsDone = false;
-    }
-    const sidecars = this.initSlots.filter((s) => s.role === 'sidecar');
-    if (!appsDone) {
-      for (const s of sidecars) {
-        if (s.phase === 'exited') this.scheduleRestart(s);
-        // Its restart delay is over (or the engine is back): the sidecar is made again.
-        else if (s.phase === 'idle' && s.createError === undefined && !s.retryTimer) this.launch(s);
-      }
-      return;
-    }
-    // Every app container has ended: the sidecars must not hold the pod (the kubelet kills the
-    // pod: computePodActions, pkg/kubelet/kuberuntime/kuberuntime_manager.go).
-    this.stopSidecars();
-    this.maybeStopPause();
+  observe(): PodObservation {
+    return this.kubelet.observe();
   }
 
-  private fail(reason: string | undefined, message: string | undefined): void {
-    if (this.failure || this.terminal) return;
-    this.failure = {};
-    if (reason !== undefined) this.failure.reason = reason;
-    if (message !== undefined) this.failure.message = message;
-  }
+  // ---- the kubelet's requests ----------------------------------------------------------------
 
-  private stopAll(): void {
-    for (const slot of this.slots) {
-      if (slot.role === 'sidecar') continue;
-      this.cancelBackoff(slot);
-      this.stopSlot(slot, this.stopGraceSeconds);
-    }
-    this.stopSidecars();
-  }
-
-  /** A container waiting to be restarted is not restarted any more: it stays exited. */
-  private cancelBackoff(slot: Slot): void {
-    if (slot.phase !== 'backoff') return;
-    if (slot.timer) clearTimeout(slot.timer);
-    slot.timer = undefined;
-    slot.phase = 'exited';
-  }
-
-  /**
-   * The kubelet's termination ordering (pkg/kubelet/kuberuntime/kuberuntime_termination_order.go):
-   * a sidecar is stopped once every app container and every sidecar declared after it have ended,
-   * or once the pod's grace period has run out; it is given what is left of the grace period, at
-   * least MIN_STOP_GRACE_SECONDS (killContainer, kuberuntime_container.go).
-   */
-  private stopSidecars(): void {
-    this.stopBeganMs ??= Date.now();
-    const waitedSeconds = Math.floor((Date.now() - this.stopBeganMs) / 1000);
-    const graceLeft = this.stopGraceSeconds - waitedSeconds;
-    // A grace of 0 or 1 (a forced deletion) is not lengthened.
-    const grace = Math.max(graceLeft, Math.min(MIN_STOP_GRACE_SECONDS, this.stopGraceSeconds));
-    let laterActive = this.appSlots.some(isActive);
-    for (const slot of [...this.initSlots].reverse()) {
-      if (slot.role !== 'sidecar') continue;
-      this.cancelBackoff(slot);
-      if (!laterActive || graceLeft <= 0) this.stopSlot(slot, grace);
-      if (isActive(slot)) laterActive = true;
-    }
-    if (laterActive && graceLeft > 0 && !this.graceTimer) {
-      this.graceTimer = setTimeout(
-        () => {
-          this.graceTimer = undefined;
-          this.step();
-          this.emit();
-        },
-        this.stopBeganMs + this.stopGraceSeconds * 1000 - Date.now(),
-      );
-    }
-  }
-
-  private stopSlot(slot: Slot, t: number): void {
-    const id = slot.containerId;
-    if (!id || slot.stopping || !(slot.phase === 'running' || slot.phase === 'starting')) return;
-    if (slot.phase === 'starting') return; // finishLaunch stops it once started
-    slot.stopping = true;
+  private stopContainer(slot: ContainerSlot, t: number): void {
+    const id = this.run(slot).containerId;
+    if (!id) return;
     this.ctx.debug(`stopping ${id.slice(0, 12)} (${this.plan.name}/${slot.spec.name}) with grace ${t}s`);
     this.ctx.docker
       .getContainer(id)
@@ -578,63 +382,28 @@ export class PodSupervisor {
       .catch((err: unknown) => this.ctx.debug(`stopping ${id.slice(0, 12)} failed: ${dockerMessage(err)}`));
   }
 
-  private maybeStopPause(): void {
+  private stopPause(t: number): void {
     const id = this.pauseId;
     if (!id || this.pauseStopping) return;
-    if (this.slots.some((s) => s.phase === 'starting' || s.phase === 'running' || s.phase === 'exiting'))
-      return;
     this.pauseStopping = true;
     this.ctx.docker
       .getContainer(id)
-      .stop({ t: this.stopGraceSeconds })
+      .stop({ t })
       .catch(ignoreGoneOrNotModified)
       .catch((err: unknown) =>
         this.ctx.debug(`stopping pause ${id.slice(0, 12)} failed: ${dockerMessage(err)}`),
       );
   }
 
-  private scheduleRestart(slot: Slot): void {
-    if (slot.phase !== 'exited' || this.disposed) return;
-    const t = slot.status?.state.terminated;
-    if (
-      t?.startedAt &&
-      t.finishedAt &&
-      Date.parse(t.finishedAt) - Date.parse(t.startedAt) >= TEN_MINUTES_MS
-    ) {
-      slot.backoffSteps = 0;
+  private launch(slot: ContainerSlot): void {
+    const run = this.run(slot);
+    if (run.containerId !== undefined) {
+      // A restart: the old container stays (for `logs --previous`), the new one is attempt+1.
+      this.ctx.events.off(run.containerId);
+      run.containerId = undefined;
     }
-    const delay = restartDelayMs(slot.backoffSteps, this.ctx.backoffBaseMs, this.ctx.backoffCapMs);
-    slot.backoffSteps++;
-    slot.phase = 'backoff';
-    if (delay === 0) {
-      slot.phase = 'idle';
-      this.launch(slot);
-      return;
-    }
-    slot.backoffMessage = `back-off ${formatDelay(delay)} restarting failed container=${slot.spec.name} pod=${this.plan.name}`;
-    slot.timer = setTimeout(() => {
-      slot.timer = undefined;
-      if (slot.phase !== 'backoff' || this.disposed) return;
-      slot.phase = 'idle';
-      this.step();
-      this.emit();
-    }, delay);
-  }
-
-  private armDeadline(): void {
-    const ads = this.plan.spec.activeDeadlineSeconds;
-    if (ads === undefined || this.deadlineTimer) return;
-    const due = this.startTimeMs + ads * 1000 - Date.now();
-    this.deadlineTimer = setTimeout(
-      () => {
-        this.deadlineTimer = undefined;
-        if (this.terminal || this.disposed) return;
-        this.fail('DeadlineExceeded', 'Pod was active on the node longer than the specified deadline');
-        this.step();
-        this.emit();
-      },
-      Math.max(0, due),
-    );
+    run.dieSeen = undefined;
+    this.track(this.runLaunch(slot));
   }
 
   // ---- containers ----------------------------------------------------------------------------
@@ -675,27 +444,6 @@ export class PodSupervisor {
     }
   }
 
-  private launch(slot: Slot): void {
-    if (this.disposed) return;
-    if (slot.containerId !== undefined) {
-      // A restart: the old container stays (for `logs --previous`), the new one is attempt+1.
-      if (slot.status?.state.terminated) slot.lastTerminated = slot.status.state.terminated;
-      slot.attempt++;
-      this.ctx.events.off(slot.containerId);
-      slot.containerId = undefined;
-    }
-    slot.phase = 'starting';
-    slot.dieSeen = undefined;
-    slot.oomSeen = false;
-    slot.stopping = false;
-    slot.status = undefined;
-    slot.backoffMessage = undefined;
-    slot.createError = undefined;
-    if (slot.retryTimer) clearTimeout(slot.retryTimer);
-    slot.retryTimer = undefined;
-    this.track(this.runLaunch(slot));
-  }
-
   private track(p: Promise<void>): void {
     const tracked = p.catch((err: unknown) => this.ctx.debug(`pod ${this.plan.name}: ${String(err)}`));
     this.inflight.add(tracked);
@@ -706,27 +454,27 @@ export class PodSupervisor {
     while (this.inflight.size > 0) await Promise.all([...this.inflight]);
   }
 
-  private async runLaunch(slot: Slot): Promise<void> {
+  private async runLaunch(slot: ContainerSlot): Promise<void> {
     const release = await this.ctx.launches.enter();
     if (!release) return; // the runtime is closing
-    slot.releaseLaunch = release;
+    const run = this.run(slot);
+    run.releaseLaunch = release;
     try {
       if (this.disposed) return;
-      if (this.deleting || this.failure) {
+      if (this.kubelet.shuttingDown) {
         // Deleted while it waited for its turn: never create it.
-        slot.phase = 'idle';
-        this.step();
-        this.emit();
+        this.kubelet.launchAbandoned(slot);
         return;
       }
       await this.createAndStart(slot);
     } finally {
       release();
-      slot.releaseLaunch = undefined;
+      run.releaseLaunch = undefined;
     }
   }
 
-  private async createAndStart(slot: Slot): Promise<void> {
+  private async createAndStart(slot: ContainerSlot): Promise<void> {
+    const run = this.run(slot);
     const name = containerDockerName(this.plan.name, slot.spec.name, slot.attempt);
     const labels = this.labelsFor(slot.role, slot.spec.name, slot.attempt);
     let id: string;
@@ -747,7 +495,7 @@ export class PodSupervisor {
       }
       const { options, warnings } = buildContainerConfig(this.plan, slot.spec, ctx);
       for (const w of warnings) this.ctx.debug(`pod ${this.plan.name}: ${w}`);
-      slot.tty = options.Tty === true;
+      run.tty = options.Tty === true;
       ({ id, state } = await this.createOrAdopt(
         { ...options, name, Labels: { ...options.Labels, ...labels } },
         labels,
@@ -759,17 +507,19 @@ export class PodSupervisor {
         this.awaitEngine(slot, undefined, err, 'creating');
         return;
       }
-      this.failLaunch(slot, dockerMessage(err));
+      this.kubelet.launchFailed(slot, dockerMessage(err));
       return;
     }
-    slot.containerId = id;
+    run.containerId = id;
+    this.kubelet.created(slot);
     if (this.disposed) return;
     this.ctx.events.on(id, (ev) => this.onEvent(slot, ev));
     await this.finishLaunch(slot, id, state === 'created');
   }
 
   /** Starts a created container (unless it already ran), follows its logs, records its state. */
-  private async finishLaunch(slot: Slot, id: string, needsStart: boolean): Promise<void> {
+  private async finishLaunch(slot: ContainerSlot, id: string, needsStart: boolean): Promise<void> {
+    const run = this.run(slot);
     const c = this.ctx.docker.getContainer(id);
     // Until the engine has accepted the start, the container has not run: whatever goes wrong
     // with the engine before then is no failure of the pod.
@@ -786,7 +536,7 @@ export class PodSupervisor {
         } else if (
           !seen.State.Running &&
           isoSeconds(seen.State.StartedAt) === undefined &&
-          slot.remakes < MAX_REMAKES
+          run.remakes < MAX_REMAKES
         ) {
           // Ended without ever having run (its start was lost with the engine): a new one.
           this.ctx.debug(`pod ${this.plan.name}: container ${id.slice(0, 12)} never ran; creating it again`);
@@ -799,21 +549,19 @@ export class PodSupervisor {
         }
       }
       if (!info) {
-        if (this.deleting || this.failure) {
+        if (this.kubelet.shuttingDown) {
           // Deleted while it was being created: never start it.
-          slot.phase = 'idle';
-          this.step();
-          this.emit();
+          this.kubelet.launchAbandoned(slot);
           return;
         }
         // Inspect while it is only created (cheap), not after it started: an inspect racing a
         // quick exit waits for the engine's clean-up of the container.
         created ??= await c.inspect();
         const createdInfo = created;
-        slot.tty = createdInfo.Config.Tty === true;
-        slot.logs?.stop();
+        run.tty = createdInfo.Config.Tty === true;
+        run.logs?.stop();
         stage = 'attaching to the container';
-        slot.logs = await attachLogs(c, { tty: slot.tty }, this.lineHandler(slot, id), (err) =>
+        run.logs = await attachLogs(c, { tty: run.tty }, this.lineHandler(slot, id), (err) =>
           this.ctx.debug(`output of ${id.slice(0, 12)}: ${String(err)}`),
         ).catch((err: unknown) => {
           this.ctx.debug(
@@ -821,45 +569,40 @@ export class PodSupervisor {
           );
           return undefined;
         });
-        const attached = slot.logs !== undefined;
+        const attached = run.logs !== undefined;
         stage = 'starting the container';
         await c
           .start()
           .catch(ignoreNotModified)
-          .finally(() => slot.releaseLaunch?.());
+          .finally(() => run.releaseLaunch?.());
         started = true;
-        const startedAt = new Date().toISOString();
+        const startedAt = this.ctx.clock.now().toISOString();
         info = {
           ...createdInfo,
           State: { ...createdInfo.State, Status: 'running', Running: true, StartedAt: startedAt },
         };
         if (!attached) this.followLogsOf(slot, id);
       }
-      if (this.disposed || slot.containerId !== id) return;
-      slot.engineRetries = 0;
-      slot.engineAnswers = 0;
-      slot.remakes = 0;
-      slot.engineWait = undefined;
-      if (info.State.Running && !slot.dieSeen) {
-        slot.phase = 'running';
-        slot.status = this.mapStatus(slot, info);
-        if ((this.deleting || this.failure) && slot.role !== 'sidecar')
-          this.stopSlot(slot, this.stopGraceSeconds);
-        this.step();
-        this.emit();
+      if (this.disposed || run.containerId !== id) return;
+      run.engineRetries = 0;
+      run.engineAnswers = 0;
+      run.remakes = 0;
+      this.kubelet.made(slot);
+      if (info.State.Running && !run.dieSeen) {
+        this.kubelet.started(slot, this.mapStatus(slot, info));
         return;
       }
-      slot.phase = 'running';
       if (!info.State.Running) {
+        this.kubelet.running(slot);
         await this.handleExit(slot, id, { info });
         return;
       }
       // The die event overtook the start call: its state is the one to trust.
-      slot.status = this.mapStatus(slot, info);
-      const die = slot.dieSeen?.action === 'die' ? slot.dieSeen : undefined;
+      this.kubelet.running(slot, this.mapStatus(slot, info));
+      const die = run.dieSeen?.action === 'die' ? run.dieSeen : undefined;
       await this.handleExit(slot, id, die ? { die } : {});
     } catch (err) {
-      if (this.disposed || slot.containerId !== id) return;
+      if (this.disposed || run.containerId !== id) return;
       if (!started && isEngineGoingAway(err)) {
         // Created (maybe even started, the answer lost): the next launch finds it by its name
         // and starts it, follows it, or creates it again, as the engine has it then.
@@ -871,7 +614,7 @@ export class PodSupervisor {
         this.relaunch(slot, id);
         return;
       }
-      if (!started && isStaleRuntimeTask(err) && slot.remakes < MAX_REMAKES) {
+      if (!started && isStaleRuntimeTask(err) && run.remakes < MAX_REMAKES) {
         // Its start was cut short by an engine stop, and the engine cannot start it again: it
         // never ran, so a new container takes its place (same name and attempt, a new id).
         this.ctx.debug(
@@ -881,7 +624,7 @@ export class PodSupervisor {
         return;
       }
       if (isConnectionError(err)) {
-        slot.phase = 'running'; // reconcile() re-reads it when the engine is back
+        this.kubelet.running(slot); // reconcile() re-reads it when the engine is back
         return;
       }
       if (isNotFound(err)) {
@@ -891,55 +634,47 @@ export class PodSupervisor {
       this.ctx.debug(
         `pod ${this.plan.name}: ${stage} ${id.slice(0, 12)} failed: HTTP ${statusCodeOf(err) ?? '-'} ${dockerMessage(err)}`,
       );
-      slot.logs?.stop();
-      this.failLaunch(slot, dockerMessage(err));
+      run.logs?.stop();
+      this.kubelet.launchFailed(slot, dockerMessage(err));
     }
   }
 
-  /** The container cannot be made or started: the pod fails with the engine's words. */
-  private failLaunch(slot: Slot, message: string): void {
-    slot.phase = 'idle';
-    slot.createError = message;
-    this.fail(undefined, `container "${slot.spec.name}": ${message}`);
-    this.step();
-    this.emit();
-  }
-
   /** Forgets the current attempt's container (it never ran) so that the next launch makes it. */
-  private forgetUnstarted(slot: Slot, id: string | undefined): void {
-    slot.logs?.stop();
-    slot.logs = undefined;
+  private forgetUnstarted(slot: ContainerSlot, id: string | undefined): void {
+    const run = this.run(slot);
+    run.logs?.stop();
+    run.logs = undefined;
     if (id !== undefined) this.ctx.events.off(id);
-    slot.containerId = undefined; // so launch() does not count a restart
-    slot.status = undefined;
-    slot.dieSeen = undefined;
-    slot.phase = 'idle';
+    run.containerId = undefined;
+    run.dieSeen = undefined;
+    this.kubelet.forget(slot);
   }
 
   /** Removes a container that never ran, for the next launch to make it again. */
-  private async remake(slot: Slot, id: string): Promise<void> {
-    slot.remakes++;
+  private async remake(slot: ContainerSlot, id: string): Promise<void> {
+    const run = this.run(slot);
+    run.remakes++;
     try {
       await this.ctx.docker.getContainer(id).remove({ force: true });
     } catch (err) {
-      if (this.disposed || slot.containerId !== id) return;
+      if (this.disposed || run.containerId !== id) return;
       if (isEngineGoingAway(err)) {
         this.awaitEngine(slot, id, err, 'removing the never-started container');
         return;
       }
       if (!isNotFound(err)) {
-        slot.logs?.stop();
-        this.failLaunch(slot, `removing the never-started container failed: ${dockerMessage(err)}`);
+        run.logs?.stop();
+        this.kubelet.launchFailed(slot, `removing the never-started container failed: ${dockerMessage(err)}`);
         return;
       }
     }
-    if (this.disposed || slot.containerId !== id) return;
+    if (this.disposed || run.containerId !== id) return;
     this.relaunch(slot, id);
   }
 
-  private relaunch(slot: Slot, id: string): void {
+  private relaunch(slot: ContainerSlot, id: string): void {
     this.forgetUnstarted(slot, id);
-    this.step();
+    this.kubelet.step();
     this.emit();
   }
 
@@ -950,28 +685,25 @@ export class PodSupervisor {
    * reconcile), or after a delay if the engine never stops answering. The launch again finds the
    * container, if the engine made it, by its name (createOrAdopt).
    */
-  private awaitEngine(slot: Slot, id: string | undefined, err: unknown, during: string): void {
+  private awaitEngine(slot: ContainerSlot, id: string | undefined, err: unknown, during: string): void {
+    const run = this.run(slot);
     this.forgetUnstarted(slot, id);
     const message = dockerMessage(err);
     const answered = !isConnectionError(err);
-    if (answered && slot.engineAnswers >= ENGINE_ANSWER_RETRIES) {
-      this.failLaunch(slot, message); // forgetUnstarted has made the slot idle already
+    if (answered && run.engineAnswers >= ENGINE_ANSWER_RETRIES) {
+      this.kubelet.launchFailed(slot, message);
       return;
     }
     this.ctx.debug(
       `pod ${this.plan.name}: ${during} (container "${slot.spec.name}") met the engine going away: ${message}; trying again when it answers`,
     );
-    const delay = Math.min(ENGINE_RETRY_BASE_MS * 2 ** slot.engineRetries, ENGINE_RETRY_CAP_MS);
-    if (delay < ENGINE_RETRY_CAP_MS) slot.engineRetries++;
-    if (answered) slot.engineAnswers++;
-    slot.engineWait = message;
-    slot.retryTimer = setTimeout(() => {
-      slot.retryTimer = undefined;
-      if (this.disposed) return;
-      this.step();
-      this.emit();
-    }, delay);
-    this.emit();
+    const delay = Math.min(ENGINE_RETRY_BASE_MS * 2 ** run.engineRetries, ENGINE_RETRY_CAP_MS);
+    if (delay < ENGINE_RETRY_CAP_MS) run.engineRetries++;
+    if (answered) run.engineAnswers++;
+    this.kubelet.retryLaunchAfter(slot, delay, {
+      reason: 'ContainerCreating',
+      message: `waiting for the Docker engine: ${message}`,
+    });
   }
 
   /**
@@ -1023,14 +755,15 @@ export class PodSupervisor {
     }
   }
 
-  private followLogsOf(slot: Slot, id: string, after?: string): void {
-    slot.logs?.stop();
-    const opts: { tty: boolean; after?: string } = { tty: slot.tty };
+  private followLogsOf(slot: ContainerSlot, id: string, after?: string): void {
+    const run = this.run(slot);
+    run.logs?.stop();
+    const opts: { tty: boolean; after?: string } = { tty: run.tty };
     if (after !== undefined) opts.after = after;
     // Followed from its start, a container replays the lines this process already passed on
     // (attached before its start's answer was lost with the engine): they are skipped.
     const replayed = after === undefined ? this.linesPassedOn.get(id) : undefined;
-    slot.logs = followLogs(
+    run.logs = followLogs(
       this.ctx.docker.getContainer(id),
       opts,
       this.lineHandler(slot, id, replayed && { ...replayed }),
@@ -1038,7 +771,12 @@ export class PodSupervisor {
     );
   }
 
-  private lineHandler(slot: Slot, id: string, skip?: Record<StdStream, number>): (line: RawLine) => void {
+  private lineHandler(
+    slot: ContainerSlot,
+    id: string,
+    skip?: Record<StdStream, number>,
+  ): (line: RawLine) => void {
+    const run = this.run(slot);
     const container = slot.spec.name;
     const restartCount = slot.attempt;
     let passedOn = this.linesPassedOn.get(id);
@@ -1050,131 +788,108 @@ export class PodSupervisor {
         return;
       }
       counts[line.stream]++;
-      if (line.time !== '') slot.lastLogTime = line.time;
+      if (line.time !== '') run.lastLogTime = line.time;
       this.ctx.emitLog(this.plan.jobUid, { pod: this.plan.name, container, restartCount, ...line });
     };
   }
 
-  private drainLogs(slot: Slot): Promise<void> {
-    const done = slot.logs?.done ?? Promise.resolve();
-    return Promise.race([done, sleep(LOG_DRAIN_TIMEOUT_MS)]);
+  private async drainLogs(slot: ContainerSlot): Promise<void> {
+    const done = this.run(slot).logs?.done ?? Promise.resolve();
+    const timeout = new AbortController();
+    await Promise.race([done, this.ctx.clock.sleep(LOG_DRAIN_TIMEOUT_MS, timeout.signal)]);
+    timeout.abort(); // no timer is left to hold the process
   }
 
-  private onEvent(slot: Slot, ev: ContainerEvent): void {
-    if (slot.containerId !== ev.id || this.disposed) return;
+  private onEvent(slot: ContainerSlot, ev: ContainerEvent): void {
+    const run = this.run(slot);
+    if (run.containerId !== ev.id || this.disposed) return;
     if (ev.action === 'die' || ev.action === 'destroy') {
-      if (slot.phase === 'starting') slot.dieSeen = ev;
+      if (slot.phase === 'starting') run.dieSeen = ev;
       else if (slot.phase === 'running')
         void this.handleExit(slot, ev.id, ev.action === 'die' ? { die: ev } : {});
     } else if (ev.action === 'oom') {
-      slot.oomSeen = true;
+      this.kubelet.oomKilled(slot);
       this.ctx.debug(`pod ${this.plan.name}: container ${slot.spec.name} was OOM killed`);
     }
   }
 
   /**
-   * The container died: take its final state, wait for its last log lines, then decide.
+   * The container died: take its final state, wait for its last log lines, then report it.
    * The fast path builds the state from the die event (exit code; OOM from the `oom` event that
    * precedes it; start time from the start): inspecting right after a die waits for the engine's
    * clean-up of the container (50-100 ms here), and the exit-to-replacement time is a benchmark.
    * A SIGKILL exit (137) without an OOM event is inspected, to tell an OOM kill seen late.
    */
   private async handleExit(
-    slot: Slot,
+    slot: ContainerSlot,
     id: string,
     known: { die?: ContainerEvent; info?: Docker.ContainerInspectInfo } = {},
   ): Promise<void> {
-    if (slot.containerId !== id || slot.phase !== 'running') return;
-    slot.phase = 'exiting';
+    const run = this.run(slot);
+    if (run.containerId !== id || slot.phase !== 'running') return;
+    this.kubelet.exiting(slot);
     let status = known.info
       ? this.mapStatus(slot, known.info)
       : known.die
         ? this.statusFromDie(slot, id, known.die)
         : undefined;
-    if (!status) {
-      // A SIGKILL exit: dockerd handles the kernel's OOM notice and the exit on separate paths, so
-      // under load the oom event (and State.OOMKilled) can trail the die, by more than a second on
-      // a busy engine. Give it a moment, unless the kill was tjob's own stop.
-      if (known.die && Number(known.die.attributes['exitCode']) === 137) {
-        const patience = slot.stopping ? 0 : OOM_EVENT_PATIENCE_MS;
-        for (let waited = 0; waited < patience && !slot.oomSeen; waited += 50) {
-          await new Promise((r) => setTimeout(r, 50));
-        }
-        if (slot.oomSeen) status = this.statusFromDie(slot, id, known.die);
-      }
+    // A SIGKILL exit: dockerd's oom event (and State.OOMKilled) can trail the die; the kubelet
+    // gives it a moment (PodKubelet.awaitOomReport).
+    if (!status && known.die && Number(known.die.attributes['exitCode']) === 137) {
+      if (await this.kubelet.awaitOomReport(slot)) status = this.statusFromDie(slot, id, known.die);
     }
     if (!status) {
       let info: Docker.ContainerInspectInfo;
       try {
         info = await this.ctx.docker.getContainer(id).inspect();
       } catch (err) {
-        if (slot.containerId !== id || this.disposed) return;
+        if (run.containerId !== id || this.disposed) return;
         if (isNotFound(err)) {
           this.lose(slot);
           return;
         }
-        slot.phase = 'running'; // the engine is away: reconcile() retries
+        this.kubelet.running(slot); // the engine is away: reconcile() retries
         return;
       }
-      if (slot.containerId !== id || this.disposed) return;
+      if (run.containerId !== id || this.disposed) return;
       if (info.State.Running) {
-        slot.phase = 'running'; // a replayed event of an earlier life
+        this.kubelet.running(slot); // a replayed event of an earlier life
         return;
       }
       status = this.mapStatus(slot, info);
     }
     await this.drainLogs(slot);
     status = await this.withTerminationMessage(slot, id, status);
-    if (slot.containerId !== id || this.disposed) return;
-    slot.status = status;
-    slot.phase = 'exited';
-    this.step();
-    this.emit();
+    if (run.containerId !== id || this.disposed) return;
+    this.kubelet.exited(slot, status);
   }
 
-  private statusFromDie(slot: Slot, id: string, die: ContainerEvent): ContainerStatus | undefined {
+  private statusFromDie(slot: ContainerSlot, id: string, die: ContainerEvent): ContainerStatus | undefined {
     const code = Number(die.attributes['exitCode']);
     const prev = slot.status;
     if (!Number.isInteger(code) || !prev || prev.state.running === undefined) return undefined;
-    if (code === 137 && !slot.oomSeen) return undefined;
+    if (code === 137 && !slot.oomKilled) return undefined;
     const terminated: ContainerStateTerminated = {
       exitCode: code,
-      reason: slot.oomSeen ? 'OOMKilled' : code === 0 ? 'Completed' : 'Error',
+      reason: terminatedReason(code, slot.oomKilled),
       containerID: `docker://${id}`,
     };
     if (prev.state.running.startedAt !== undefined) terminated.startedAt = prev.state.running.startedAt;
     const secs = die.timeNano / 1_000_000_000n;
-    if (secs > 0n)
-      terminated.finishedAt = new Date(Number(secs) * 1000).toISOString().replace(/\.\d+Z$/, 'Z');
+    if (secs > 0n) terminated.finishedAt = rfc3339(new Date(Number(secs) * 1000));
     return { ...prev, state: { terminated }, ready: false, started: false };
   }
 
   /** The container disappeared behind our back (removed, or lost with the engine). */
-  private lose(slot: Slot): void {
-    slot.logs?.stop();
-    slot.phase = 'exited';
-    const terminated: ContainerStateTerminated = {
-      exitCode: 137,
-      reason: 'ContainerLost',
-      message: 'the container disappeared from the engine',
-      finishedAt: nowIso(),
-    };
-    if (slot.containerId) terminated.containerID = `docker://${slot.containerId}`;
-    slot.status = {
-      name: slot.spec.name,
-      state: { terminated },
-      ready: false,
-      restartCount: slot.attempt,
-      image: slot.spec.image ?? '',
-    };
-    this.fail('ContainerLost', `container "${slot.spec.name}" disappeared from the engine`);
-    this.step();
-    this.emit();
+  private lose(slot: ContainerSlot): void {
+    const run = this.run(slot);
+    run.logs?.stop();
+    this.kubelet.lost(slot, run.containerId ? `docker://${run.containerId}` : undefined);
   }
 
   /** The ended container's termination message in its terminated state (termination-message.ts). */
   private async withTerminationMessage(
-    slot: Slot,
+    slot: ContainerSlot,
     id: string,
     status: ContainerStatus,
   ): Promise<ContainerStatus> {
@@ -1188,173 +903,21 @@ export class PodSupervisor {
         )
       : { message: '', checkLogs: fallback };
     const message = read.checkLogs
-      ? await readLogTail(this.ctx.docker.getContainer(id), slot.tty).catch(
+      ? await readLogTail(this.ctx.docker.getContainer(id), this.run(slot).tty).catch(
           (err: unknown) => `Error on reading termination message from logs: ${dockerMessage(err)}`,
         )
       : read.message;
     return { ...status, state: { terminated: withTerminationMessage(terminated, message) } };
   }
 
-  private mapStatus(slot: Slot, info: Docker.ContainerInspectInfo): ContainerStatus {
+  private mapStatus(slot: ContainerSlot, info: Docker.ContainerInspectInfo): ContainerStatus {
     const s = containerStatusFromInspect(slot.spec.name, info, slot.attempt);
     if (slot.lastTerminated) s.lastState = { terminated: slot.lastTerminated };
     return s;
   }
 
-  // ---- observation ---------------------------------------------------------------------------
-
-  private slotStatus(slot: Slot): ContainerStatus {
-    const base = {
-      name: slot.spec.name,
-      ready: false,
-      restartCount: slot.attempt,
-      image: slot.spec.image ?? '',
-    };
-    const last = slot.lastTerminated ? { lastState: { terminated: slot.lastTerminated } } : {};
-    switch (slot.phase) {
-      case 'idle':
-        if (slot.createError !== undefined) {
-          return {
-            ...base,
-            ...last,
-            state: { waiting: { reason: 'CreateContainerError', message: slot.createError } },
-          };
-        }
-        if (slot.engineWait !== undefined) {
-          const message = `waiting for the Docker engine: ${slot.engineWait}`;
-          return {
-            ...base,
-            ...last,
-            state: { waiting: { reason: 'ContainerCreating', message } },
-            started: false,
-          };
-        }
-        return { ...base, ...last, state: { waiting: { reason: 'PodInitializing' } }, started: false };
-      case 'starting':
-        return { ...base, ...last, state: { waiting: { reason: 'ContainerCreating' } }, started: false };
-      case 'backoff': {
-        const prev = slot.status?.state.terminated;
-        const lastState = prev ? { lastState: { terminated: prev } } : last;
-        const waiting: { reason: string; message?: string } = { reason: 'CrashLoopBackOff' };
-        if (slot.backoffMessage !== undefined) waiting.message = slot.backoffMessage;
-        return { ...base, ...lastState, state: { waiting }, started: false };
-      }
-      default: {
-        if (!slot.status) return { ...base, ...last, state: { waiting: { reason: 'ContainerCreating' } } };
-        const s = { ...slot.status, restartCount: slot.attempt };
-        // An exiting container is still shown running until its final state is read.
-        return s;
-      }
-    }
-  }
-
-  private computePhase(): PodPhase {
-    if (this.failure) return 'Failed';
-    if (!this.initDone) {
-      if (this.deleting && !this.slots.some(isActive)) return 'Failed';
-      return 'Pending';
-    }
-    const apps = this.appSlots;
-    const ended = (s: Slot): boolean => s.phase === 'exited' || (this.deleting && s.phase === 'idle');
-    // A sidecar still running (being stopped) keeps the pod Running; once stopped it does not count
-    // towards the outcome (getPhase, pkg/kubelet/kubelet_pods.go).
-    const sidecarActive = this.initSlots.some((s) => s.role === 'sidecar' && isActive(s));
-    if (apps.every(ended) && !sidecarActive) {
-      const allZero = apps.every((s) => s.phase === 'exited' && exitCodeOf(s) === 0);
-      if (allZero) return 'Succeeded';
-      if (this.deleting || !this.restartable) return 'Failed';
-    }
-    const started =
-      apps.some((s) => s.phase !== 'idle' && s.phase !== 'starting') || apps.some((s) => s.attempt > 0);
-    return started ? 'Running' : 'Pending';
-  }
-
-  observe(): PodObservation {
-    let phase: PodPhase;
-    if (this.terminal) {
-      phase = this.terminal.phase;
-    } else {
-      phase = this.computePhase();
-      if (phase === 'Succeeded' || phase === 'Failed') {
-        const finished = this.slots
-          .map((s) => s.status?.state.terminated?.finishedAt)
-          .filter((t): t is string => t !== undefined)
-          .sort();
-        this.terminal = { phase, finishTime: finished[finished.length - 1] ?? nowIso() };
-        if (this.deadlineTimer) clearTimeout(this.deadlineTimer);
-        this.deadlineTimer = undefined;
-      }
-    }
-    // No kubelet has seen an unscheduled pod: it has no container statuses.
-    const placed = this.unschedulable === undefined;
-    const initStatuses = placed ? this.initSlots.map((s) => this.slotStatus(s)) : [];
-    const appStatuses = placed ? this.appSlots.map((s) => this.slotStatus(s)) : [];
-    const terminal = this.terminal !== undefined;
-    const ready = !terminal && this.initDone && this.appSlots.every((s) => s.phase === 'running');
-    for (const s of appStatuses) s.ready = !terminal && s.state.running !== undefined;
-    for (const [i, s] of (placed ? initStatuses : []).entries()) {
-      const slot = this.initSlots[i]!;
-      s.ready = slot.role === 'sidecar' ? s.state.running !== undefined : exitCodeOf(slot) === 0;
-    }
-    const obs: PodObservation = {
-      name: this.plan.name,
-      phase,
-      ready,
-      terminating: this.deleting && !terminal,
-      initContainerStatuses: initStatuses,
-      containerStatuses: appStatuses,
-    };
-    if (this.startTime !== undefined) obs.startTime = this.startTime;
-    if (this.terminal) obs.finishTime = this.terminal.finishTime;
-    if (this.failure?.reason !== undefined) obs.reason = this.failure.reason;
-    if (this.failure?.message !== undefined) obs.message = this.failure.message;
-    obs.conditions = this.conditions(ready, phase);
-    return obs;
-  }
-
   private namedVolumes() {
     return namedVolumes(this.ctx.docker, this.plan, this.ctx.lookupClaim, this.ctx.instanceLabels);
-  }
-
-  private conditions(ready: boolean, phase: PodPhase): PodCondition[] {
-    if (this.unschedulable !== undefined) {
-      // An unscheduled pod has this one condition (the scheduler's), nothing from a kubelet.
-      const prev = this.conditionTimes.get('PodScheduled');
-      const time = prev && prev.status === 'False' ? prev.time : nowIso();
-      this.conditionTimes.set('PodScheduled', { status: 'False', time });
-      return [
-        {
-          type: 'PodScheduled',
-          status: 'False',
-          reason: 'Unschedulable',
-          message: this.unschedulable,
-          lastTransitionTime: time,
-        },
-      ];
-    }
-    const want: [string, boolean, string?][] = [
-      ['PodScheduled', true],
-      ['Initialized', this.initDone],
-      ['ContainersReady', ready, ready ? undefined : 'ContainersNotReady'],
-      [
-        'Ready',
-        ready,
-        ready
-          ? undefined
-          : phase === 'Succeeded' || phase === 'Failed'
-            ? 'PodCompleted'
-            : 'ContainersNotReady',
-      ],
-    ];
-    return want.map(([type, ok, reason]) => {
-      const status = ok ? 'True' : 'False';
-      const prev = this.conditionTimes.get(type);
-      const time = prev && prev.status === status ? prev.time : nowIso();
-      this.conditionTimes.set(type, { status, time });
-      const c: PodCondition = { type, status, lastTransitionTime: time };
-      if (reason !== undefined) c.reason = reason;
-      return c;
-    });
   }
 
   private emit(): void {
@@ -1365,10 +928,4 @@ export class PodSupervisor {
     this.lastEmitted = key;
     this.ctx.emitPod(this.plan.jobUid, obs);
   }
-}
-
-function formatDelay(ms: number): string {
-  if (ms < 1000) return `${ms}ms`;
-  if (ms % 60000 === 0) return `${ms / 60000}m0s`;
-  return `${ms / 1000}s`;
 }

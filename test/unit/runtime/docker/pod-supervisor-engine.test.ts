@@ -17,6 +17,7 @@ import type { PodObservation } from '../../../../src/api/pod.js';
 import type { ContainerEvent, EventHub } from '../../../../src/runtime/docker/events.js';
 import { LaunchGate } from '../../../../src/runtime/docker/launch-gate.js';
 import { PodSupervisor } from '../../../../src/runtime/docker/pod-supervisor.js';
+import { SystemClock } from '../../../../src/runtime/system-clock.js';
 import { testPlan } from './plan.js';
 import { waitFor } from '../../../support/wait-for.js';
 
@@ -170,6 +171,7 @@ function setup(name: string, shared: { engine?: FakeEngine; launches?: LaunchGat
     {
       docker: engine as unknown as Docker,
       events,
+      clock: new SystemClock(),
       pauseImage: 'registry.k8s.io/pause:3.10',
       instanceLabels: {},
       backoffBaseMs: 10,
