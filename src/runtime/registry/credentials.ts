@@ -7,7 +7,8 @@
 import { dockerConfigCredentials, loadDockerConfig } from './docker-config.js';
 import type { HelperOptions } from './credential-helper.js';
 import type { Credential } from './keyring.js';
-import { pullSecretKeyring, type PullSecret } from './pull-secrets.js';
+import type { PullSecret } from '../../api/pod.js';
+import { pullSecretKeyring } from './pull-secrets.js';
 import { authKeyOf, parseImageReference } from './reference.js';
 
 export interface CredentialSource {

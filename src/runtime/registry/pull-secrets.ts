@@ -5,17 +5,12 @@
 // (src/manifest/config-validation.ts); what does not parse here fails the pull, naming the Secret
 // and the entry but never a value. Pure.
 
-import { configValueText, type ConfigValue } from '../../api/config-value.js';
+import { configValueText } from '../../api/config-value.js';
+import type { PullSecret } from '../../api/pod.js';
 import { CredentialFormatError, decodeConfigEntry, Keyring, type RegistryAuth } from './keyring.js';
 
 export const DockerConfigJsonKey = '.dockerconfigjson';
 export const DockerConfigKey = '.dockercfg';
-
-/** A Secret a pod names in imagePullSecrets, as the runtime sees it (its decoded data). */
-export interface PullSecret {
-  name: string;
-  data: Record<string, ConfigValue>;
-}
 
 /** The registry entries of one pull Secret; throws CredentialFormatError naming the Secret. */
 export function pullSecretEntries(secret: PullSecret): [string, RegistryAuth][] {
