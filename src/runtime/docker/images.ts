@@ -88,6 +88,17 @@ export class RegistryError extends Error {
   }
 }
 
+/** An image that cannot be had; `reason` is the registry's (or the credentials') answer alone, masked. */
+export class ImagePullFailure extends ImageUnavailableError {
+  constructor(
+    message: string,
+    readonly reason: string,
+    hint?: string,
+  ) {
+    super(message, hint);
+  }
+}
+
 export interface PullOptions {
   /** Where the user's Docker config and credential helpers are found. */
   credentials: CredentialSource;
@@ -239,8 +250,9 @@ export async function ensureImage(
     credentials = await credentialsFor(image, request.pullSecrets ?? [], opts.credentials);
   } catch (err) {
     if (err instanceof CredentialFormatError || err instanceof CredentialHelperError)
-      throw new ImageUnavailableError(
+      throw new ImagePullFailure(
         `image "${image}": ${err.message}`,
+        err.message,
         err instanceof CredentialHelperError
           ? 'install the helper or fix it (`docker pull` fails the same way), or remove it from the Docker config'
           : 'fix the Secret or the Docker config (`docker login` writes a valid one)',
@@ -279,10 +291,11 @@ export async function ensureImage(
       };
     }
     opts.onProgress?.({ image, message: `Pulling image "${image}" failed`, done: true });
-    throw new ImageUnavailableError(
+    throw new ImagePullFailure(
       local
         ? `image "${image}" could not be pulled (imagePullPolicy ${pullPolicy}): ${e.message}`
         : `image "${image}" is not present and pulling it failed: ${e.message}`,
+      e.message,
       e.unreachable
         ? 'build or load the image locally (docker build / docker load), or make the registry reachable'
         : "check the image's name and the credentials: the pod's imagePullSecrets, then the Docker config (docker login)",

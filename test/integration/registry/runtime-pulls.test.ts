@@ -23,7 +23,9 @@ import {
   TestRegistry,
   type RegistryUser,
 } from '../../support/registry.js';
-import { Image } from '../docker/harness.js';
+import { docker, Image, plan } from '../docker/harness.js';
+import { PodImagePuller } from '../../../src/runtime/docker/pod-image.js';
+import { FakeClock } from '../../support/fake-clock.js';
 
 const run = promisify(execFile);
 const Timeout = 120_000;
@@ -249,6 +251,62 @@ describe('pulls from a real registry (runtime)', { skip, timeout: 10 * Timeout }
         await rt.close();
         await rt2.close();
         for (const d of [helperDir, config, missing]) await rm(d, { recursive: true, force: true });
+      }
+    },
+  );
+
+  it(
+    'a pod whose image cannot be pulled mid-job: ErrImagePull, ImagePullBackOff, then pulled with its Secret',
+    { timeout: Timeout },
+    async () => {
+      const image = `${registry.host}/private/later:1`;
+      images.push(image);
+      const clock = new FakeClock('2026-01-01T00:00:00Z');
+      const empty = await dockerConfigDir({});
+      const puller = new PodImagePuller({
+        docker,
+        credentials: { env: { ...process.env, DOCKER_CONFIG: empty } },
+        now: () => clock.now(),
+      });
+      const secretJson = (password: string) =>
+        JSON.stringify({
+          auths: {
+            [registry.host]: { auth: Buffer.from(`${User.username}:${password}`).toString('base64') },
+          },
+        });
+      const podPlan = (password: string) => ({
+        ...plan('test-later', { containers: [], imagePullSecrets: [{ name: 'regcred' }] }),
+        secrets: { regcred: { '.dockerconfigjson': secretJson(password) } },
+      });
+      const container = { name: 'main', image, imagePullPolicy: 'IfNotPresent' as const };
+      try {
+        const good = podPlan(User.password);
+        const first = await puller.ensure(good, container);
+        assert.equal(first?.reason, 'ErrImagePull');
+        assert.match(first!.message, new RegExp(`^Failed to pull image "${image}": .*manifest unknown`));
+        await clock.advance(5_000);
+        const second = await puller.ensure(good, container);
+        assert.equal(second?.reason, 'ImagePullBackOff');
+        assert.equal(second!.message, `Back-off pulling image "${image}": ErrImagePull: ${first!.message}`);
+        await registry.push(Image, 'private/later:1');
+        await removeLocal(image);
+        await clock.advance(5_000);
+        assert.equal(await puller.ensure(good, container), undefined, 'pulled once the backoff ended');
+        assert.equal(await imageId(image), await imageId(Image));
+
+        await removeLocal(image);
+        const wrong = podPlan('wrong-pod-password-9z');
+        const refused = await puller.ensure(wrong, container);
+        assert.equal(refused?.reason, 'ErrImagePull');
+        assert.match(refused!.message, /unauthorized.*\(credentials from imagePullSecrets "regcred"\)$/);
+        assert.ok(!refused!.message.includes('wrong-pod-password-9z'));
+        const never = await puller.ensure(wrong, { ...container, imagePullPolicy: 'Never' });
+        assert.deepEqual(never, {
+          reason: 'ErrImageNeverPull',
+          message: `Container image "${image}" is not present with pull policy of Never`,
+        });
+      } finally {
+        await rm(empty, { recursive: true, force: true });
       }
     },
   );
