@@ -8,10 +8,13 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 
 import {
   credentialHelperDir,
   dockerConfigDir,
+  freePort,
   registryUnavailable,
   removeLocal,
   TestRegistry,
@@ -20,6 +23,7 @@ import {
 import { newStateDir, removeContainersOf, tjob, writeManifest, type Outcome } from '../cli/tjob-cli.js';
 import { Image } from '../docker/harness.js';
 
+const run = promisify(execFile);
 const Timeout = 120_000;
 const skip = registryUnavailable();
 const User: RegistryUser = { username: 'tjob-cli', password: `Secr3t-${process.pid}-pw` };
@@ -96,9 +100,10 @@ describe('tjob run with a private registry', { skip, timeout: 10 * Timeout }, ()
     images.push(image);
     return image;
   };
+  /** `tjob -v run`: the debug lines are checked for credentials too. */
   const runJob = async (name: string, manifest: string, stateDir: string, env: Record<string, string>) => {
     jobs.push(name);
-    return tjob(['run', writeManifest(manifest)], stateDir, env);
+    return tjob(['-v', 'run', writeManifest(manifest)], stateDir, env);
   };
   const assertRan = (out: Outcome): void => {
     assert.equal(out.code, 0, out.stderr);
@@ -212,6 +217,27 @@ data:
       const listed = await tjob(['get', 'jobs'], dir);
       assert.doesNotMatch(listed.stdout, /pull-wrong/, 'no job was created');
       for (const f of stateFiles(dir)) assertNoCredential(f, readFileSync(f, 'utf8'), secrets);
+    },
+  );
+
+  it(
+    'Always with a registry that cannot be reached: the local copy, with a warning, and the job runs',
+    { timeout: Timeout },
+    async () => {
+      const port = await freePort();
+      const image = `127.0.0.1:${port}/offline/app:latest`;
+      await run('docker', ['tag', Image, image]);
+      images.push(image);
+      const out = await runJob('pull-offline', job('pull-offline', image), state(), {
+        DOCKER_CONFIG: emptyConfig,
+      });
+      assertRan(out);
+      assert.match(
+        out.stderr,
+        new RegExp(
+          `Warning: pulling image "${image.replace(/[.]/g, '\\.')}" failed \\(.*connection refused.*\\); using the local copy`,
+        ),
+      );
     },
   );
 
