@@ -50,6 +50,7 @@ export class PullProgress {
   /** e.g. `Pulling image "x": 1/3 layers, 1.2 MB/3.4 MB`. */
   line(): string {
     const all = [...this.layers.values()];
+    if (all.length === 0) return `Pulling image "${this.image}"`;
     const done = all.filter((l) => l.done).length;
     const current = all.reduce((n, l) => n + l.current, 0);
     const total = all.reduce((n, l) => n + l.total, 0);

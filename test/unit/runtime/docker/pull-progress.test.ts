@@ -8,6 +8,7 @@ describe('pull progress: one line per image', () => {
   it('counts layers done and bytes come, from the engine’s messages', () => {
     const p = new PullProgress('r/x:1');
     p.add({ status: 'Pulling from r/x', id: '1' });
+    assert.equal(p.line(), 'Pulling image "r/x:1"', 'no layer known yet: no count');
     p.add({ status: 'Pulling fs layer', id: 'l1' });
     p.add({ status: 'Pulling fs layer', id: 'l2' });
     p.add({ status: 'Already exists', id: 'l3' });
