@@ -64,10 +64,6 @@ export async function localImage(docker: Docker, image: string): Promise<LocalIm
   }
 }
 
-export async function imagePresent(docker: Docker, image: string): Promise<boolean> {
-  return (await localImage(docker, image)) !== undefined;
-}
-
 /**
  * The engine could not reach the registry at all (no route, refused connection, no DNS), as
  * opposed to a registry that answered with a refusal.
