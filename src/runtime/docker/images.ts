@@ -259,6 +259,8 @@ export async function ensureImage(
   opts.debug?.(
     `image ${image}: ${credentials.length === 0 ? 'no credentials, pulling anonymously' : `credentials from ${credentials.map((c) => c.source).join(', then ')}`}`,
   );
+  // A live line that was started is ended, whatever happens.
+  let started = false;
   try {
     if (local) {
       const digest = await withCredentials(credentials, mask, (auth) => registryDigest(docker, image, auth));
@@ -267,6 +269,7 @@ export async function ensureImage(
         return { kind: 'present' };
       }
     }
+    started = true;
     opts.onProgress?.({ image, message: `Pulling image "${image}"`, done: false });
     await withCredentials(credentials, mask, (auth) =>
       pullImage(docker, image, auth, opts.onProgress, opts.throttleMs),
@@ -275,18 +278,13 @@ export async function ensureImage(
   } catch (err) {
     if (isConnectionError(err)) throw err;
     const e = asRegistryError(err, mask);
+    if (started) opts.onProgress?.({ image, message: `Pulling image "${image}" failed`, done: true });
     if (local && e.unreachable) {
-      opts.onProgress?.({
-        image,
-        message: `Pulling image "${image}" failed: the registry cannot be reached`,
-        done: true,
-      });
       return {
         kind: 'local-copy',
         warning: `Warning: pulling image "${image}" failed (${e.message}); using the local copy`,
       };
     }
-    opts.onProgress?.({ image, message: `Pulling image "${image}" failed`, done: true });
     throw new ImagePullFailure(
       local
         ? `image "${image}" could not be pulled (imagePullPolicy ${pullPolicy}): ${e.message}`

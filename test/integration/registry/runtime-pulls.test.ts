@@ -192,7 +192,9 @@ describe('pulls from a real registry (runtime)', { skip, timeout: 10 * Timeout }
     const image = `127.0.0.1:${await freePort()}/offline/busybox:1`;
     await run('docker', ['tag', Image, image]);
     images.push(image);
-    const warnings = await runtime.ensureImages([{ image, pullPolicy: 'Always' }]);
+    const progress: ImagePullProgress[] = [];
+    const warnings = await runtime.ensureImages([{ image, pullPolicy: 'Always' }], (p) => progress.push(p));
+    assert.deepEqual(progress, [], 'no pull started: the digest could not be asked for');
     assert.equal(warnings.length, 1);
     assert.match(
       warnings[0]!,
@@ -202,13 +204,22 @@ describe('pulls from a real registry (runtime)', { skip, timeout: 10 * Timeout }
     );
     // Not present at all: exit 3, naming the image and the engine's answer.
     const absent = `127.0.0.1:${await freePort()}/offline/absent:1`;
+    const absentProgress: ImagePullProgress[] = [];
     await assert.rejects(
-      runtime.ensureImages([{ image: absent, pullPolicy: 'IfNotPresent' }]),
+      runtime.ensureImages([{ image: absent, pullPolicy: 'IfNotPresent' }], (p) => absentProgress.push(p)),
       (err: unknown) => {
         assert.ok(err instanceof ImageUnavailableError);
         assert.match(err.message, /is not present and pulling it failed: .*connection refused/);
         return true;
       },
+    );
+    assert.deepEqual(
+      absentProgress.map((p) => [p.message, p.done]),
+      [
+        [`Pulling image "${absent}"`, false],
+        [`Pulling image "${absent}" failed`, true],
+      ],
+      'the live line that started is ended',
     );
   });
 
