@@ -68,3 +68,26 @@ export interface PodRecord {
 export function neverRan(r: PodRecord): boolean {
   return !r.tracked && (r.observation.reason === 'NotStarted' || r.observation.reason === 'FailedCreate');
 }
+
+/**
+ * A Secret a pod names in `imagePullSecrets`, as a pull sees it: its name and decoded data (the
+ * kubelet reads `.dockerconfigjson` or `.dockercfg` from it, src/runtime/registry/pull-secrets.ts).
+ */
+export interface PullSecret {
+  name: string;
+  data: ConfigData[string];
+}
+
+/**
+ * The pull Secrets of a pod spec that exist in `secrets`, in the spec's order. A missing one is
+ * left out, as the kubelet goes on without it ("Unable to retrieve some image pull secrets").
+ */
+export function pullSecretsOf(spec: PodSpec, secrets: ConfigData): PullSecret[] {
+  const refs = (spec['imagePullSecrets'] as { name?: string }[] | undefined) ?? [];
+  const out: PullSecret[] = [];
+  for (const ref of refs) {
+    const data = ref.name !== undefined ? secrets[ref.name] : undefined;
+    if (data !== undefined && !out.some((s) => s.name === ref.name)) out.push({ name: ref.name!, data });
+  }
+  return out;
+}

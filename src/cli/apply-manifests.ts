@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { UsageError } from '../api/errors.js';
 import type { Job } from '../api/k8s.js';
 import { jobAsCreated } from '../engine/job-creation.js';
+import { pullProgressWriter } from './pull-progress.js';
 import { imagesOf } from '../engine/images.js';
 import { sameJobSpec } from '../engine/job-identity.js';
 import { finishedOutcome } from '../engine/job-status.js';
@@ -81,7 +82,10 @@ export async function applyLoaded(
   try {
     await runtime.ping();
     const toStart = jobPlans.filter((p) => !p.exists).map((p) => p.job);
-    const warnings = await runtime.ensureImages(imagesOf(toStart), (m) => ctx.stderr.write(`${m}\n`));
+    const warnings = await runtime.ensureImages(
+      imagesOf(toStart.map((job) => ({ job, secrets: config.secrets }))),
+      pullProgressWriter(ctx.stderr),
+    );
     writeWarnings(ctx.stderr, warnings);
   } finally {
     await runtime.close();

@@ -611,14 +611,16 @@ export class CronDaemon {
     try {
       const state = await this.deps.store.loadJob(name);
       if (!state) return;
+      const config = await this.deps.store.loadJobConfig(name);
       try {
-        const warnings = await this.deps.runtime.ensureImages(imagesOf([state.job]));
+        const warnings = await this.deps.runtime.ensureImages(
+          imagesOf([{ job: state.job, secrets: config.secrets }]),
+        );
         for (const w of warnings) this.observer.warning?.(`job.batch/${name}: ${w}`);
       } catch (err) {
         // The runner's pod creation fails and retries (FailedCreate), as a kubelet's pull would.
         this.observer.warning?.(`job.batch/${name}: ${(err as Error).message}`);
       }
-      const config = await this.deps.store.loadJobConfig(name);
       const runner = new JobRunner(
         { store: this.deps.store, runtime: this.deps.runtime, clock: this.deps.clock },
         name,

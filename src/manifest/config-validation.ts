@@ -44,8 +44,38 @@ export function validateConfigMap(cm: ConfigMap): PathError[] {
   return dedupe(errs);
 }
 
+/** The Secret types whose data the kubelet reads for pulls, and the key each must hold. */
+export const PullSecretKeys: Record<string, string> = {
+  'kubernetes.io/dockerconfigjson': '.dockerconfigjson',
+  'kubernetes.io/dockercfg': '.dockercfg',
+};
+
+/**
+ * ValidateSecret's rule for the docker config types (pkg/apis/core/validation/validation.go): the
+ * type's key is there and holds a JSON object. The contents are never quoted in the error.
+ */
+function pullSecretErrors(s: Secret): PathError[] {
+  const key = s.type !== undefined ? PullSecretKeys[s.type] : undefined;
+  if (key === undefined) return [];
+  let text: string | undefined = s.stringData?.[key];
+  if (text === undefined && s.data?.[key] !== undefined)
+    text = Buffer.from(String(s.data[key]).replace(/[\r\n]/g, ''), 'base64').toString('utf8');
+  if (text === undefined)
+    return [fe.required(`data[${key}]`, `a Secret of type ${s.type} holds its docker config under this key`)];
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    parsed = undefined;
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+    return [fe.invalid(`data[${key}]`, '<secret contents redacted>', 'must be a JSON object')];
+  return [];
+}
+
 export function validateSecret(s: Secret): PathError[] {
   const errs = validateObjectMeta(s.metadata);
+  errs.push(...pullSecretErrors(s));
   errs.push(...base64Errors(s.data, 'data'));
   errs.push(...keyErrors(s.data, 'data'));
   errs.push(...keyErrors(s.stringData, 'stringData'));
@@ -60,6 +90,8 @@ export interface ConfigReference {
   key?: string;
   optional: boolean;
   path: string;
+  /** An imagePullSecrets entry: the kubelet pulls without it when it is missing. */
+  pullSecret?: boolean;
 }
 
 /** Every ConfigMap/Secret a pod spec refers to (env, envFrom, volumes, projected sources). */
@@ -109,6 +141,16 @@ export function configReferences(spec: PodSpec | undefined, path: string): Confi
         });
     });
   }
+  ((spec['imagePullSecrets'] as { name?: string }[] | undefined) ?? []).forEach((ref, i) => {
+    if (ref?.name)
+      out.push({
+        kind: 'Secret',
+        name: ref.name,
+        optional: true,
+        pullSecret: true,
+        path: `${path}.imagePullSecrets[${i}]`,
+      });
+  });
   (spec.volumes ?? []).forEach((v, i) => {
     const vp = `${path}.volumes[${i}]`;
     if (v.configMap) {

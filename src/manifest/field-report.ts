@@ -65,7 +65,6 @@ export const FieldRules: Readonly<Record<string, Rule>> = {
   'PodSpec.serviceAccountName': ignoredNode('no service accounts or API tokens'),
   'PodSpec.serviceAccount': ignoredNode('no service accounts or API tokens'),
   'PodSpec.automountServiceAccountToken': ignoredNode('no service accounts or API tokens'),
-  'PodSpec.imagePullSecrets': ignoredNode("images come from the local engine's store"),
   'PodSpec.runtimeClassName': ignoredNode('one runtime: Docker'),
   'PodSpec.overhead': ignoredNode('no scheduler accounting'),
   'PodSpec.readinessGates': ignoredNode('no readiness consumers'),
@@ -117,7 +116,7 @@ export const FieldRules: Readonly<Record<string, Rule>> = {
   'ResourceRequirements.limits': approx('cpu and memory applied as Docker limits (--cpus, --memory)'),
   'ResourceRequirements.claims': ignoredNode('no dynamic resource allocation'),
   'Container.imagePullPolicy': approx(
-    'a failed Always pull falls back to the local image (deviation 1, docs/deviations.md)',
+    'images are made available before the job starts; an Always pull whose registry cannot be reached falls back to the local image (deviation 1, docs/deviations.md)',
   ),
   'EphemeralContainer.targetContainerName': ignored('not part of a create'),
   // Volumes

@@ -8,6 +8,7 @@ import type { FieldError } from '../api/errors.js';
 import type { ConfigMap, CronJob, Job, KubeObject, PersistentVolumeClaim, Secret } from '../api/k8s.js';
 import {
   configReferences,
+  PullSecretKeys,
   validateConfigMap,
   validateSecret,
   type ConfigReference,
@@ -338,8 +339,14 @@ function checkReferences(
     ]),
   );
   const secrets = new Map(result.secrets.map((s) => [s.metadata.name, new Set(Object.keys(s.data ?? {}))]));
+  const secretTypes = new Map(result.secrets.map((s) => [s.metadata.name, s.type ?? 'Opaque']));
   for (const { source, refs: list } of refs) {
     for (const r of list) {
+      if (r.pullSecret) {
+        const w = pullSecretWarning(source, r, secretTypes.get(r.name), options.knownSecrets);
+        if (w !== undefined && !result.warnings.includes(w)) result.warnings.push(w);
+        continue;
+      }
       const inRun = r.kind === 'ConfigMap' ? cms.get(r.name) : secrets.get(r.name);
       const known = r.kind === 'ConfigMap' ? options.knownConfigMaps : options.knownSecrets;
       const lower = r.kind.toLowerCase();
@@ -365,4 +372,24 @@ function checkReferences(
       }
     }
   }
+}
+
+/**
+ * An imagePullSecrets entry the kubelet would pass over (secrets.go MakeDockerKeyring reads only
+ * the docker config types; a missing one is skipped with "Unable to retrieve some image pull
+ * secrets"): the pod is still valid, so a warning says why its pulls will not use it.
+ */
+function pullSecretWarning(
+  source: string,
+  r: ConfigReference,
+  type: string | undefined,
+  known: readonly string[] | undefined,
+): string | undefined {
+  if (type !== undefined) {
+    if (PullSecretKeys[type] !== undefined) return undefined;
+    return `Warning: ${source}: ${r.path}: secret "${r.name}" is of type ${type}; pulls use only Secrets of type ${Object.keys(PullSecretKeys).join(' or ')}, so this one is ignored`;
+  }
+  if (known === undefined) return undefined;
+  if (known.includes(r.name)) return undefined;
+  return `Warning: ${source}: ${r.path}: secret "${r.name}" is not in these manifests or stored with tjob apply; pulls go on without it`;
 }

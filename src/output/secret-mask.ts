@@ -19,7 +19,8 @@ interface KeyItems {
 /**
  * The values of the Secrets (from `secrets`, name → key → decoded value) that a pod spec uses:
  * env `secretKeyRef` (that key), `envFrom.secretRef` (every key), `secret` volumes and projected
- * secret sources (their items, or every key).
+ * secret sources (their items, or every key), and `imagePullSecrets` (every key, and the
+ * credentials inside the docker config).
  */
 export function secretValuesUsed(spec: PodSpec | undefined, secrets: Secrets | undefined): string[] {
   if (!spec || !secrets) return [];
@@ -41,6 +42,13 @@ export function secretValuesUsed(spec: PodSpec | undefined, secrets: Secrets | u
     }
     for (const e of c.envFrom ?? []) if (e.secretRef) all(e.secretRef.name);
   }
+  // imagePullSecrets: the whole docker config, and each credential in it (a password can show
+  // alone in an error message, and an `auth` decodes to user:password).
+  for (const ref of (spec['imagePullSecrets'] as { name?: string }[] | undefined) ?? []) {
+    all(ref.name);
+    for (const v of Object.values((ref.name !== undefined && secrets[ref.name]) || {}))
+      for (const c of dockerConfigCredentials(configValueText(v))) values.add(c);
+  }
   for (const vol of spec.volumes ?? []) {
     if (vol.secret) some(vol.secret.secretName, vol.secret);
     const projected = vol['projected'] as
@@ -48,6 +56,32 @@ export function secretValuesUsed(spec: PodSpec | undefined, secrets: Secrets | u
     for (const s of projected?.sources ?? []) if (s.secret) some(s.secret.name, s.secret);
   }
   return [...values];
+}
+
+/** The passwords, tokens and `auth` values (and their decoded passwords) of a docker config's text. */
+export function dockerConfigCredentials(text: string): string[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return [];
+  }
+  if (typeof parsed !== 'object' || parsed === null) return [];
+  const root = parsed as Record<string, unknown>;
+  const entries = typeof root['auths'] === 'object' && root['auths'] !== null ? root['auths'] : root;
+  const out: string[] = [];
+  for (const entry of Object.values(entries as Record<string, unknown>)) {
+    if (typeof entry !== 'object' || entry === null) continue;
+    const e = entry as Record<string, unknown>;
+    for (const k of ['password', 'auth', 'identitytoken', 'registrytoken'])
+      if (typeof e[k] === 'string' && e[k] !== '') out.push(e[k]);
+    if (typeof e['auth'] === 'string') {
+      const decoded = Buffer.from(e['auth'], 'base64').toString('utf8');
+      const colon = decoded.indexOf(':');
+      if (colon >= 0 && colon + 1 < decoded.length) out.push(decoded.slice(colon + 1));
+    }
+  }
+  return out;
 }
 
 /** Replaces every occurrence of the given values (and of each line of a multi-line one). */

@@ -1,11 +1,22 @@
 // The port through which the engine runs pods. The Docker adapter implements it (a pod becomes a
 // pause container plus its init, sidecar and app containers); tests use a fake. Domain types only.
 
-import type { PodObservation, PodPlan } from '../api/pod.js';
+import type { PodObservation, PodPlan, PullSecret } from '../api/pod.js';
 
 export interface ImageRequest {
   image: string;
   pullPolicy: 'Always' | 'IfNotPresent' | 'Never';
+  /** The imagePullSecrets of the pods that use it, tried before the user's Docker config. */
+  pullSecrets?: PullSecret[];
+}
+
+/** How a pull is going: one line per image, replaced as it goes (a live line on a terminal). */
+export interface ImagePullProgress {
+  image: string;
+  /** e.g. `Pulling image "x": 2/5 layers, 1.2 MB/3.4 MB`; never holds a credential. */
+  message: string;
+  /** The last line for this image. */
+  done: boolean;
 }
 
 export interface LogLine {
@@ -40,9 +51,9 @@ export interface PodRuntime {
   /**
    * Makes every image available before anything starts (deviation 1, docs/deviations.md). Throws
    * ImageUnavailableError naming the image; returns warnings (e.g. a failed `Always` pull that
-   * fell back to a local copy).
+   * fell back to a local copy because the registry could not be reached).
    */
-  ensureImages(images: ImageRequest[], onProgress?: (message: string) => void): Promise<string[]>;
+  ensureImages(images: ImageRequest[], onProgress?: (progress: ImagePullProgress) => void): Promise<string[]>;
   /** Creates and starts the pod; the runtime supervises it (init order, sidecars, OnFailure restarts). */
   startPod(plan: PodPlan): Promise<PodObservation>;
   /** Graceful deletion: SIGTERM, then SIGKILL after the grace period. Resolves when requested. */

@@ -27,6 +27,7 @@ import { lastFailedPodLog, runnerObserver } from '../drive-jobs.js';
 import { deleteJobEverywhere } from '../../engine/job-deletion.js';
 import { loadFromCommandLine, storedConfig, writeWarnings } from '../load-manifests.js';
 import { RunPrinter } from '../run-printer.js';
+import { pullProgressWriter } from '../pull-progress.js';
 import { maskSecretsOf } from '../secret-masking.js';
 import { applyLoaded, type ApplyFlags } from '../apply-manifests.js';
 import { runGet } from '../get-objects.js';
@@ -374,7 +375,11 @@ async function cronTrigger(
     const template = jobFromTemplate(cj, generateName(`${name}-manual-`, Math.random));
     const job = defaultJob(template);
     jobName = job.metadata.name;
-    const warnings = await runtime.ensureImages(imagesOf([job]), (m) => ctx.stderr.write(`${m}\n`));
+    const config = await storedConfigData(store);
+    const warnings = await runtime.ensureImages(
+      imagesOf([{ job, secrets: config.secrets }]),
+      pullProgressWriter(ctx.stderr),
+    );
     writeWarnings(ctx.stderr, warnings);
 
     if (!flags.force) {
@@ -398,7 +403,7 @@ async function cronTrigger(
       }
     }
 
-    await store.createJob(jobAsCreated(job, randomUUID(), ctx.clock.now()), await storedConfigData(store));
+    await store.createJob(jobAsCreated(job, randomUUID(), ctx.clock.now()), config);
   } finally {
     await runtime.close();
   }

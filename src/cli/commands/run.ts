@@ -13,6 +13,7 @@ import { jobAsCreated } from '../../engine/job-creation.js';
 import { finishedOutcome } from '../../engine/job-status.js';
 import { configData } from '../../engine/pod-plan.js';
 import { sameJobSpec } from '../../engine/job-identity.js';
+import { pullProgressWriter } from '../pull-progress.js';
 import { imagesOf } from '../../engine/images.js';
 import type { StoredJob } from '../../ports/job-records.js';
 import type { JobConfigs } from '../../ports/job-config.js';
@@ -188,7 +189,10 @@ export async function runCommand(
   const runtime = await openRuntime(ctx, stateDir, backoff);
   try {
     await runtime.ping();
-    const warnings = await runtime.ensureImages(imagesOf(loaded.jobs), (m) => ctx.stderr.write(`${m}\n`));
+    const warnings = await runtime.ensureImages(
+      imagesOf(loaded.jobs.map((job) => ({ job, secrets: config.secrets }))),
+      pullProgressWriter(ctx.stderr),
+    );
     writeWarnings(ctx.stderr, warnings);
 
     const printer = newRunPrinter(ctx, global, {

@@ -15,6 +15,7 @@ import { RuntimeUnavailableError } from '../../api/errors.js';
 import { TjobLabel, TjobManagedByValue } from '../../api/labels.js';
 import type { PodObservation, PodPlan } from '../../api/pod.js';
 import type {
+  ImagePullProgress,
   ImageRequest,
   LogLine,
   PodRuntime,
@@ -32,6 +33,7 @@ import { removeClaimVolume, removeEphemeralVolumes, type ClaimLookup } from './c
 import { EventHub } from './events.js';
 import { DefaultLaunchLimit, LaunchGate } from './launch-gate.js';
 import { ensureImages } from './images.js';
+import type { CredentialSource } from '../registry/credentials.js';
 import { PodSupervisor } from './pod-supervisor.js';
 import type { Clock } from '../../ports/clock.js';
 import { SystemClock } from '../system-clock.js';
@@ -47,7 +49,10 @@ export interface DockerRuntimeOptions extends PodRuntimeOptions {
   pauseImage?: string;
   /** Added to every container's labels (an embedder's own; the CLI sets none). */
   instanceLabels?: Record<string, string>;
-  /** DOCKER_HOST, DOCKER_TLS_VERIFY, DOCKER_CERT_PATH, HOME; without it dockerode reads the process env. */
+  /**
+   * DOCKER_HOST, DOCKER_TLS_VERIFY, DOCKER_CERT_PATH, HOME, and for pulls DOCKER_CONFIG and PATH
+   * (credential helpers); without it dockerode and pulls read the process env.
+   */
   env?: Record<string, string | undefined>;
   /** Debug lines (`-v`). */
   debug?: (message: string) => void;
@@ -125,6 +130,11 @@ export class DockerRuntime implements PodRuntime {
     this.debug = opts.debug ?? (() => undefined);
   }
 
+  /** Where pulls find the user's Docker config and credential helpers (DOCKER_CONFIG, HOME, PATH). */
+  get credentialSource(): CredentialSource {
+    return { env: this.opts.env ?? process.env };
+  }
+
   /** Where the engine is, as messages name it. */
   get address(): string {
     return this.conn().address;
@@ -188,9 +198,16 @@ export class DockerRuntime implements PodRuntime {
     }
   }
 
-  async ensureImages(images: ImageRequest[], onProgress?: (message: string) => void): Promise<string[]> {
+  async ensureImages(
+    images: ImageRequest[],
+    onProgress?: (progress: ImagePullProgress) => void,
+  ): Promise<string[]> {
     try {
-      return await ensureImages(this.docker, images, onProgress);
+      return await ensureImages(this.docker, images, {
+        credentials: this.credentialSource,
+        debug: this.debug,
+        ...(onProgress ? { onProgress } : {}),
+      });
     } catch (err) {
       return this.wrap(err);
     }

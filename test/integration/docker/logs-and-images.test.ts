@@ -153,7 +153,7 @@ describe('DockerRuntime images and engine', { timeout: 2 * TestTimeout }, () => 
           { image: Image, pullPolicy: 'IfNotPresent' },
           { image: Image, pullPolicy: 'Never' },
         ],
-        (m) => progress.push(m),
+        (p) => progress.push(p.message),
       );
       assert.deepEqual(warnings, []);
       assert.deepEqual(progress, [], 'nothing pulled');

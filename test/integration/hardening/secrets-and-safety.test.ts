@@ -335,7 +335,9 @@ spec:
 `);
     await tjob(['validate', itemsFile, '--items', `$(touch ${pwned}-8),;touch ${pwned}-9`], dir);
     assert.deepEqual(readdirSync(base).sort(), ['canary'], 'no file created and the canary still there');
-    // And the code has no way to: child_process is used only to start tjob itself.
+    // And the code has no way to: child_process is used only to start tjob itself, and to run a
+    // docker credential helper (spawn, no shell), whose name comes from the user's Docker config,
+    // never from a manifest.
     const src = join(import.meta.dirname, '../../../../src');
     const hits = execFileSync('grep', [
       '-rlE',
@@ -345,12 +347,14 @@ spec:
       .toString()
       .trim()
       .split('\n');
-    assert.deepEqual(
-      hits.map((h) => h.slice(src.length)),
-      ['/cli/main.ts'],
-    );
-    const main = readFileSync(join(src, 'cli/main.ts'), 'utf8');
-    assert.doesNotMatch(main, /shell:\s*true|execSync|exec\(/);
+    assert.deepEqual(hits.map((h) => h.slice(src.length)).sort(), [
+      '/cli/main.ts',
+      '/runtime/registry/credential-helper.ts',
+    ]);
+    for (const file of ['cli/main.ts', 'runtime/registry/credential-helper.ts']) {
+      const text = readFileSync(join(src, file), 'utf8');
+      assert.doesNotMatch(text, /shell:\s*true|execSync|exec\(/, file);
+    }
   });
 });
 

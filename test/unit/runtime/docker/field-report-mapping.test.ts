@@ -106,15 +106,19 @@ const probes: Record<string, () => Promise<void>> = {
     const { ensureImages } = await import('../../../../src/runtime/docker/images.js');
     const pulls: string[] = [];
     const docker = {
-      getImage: () => ({ inspect: () => Promise.resolve({}) }),
+      getImage: () => ({
+        inspect: () => Promise.resolve({ Id: 'sha256:old', RepoDigests: [] }),
+        distribution: () => Promise.resolve({ Descriptor: { digest: `sha256:${'1'.repeat(64)}` } }),
+      }),
       pull: (image: string) => {
         pulls.push(image);
         return Promise.reject(new Error('offline'));
       },
     } as unknown as Parameters<typeof ensureImages>[0];
-    await ensureImages(docker, [{ image: 'a:1', pullPolicy: 'IfNotPresent' }]);
+    const opts = { credentials: { env: { DOCKER_CONFIG: '/nonexistent/tjob-docker-config' } } };
+    await ensureImages(docker, [{ image: 'a:1', pullPolicy: 'IfNotPresent' }], opts);
     assert.deepEqual(pulls, []);
-    await ensureImages(docker, [{ image: 'a:1', pullPolicy: 'Always' }]).catch(() => undefined);
+    await ensureImages(docker, [{ image: 'a:1', pullPolicy: 'Always' }], opts).catch(() => undefined);
     assert.deepEqual(pulls, ['a:1']);
   },
   'Volume.persistentVolumeClaim': changes(

@@ -1,0 +1,79 @@
+// The kubelet's EnsureImageExists for one container of a running job's pod
+// (pkg/kubelet/images/image_manager.go): its image under its pull policy, pulled with the pod's
+// imagePullSecrets (from its plan, as env values from Secrets come) then the user's Docker config,
+// behind the per pod+image backoff (src/runtime/image-pull-backoff.ts). What it returns is the
+// container's waiting state while the image cannot be had: ErrImagePull after a failed pull,
+// ImagePullBackOff while backing off, ErrImageNeverPull for a missing image under Never. As up
+// front, a registry that cannot be reached leaves a present image in use (deviation 1).
+//
+// The pod supervisor calls `ensure` before creating a container and, given a waiting state, shows
+// it on the container and calls again at `retryAt` (docs/images-and-registries.md).
+
+import type Docker from 'dockerode';
+
+import { ImageUnavailableError } from '../../api/errors.js';
+import type { Container } from '../../api/k8s.js';
+import { pullSecretsOf, type PodPlan } from '../../api/pod.js';
+import { defaultPullPolicy } from '../../manifest/pod-defaults.js';
+import { ImagePullBackOff, type ImagePullWaiting } from '../image-pull-backoff.js';
+import type { CredentialSource } from '../registry/credentials.js';
+import { ensureImage, ImagePullFailure } from './images.js';
+
+/** ErrImageNeverPull (images.ErrImageNeverPull): the image is missing and the policy forbids a pull. */
+export interface ImageNeverPullWaiting {
+  reason: 'ErrImageNeverPull';
+  message: string;
+}
+
+export type ContainerImageWaiting = ImagePullWaiting | ImageNeverPullWaiting;
+
+export interface PodImagePullerDeps {
+  docker: Docker;
+  credentials: CredentialSource;
+  now: () => Date;
+  backoff?: ImagePullBackOff;
+  debug?: (message: string) => void;
+}
+
+export class PodImagePuller {
+  private readonly backoff: ImagePullBackOff;
+
+  constructor(private readonly deps: PodImagePullerDeps) {
+    this.backoff = deps.backoff ?? new ImagePullBackOff();
+  }
+
+  /**
+   * Makes `container`'s image available for the pod of `plan`; undefined when it is there, else
+   * the waiting state to show (never holding a credential). Engine connection errors are thrown.
+   */
+  async ensure(plan: PodPlan, container: Container): Promise<ContainerImageWaiting | undefined> {
+    const image = container.image ?? '';
+    const pullPolicy = container.imagePullPolicy ?? defaultPullPolicy(image);
+    const waiting =
+      pullPolicy === 'Never' ? undefined : this.backoff.beforePull(plan.uid, image, this.deps.now());
+    if (waiting) return waiting;
+    try {
+      const outcome = await ensureImage(
+        this.deps.docker,
+        { image, pullPolicy, pullSecrets: pullSecretsOf(plan.spec, plan.secrets) },
+        { credentials: this.deps.credentials, ...(this.deps.debug ? { debug: this.deps.debug } : {}) },
+      );
+      if (outcome.kind === 'local-copy') this.deps.debug?.(`pod ${plan.name}: ${outcome.warning}`);
+      if (outcome.kind === 'pulled') this.backoff.pullSucceeded(this.deps.now());
+      return undefined;
+    } catch (err) {
+      if (
+        pullPolicy === 'Never' &&
+        err instanceof ImageUnavailableError &&
+        !(err instanceof ImagePullFailure)
+      )
+        return {
+          reason: 'ErrImageNeverPull',
+          message: `Container image "${image}" is not present with pull policy of Never`,
+        };
+      if (err instanceof ImagePullFailure)
+        return this.backoff.pullFailed(plan.uid, image, this.deps.now(), err.reason);
+      throw err;
+    }
+  }
+}
