@@ -233,16 +233,22 @@ export class DockerRuntime implements PodRuntime {
     sup?.dispose();
     this.pods.delete(key);
     const containers = await this.listPodContainers(jobUid, podName);
-    await Promise.all(
-      containers.map((c) =>
-        this.docker
-          .getContainer(c.Id)
-          .remove({ force: true, v: true })
-          .catch((err: unknown) => {
-            if (!isNotFound(err) && !dockerMessage(err).includes('already in progress')) throw err;
-          }),
-      ),
-    ).catch((err: unknown) => this.wrap(err));
+    const remove = (list: Docker.ContainerInfo[]): Promise<unknown> =>
+      Promise.all(
+        list.map((c) =>
+          this.docker
+            .getContainer(c.Id)
+            .remove({ force: true, v: true })
+            .catch((err: unknown) => {
+              if (!isNotFound(err) && !dockerMessage(err).includes('already in progress')) throw err;
+            }),
+        ),
+      ).catch((err: unknown) => this.wrap(err));
+    // The pause container last: the others join its namespaces (`container:` network mode), and
+    // Podman refuses to remove a container others depend on ("has dependent containers").
+    const isPause = (c: Docker.ContainerInfo): boolean => c.Labels[TjobLabel.role] === 'pause';
+    await remove(containers.filter((c) => !isPause(c)));
+    await remove(containers.filter(isPause));
     await removePodVolumes(this.podDir(jobUid, podName));
     // Its ephemeral volumes' claims are owned by the pod: they go with it.
     await removeEphemeralVolumes(this.docker, jobUid, podName).catch((err: unknown) => this.wrap(err));
