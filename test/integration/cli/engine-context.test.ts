@@ -59,7 +59,10 @@ describe('the docker context decides the engine', { timeout: 180_000 }, () => {
     });
     await new Promise<void>((resolve) => forwarder.listen(forwarderSocket, resolve));
     const docker = (args: string[]): string =>
-      execFileSync('docker', args, { env: { ...process.env, ...env() } }).toString();
+      execFileSync('docker', args, {
+        env: { ...process.env, ...env() },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      }).toString();
     docker(['context', 'create', 'tjobtest', '--docker', `host=unix://${forwarderSocket}`]);
     docker(['context', 'use', 'tjobtest']);
     assert.match(docker(['context', 'show']), /^tjobtest$/m);
