@@ -91,10 +91,12 @@ export async function startPodmanService(
   podman(['untag', 'localhost/busybox:latest', 'localhost/busybox:latest']);
 
   const socket = join(dir, 'podman.sock');
+  // Its working directory is private too: conmon 2.1.6 drops its `oom` marker file there.
   const child: ChildProcess = spawn(
     'podman',
     [...global, 'system', 'service', '--time=0', `unix://${socket}`],
     {
+      cwd: dir,
       env,
       stdio: ['ignore', 'ignore', 'pipe'],
     },
