@@ -1,20 +1,36 @@
 // Runs the compiled test files with node's test runner.
-// Usage: run-tests.mjs [unit|integration|all] [filter]
+// Usage: run-tests.mjs [unit|integration|podman|all] [filter]
 //   unit         test/unit: pure code, fakes for the engine and the clock
 //   integration  test/integration: real Docker (the engine must answer: scripts/setup.sh)
+//   podman       a named subset of the real-engine tests (PodmanSubset below) against a private
+//                Podman service this script starts and stops (test/support/podman-service.ts);
+//                skipped, with the reason, where podman is not installed
+//   all          unit, integration, then podman
 //   filter       a substring of the compiled file's path, e.g. `manifest` or `docker/logs`
-// Every selected file runs in one invocation of the runner, two files at a time (unit files first,
-// then the real-Docker ones), so its closing summary counts the whole selection.
-import { spawnSync } from 'node:child_process';
+// Every selected unit and integration file runs in one invocation of the runner, two files at a
+// time (unit files first, then the real-Docker ones), so its closing summary counts the whole
+// selection; the Podman run is a second invocation with its own summary.
+import { spawn } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 const which = process.argv[2] ?? 'all';
 const filter = process.argv[3];
-if (!['unit', 'integration', 'all'].includes(which)) {
-  console.error(`run-tests: unknown selection "${which}": use unit, integration or all`);
+if (!['unit', 'integration', 'podman', 'all'].includes(which)) {
+  console.error(`run-tests: unknown selection "${which}": use unit, integration, podman or all`);
   process.exit(2);
 }
+
+// The real-engine tests run against Podman: pods and multi-container pods (the pause container and
+// `container:` network mode), logs, events, OOM, restarts, adoption and recovery, and the engine
+// found through a docker context.
+const PodmanSubset = [
+  'dist/test/integration/docker/pod-lifecycle.test.js',
+  'dist/test/integration/docker/logs-and-images.test.js',
+  'dist/test/integration/docker/adoption.test.js',
+  'dist/test/integration/docker/recovery.test.js',
+  'dist/test/integration/cli/engine-context.test.js',
+];
 
 function find(dir) {
   let out = [];
@@ -32,11 +48,44 @@ function find(dir) {
   return out;
 }
 
+function runner(files, env = process.env) {
+  const args = ['--test', '--test-reporter=spec', '--test-concurrency=2', ...files];
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, args, { stdio: 'inherit', env });
+    child.on('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
+  });
+}
+
+async function runPodman() {
+  const files = PodmanSubset.filter((f) => !filter || f.includes(filter));
+  if (files.length === 0) return 0;
+  const { podmanMissing, startPodmanService } = await import('../dist/test/support/podman-service.js');
+  const missing = podmanMissing();
+  if (missing) {
+    console.log(`run-tests: the Podman run is skipped: ${missing}`);
+    return 0;
+  }
+  const service = await startPodmanService((line) => console.log(`run-tests: ${line}`));
+  // Stopped by its pid whatever happens to the run, an interruption included.
+  const stopOnSignal = (signal) => {
+    service.stop().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+  };
+  process.once('SIGINT', stopOnSignal);
+  process.once('SIGTERM', stopOnSignal);
+  try {
+    return await runner(files, { ...process.env, DOCKER_HOST: service.host, TJOB_TEST_ENGINE: 'podman' });
+  } finally {
+    process.off('SIGINT', stopOnSignal);
+    process.off('SIGTERM', stopOnSignal);
+    await service.stop();
+  }
+}
+
 const files = [];
 if (which === 'unit' || which === 'all') files.push(...find('dist/test/unit'));
 if (which === 'integration' || which === 'all') files.push(...find('dist/test/integration'));
 
-if (files.length === 0) {
+if (which !== 'podman' && files.length === 0) {
   console.error(
     filter
       ? `run-tests: no ${which} test file matches "${filter}"`
@@ -44,6 +93,9 @@ if (files.length === 0) {
   );
   process.exit(1);
 }
-const args = ['--test', '--test-reporter=spec', '--test-concurrency=2', ...files];
-const result = spawnSync(process.execPath, args, { stdio: 'inherit' });
-process.exit(result.status ?? 1);
+let status = files.length > 0 ? await runner(files) : 0;
+if (which === 'podman' || which === 'all') {
+  const podman = await runPodman();
+  if (status === 0) status = podman;
+}
+process.exit(status);

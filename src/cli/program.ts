@@ -15,6 +15,7 @@ import { registerSuspendResume } from './commands/suspend-resume.js';
 import { registerApply } from './commands/apply.js';
 import { registerCron } from './commands/cron.js';
 import { COMPLETE_COMMAND, registerCompletion, runComplete } from './commands/completion.js';
+import { registerVersion } from './commands/version.js';
 import { VERSION } from './version.js';
 
 export interface Program {
@@ -73,16 +74,7 @@ Exit codes: 0 success, 1 a job failed or a command failed, 2 usage or invalid ma
   registerApply(program, ctx, globals, exitWith);
   registerCron(program, ctx, globals, exitWith);
   registerCompletion(program, ctx, globals, exitWith);
-  program
-    .command('version')
-    .description('print the version')
-    .addHelpText('after', '\nExamples:\n  tjob version\n  tjob --version')
-    .action(
-      exitWith(() => {
-        ctx.stdout.write(`${VERSION}\n`);
-        return 0;
-      }),
-    );
+  registerVersion(program, ctx, globals, exitWith);
 
   for (const cmd of program.commands) {
     cmd.exitOverride().configureOutput({

@@ -45,9 +45,22 @@ export interface PodRuntimeOptions {
   restartBackoffCapMs: number;
 }
 
+/** Which engine answers: `Podman 4.3.1 (API 1.41) at unix:///run/podman/podman.sock`. */
+export interface EngineDescription {
+  /** Docker, Podman, or the product name the engine gave. */
+  product: string;
+  version: string;
+  /** The Docker API version tjob's requests are served at. */
+  apiVersion: string;
+  /** Where it is, with the docker context it was found through. */
+  address: string;
+}
+
 export interface PodRuntime {
   /** Throws RuntimeUnavailableError when the engine does not answer. */
   ping(): Promise<void>;
+  /** Which engine answers (`tjob version`); throws RuntimeUnavailableError when none does. */
+  describeEngine?(): Promise<EngineDescription>;
   /**
    * Makes every image available before anything starts (deviation 1, docs/deviations.md). Throws
    * ImageUnavailableError naming the image; returns warnings (e.g. a failed `Always` pull that

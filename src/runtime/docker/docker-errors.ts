@@ -33,9 +33,13 @@ export function isNotFound(err: unknown): boolean {
   return statusCodeOf(err) === 404;
 }
 
-/** 409: the name is in use (or the container is in a state that forbids the call). */
+/**
+ * 409: the name is in use (or the container is in a state that forbids the call). Podman's
+ * Docker-compatible API answers a taken name with a 500 whose message says so (its storage's
+ * ErrDuplicateName, "the container name "NAME" is already in use by ID ...").
+ */
 export function isConflict(err: unknown): boolean {
-  return statusCodeOf(err) === 409;
+  return statusCodeOf(err) === 409 || /\bcontainer name "[^"]*" is already in use\b/.test(dockerMessage(err));
 }
 
 const connectionCodes = new Set([

@@ -2,11 +2,9 @@
 // see pod-supervisor.ts), one shared event stream (events.ts), log following (logs.ts), image
 // policy (images.ts). Constructing it is cheap: nothing talks to the engine until a method does.
 //
-// Which engine: DOCKER_HOST (unix://, tcp://, ssh://), DOCKER_TLS_VERIFY and DOCKER_CERT_PATH, as
-// the docker CLI reads them. Pass them as `env` (the CLI passes process.env); without `env`
-// dockerode reads the process environment itself.
+// Which engine: as the docker CLI finds it (DOCKER_HOST, DOCKER_CONTEXT, the current docker
+// context; engine-endpoint.ts), from `env` (the CLI passes process.env; default process.env).
 
-import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import Docker from 'dockerode';
@@ -15,6 +13,7 @@ import { RuntimeUnavailableError } from '../../api/errors.js';
 import { TjobLabel, TjobManagedByValue } from '../../api/labels.js';
 import type { PodObservation, PodPlan } from '../../api/pod.js';
 import type {
+  EngineDescription,
   ImagePullProgress,
   ImageRequest,
   LogLine,
@@ -30,6 +29,8 @@ import {
   isNotFound,
 } from './docker-errors.js';
 import { removeClaimVolume, removeEphemeralVolumes, type ClaimLookup } from './claim-volumes.js';
+import { dockerodeOptions, resolveEngineEndpoint } from './engine-endpoint.js';
+import { describeIdentity, engineIdentity, type EngineIdentity } from './engine-identity.js';
 import { EventHub } from './events.js';
 import { DefaultLaunchLimit, LaunchGate } from './launch-gate.js';
 import { ensureImages } from './images.js';
@@ -50,8 +51,8 @@ export interface DockerRuntimeOptions extends PodRuntimeOptions {
   /** Added to every container's labels (an embedder's own; the CLI sets none). */
   instanceLabels?: Record<string, string>;
   /**
-   * DOCKER_HOST, DOCKER_TLS_VERIFY, DOCKER_CERT_PATH, HOME, and for pulls DOCKER_CONFIG and PATH
-   * (credential helpers); without it dockerode and pulls read the process env.
+   * DOCKER_HOST, DOCKER_CONTEXT, DOCKER_CONFIG, DOCKER_TLS_VERIFY, DOCKER_CERT_PATH, HOME, and for
+   * pulls PATH (credential helpers); default process.env.
    */
   env?: Record<string, string | undefined>;
   /** Debug lines (`-v`). */
@@ -67,48 +68,18 @@ export interface DockerRuntimeOptions extends PodRuntimeOptions {
 }
 
 interface Connection {
-  options: Docker.DockerOptions | undefined;
+  options: Docker.DockerOptions;
+  /** Where the engine is, as messages name it (and the context it came from). */
   address: string;
 }
 
-/** The engine's address and dockerode options from Docker's environment variables. */
-export function connectionFromEnv(env: Record<string, string | undefined> | undefined): Connection {
-  if (env === undefined) {
-    return { options: undefined, address: defaultAddress(undefined) };
-  }
-  const host = env.DOCKER_HOST;
-  if (host === undefined || host === '') {
-    const address = defaultAddress(env);
-    return { options: { socketPath: address.slice('unix://'.length) }, address };
-  }
-  if (host.startsWith('unix://')) return { options: { socketPath: host.slice(7) }, address: host };
-  if (host.startsWith('npipe://')) return { options: { socketPath: host.slice(8) }, address: host };
-  const url = new URL(host.includes('//') ? host : `tcp://${host}`);
-  if (url.protocol === 'ssh:') {
-    const options: Docker.DockerOptions = { protocol: 'ssh', host: url.hostname, port: url.port || 22 };
-    if (url.username) options.username = url.username;
-    if (env.SSH_AUTH_SOCK) options.sshOptions = { agent: env.SSH_AUTH_SOCK };
-    return { options, address: host };
-  }
-  const port = url.port || (env.DOCKER_TLS_VERIFY === '1' ? '2376' : '2375');
-  const tls = env.DOCKER_TLS_VERIFY === '1' || port === '2376';
-  const options: Docker.DockerOptions = { host: url.hostname, port, protocol: tls ? 'https' : 'http' };
-  const certPath = env.DOCKER_CERT_PATH;
-  if (certPath) {
-    options.ca = readFileSync(join(certPath, 'ca.pem'));
-    options.cert = readFileSync(join(certPath, 'cert.pem'));
-    options.key = readFileSync(join(certPath, 'key.pem'));
-  }
-  return { options, address: host };
-}
-
-function defaultAddress(env: Record<string, string | undefined> | undefined): string {
-  const system = '/var/run/docker.sock';
-  const home = env?.HOME;
-  if (!existsSync(system) && home && existsSync(join(home, '.docker/run/docker.sock'))) {
-    return `unix://${join(home, '.docker/run/docker.sock')}`;
-  }
-  return `unix://${system}`;
+/** The engine's address and dockerode options, as the docker CLI would find them (engine-endpoint.ts). */
+export function connectionFromEnv(env: Record<string, string | undefined>): Connection {
+  const endpoint = resolveEngineEndpoint(env);
+  const address = endpoint.source.startsWith('context ')
+    ? `${endpoint.host} (${endpoint.source})`
+    : endpoint.host;
+  return { options: dockerodeOptions(endpoint, env), address };
 }
 
 export class DockerRuntime implements PodRuntime {
@@ -122,6 +93,7 @@ export class DockerRuntime implements PodRuntime {
   private readonly launches: LaunchGate;
   private readonly debug: (message: string) => void;
   private closed = false;
+  private identityLogged = false;
 
   constructor(opts: DockerRuntimeOptions) {
     this.opts = opts;
@@ -141,7 +113,7 @@ export class DockerRuntime implements PodRuntime {
   }
 
   private conn(): Connection {
-    this.connection ??= connectionFromEnv(this.opts.env);
+    this.connection ??= connectionFromEnv(this.opts.env ?? process.env);
     return this.connection;
   }
 
@@ -173,10 +145,13 @@ export class DockerRuntime implements PodRuntime {
 
   async ping(): Promise<void> {
     const timeoutMs = this.opts.pingTimeoutMs ?? 10_000;
+    // A context that names nothing usable is reported as such (EngineContextError), not as an
+    // engine that does not answer.
+    const docker = this.docker;
     let timer: NodeJS.Timeout | undefined;
     try {
       await Promise.race([
-        this.docker.ping(),
+        docker.ping(),
         new Promise((_, reject) => {
           timer = setTimeout(
             () =>
@@ -195,6 +170,28 @@ export class DockerRuntime implements PodRuntime {
       );
     } finally {
       if (timer) clearTimeout(timer);
+    }
+    if (this.opts.debug && !this.identityLogged) {
+      this.identityLogged = true;
+      await this.engine().then(
+        (id) => this.debug(`engine: ${describeIdentity(id)} at ${this.address}`),
+        (err: unknown) =>
+          this.debug(`engine at ${this.address}: its version is unknown (${dockerMessage(err)})`),
+      );
+    }
+  }
+
+  async describeEngine(): Promise<EngineDescription> {
+    await this.ping();
+    return { ...(await this.engine()), address: this.address };
+  }
+
+  /** Which engine answers (Docker or Podman), its version and the API version tjob talks. */
+  private async engine(): Promise<EngineIdentity> {
+    try {
+      return engineIdentity(await this.docker.version());
+    } catch (err) {
+      return this.wrap(err);
     }
   }
 
@@ -256,16 +253,22 @@ export class DockerRuntime implements PodRuntime {
     sup?.dispose();
     this.pods.delete(key);
     const containers = await this.listPodContainers(jobUid, podName);
-    await Promise.all(
-      containers.map((c) =>
-        this.docker
-          .getContainer(c.Id)
-          .remove({ force: true, v: true })
-          .catch((err: unknown) => {
-            if (!isNotFound(err) && !dockerMessage(err).includes('already in progress')) throw err;
-          }),
-      ),
-    ).catch((err: unknown) => this.wrap(err));
+    const remove = (list: Docker.ContainerInfo[]): Promise<unknown> =>
+      Promise.all(
+        list.map((c) =>
+          this.docker
+            .getContainer(c.Id)
+            .remove({ force: true, v: true })
+            .catch((err: unknown) => {
+              if (!isNotFound(err) && !dockerMessage(err).includes('already in progress')) throw err;
+            }),
+        ),
+      ).catch((err: unknown) => this.wrap(err));
+    // The pause container last: the others join its namespaces (`container:` network mode), and
+    // Podman refuses to remove a container others depend on ("has dependent containers").
+    const isPause = (c: Docker.ContainerInfo): boolean => c.Labels[TjobLabel.role] === 'pause';
+    await remove(containers.filter((c) => !isPause(c)));
+    await remove(containers.filter(isPause));
     await removePodVolumes(this.podDir(jobUid, podName));
     // Its ephemeral volumes' claims are owned by the pod: they go with it.
     await removeEphemeralVolumes(this.docker, jobUid, podName).catch((err: unknown) => this.wrap(err));

@@ -27,6 +27,25 @@ export interface EventHubCallbacks {
   debug?(message: string): void;
 }
 
+/**
+ * The container events a supervisor acts on, as Docker names them, and the names Podman's
+ * Docker-compatible API filters the same events by: it matches `event` filters against its own
+ * event names (`died`, `remove`; libpod/events/config.go) while it reports them with Docker's
+ * (`die`) or its own (`remove`). Docker ignores the names it never emits.
+ */
+export const EventFilters = {
+  type: ['container'],
+  label: [`${TjobLabel.managedBy}=${TjobManagedByValue}`],
+  event: ['start', 'die', 'oom', 'destroy', 'died', 'remove'],
+};
+
+/** An event's action under Docker's name (Podman reports a removed container as `remove`). */
+export function dockerAction(action: string | undefined): string | undefined {
+  if (action === 'remove') return 'destroy';
+  if (action === 'died') return 'die';
+  return action;
+}
+
 interface RawEvent {
   Type?: string;
   Action?: string;
@@ -86,12 +105,7 @@ export class EventHub {
   }
 
   private async connect(): Promise<void> {
-    const filters = {
-      type: ['container'],
-      label: [`${TjobLabel.managedBy}=${TjobManagedByValue}`],
-      event: ['start', 'die', 'oom', 'destroy'],
-    };
-    const opts: { filters: string; since?: string } = { filters: JSON.stringify(filters) };
+    const opts: { filters: string; since?: string } = { filters: JSON.stringify(EventFilters) };
     if (this.lastNano !== undefined) {
       const secs = this.lastNano / 1_000_000_000n;
       const frac = (this.lastNano % 1_000_000_000n).toString().padStart(9, '0');
@@ -133,7 +147,7 @@ export class EventHub {
       return;
     }
     const id = raw.Actor?.ID ?? raw.id;
-    const action = raw.Action ?? raw.status;
+    const action = dockerAction(raw.Action ?? raw.status);
     if (!id || !action) return;
     let nano: bigint;
     try {

@@ -3,6 +3,8 @@
 // OnFailure, and sees exits that happened while nobody watched.
 
 import assert from 'node:assert/strict';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 
 import type { PodPlan } from '../../../src/api/pod.js';
@@ -39,8 +41,15 @@ describe('DockerRuntime adoption', { timeout: 4 * TestTimeout }, () => {
   }
 
   it('a new runtime adopts a running pod and observes its completion', { timeout: TestTimeout }, async () => {
+    // It runs until the test, once the new runtime adopted it, creates /gate/go (its emptyDir, on
+    // the host under workDir): how long an engine takes to start a pod does not matter.
     const running = plan(env.jobUid, {
-      containers: [container('main', 'sleep 1.5; echo adopted-done; exit 4')],
+      volumes: [{ name: 'gate', emptyDir: {} }],
+      containers: [
+        container('main', 'until [ -e /gate/go ]; do sleep 0.1; done; echo adopted-done; exit 4', {
+          volumeMounts: [{ name: 'gate', mountPath: '/gate' }],
+        }),
+      ],
     });
     const finished = plan(env.jobUid, { containers: [container('main', 'echo early')] });
     await env.runtime.startPod(running);
@@ -57,6 +66,7 @@ describe('DockerRuntime adoption', { timeout: 4 * TestTimeout }, () => {
     const byName = new Map(found.map((o) => [o.name, o]));
     assert.equal(byName.get(running.name)?.phase, 'Running');
     assert.equal(byName.get(finished.name)?.phase, 'Succeeded');
+    await writeFile(join(env.workDir, env.jobUid, running.name, 'empty-dir', 'gate', 'go'), '');
     const got = await recorder.terminal(running.name);
     assert.equal(got.phase, 'Failed');
     assert.equal(exitCode(got, 'main'), 4);

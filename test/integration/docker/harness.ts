@@ -160,14 +160,18 @@ export async function removeByJobUid(jobUids: string[]): Promise<void> {
       all: true,
       filters: { label: [`${TjobLabel.jobUid}=${uid}`] },
     });
-    await Promise.all(
-      list.map((c) =>
-        docker
-          .getContainer(c.Id)
-          .remove({ force: true })
-          .catch(() => undefined),
-      ),
-    );
+    // The pause containers last: Podman refuses to remove one while others join its namespaces.
+    const isPause = (c: Docker.ContainerInfo): boolean => c.Labels[TjobLabel.role] === 'pause';
+    for (const batch of [list.filter((c) => !isPause(c)), list.filter(isPause)]) {
+      await Promise.all(
+        batch.map((c) =>
+          docker
+            .getContainer(c.Id)
+            .remove({ force: true })
+            .catch(() => undefined),
+        ),
+      );
+    }
   }
 }
 

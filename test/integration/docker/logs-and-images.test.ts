@@ -60,7 +60,7 @@ describe('DockerRuntime logs', { timeout: 3 * TestTimeout }, () => {
     const events = (await docker.getEvents({
       filters: JSON.stringify({
         type: ['container'],
-        event: ['die'],
+        event: ['die', 'died'], // Podman filters by its own name for it
         label: [`io.tjob.job-uid=${env.jobUid}`],
       }),
     } as never)) as unknown as NodeJS.ReadableStream & { destroy(): void };

@@ -280,8 +280,14 @@ describe('DockerRuntime pod lifecycle', { timeout: 5 * TestTimeout }, () => {
     const got = await env.recorder.terminal(p.name);
     assert.equal(got.phase, 'Failed');
     const t = got.containerStatuses[0]?.state.terminated;
+    assert.equal(t?.exitCode, 137, JSON.stringify(t));
+    if (process.env['TJOB_TEST_ENGINE'] === 'podman' && t?.reason !== 'OOMKilled') {
+      // Podman 4.3 on a cgroup v1 host does not report the kernel's OOM kill (State.OOMKilled
+      // stays false): the container is killed all the same (README, "Podman").
+      assert.equal(t?.reason, 'Error', JSON.stringify(t));
+      return;
+    }
     assert.equal(t?.reason, 'OOMKilled', JSON.stringify(t));
-    assert.equal(t?.exitCode, 137);
   });
 
   it('activeDeadlineSeconds fails the pod with DeadlineExceeded', { timeout: TestTimeout }, async () => {

@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import {
   dockerMessage,
   isConnectionError,
+  isConflict,
   isEngineGoingAway,
   isStaleRuntimeTask,
 } from '../../../../src/runtime/docker/docker-errors.js';
@@ -92,5 +93,28 @@ describe('docker errors: a stale containerd task after a restart', () => {
     );
     assert.equal(isStaleRuntimeTask(answered(500, 'transport is closing: unavailable')), false);
     assert.equal(isStaleRuntimeTask(connection('ECONNRESET', 'socket hang up')), false);
+  });
+});
+
+describe('docker errors: a name in use', () => {
+  it("Docker's 409 and Podman's 500 naming the taken name are conflicts", () => {
+    assert.equal(
+      isConflict(
+        answered(409, 'Conflict. The container name "/p-main" is already in use by container "ab12".'),
+      ),
+      true,
+    );
+    const podman =
+      'container create: creating container storage: the container name "p-main" is already in use by daa56b13. You have to remove that container to be able to reuse that name: that name is already in use';
+    assert.equal(isConflict(answered(500, podman)), true);
+  });
+
+  it('another 500 (a dependent container, a stale task) or a connection error is not', () => {
+    assert.equal(
+      isConflict(answered(500, 'container ab12 has dependent containers which must be removed before it')),
+      false,
+    );
+    assert.equal(isConflict(answered(500, 'id already in use')), false);
+    assert.equal(isConflict(connection('ENOENT', 'connect ENOENT /run/docker.sock')), false);
   });
 });
