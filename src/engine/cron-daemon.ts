@@ -34,6 +34,7 @@ import { storedConfigData } from './pod-plan.js';
 import { Wakeup } from './wakeup.js';
 import { ttlExpiry } from './ttl-after-finished.js';
 import { jobAsCreated } from './job-creation.js';
+import { collectOrphans } from './orphan-collection.js';
 
 /** How many runners of newly created jobs start at once (each reads its job, asks the engine). */
 const DRIVE_CONCURRENCY = 8;
@@ -268,7 +269,15 @@ export class CronDaemon {
       if (key) key.dirty = true;
     }
     await this.refreshJobs();
-    await this.collectOrphans(cronJobs);
+    await collectOrphans(
+      [...this.jobs.values()].map((s) => s.job),
+      cronJobs,
+      {
+        isDeleting: (job) => this.deleting.has(job.metadata.uid ?? job.metadata.name),
+        deleteJob: (name) => this.deleteJob(name),
+        warning: (m) => this.observer.warning?.(m),
+      },
+    );
   }
 
   /** Reads every job again (summaries where the store keeps them). */
@@ -299,26 +308,6 @@ export class CronDaemon {
     const parent = parentCronJobName(s.job);
     if (parent !== undefined) this.childrenOf.get(parent)?.delete(name);
     this.deleting.delete(s.job.metadata.uid ?? name);
-  }
-
-  /** Kubernetes' garbage collector: jobs whose owning CronJob is gone go with it. */
-  private async collectOrphans(cronJobs: CronJob[]): Promise<void> {
-    const byName = new Map(cronJobs.map((c) => [c.metadata.name, c]));
-    for (const state of [...this.jobs.values()]) {
-      const ref = ownerCronJobRef(state.job);
-      if (!ref) continue;
-      const owner = byName.get(ref.name);
-      const gone =
-        !owner ||
-        (ref.uid !== undefined && owner.metadata.uid !== undefined && ref.uid !== owner.metadata.uid);
-      if (gone && !this.deleting.has(state.job.metadata.uid ?? state.job.metadata.name)) {
-        await this.deleteJob(state.job.metadata.name).catch((err: Error) =>
-          this.observer.warning?.(
-            `deleting job ${state.job.metadata.name} of a deleted cronjob: ${err.message}`,
-          ),
-        );
-      }
-    }
   }
 
   /**
