@@ -32,7 +32,7 @@ import { imagesOf } from './images.js';
 import { JobRunner, type JobRunObserver, type RunEnd } from './job-runner.js';
 import { storedConfigData } from './pod-plan.js';
 import { Wakeup } from './wakeup.js';
-import { ttlExpiry } from './ttl-after-finished.js';
+import { deleteExpired } from './ttl-after-finished.js';
 import { jobAsCreated } from './job-creation.js';
 import { collectOrphans } from './orphan-collection.js';
 
@@ -417,8 +417,12 @@ export class CronDaemon {
       key.backoffMs = undefined;
     }
     // Deviation 3: finished jobs with a TTL are deleted by whichever tjob runs when it expires.
-    const ttlDue = await this.expireFinished(children, now);
-    if (ttlDue !== undefined && (dueAt === undefined || ttlDue < dueAt)) dueAt = ttlDue;
+    const nextExpiry = await deleteExpired(
+      children.map((s) => s.job),
+      now,
+      { deleteJob: (name) => this.deleteJob(name), warning: (m) => this.observer.warning?.(m) },
+    );
+    if (nextExpiry !== undefined && (dueAt === undefined || nextExpiry < dueAt)) dueAt = nextExpiry;
     // The end of a job another process drives is not announced to this one: look every second
     // while there is such a job (rare: a job resumed by hand while no daemon ran).
     if (drivenElsewhere) {
@@ -462,23 +466,6 @@ export class CronDaemon {
       source: 'cronjob-controller',
       involvedObject: `CronJob/${name}`,
     }));
-  }
-
-  /** Deletes finished jobs whose ttlSecondsAfterFinished expired; returns when the next one expires. */
-  private async expireFinished(children: JobSummary[], now: Date): Promise<number | undefined> {
-    let next: number | undefined;
-    for (const s of children) {
-      const at = ttlExpiry(s.job);
-      if (at === undefined) continue;
-      if (at <= now.getTime()) {
-        await this.deleteJob(s.job.metadata.name).catch((err: Error) =>
-          this.observer.warning?.(`deleting expired job ${s.job.metadata.name}: ${err.message}`),
-        );
-      } else if (next === undefined || at < next) {
-        next = at;
-      }
-    }
-    return next;
   }
 
   /** The child job as the API server stores it: defaulted, with its uid and generated selector. */
