@@ -17,7 +17,6 @@ import { rfc3339 } from '../api/time.js';
 import {
   isFinished,
   ownerCronJobRef,
-  parentCronJobName,
   syncCronJob,
   type CronJobEvent,
   type SyncCronJobResult,
@@ -35,6 +34,7 @@ import { Wakeup } from './wakeup.js';
 import { deleteExpired } from './ttl-after-finished.js';
 import { jobAsCreated } from './job-creation.js';
 import { collectOrphans } from './orphan-collection.js';
+import { JobIndex } from './job-index.js';
 
 /** How many runners of newly created jobs start at once (each reads its job, asks the engine). */
 const DRIVE_CONCURRENCY = 8;
@@ -107,20 +107,10 @@ const ELSEWHERE_CHECK_MS = 1000;
 
 export class CronDaemon {
   private readonly wakeup: Wakeup;
+  private readonly index: JobIndex;
   private readonly keys = new Map<string, Key>();
   private readonly driving = new Map<string, Driven>();
-  /** Uids of jobs whose deletion was asked: hidden from the controller, as Kubernetes' background deletion removes the object at once. */
-  private readonly deleting = new Set<string>();
   private rescanPending = true;
-  /**
-   * The jobs as this daemon knows them, by name (Kubernetes' informer cache): read whole at
-   * start and at every rescan (an apply, a delete, a poke), and kept current by this daemon's own
-   * creations, its runners' changes and its deletions. Reading every job at every pass cost
-   * seconds per slot with hundreds of CronJobs.
-   */
-  private readonly jobs = new Map<string, JobSummary>();
-  /** The names in `jobs` by parent CronJob. */
-  private readonly childrenOf = new Map<string, Set<string>>();
   /** Jobs created in this pass of the loop, driven at its end. */
   private readonly createdThisPass: { name: string; owner: string }[] = [];
   /** Created jobs waiting for their runner, and how many runners are being started. */
@@ -147,6 +137,7 @@ export class CronDaemon {
     private readonly observer: CronDaemonObserver = {},
   ) {
     this.wakeup = new Wakeup(deps.clock);
+    this.index = new JobIndex(deps.store);
   }
 
   /** Names of the jobs this daemon is driving now. */
@@ -268,77 +259,22 @@ export class CronDaemon {
       const key = this.keys.get(name);
       if (key) key.dirty = true;
     }
-    await this.refreshJobs();
-    await collectOrphans(
-      [...this.jobs.values()].map((s) => s.job),
-      cronJobs,
-      {
-        isDeleting: (job) => this.deleting.has(job.metadata.uid ?? job.metadata.name),
-        deleteJob: (name) => this.deleteJob(name),
-        warning: (m) => this.observer.warning?.(m),
-      },
-    );
-  }
-
-  /** Reads every job again (summaries where the store keeps them). */
-  private async refreshJobs(): Promise<void> {
-    const all = await this.deps.store.listJobSummaries();
-    this.jobs.clear();
-    this.childrenOf.clear();
-    for (const s of all) this.indexJob(s);
-    // Deletions that have completed no longer need hiding.
-    const present = new Set(all.map((s) => s.job.metadata.uid ?? s.job.metadata.name));
-    for (const id of [...this.deleting]) if (!present.has(id)) this.deleting.delete(id);
-  }
-
-  private indexJob(s: JobSummary): void {
-    const name = s.job.metadata.name;
-    this.jobs.set(name, { job: s.job });
-    const parent = parentCronJobName(s.job);
-    if (parent === undefined) return;
-    let names = this.childrenOf.get(parent);
-    if (!names) this.childrenOf.set(parent, (names = new Set()));
-    names.add(name);
-  }
-
-  private unindexJob(name: string): void {
-    const s = this.jobs.get(name);
-    if (!s) return;
-    this.jobs.delete(name);
-    const parent = parentCronJobName(s.job);
-    if (parent !== undefined) this.childrenOf.get(parent)?.delete(name);
-    this.deleting.delete(s.job.metadata.uid ?? name);
-  }
-
-  /**
-   * A CronJob's children, from the index. A child that is unfinished and driven by another
-   * process changes without this daemon seeing it: that one is read again.
-   */
-  private async children(name: string): Promise<JobSummary[]> {
-    const out: JobSummary[] = [];
-    for (const jobName of [...(this.childrenOf.get(name) ?? [])]) {
-      let s = this.jobs.get(jobName);
-      if (!s) continue;
-      // (One this daemon created whose runner has not started yet is as it was created: only a
-      // deletion could change it, and `tjob delete` pokes the daemon, which reads everything again.)
-      if (!isFinished(s.job) && !this.driving.has(jobName) && !this.runnerPending.has(jobName)) {
-        const fresh = await this.deps.store.loadJobSummary(jobName);
-        if (!fresh) {
-          this.unindexJob(jobName);
-          continue;
-        }
-        this.indexJob(fresh);
-        s = fresh;
-      }
-      if (this.deleting.has(s.job.metadata.uid ?? jobName)) continue;
-      out.push(s);
-    }
-    return out;
+    await this.index.relist();
+    await collectOrphans(this.index.all(), cronJobs, {
+      isDeleting: (job) => this.index.isDeleting(job),
+      deleteJob: (name) => this.deleteJob(name),
+      warning: (m) => this.observer.warning?.(m),
+    });
   }
 
   private async syncKey(key: Key): Promise<void> {
     const cronJob = key.cronJob;
-    const children = await this.children(key.name);
+    // (A job this daemon created whose runner has not started yet is as it was created: only a
+    // deletion could change it, and `tjob delete` pokes the daemon, which reads everything again.)
+    const children = await this.index.children(
+      key.name,
+      (job) => this.driving.has(job) || this.runnerPending.has(job),
+    );
     const drivenElsewhere = await this.driveUndriven(children);
 
     const now = this.deps.clock.now();
@@ -473,7 +409,7 @@ export class CronDaemon {
     const stored = jobAsCreated(defaultJob(fromTemplate), uid, now);
     this.configSnapshot ??= storedConfigData(this.deps.store);
     await this.deps.store.createJob(stored, await this.configSnapshot);
-    this.indexJob({ job: stored });
+    this.index.put({ job: stored });
   }
 
   /**
@@ -485,10 +421,9 @@ export class CronDaemon {
   private async deleteJob(name: string): Promise<void> {
     const state = await this.deps.store.loadJob(name);
     if (!state) {
-      this.unindexJob(name);
+      this.index.remove(name);
       return;
     }
-    const id = state.job.metadata.uid ?? name;
     if (isFinished(state.job)) {
       // Its runner is done with it (or about to be): nothing to stop, remove it here.
       await this.driving.get(name)?.done;
@@ -498,17 +433,17 @@ export class CronDaemon {
       : this.driving.has(name) || (await this.deps.store.jobLeaseHolder(name)) !== undefined;
     if (holder) {
       await this.deps.store.requestJobChange(name, { delete: true, from: this.options.command });
-      this.deleting.add(id);
+      this.index.markDeleting(state.job);
       return;
     }
-    this.deleting.add(id);
+    this.index.markDeleting(state.job);
     try {
       await this.deps.deleteUndrivenJob(state);
     } catch (err) {
-      this.deleting.delete(id);
+      this.index.unmarkDeleting(state.job);
       throw err;
     }
-    this.unindexJob(name);
+    this.index.remove(name);
   }
 
   /**
@@ -609,8 +544,8 @@ export class CronDaemon {
         this.indexingObserver(onFirstPass),
       );
       const { end, state: last } = await runner.run(undefined, entry.leave.signal);
-      if (end === 'Deleted') this.unindexJob(name);
-      else this.indexJob(last);
+      if (end === 'Deleted') this.index.remove(name);
+      else this.index.put(last);
       this.observer.ended?.(name, end, last);
     } catch (err) {
       if (entry.leave.signal.aborted) return; // left for the next daemon
@@ -624,7 +559,7 @@ export class CronDaemon {
     return {
       ...runner,
       changed: (state) => {
-        this.indexJob(state);
+        this.index.put(state);
         runner.changed?.(state);
       },
       idle: (ms) => {
