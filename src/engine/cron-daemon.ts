@@ -16,66 +16,46 @@ import { mapLimit } from '../api/map-limit.js';
 import { rfc3339 } from '../api/time.js';
 import {
   isFinished,
-  ownerCronJobRef,
   syncCronJob,
   type CronJobEvent,
   type SyncCronJobResult,
   type SyncFailures,
 } from '../controller/cron/index.js';
 import { defaultJob } from '../manifest/index.js';
-import type { Clock } from '../ports/clock.js';
 import type { CronJobStore } from '../ports/cron-store.js';
-import type { PodRuntime } from '../ports/pod-runtime.js';
-import type { JobSummary, Lease, StateStore, StoredEvent, StoredJob } from '../ports/state-store.js';
-import { imagesOf } from './images.js';
-import { JobRunner, type JobRunObserver, type RunEnd } from './job-runner.js';
+import type { StoredEvent, StoredJob } from '../ports/state-store.js';
 import { storedConfigData } from './pod-plan.js';
 import { Wakeup } from './wakeup.js';
 import { deleteExpired } from './ttl-after-finished.js';
 import { jobAsCreated } from './job-creation.js';
 import { collectOrphans } from './orphan-collection.js';
 import { JobIndex } from './job-index.js';
+import {
+  RunnerPool,
+  type RunnerPoolDeps,
+  type RunnerPoolObserver,
+  type RunnerPoolOptions,
+} from './runner-pool.js';
 
-/** How many runners of newly created jobs start at once (each reads its job, asks the engine). */
-const DRIVE_CONCURRENCY = 8;
 /** How many due CronJobs are synced at once. */
 const SYNC_CONCURRENCY = 32;
-export interface CronDaemonDeps {
-  store: StateStore;
+export interface CronDaemonDeps extends RunnerPoolDeps {
   cronStore: CronJobStore;
-  runtime: PodRuntime;
-  clock: Clock;
-  newUid: () => string;
-  random: () => number;
   /** The zone of a CronJob without spec.timeZone (the machine's, deviation 6 in docs/deviations.md). */
   localTimeZone: string;
   /** Removes a job that no process drives: its containers, records and logs. */
   deleteUndrivenJob(state: StoredJob): Promise<void>;
 }
 
-export interface CronDaemonOptions {
-  backoffBaseMs: number;
-  backoffCapMs: number;
-  keepContainers: boolean;
-  /** Names this process in job leases and requests (`tjob cron start (pid 42)`). */
-  command: string;
-  /** Lease heartbeat period (default 10 s). */
-  heartbeatMs?: number;
-}
+export type CronDaemonOptions = RunnerPoolOptions;
 
-export interface CronDaemonObserver {
+export interface CronDaemonObserver extends RunnerPoolObserver {
   /** An event of a CronJob (SuccessfulCreate, JobAlreadyActive, ...), as recorded. */
   cronEvent?(cronJob: string, event: StoredEvent): void;
   /** A job was created for a slot (`scheduledTime`); `at` is when it was in the state directory. */
   created?(cronJob: string, job: string, scheduledTime: Date | undefined, at: Date): void;
-  /** This daemon started driving a job (adopted: one a previous process had started). */
-  driving?(job: string, adopted: boolean): void;
-  /** A job this daemon drove reached its end. */
-  ended?(job: string, end: RunEnd, state: StoredJob): void;
   /** A configuration warning (printed once per CronJob spec) or a problem carrying something out. */
   warning?(message: string): void;
-  /** The job runners' own observer (job events, pod logs, progress). */
-  runner?: JobRunObserver;
   /** The loop has nothing to do for `ms` (undefined: until something changes). */
   idle?(ms: number | undefined): void;
 }
@@ -91,43 +71,22 @@ interface Key {
   warned?: string;
 }
 
-interface Driven {
-  lease: Lease;
-  leave: AbortController;
-  done: Promise<void>;
-  /** Resolves when the runner has made its first pass (or ended). */
-  started: Promise<void>;
-  owner: string | undefined;
-}
-
 const RETRY_BASE_MS = 1000;
 const RETRY_CAP_MS = 5 * 60_000;
-const LEAVE_WAIT_MS = 10_000;
 const ELSEWHERE_CHECK_MS = 1000;
 
 export class CronDaemon {
   private readonly wakeup: Wakeup;
   private readonly index: JobIndex;
+  private readonly runners: RunnerPool;
   private readonly keys = new Map<string, Key>();
-  private readonly driving = new Map<string, Driven>();
   private rescanPending = true;
-  /** Jobs created in this pass of the loop, driven at its end. */
-  private readonly createdThisPass: { name: string; owner: string }[] = [];
-  /** Created jobs waiting for their runner, and how many runners are being started. */
-  private readonly toDrive: { name: string; owner: string }[] = [];
-  private drivesStarting = 0;
-  /** The names in createdThisPass and toDrive. */
-  private readonly runnerPending = new Set<string>();
-  /** A pass is syncing due CronJobs: runners wait to start until it ends (creations first). */
-  private passing = false;
   /**
    * The status and event writes of this pass's syncs, done once every due CronJob has its job:
    * they are not what a slot waits for, and done in between they made the last jobs of a busy
    * slot later by a third.
    */
   private readonly afterCreations: (() => Promise<void>)[] = [];
-  /** Stopping: no runner starts any more. */
-  private leaving = false;
   /** The ConfigMaps and Secrets new jobs snapshot, read once per pass of the loop. */
   private configSnapshot: ReturnType<typeof storedConfigData> | undefined;
 
@@ -138,11 +97,16 @@ export class CronDaemon {
   ) {
     this.wakeup = new Wakeup(deps.clock);
     this.index = new JobIndex(deps.store);
+    this.runners = new RunnerPool(deps, options, this.index, observer, (owner) => {
+      const key = this.keys.get(owner);
+      if (key) key.dirty = true;
+      this.wakeup.notify();
+    });
   }
 
   /** Names of the jobs this daemon is driving now. */
   drivenJobs(): string[] {
-    return [...this.driving.keys()];
+    return this.runners.drivenJobs();
   }
 
   /** Look at every CronJob again (the store's watch calls this; tests may too). */
@@ -154,7 +118,7 @@ export class CronDaemon {
   /** Runs until `stop` aborts, then leaves every job it drives to the next daemon. */
   async run(stop: AbortSignal): Promise<void> {
     const unwatch = this.deps.cronStore.watchCronJobs(() => this.notifyChange());
-    const heartbeat = this.heartbeats(stop);
+    const heartbeat = this.runners.heartbeats(stop);
     try {
       while (!stop.aborted) {
         if (this.rescanPending) {
@@ -169,7 +133,7 @@ export class CronDaemon {
         const due = [...this.keys.values()].filter(
           (key) => key.dirty || (key.dueAt !== undefined && key.dueAt <= now),
         );
-        this.passing = due.length > 0;
+        if (due.length > 0) this.runners.pause();
         await mapLimit(
           due,
           SYNC_CONCURRENCY,
@@ -184,9 +148,7 @@ export class CronDaemon {
         // The jobs of a slot are driven once the slot's jobs all exist, a few runners starting at
         // a time in the background: starting hundreds of runners at once (their reads, writes
         // and engine calls) made the last CronJobs of a busy slot, and the next slot, seconds late.
-        this.passing = false;
-        this.toDrive.push(...this.createdThisPass.splice(0));
-        this.driveQueued(stop);
+        this.runners.resume(stop);
         if (this.rescanPending || [...this.keys.values()].some((k) => k.dirty)) continue;
         const after = this.deps.clock.now().getTime();
         let next: number | undefined;
@@ -199,7 +161,7 @@ export class CronDaemon {
       }
     } finally {
       unwatch();
-      await this.leaveAll();
+      await this.runners.leaveAll();
       await heartbeat;
     }
   }
@@ -217,15 +179,6 @@ export class CronDaemon {
     const ms = key.backoffMs === undefined ? RETRY_BASE_MS : Math.min(key.backoffMs * 2, RETRY_CAP_MS);
     key.backoffMs = ms;
     key.dueAt = this.deps.clock.now().getTime() + ms;
-  }
-
-  private async heartbeats(stop: AbortSignal): Promise<void> {
-    const every = this.options.heartbeatMs ?? 10_000;
-    while (!stop.aborted) {
-      await this.deps.clock.sleep(every, stop);
-      if (stop.aborted) break;
-      await Promise.all([...this.driving.values()].map((d) => d.lease.renew().catch(() => undefined)));
-    }
   }
 
   /** Notices created, changed and removed CronJobs, and pokes. */
@@ -271,11 +224,8 @@ export class CronDaemon {
     const cronJob = key.cronJob;
     // (A job this daemon created whose runner has not started yet is as it was created: only a
     // deletion could change it, and `tjob delete` pokes the daemon, which reads everything again.)
-    const children = await this.index.children(
-      key.name,
-      (job) => this.driving.has(job) || this.runnerPending.has(job),
-    );
-    const drivenElsewhere = await this.driveUndriven(children);
+    const children = await this.index.children(key.name, (job) => this.runners.drivesHere(job));
+    const drivenElsewhere = await this.runners.adoptUndriven(children);
 
     const now = this.deps.clock.now();
     const newUid = this.deps.newUid();
@@ -334,15 +284,9 @@ export class CronDaemon {
 
     if (created !== undefined) {
       this.observer.created?.(key.name, created, first.scheduledTime, createdAt ?? now);
-      this.createdThisPass.push({ name: created, owner: key.name });
-      this.runnerPending.add(created);
+      this.runners.enqueue(created, key.name);
     }
-    if (result.adopt !== undefined) {
-      const adopted = await this.deps.store.loadJob(result.adopt);
-      if (adopted && !isFinished(adopted.job) && !(await this.deps.store.jobLeaseHolder(result.adopt))) {
-        await this.drive(result.adopt, true, key.name);
-      }
-    }
+    if (result.adopt !== undefined) await this.runners.adopt(result.adopt, key.name);
 
     let dueAt = result.requeueAfterMs === undefined ? undefined : now.getTime() + result.requeueAfterMs;
     if (result.error !== undefined) {
@@ -426,11 +370,11 @@ export class CronDaemon {
     }
     if (isFinished(state.job)) {
       // Its runner is done with it (or about to be): nothing to stop, remove it here.
-      await this.driving.get(name)?.done;
+      await this.runners.runnerDone(name);
     }
     const holder = isFinished(state.job)
       ? false
-      : this.driving.has(name) || (await this.deps.store.jobLeaseHolder(name)) !== undefined;
+      : this.runners.isDriving(name) || (await this.deps.store.jobLeaseHolder(name)) !== undefined;
     if (holder) {
       await this.deps.store.requestJobChange(name, { delete: true, from: this.options.command });
       this.index.markDeleting(state.job);
@@ -444,142 +388,5 @@ export class CronDaemon {
       throw err;
     }
     this.index.remove(name);
-  }
-
-  /**
-   * Drives the unfinished children nobody drives (left by a stopped daemon, handed over by `cron
-   * trigger`). Returns whether another live process drives one of them.
-   */
-  private async driveUndriven(children: JobSummary[]): Promise<boolean> {
-    let elsewhere = false;
-    for (const s of children) {
-      const name = s.job.metadata.name;
-      // (Created by this daemon, its runner not started yet: not a job to adopt.)
-      if (isFinished(s.job) || this.driving.has(name) || this.runnerPending.has(name)) continue;
-      if (await this.deps.store.jobLeaseHolder(name)) {
-        elsewhere = true;
-        continue;
-      }
-      await this.drive(name, true, ownerCronJobRef(s.job)?.name);
-    }
-    return elsewhere;
-  }
-
-  /** Starts the runners of created jobs, DRIVE_CONCURRENCY at a time, without holding the loop. */
-  private driveQueued(stop: AbortSignal): void {
-    while (
-      !this.passing &&
-      this.drivesStarting < DRIVE_CONCURRENCY &&
-      this.toDrive.length > 0 &&
-      !stop.aborted
-    ) {
-      const { name, owner } = this.toDrive.shift()!;
-      this.drivesStarting++;
-      void this.guard(`starting job.batch/${name}`, async () => {
-        try {
-          await this.drive(name, false, owner);
-        } finally {
-          this.runnerPending.delete(name);
-        }
-        await this.driving.get(name)?.started;
-      }).finally(() => {
-        this.drivesStarting--;
-        this.driveQueued(stop);
-      });
-    }
-  }
-
-  private async drive(name: string, adopted: boolean, owner: string | undefined): Promise<void> {
-    if (this.driving.has(name)) return;
-    const lease = await this.deps.store.acquireJobLease(name, this.options.command);
-    if (!('renew' in lease)) return; // another process took it meanwhile: it drives the job
-    if (this.leaving) {
-      // The daemon stopped while this runner was being started: the job is left to the next one
-      // (leaveAll has already told every runner to leave; this one would never be told).
-      await lease.release().catch(() => undefined);
-      return;
-    }
-    const leave = new AbortController();
-    let markStarted = () => undefined as void;
-    const started = new Promise<void>((resolve) => (markStarted = resolve));
-    const entry: Driven = { lease, leave, owner, done: Promise.resolve(), started };
-    this.driving.set(name, entry);
-    this.observer.driving?.(name, adopted);
-    entry.done = this.runJob(name, entry, markStarted).finally(async () => {
-      markStarted();
-      this.driving.delete(name);
-      await lease.release().catch(() => undefined);
-      // A job's end is a change of its CronJob (Forbid's late start, SawCompletedJob, cleanup).
-      if (owner !== undefined && !leave.signal.aborted) {
-        const key = this.keys.get(owner);
-        if (key) key.dirty = true;
-        this.wakeup.notify();
-      }
-    });
-  }
-
-  private async runJob(name: string, entry: Driven, onFirstPass: () => void): Promise<void> {
-    try {
-      const state = await this.deps.store.loadJob(name);
-      if (!state) return;
-      try {
-        const warnings = await this.deps.runtime.ensureImages(imagesOf([state.job]));
-        for (const w of warnings) this.observer.warning?.(`job.batch/${name}: ${w}`);
-      } catch (err) {
-        // The runner's pod creation fails and retries (FailedCreate), as a kubelet's pull would.
-        this.observer.warning?.(`job.batch/${name}: ${(err as Error).message}`);
-      }
-      const config = await this.deps.store.loadJobConfig(name);
-      const runner = new JobRunner(
-        { store: this.deps.store, runtime: this.deps.runtime, clock: this.deps.clock },
-        name,
-        {
-          backoffBaseMs: this.options.backoffBaseMs,
-          backoffCapMs: this.options.backoffCapMs,
-          keepContainers: this.options.keepContainers,
-          config,
-          random: this.deps.random,
-          newUid: this.deps.newUid,
-        },
-        this.indexingObserver(onFirstPass),
-      );
-      const { end, state: last } = await runner.run(undefined, entry.leave.signal);
-      if (end === 'Deleted') this.index.remove(name);
-      else this.index.put(last);
-      this.observer.ended?.(name, end, last);
-    } catch (err) {
-      if (entry.leave.signal.aborted) return; // left for the next daemon
-      this.observer.warning?.(`job.batch/${name}: ${(err as Error).message}`);
-    }
-  }
-
-  /** The runners' observer, with every recorded change of a job also kept in the index. */
-  private indexingObserver(onIdle: () => void): JobRunObserver {
-    const runner = this.observer.runner ?? {};
-    return {
-      ...runner,
-      changed: (state) => {
-        this.index.put(state);
-        runner.changed?.(state);
-      },
-      idle: (ms) => {
-        onIdle();
-        runner.idle?.(ms);
-      },
-    };
-  }
-
-  /** Stop: every runner leaves where it is (containers keep running), leases are released. */
-  private async leaveAll(): Promise<void> {
-    this.leaving = true;
-    const all = [...this.driving.values()];
-    for (const d of all) d.leave.abort();
-    const timeout = new AbortController();
-    await Promise.race([
-      Promise.all(all.map((d) => d.done.catch(() => undefined))),
-      this.deps.clock.sleep(LEAVE_WAIT_MS, timeout.signal),
-    ]);
-    timeout.abort();
-    await Promise.all(all.map((d) => d.lease.release().catch(() => undefined)));
   }
 }
