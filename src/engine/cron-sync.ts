@@ -9,7 +9,6 @@
 
 import type { Job } from '../api/k8s.js';
 import { ConflictError } from '../api/errors.js';
-import { rfc3339 } from '../api/time.js';
 import {
   syncCronJob,
   type CronJobEvent,
@@ -19,6 +18,7 @@ import {
 } from '../controller/cron/index.js';
 import type { Clock } from '../ports/clock.js';
 import type { StoredEvent } from '../ports/state-store.js';
+import { recordedEvent } from './recorded-event.js';
 
 /** What a sync does to jobs (the CronJob controller's jobControl). */
 export interface SyncJobControl {
@@ -81,15 +81,5 @@ export async function syncAndCarryOut(
 
 /** The controller's events as the event recorder stores them (source `cronjob-controller`, as upstream's). */
 export function cronJobEvents(cronJob: string, events: CronJobEvent[], now: Date): StoredEvent[] {
-  const t = rfc3339(now);
-  return events.map((e) => ({
-    type: e.type,
-    reason: e.reason,
-    message: e.message,
-    firstTimestamp: t,
-    lastTimestamp: t,
-    count: 1,
-    source: 'cronjob-controller',
-    involvedObject: `CronJob/${cronJob}`,
-  }));
+  return events.map((e) => recordedEvent(e, now, 'cronjob-controller', `CronJob/${cronJob}`));
 }
