@@ -5,10 +5,10 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import type { CronJob, CronJobSpec, JobStatus } from '../../../src/api/k8s.js';
+import type { CronJob, JobStatus } from '../../../src/api/k8s.js';
 import { jobFromTemplate } from '../../../src/controller/cron/index.js';
 import { CronDaemon } from '../../../src/engine/cron-daemon.js';
-import { defaultCronJob, defaultJob, withGeneratedSelector } from '../../../src/manifest/index.js';
+import { defaultJob, withGeneratedSelector } from '../../../src/manifest/index.js';
 import { deleteJobEverywhere } from '../../../src/engine/job-deletion.js';
 import { listKind } from '../../../src/cli/listed-objects.js';
 import { FileCronStore } from '../../../src/state/cron-store.js';
@@ -16,6 +16,8 @@ import { FileStore } from '../../../src/state/file-store.js';
 import { FakeClock, settle } from '../../support/fake-clock.js';
 import { FakeRuntime } from '../../support/fake-runtime.js';
 import { tempDir } from '../../support/jobs.js';
+import { testCronJob as cronJob } from '../../support/cron-jobs.js';
+import { holdLeases } from '../../support/gate.js';
 import { waitFor } from '../../support/wait-for.js';
 
 const T0 = '2024-01-01T09:58:00Z';
@@ -44,30 +46,6 @@ class Inflight {
       },
     });
   }
-}
-
-function cronJob(name: string, spec: Partial<CronJobSpec> = {}): CronJob {
-  return defaultCronJob({
-    apiVersion: 'batch/v1',
-    kind: 'CronJob',
-    metadata: { name },
-    spec: {
-      schedule: '*/5 * * * *',
-      jobTemplate: {
-        spec: {
-          template: {
-            spec: {
-              restartPolicy: 'Never',
-              containers: [
-                { name: 'main', image: 'busybox', imagePullPolicy: 'IfNotPresent', command: ['true'] },
-              ],
-            },
-          },
-        },
-      },
-      ...spec,
-    },
-  });
 }
 
 interface Harness {
@@ -516,21 +494,13 @@ describe('cron daemon on a fake clock', () => {
   it('a runner being started when the daemon stops is not started: its job is left, its lease free', async () => {
     const h = newHarness();
     await apply(h, cronJob('cj'));
-    let entered = false;
-    let letGo!: () => void;
-    const gate = new Promise<void>((r) => (letGo = r));
-    const acquire = h.store.acquireJobLease.bind(h.store);
-    h.store.acquireJobLease = async (job, command) => {
-      entered = true;
-      await gate; // the lease is being taken when the stop comes
-      return acquire(job, command);
-    };
+    const leases = holdLeases(h.store); // the lease is being taken when the stop comes
     const r = startDaemon(h);
     await quiet(h);
     await h.clock.advance(h.clock.nextDue()! - h.clock.now().getTime());
-    await waitFor(() => entered, { what: 'the slot to create its job and start its runner' });
+    await waitFor(() => leases.asked.length > 0, { what: 'the slot to create its job and start its runner' });
     r.stop.abort();
-    letGo();
+    leases.open();
     await r.done;
     await quiet(h);
     assert.deepEqual(h.runtime.created, [], 'no pod made after the stop');

@@ -56,6 +56,17 @@ async function sync(cronJob: CronJob, jobs: Job[], ctl: ReturnType<typeof contro
   );
 }
 
+/** A Replace CronJob whose 09:55 job is still running at the 10:00 slot. */
+async function replacing() {
+  const clock = new FakeClock(SLOT_TIME);
+  const store = new MemoryStore();
+  const cj = stored({ concurrencyPolicy: 'Replace' });
+  const running = childJob(cj, '2024-01-01T09:55:00Z');
+  await store.createJob(running);
+  cj.status = { active: [{ kind: 'Job', name: running.metadata.name, uid: running.metadata.uid }] };
+  return { clock, cj, running, ctl: control(store, clock) };
+}
+
 const reasons = (result: { events: { reason: string }[] }) => result.events.map((e) => e.reason);
 
 describe('syncAndCarryOut', () => {
@@ -79,13 +90,7 @@ describe('syncAndCarryOut', () => {
   });
 
   it('Replace deletes the running job, then creates', async () => {
-    const clock = new FakeClock(SLOT_TIME);
-    const store = new MemoryStore();
-    const cj = stored({ concurrencyPolicy: 'Replace' });
-    const running = childJob(cj, '2024-01-01T09:55:00Z');
-    await store.createJob(running);
-    cj.status = { active: [{ kind: 'Job', name: running.metadata.name, uid: running.metadata.uid }] };
-    const ctl = control(store, clock);
+    const { clock, cj, running, ctl } = await replacing();
     const { result, created } = await sync(cj, [running], ctl, clock);
     assert.deepEqual(ctl.calls, [`delete ${running.metadata.name}`, `create cj-${M1000} at ${SLOT_TIME}`]);
     assert.equal(created?.name, `cj-${M1000}`);
@@ -93,13 +98,7 @@ describe('syncAndCarryOut', () => {
   });
 
   it('Replace whose deletion fails creates nothing: FailedDelete, and an error to retry', async () => {
-    const clock = new FakeClock(SLOT_TIME);
-    const store = new MemoryStore();
-    const cj = stored({ concurrencyPolicy: 'Replace' });
-    const running = childJob(cj, '2024-01-01T09:55:00Z');
-    await store.createJob(running);
-    cj.status = { active: [{ kind: 'Job', name: running.metadata.name, uid: running.metadata.uid }] };
-    const ctl = control(store, clock);
+    const { clock, cj, running, ctl } = await replacing();
     ctl.failDelete.set(running.metadata.name, new Error('engine says no'));
     const { result, created } = await sync(cj, [running], ctl, clock);
     assert.deepEqual(ctl.calls, [`delete ${running.metadata.name}`]);

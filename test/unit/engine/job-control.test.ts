@@ -57,6 +57,14 @@ function harness() {
   };
 }
 
+/** The 10:00 job of the CronJob, stored and in the index. */
+async function storedChild(h: ReturnType<typeof harness>) {
+  const job = childJob(cj, '2024-01-01T10:00:00Z');
+  await h.store.createJob(job);
+  await h.index.relist();
+  return { job, name: job.metadata.name };
+}
+
 const configMap = (value: string): ConfigMap => ({
   apiVersion: 'v1',
   kind: 'ConfigMap',
@@ -110,10 +118,7 @@ describe('CronJobControl.createJob', () => {
 describe('CronJobControl.deleteJob', () => {
   it('a job nobody drives is removed here: its pods stopped and removed, its records gone', async () => {
     const h = harness();
-    const job = childJob(cj, '2024-01-01T10:00:00Z');
-    const name = job.metadata.name;
-    await h.store.createJob(job);
-    await h.index.relist();
+    const { name } = await storedChild(h);
     // A daemon drove it and stopped: its pod goes on, nobody holds its lease.
     await h.runners.drive(name, false, 'cj');
     await waitFor(() => h.runtime.running() === 1, { what: 'the pod to run' });
@@ -128,10 +133,7 @@ describe('CronJobControl.deleteJob', () => {
 
   it('a job another process drives is asked to delete itself, and hidden from the controller', async () => {
     const h = harness();
-    const job = childJob(cj, '2024-01-01T10:00:00Z');
-    const name = job.metadata.name;
-    await h.store.createJob(job);
-    await h.index.relist();
+    const { job, name } = await storedChild(h);
     await h.store.acquireJobLease(name, 'tjob run (pid 7)');
     await h.control.deleteJob(name);
     assert.deepEqual(h.undriven, []);
@@ -181,9 +183,7 @@ describe('CronJobControl.deleteJob', () => {
 
   it('a failed removal is thrown and the job is seen again', async () => {
     const h = harness();
-    const job = childJob(cj, '2024-01-01T10:00:00Z');
-    await h.store.createJob(job);
-    await h.index.relist();
+    const { job } = await storedChild(h);
     h.failNext(new Error('engine says no'));
     await assert.rejects(h.control.deleteJob(job.metadata.name), /engine says no/);
     assert.equal(h.index.isDeleting(job), false);

@@ -13,6 +13,7 @@ import { FakeRuntime } from '../../support/fake-runtime.js';
 import { MemoryStore } from '../../support/memory-store.js';
 import { childJob, finished, testCronJob } from '../../support/cron-jobs.js';
 import { waitFor } from '../../support/wait-for.js';
+import { holdLeases } from '../../support/gate.js';
 
 const cj = testCronJob('cj', {}, 'uid-cj');
 const slot = (minute: number) => `2024-01-01T10:${String(minute).padStart(2, '0')}:00Z`;
@@ -89,33 +90,22 @@ describe('RunnerPool', () => {
     const h = harness();
     const names: string[] = [];
     for (let m = 0; m < 10; m++) names.push(await created(h, m));
-    let inFlight = 0;
-    let most = 0;
-    const order: string[] = [];
-    let open!: () => void;
-    const gate = new Promise<void>((r) => (open = r));
-    const acquire = h.store.acquireJobLease.bind(h.store);
-    h.store.acquireJobLease = async (job, command) => {
-      order.push(job);
-      most = Math.max(most, ++inFlight);
-      await gate;
-      inFlight--;
-      return acquire(job, command);
-    };
+    const leases = holdLeases(h.store);
     h.pool.pause();
     for (const n of names) h.pool.enqueue(n, 'cj');
+    await settle(10);
+    assert.deepEqual(leases.asked, [], 'paused: none started');
     h.pool.resume(h.stop.signal);
     h.pool.pause(); // (resume started the first ones; pausing again holds the rest)
     await settle(10);
-    assert.deepEqual(order, names.slice(0, 8));
-    open();
+    assert.deepEqual(leases.asked, names.slice(0, 8), 'eight at a time');
+    leases.open();
     await waitFor(() => h.pool.drivenJobs().length === 8, { what: 'the first eight runners' });
     await settle(10);
     assert.equal(h.pool.drivenJobs().length, 8, 'paused: the last two wait');
     h.pool.resume(h.stop.signal);
     await waitFor(() => h.pool.drivenJobs().length === 10, { what: 'every runner' });
-    assert.deepEqual(order, names);
-    assert.equal(most, 8);
+    assert.deepEqual(leases.asked, names);
     await h.pool.leaveAll();
   });
 
@@ -170,19 +160,11 @@ describe('RunnerPool', () => {
   it('a runner whose lease is being taken when leaving begins is not started, its lease freed', async () => {
     const h = harness();
     const name = await created(h, 0);
-    let entered = false;
-    let open!: () => void;
-    const gate = new Promise<void>((r) => (open = r));
-    const acquire = h.store.acquireJobLease.bind(h.store);
-    h.store.acquireJobLease = async (job, command) => {
-      entered = true;
-      await gate;
-      return acquire(job, command);
-    };
+    const leases = holdLeases(h.store);
     const driving = h.pool.drive(name, true, 'cj');
-    await waitFor(() => entered, { what: 'the lease to be asked for' });
+    await waitFor(() => leases.asked.length > 0, { what: 'the lease to be asked for' });
     await h.pool.leaveAll();
-    open();
+    leases.open();
     await driving;
     assert.deepEqual(h.runtime.created, []);
     assert.deepEqual(h.pool.drivenJobs(), []);
