@@ -13,6 +13,7 @@ import { deleteJobEverywhere } from '../../../src/engine/job-deletion.js';
 import { listKind } from '../../../src/cli/listed-objects.js';
 import { FileCronStore } from '../../../src/state/cron-store.js';
 import { FileStore } from '../../../src/state/file-store.js';
+import { testBackoff } from '../../support/runner-options.js';
 import { FakeClock, settle } from '../../support/fake-clock.js';
 import { FakeRuntime } from '../../support/fake-runtime.js';
 import { tempDir } from '../../support/jobs.js';
@@ -121,13 +122,7 @@ function startDaemon(h: Harness, opts: { realWatch?: boolean } = {}): Running {
       localTimeZone: 'UTC',
       deleteUndrivenJob: (state) => deleteJobEverywhere(state, store, runtime),
     },
-    {
-      backoffBaseMs: 10_000,
-      backoffCapMs: 600_000,
-      keepContainers: false,
-      command: 'test daemon',
-      heartbeatMs: 3_600_000,
-    },
+    { ...testBackoff, command: 'test daemon', heartbeatMs: 3_600_000 },
     {
       created: (_cj, job, _slot, at) => h.log.push(`${hhmmss(at)} create ${job}`),
       cronEvent: (_cj, e) => {

@@ -13,6 +13,7 @@ import { deleteJobEverywhere } from '../../../src/engine/job-deletion.js';
 import { JobIndex } from '../../../src/engine/job-index.js';
 import { RunnerPool } from '../../../src/engine/runner-pool.js';
 import type { StoredJob } from '../../../src/ports/state-store.js';
+import { testBackoff } from '../../support/runner-options.js';
 import { FakeClock, settle } from '../../support/fake-clock.js';
 import { FakeRuntime } from '../../support/fake-runtime.js';
 import { MemoryStore } from '../../support/memory-store.js';
@@ -29,7 +30,7 @@ function harness() {
   const index = new JobIndex(store);
   const runners = new RunnerPool(
     { store, runtime, clock, newUid: randomUUID, random: Math.random },
-    { backoffBaseMs: 10_000, backoffCapMs: 600_000, keepContainers: false, command: 'test daemon' },
+    { ...testBackoff, command: 'test daemon' },
     index,
   );
   const undriven: string[] = [];

@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { JobSummary, StoredJob } from '../../../src/ports/state-store.js';
 import type { RunEnd } from '../../../src/engine/job-runner.js';
 import { RunnerPool } from '../../../src/engine/runner-pool.js';
+import { testBackoff } from '../../support/runner-options.js';
 import { FakeClock, settle } from '../../support/fake-clock.js';
 import { FakeRuntime } from '../../support/fake-runtime.js';
 import { MemoryStore } from '../../support/memory-store.js';
@@ -31,7 +32,7 @@ function harness(runMs = 30_000) {
   const ends: { job: string; end: RunEnd; state: StoredJob }[] = [];
   const pool = new RunnerPool(
     { store, runtime, clock, newUid: randomUUID, random: Math.random },
-    { backoffBaseMs: 10_000, backoffCapMs: 600_000, keepContainers: false, command: 'test pool' },
+    { ...testBackoff, command: 'test pool' },
     index,
     {
       driving: (job, adopted) => log.push(`${adopted ? 'adopt' : 'drive'} ${job}`),
@@ -175,13 +176,7 @@ describe('RunnerPool', () => {
     const h = harness(10 * 60_000);
     const pool = new RunnerPool(
       { store: h.store, runtime: h.runtime, clock: h.clock, newUid: randomUUID, random: Math.random },
-      {
-        backoffBaseMs: 10_000,
-        backoffCapMs: 600_000,
-        keepContainers: false,
-        command: 'test',
-        heartbeatMs: 5000,
-      },
+      { ...testBackoff, command: 'test', heartbeatMs: 5000 },
       { put: () => undefined, remove: () => undefined },
     );
     let renewals = 0;
