@@ -19,6 +19,7 @@ import { finishedOutcome, type JobOutcome } from './job-status.js';
 import { LogRecorder } from './log-recorder.js';
 import { newPodIdentity, podHostname, podLabels, podPlanFor } from './pod-plan.js';
 import { toPodView } from './pod-view.js';
+import { recordedEvent } from './recorded-event.js';
 import { Wakeup } from './wakeup.js';
 
 export interface JobRunnerOptions {
@@ -467,18 +468,7 @@ export class JobRunner {
   }
 
   private event(e: JobEvent, now: Date, involvedObject = `Job/${this.name}`): StoredEvent {
-    const t = rfc3339(now);
-    const stored: StoredEvent = {
-      type: e.type,
-      reason: e.reason,
-      message: e.message,
-      firstTimestamp: t,
-      lastTimestamp: t,
-      count: 1,
-      source: 'job-controller',
-      involvedObject,
-    };
-    return stored;
+    return recordedEvent(e, now, 'job-controller', involvedObject);
   }
 
   private async deletePods(deletes: Extract<JobAction, { type: 'deletePod' }>[], now: Date): Promise<void> {

@@ -32,3 +32,42 @@ export function ttlExpired(job: TtlJob, now: Date): boolean {
   const left = ttlTimeLeft(job, now);
   return left !== undefined && left <= 0;
 }
+
+/**
+ * The jobs whose TTL has run out at `now`, and when the first of the others expires: the
+ * controller deletes the former and looks again at the latter's expiry (`processTTL` requeues a
+ * job with `enqueueAfter` its time left).
+ */
+export function ttlDue<J extends TtlJob>(
+  jobs: Iterable<J>,
+  now: Date,
+): { expired: J[]; nextExpiry?: number } {
+  const expired: J[] = [];
+  let nextExpiry: number | undefined;
+  for (const job of jobs) {
+    const at = ttlExpiry(job);
+    if (at === undefined) continue;
+    if (at <= now.getTime()) expired.push(job);
+    else if (nextExpiry === undefined || at < nextExpiry) nextExpiry = at;
+  }
+  return nextExpiry === undefined ? { expired } : { expired, nextExpiry };
+}
+
+/**
+ * Deletes the jobs expired at `now`, one after the other (a failure is a warning: the next pass
+ * tries again); returns when the next of the others expires, for the caller's timer.
+ */
+export async function deleteExpired(
+  jobs: Iterable<TtlJob & { metadata: { name: string } }>,
+  now: Date,
+  actions: { deleteJob(name: string): Promise<void>; warning?(message: string): void },
+): Promise<number | undefined> {
+  const { expired, nextExpiry } = ttlDue(jobs, now);
+  for (const job of expired) {
+    const name = job.metadata.name;
+    await actions
+      .deleteJob(name)
+      .catch((err: Error) => actions.warning?.(`deleting expired job ${name}: ${err.message}`));
+  }
+  return nextExpiry;
+}

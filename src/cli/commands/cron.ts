@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
+import { addTemplateFlags, collect } from '../args/template-flags.js';
 import { ConflictError, UsageError } from '../../api/errors.js';
 import type { CronJob } from '../../api/k8s.js';
 import { jobAsCreated } from '../../engine/job-creation.js';
@@ -59,13 +60,13 @@ Examples:
   tjob cron suspend hello`,
     );
 
-  cron
-    .command('start')
-    .description('run the scheduler in the foreground: apply FILEs, then run every stored CronJob')
-    .argument('[file...]', 'manifests to apply first (as `tjob apply -f`)')
-    .option('--set <name=value>', 'replace $NAME / ${NAME} in the manifests (repeatable)', collect, [])
-    .option('--items <list>', 'one object per item of a comma-separated list, with $ITEM set')
-    .option('--items-file <file>', 'like --items, one item per line')
+  addTemplateFlags(
+    cron
+      .command('start')
+      .description('run the scheduler in the foreground: apply FILEs, then run every stored CronJob')
+      .argument('[file...]', 'manifests to apply first (as `tjob apply -f`)'),
+    'one object per item of a comma-separated list, with $ITEM set',
+  )
     .option(
       '--backoff <duration>',
       'base of the pod-recreation and restart backoff (default 10s; env TJOB_BACKOFF)',
@@ -150,10 +151,6 @@ Kubernetes does (at most one late run, within startingDeadlineSeconds).`,
         }),
       );
   }
-}
-
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
 }
 
 interface StartFlags extends ApplyFlags {

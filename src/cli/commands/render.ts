@@ -2,6 +2,7 @@
 // `kubectl apply -f -`.
 
 import type { Command } from 'commander';
+import { addTemplateFlags } from '../args/template-flags.js';
 import type { KubeObject } from '../../api/k8s.js';
 import { renderManifests } from '../../manifest/index.js';
 import type { CliContext, ExitCodeAction, GlobalOptions } from '../context.js';
@@ -19,18 +20,13 @@ export function registerRender(
   globals: () => GlobalOptions,
   exitWith: ExitCodeAction,
 ): void {
-  program
-    .command('render')
-    .description('print the expanded, defaulted manifests as YAML, ready for kubectl apply -f -')
-    .argument('<file...>', 'manifest files or directories; - reads standard input')
-    .option(
-      '--set <name=value>',
-      'replace $NAME / ${NAME} in the manifests (repeatable)',
-      (v: string, p: string[]) => [...p, v],
-      [],
-    )
-    .option('--items <list>', 'expand the template once per item ($ITEM)')
-    .option('--items-file <file>', 'like --items, one item per line')
+  addTemplateFlags(
+    program
+      .command('render')
+      .description('print the expanded, defaulted manifests as YAML, ready for kubectl apply -f -')
+      .argument('<file...>', 'manifest files or directories; - reads standard input'),
+    'expand the template once per item ($ITEM)',
+  )
     .addHelpText(
       'after',
       `

@@ -6,6 +6,7 @@ import { writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { junitReport } from '../../output/junit.js';
 import type { Command } from 'commander';
+import { addTemplateFlags } from '../args/template-flags.js';
 import { ConflictError, UsageError } from '../../api/errors.js';
 import type { Job } from '../../api/k8s.js';
 import { BuiltInControllerName } from '../../controller/job/sync.js';
@@ -56,13 +57,13 @@ export function registerRun(
   globals: () => GlobalOptions,
   exitWith: ExitCodeAction,
 ): void {
-  program
-    .command('run')
-    .description('create the Jobs in the files and drive them to the end; exit with the outcome')
-    .argument('<file...>', 'manifest files or directories; - reads standard input')
-    .option('--set <name=value>', 'replace $NAME / ${NAME} in the manifests (repeatable)', collect, [])
-    .option('--items <list>', 'one Job per item of a comma-separated list, with $ITEM set')
-    .option('--items-file <file>', 'like --items, one item per line')
+  addTemplateFlags(
+    program
+      .command('run')
+      .description('create the Jobs in the files and drive them to the end; exit with the outcome')
+      .argument('<file...>', 'manifest files or directories; - reads standard input'),
+    'one Job per item of a comma-separated list, with $ITEM set',
+  )
     .option('--max-jobs <n>', 'how many of the expanded Jobs run at once (default: all)')
     .option('-d, --detach', 'hand the jobs to a background controller process and return at once')
     .option(
@@ -98,10 +99,6 @@ resume it. If tjob is killed, the next run of the same file adopts the running c
         return await runCommand(files, flags, ctx, globals());
       }),
     );
-}
-
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
 }
 
 export async function runCommand(

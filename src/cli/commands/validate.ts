@@ -2,6 +2,7 @@
 // prints the field report (what tjob honours, approximates and ignores).
 
 import type { Command } from 'commander';
+import { addTemplateFlags } from '../args/template-flags.js';
 import type { CliContext, ExitCodeAction, GlobalOptions } from '../context.js';
 import {
   loadFromCommandLine,
@@ -17,18 +18,15 @@ export function registerValidate(
   globals: () => GlobalOptions,
   exitWith: ExitCodeAction,
 ): void {
-  program
-    .command('validate')
-    .description('check manifests as the API server would; print what tjob honours, approximates and ignores')
-    .argument('<file...>', 'manifest files or directories; - reads standard input')
-    .option(
-      '--set <name=value>',
-      'replace $NAME / ${NAME} in the manifests (repeatable)',
-      (v: string, p: string[]) => [...p, v],
-      [],
-    )
-    .option('--items <list>', 'expand the template once per item ($ITEM)')
-    .option('--items-file <file>', 'like --items, one item per line')
+  addTemplateFlags(
+    program
+      .command('validate')
+      .description(
+        'check manifests as the API server would; print what tjob honours, approximates and ignores',
+      )
+      .argument('<file...>', 'manifest files or directories; - reads standard input'),
+    'expand the template once per item ($ITEM)',
+  )
     .option('-q, --quiet', 'print nothing but errors and warnings')
     .addHelpText(
       'after',

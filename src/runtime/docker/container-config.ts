@@ -76,15 +76,9 @@ export function buildContainerConfig(
     hostConfig.NetworkMode = `container:${ctx.pauseContainerId}`;
     hostConfig.IpcMode = spec.hostIPC ? 'host' : `container:${ctx.pauseContainerId}`;
   } else {
-    if (spec.hostNetwork) {
-      hostConfig.NetworkMode = 'host';
-      hostConfig.UTSMode = 'host';
-    } else {
-      Object.assign(options, podHostname(plan));
-    }
+    // Alone in its pod, the container owns the network namespace.
+    ownPodNetwork(plan, options, hostConfig, ctx.nodeDns);
     if (spec.hostIPC) hostConfig.IpcMode = 'host';
-    // Alone in its pod, the container owns the network namespace, so the pod's DNS settings.
-    Object.assign(hostConfig, podDnsSettings(spec, ctx.nodeDns));
   }
   if (spec.hostPID) hostConfig.PidMode = 'host';
   else if (spec.shareProcessNamespace && ctx.pauseContainerId)
@@ -126,16 +120,30 @@ export function buildPauseConfig(
     StopTimeout: 2,
     HostConfig: hostConfig,
   };
-  if (spec.hostNetwork) {
+  // The pod's containers join its network namespace, and so share the resolv.conf made for it.
+  ownPodNetwork(plan, options, hostConfig, ctx.nodeDns);
+  if (spec.hostPID) hostConfig.PidMode = 'host';
+  return options;
+}
+
+/**
+ * The container that owns the pod's network namespace (the pause container, or a pod's only
+ * container): the host's network and UTS namespaces with hostNetwork, else the pod's hostname;
+ * and the pod's DNS settings.
+ */
+function ownPodNetwork(
+  plan: PodPlan,
+  options: Dockerode.ContainerCreateOptions,
+  hostConfig: Dockerode.HostConfig,
+  nodeDns: ResolvConf | undefined,
+): void {
+  if (plan.spec.hostNetwork) {
     hostConfig.NetworkMode = 'host';
     hostConfig.UTSMode = 'host';
   } else {
     Object.assign(options, podHostname(plan));
   }
-  if (spec.hostPID) hostConfig.PidMode = 'host';
-  // The pod's containers join its network namespace, and so share the resolv.conf made for it.
-  Object.assign(hostConfig, podDnsSettings(spec, ctx.nodeDns));
-  return options;
+  Object.assign(hostConfig, podDnsSettings(plan.spec, nodeDns));
 }
 
 /** True when the pod has more than one container (init included), which then share one pause container. */

@@ -5,23 +5,16 @@
 
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
-import { JobRunner, type JobRunnerOptions } from '../../../src/engine/job-runner.js';
+import { JobRunner } from '../../../src/engine/job-runner.js';
 import type { Job, JobSpec, JobStatus } from '../../../src/api/k8s.js';
 import type { PodPlan } from '../../../src/api/pod.js';
+import { testRunnerOptions } from '../../support/runner-options.js';
 import { FakeClock } from '../../support/fake-clock.js';
 import { FakeRuntime, type PodScript } from '../../support/fake-runtime.js';
 import { KilledError, MemoryStore } from '../../support/memory-store.js';
 import { testJob } from '../../support/jobs.js';
 
-const options: JobRunnerOptions = {
-  backoffBaseMs: 10_000,
-  backoffCapMs: 600_000,
-  keepContainers: false,
-  config: { configMaps: {}, secrets: {} },
-  random: Math.random,
-  newUid: randomUUID,
-};
+const options = testRunnerOptions;
 
 interface Shape {
   name: string;

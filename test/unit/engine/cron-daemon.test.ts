@@ -5,17 +5,20 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import type { CronJob, CronJobSpec, JobStatus } from '../../../src/api/k8s.js';
+import type { CronJob, JobStatus } from '../../../src/api/k8s.js';
 import { jobFromTemplate } from '../../../src/controller/cron/index.js';
 import { CronDaemon } from '../../../src/engine/cron-daemon.js';
-import { defaultCronJob, defaultJob, withGeneratedSelector } from '../../../src/manifest/index.js';
+import { defaultJob, withGeneratedSelector } from '../../../src/manifest/index.js';
 import { deleteJobEverywhere } from '../../../src/engine/job-deletion.js';
 import { listKind } from '../../../src/cli/listed-objects.js';
 import { FileCronStore } from '../../../src/state/cron-store.js';
 import { FileStore } from '../../../src/state/file-store.js';
+import { testBackoff } from '../../support/runner-options.js';
 import { FakeClock, settle } from '../../support/fake-clock.js';
 import { FakeRuntime } from '../../support/fake-runtime.js';
 import { tempDir } from '../../support/jobs.js';
+import { testCronJob as cronJob } from '../../support/cron-jobs.js';
+import { holdLeases } from '../../support/gate.js';
 import { waitFor } from '../../support/wait-for.js';
 
 const T0 = '2024-01-01T09:58:00Z';
@@ -44,30 +47,6 @@ class Inflight {
       },
     });
   }
-}
-
-function cronJob(name: string, spec: Partial<CronJobSpec> = {}): CronJob {
-  return defaultCronJob({
-    apiVersion: 'batch/v1',
-    kind: 'CronJob',
-    metadata: { name },
-    spec: {
-      schedule: '*/5 * * * *',
-      jobTemplate: {
-        spec: {
-          template: {
-            spec: {
-              restartPolicy: 'Never',
-              containers: [
-                { name: 'main', image: 'busybox', imagePullPolicy: 'IfNotPresent', command: ['true'] },
-              ],
-            },
-          },
-        },
-      },
-      ...spec,
-    },
-  });
 }
 
 interface Harness {
@@ -143,13 +122,7 @@ function startDaemon(h: Harness, opts: { realWatch?: boolean } = {}): Running {
       localTimeZone: 'UTC',
       deleteUndrivenJob: (state) => deleteJobEverywhere(state, store, runtime),
     },
-    {
-      backoffBaseMs: 10_000,
-      backoffCapMs: 600_000,
-      keepContainers: false,
-      command: 'test daemon',
-      heartbeatMs: 3_600_000,
-    },
+    { ...testBackoff, command: 'test daemon', heartbeatMs: 3_600_000 },
     {
       created: (_cj, job, _slot, at) => h.log.push(`${hhmmss(at)} create ${job}`),
       cronEvent: (_cj, e) => {
@@ -516,21 +489,13 @@ describe('cron daemon on a fake clock', () => {
   it('a runner being started when the daemon stops is not started: its job is left, its lease free', async () => {
     const h = newHarness();
     await apply(h, cronJob('cj'));
-    let entered = false;
-    let letGo!: () => void;
-    const gate = new Promise<void>((r) => (letGo = r));
-    const acquire = h.store.acquireJobLease.bind(h.store);
-    h.store.acquireJobLease = async (job, command) => {
-      entered = true;
-      await gate; // the lease is being taken when the stop comes
-      return acquire(job, command);
-    };
+    const leases = holdLeases(h.store); // the lease is being taken when the stop comes
     const r = startDaemon(h);
     await quiet(h);
     await h.clock.advance(h.clock.nextDue()! - h.clock.now().getTime());
-    await waitFor(() => entered, { what: 'the slot to create its job and start its runner' });
+    await waitFor(() => leases.asked.length > 0, { what: 'the slot to create its job and start its runner' });
     r.stop.abort();
-    letGo();
+    leases.open();
     await r.done;
     await quiet(h);
     assert.deepEqual(h.runtime.created, [], 'no pod made after the stop');

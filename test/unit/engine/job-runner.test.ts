@@ -1,8 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
 import { JobRunner, type JobRunObserver, type JobRunnerOptions } from '../../../src/engine/job-runner.js';
 import { FileStore } from '../../../src/state/file-store.js';
+import { testRunnerOptions } from '../../support/runner-options.js';
 import { FakeClock, settle } from '../../support/fake-clock.js';
 import { FakeRuntime, type PodScript } from '../../support/fake-runtime.js';
 import { tempDir, testJob } from '../../support/jobs.js';
@@ -10,14 +10,7 @@ import type { Job, JobStatus } from '../../../src/api/k8s.js';
 import type { PodPlan } from '../../../src/api/pod.js';
 import { waitFor } from '../../support/wait-for.js';
 
-const options: JobRunnerOptions = {
-  backoffBaseMs: 10_000,
-  backoffCapMs: 600_000,
-  keepContainers: false,
-  config: { configMaps: {}, secrets: {} },
-  random: Math.random,
-  newUid: randomUUID,
-};
+const options = testRunnerOptions;
 
 async function harness(job: Job, script: (plan: PodPlan, attempt: number) => PodScript) {
   const clock = new FakeClock();

@@ -7,33 +7,26 @@ import { join, resolve } from 'node:path';
 import { junitReport } from '../../../src/output/junit.js';
 import type { PodRecord } from '../../../src/api/pod.js';
 import type { StoredJob } from '../../../src/ports/state-store.js';
-import { testJob } from '../../support/jobs.js';
+import { podRecord, testJob } from '../../support/jobs.js';
 
 const XSD = resolve(import.meta.dirname, '../../../../test/fixtures/junit/JUnit.xsd');
 
+/** A finished pod whose one container exited with `exitCode`, its containers removed. */
 function pod(
   name: string,
   phase: 'Succeeded' | 'Failed',
   exitCode: number,
   extra: Partial<PodRecord> = {},
 ): PodRecord {
+  const base = podRecord(name, phase);
   return {
-    name,
-    uid: `${name}-uid`,
-    createdAt: '2026-01-01T00:00:00.000Z',
-    labels: {},
-    annotations: {},
-    hostname: name,
+    ...base,
     tracked: false,
     removed: true,
     observation: {
-      name,
-      phase,
-      ready: false,
-      terminating: false,
+      ...base.observation,
       startTime: '2026-01-01T00:00:01Z',
       finishTime: '2026-01-01T00:00:03Z',
-      initContainerStatuses: [],
       containerStatuses: [
         {
           name: 'main',
