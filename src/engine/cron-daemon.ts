@@ -60,6 +60,8 @@ export interface CronDaemonOptions {
   command: string;
   /** Lease heartbeat period (default 10 s). */
   heartbeatMs?: number;
+  /** The Docker network the pods of the jobs it creates join (`tjob cron start --network`). */
+  network?: string;
 }
 
 export interface CronDaemonObserver {
@@ -496,7 +498,9 @@ export class CronDaemon {
   private async createJob(fromTemplate: Job, uid: string, now: Date): Promise<void> {
     const stored = jobAsCreated(defaultJob(fromTemplate), uid, now);
     this.configSnapshot ??= storedConfigData(this.deps.store);
-    await this.deps.store.createJob(stored, await this.configSnapshot);
+    const config = await this.configSnapshot;
+    const network = this.options.network;
+    await this.deps.store.createJob(stored, network === undefined ? config : { ...config, network });
     this.indexJob({ job: stored });
   }
 

@@ -72,6 +72,8 @@ export interface JobRequest {
 export interface JobConfigData {
   configMaps: ConfigData;
   secrets: ConfigData;
+  /** The Docker network its pods join (`--network`), kept so a resumed job stays on it. */
+  network?: string;
 }
 
 export interface LogRecord {
@@ -106,7 +108,7 @@ export interface StateStore {
   /** The current live holder, if any. */
   jobLeaseHolder(name: string): Promise<LeaseHolder | undefined>;
 
-  /** The ConfigMap and Secret data a job's pods see, captured when the job was created. */
+  /** The ConfigMap and Secret data (and network) a job's pods see, captured when the job was created. */
   loadJobConfig(name: string): Promise<JobConfigData>;
 
   /** Leaves a request for the job's controller. */

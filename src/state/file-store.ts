@@ -3,7 +3,7 @@
 //   <root>/jobs/<name>/journal.jsonl  the job: spec, status, pod records, events, backoff
 //   <root>/jobs/<name>/summary.json   the job object alone, for listings (a cache of the journal)
 //   <root>/jobs/<name>/lease.json     the controller process that drives it
-//   <root>/jobs/<name>/config.json    the ConfigMaps and Secrets it was created with (if any)
+//   <root>/jobs/<name>/config.json    the ConfigMaps, Secrets and network it was created with (if any)
 //   <root>/jobs/<name>/logs/<pod>/<container>/<restartCount>.log  one run of a container
 //   <root>/jobs/<name>/logs/<pod>/<container>.log  all its runs (written before runs were kept apart)
 //   <root>/jobs/.creating-*, .deleted-*  a job directory being made or removed (renamed in/out)
@@ -273,8 +273,11 @@ export class FileStore implements StateStore {
     const staging = join(this.root, 'jobs', `.creating-${name}-${process.pid}-${stagingCounter++}`);
     try {
       await mkdir(staging, { mode: 0o700 });
-      // No ConfigMaps or Secrets stored: no file (read back as none), one fsync less per job.
-      if (Object.keys(config.configMaps).length + Object.keys(config.secrets).length > 0) {
+      // No ConfigMaps, Secrets or network: no file (read back as none), one fsync less per job.
+      if (
+        Object.keys(config.configMaps).length + Object.keys(config.secrets).length > 0 ||
+        config.network !== undefined
+      ) {
         await writeFileSynced(join(staging, 'config.json'), JSON.stringify(config, null, 2) + '\n');
       }
       await writeFileSynced(join(staging, 'journal.jsonl'), snapshotLine(state));

@@ -32,6 +32,7 @@ import { applyLoaded, type ApplyFlags } from '../apply-manifests.js';
 import { runGet } from '../get-objects.js';
 import { OUTPUT_FORMATS } from '../../output/output-format.js';
 import { backoffSettings, DEFAULT_MAX_BACKOFF_FLAG } from '../args/backoff.js';
+import { checkNetworks, NETWORK_FLAG_HELP, networkOf } from '../args/network.js';
 import { setCronJobSuspend } from '../cronjob-suspend.js';
 import { LEASE_RENEW_MS } from '../../state/lease-file.js';
 
@@ -71,6 +72,7 @@ Examples:
     )
     .option('--max-backoff <duration>', 'cap of both backoffs', DEFAULT_MAX_BACKOFF_FLAG)
     .option('--keep-containers', 'keep finished containers (by default they are removed once recorded)')
+    .option('--network <name>', `for the jobs it creates: ${NETWORK_FLAG_HELP}`)
     .option('--no-logs', 'do not stream pod logs')
     .addHelpText(
       'after',
@@ -127,12 +129,13 @@ Kubernetes does (at most one late run, within startingDeadlineSeconds).`,
     )
     .argument('<name>', 'the CronJob')
     .option('--force', 'ignore concurrencyPolicy')
+    .option('--network <name>', NETWORK_FLAG_HELP)
     .option(
       '--backoff <duration>',
       'backoff base for a controller started here (default 10s; env TJOB_BACKOFF)',
     )
     .action(
-      exitWith(async (name: string, flags: { force?: boolean; backoff?: string }) => {
+      exitWith(async (name: string, flags: TriggerFlags) => {
         return await cronTrigger(name, flags, ctx, globals());
       }),
     );
@@ -159,6 +162,12 @@ interface StartFlags extends ApplyFlags {
   logs: boolean;
 }
 
+interface TriggerFlags {
+  force?: boolean;
+  backoff?: string;
+  network?: string;
+}
+
 // ---- start ----
 
 async function cronStart(
@@ -168,6 +177,7 @@ async function cronStart(
   global: GlobalOptions,
 ): Promise<number> {
   const backoff = backoffSettings(flags, ctx.env);
+  const network = networkOf(flags, ctx.env);
   const { stateDir, store, cronStore } = await openState(ctx, global);
   const loaded =
     files.length > 0 ? await loadFromCommandLine(files, flags, ctx, await storedConfig(store)) : undefined;
@@ -198,6 +208,7 @@ async function cronStart(
   });
   try {
     await runtime.ping();
+    await checkNetworks(runtime, [network]);
     if (loaded) await applyLoaded(loaded, flags, ctx, global, { hintDaemon: false });
 
     const noColorFlag = global.color === false;
@@ -228,6 +239,7 @@ async function cronStart(
         backoffCapMs: backoff.maxBackoffMs,
         keepContainers: !!flags.keepContainers,
         command,
+        ...(network !== undefined ? { network } : {}),
       },
       {
         cronEvent: (name, e) => {
@@ -354,7 +366,7 @@ function utcOffset(ms: number): string {
 
 async function cronTrigger(
   name: string,
-  flags: { force?: boolean; backoff?: string },
+  flags: TriggerFlags,
   ctx: CliContext,
   global: GlobalOptions,
 ): Promise<number> {
@@ -367,10 +379,12 @@ async function cronTrigger(
   const children = (await store.listJobs()).filter((s) => isChildOf(s.job, name));
 
   const backoff = backoffSettings(flags, ctx.env);
+  const network = networkOf(flags, ctx.env);
   const runtime = await openRuntime(ctx, stateDir, backoff);
   let jobName: string;
   try {
     await runtime.ping();
+    await checkNetworks(runtime, [network]);
     const template = jobFromTemplate(cj, generateName(`${name}-manual-`, Math.random));
     const job = defaultJob(template);
     jobName = job.metadata.name;
@@ -398,7 +412,11 @@ async function cronTrigger(
       }
     }
 
-    await store.createJob(jobAsCreated(job, randomUUID(), ctx.clock.now()), await storedConfigData(store));
+    const config = await storedConfigData(store);
+    await store.createJob(
+      jobAsCreated(job, randomUUID(), ctx.clock.now()),
+      network === undefined ? config : { ...config, network },
+    );
   } finally {
     await runtime.close();
   }

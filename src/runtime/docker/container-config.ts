@@ -11,6 +11,7 @@ import type Dockerode from 'dockerode';
 import type { Container, PodSpec, SecurityContext, VolumeMount } from '../../api/k8s.js';
 import type { PodPlan } from '../../api/pod.js';
 import { podDnsSettings, type ResolvConf } from './dns.js';
+import { podNetworkSettings } from './pod-network.js';
 import { envMap, expandSubPathExpr, expandVars, resolveEnv, type EnvContext } from './env.js';
 import { cpuToNanoCpus, memoryToBytes } from './quantity.js';
 import type { PodVolumeMount } from './volumes.js';
@@ -76,15 +77,12 @@ export function buildContainerConfig(
     hostConfig.NetworkMode = `container:${ctx.pauseContainerId}`;
     hostConfig.IpcMode = spec.hostIPC ? 'host' : `container:${ctx.pauseContainerId}`;
   } else {
-    if (spec.hostNetwork) {
-      hostConfig.NetworkMode = 'host';
-      hostConfig.UTSMode = 'host';
-    } else {
-      Object.assign(options, podHostname(plan));
-    }
+    if (spec.hostNetwork) hostConfig.UTSMode = 'host';
+    else Object.assign(options, podHostname(plan));
     if (spec.hostIPC) hostConfig.IpcMode = 'host';
-    // Alone in its pod, the container owns the network namespace, so the pod's DNS settings.
-    Object.assign(hostConfig, podDnsSettings(spec, ctx.nodeDns));
+    // Alone in its pod, the container owns the network namespace: the pod's network, hosts
+    // entries and DNS settings.
+    Object.assign(hostConfig, podNetworkSettings(plan), podDnsSettings(spec, ctx.nodeDns));
   }
   if (spec.hostPID) hostConfig.PidMode = 'host';
   else if (spec.shareProcessNamespace && ctx.pauseContainerId)
@@ -107,7 +105,7 @@ export function buildContainerConfig(
 
 /**
  * The pause container: holds the pod's network, IPC and UTS namespaces (and is PID 1 of a shared
- * PID namespace), so its hostname/domain name are the pod's. Never restarted by Docker.
+ * PID namespace), so its hostname/domain name and network are the pod's. Never restarted by Docker.
  */
 export function buildPauseConfig(
   plan: PodPlan,
@@ -126,15 +124,12 @@ export function buildPauseConfig(
     StopTimeout: 2,
     HostConfig: hostConfig,
   };
-  if (spec.hostNetwork) {
-    hostConfig.NetworkMode = 'host';
-    hostConfig.UTSMode = 'host';
-  } else {
-    Object.assign(options, podHostname(plan));
-  }
+  if (spec.hostNetwork) hostConfig.UTSMode = 'host';
+  else Object.assign(options, podHostname(plan));
   if (spec.hostPID) hostConfig.PidMode = 'host';
-  // The pod's containers join its network namespace, and so share the resolv.conf made for it.
-  Object.assign(hostConfig, podDnsSettings(spec, ctx.nodeDns));
+  // The pod's containers join its network namespace, and so share the network, the /etc/hosts
+  // and the resolv.conf made for it.
+  Object.assign(hostConfig, podNetworkSettings(plan), podDnsSettings(spec, ctx.nodeDns));
   return options;
 }
 

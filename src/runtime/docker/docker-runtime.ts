@@ -32,6 +32,7 @@ import { removeClaimVolume, removeEphemeralVolumes, type ClaimLookup } from './c
 import { EventHub } from './events.js';
 import { DefaultLaunchLimit, LaunchGate } from './launch-gate.js';
 import { ensureImages } from './images.js';
+import { checkNetwork } from './networks.js';
 import { PodSupervisor } from './pod-supervisor.js';
 import { removePodVolumes } from './volumes.js';
 
@@ -187,6 +188,14 @@ export class DockerRuntime implements PodRuntime {
       return await ensureImages(this.docker, images, onProgress);
     } catch (err) {
       return this.wrap(err);
+    }
+  }
+
+  async checkNetwork(name: string): Promise<void> {
+    try {
+      await checkNetwork(this.docker, name);
+    } catch (err) {
+      this.wrap(err);
     }
   }
 
