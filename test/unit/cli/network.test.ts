@@ -9,6 +9,25 @@ import { UsageError } from '../../../src/api/errors.js';
 import { waitFor } from '../../support/wait-for.js';
 import { fakeEngine, jobManifest } from './fake-engine.js';
 
+const cronJobManifest = `apiVersion: batch/v1
+kind: CronJob
+metadata:
+  name: cj
+spec:
+  schedule: "*/5 * * * *"
+  timeZone: Etc/UTC
+  jobTemplate:
+    spec:
+      template:
+        spec:
+          restartPolicy: Never
+          containers:
+          - name: main
+            image: busybox
+            imagePullPolicy: IfNotPresent
+            command: ["sh", "-c", "true"]
+`;
+
 const ok = () => ({ exitCode: 0, runMs: 1000 });
 
 describe('networkOf', () => {
@@ -96,5 +115,31 @@ describe('tjob run --network on the fake runtime', { timeout: 60_000 }, () => {
     assert.deepEqual(h.runtime.networkChecks.at(-1), 'first', 'the recorded network is checked');
     h.signal('SIGINT');
     await resumed.done;
+  });
+
+  it('cron start --network: the jobs the scheduler creates are on it; a missing one stops it at once', async () => {
+    const h = fakeEngine(ok, '2024-01-01T09:59:30Z');
+    assert.equal(await h.run('apply', '-f', h.manifest(cronJobManifest)), 0, h.err());
+    h.runtime.networks = new Set(['sched']);
+    assert.equal(await h.run('cron', 'start', '--network', 'gone'), 3);
+    assert.match(h.err(), /the Docker network "gone" does not exist/);
+
+    const { done } = h.start('cron', 'start', '--network', 'sched');
+    await waitFor(() => h.runtime.plans.length === 1, { what: 'the scheduler to start a pod' });
+    h.signal('SIGINT');
+    await done;
+    assert.equal(h.runtime.plans[0]?.network, 'sched');
+    const job = h.runtime.plans[0]?.jobName ?? '';
+    assert.equal((await h.store.loadJobConfig(job)).network, 'sched');
+  });
+
+  it('cron trigger and apply check the network before creating a job', async () => {
+    const h = fakeEngine(ok);
+    assert.equal(await h.run('apply', '-f', h.manifest(cronJobManifest)), 0, h.err());
+    h.runtime.networks = new Set();
+    assert.equal(await h.run('cron', 'trigger', 'cj', '--network', 'gone'), 3);
+    assert.equal(await h.run('apply', '-f', h.manifest(jobManifest('applied')), '--network', 'gone'), 3);
+    assert.match(h.err(), /the Docker network "gone" does not exist/);
+    assert.deepEqual(await h.store.listJobs(), []);
   });
 });
