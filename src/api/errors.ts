@@ -51,6 +51,11 @@ export class ImageUnavailableError extends TjobError {
   override readonly exitCode = 3;
 }
 
+/** The Docker network the pods are to join does not exist: exit 3, nothing started. */
+export class NetworkUnavailableError extends TjobError {
+  override readonly exitCode = 3;
+}
+
 export class NotFoundError extends TjobError {
   override readonly exitCode = 1;
 }

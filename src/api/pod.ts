@@ -40,7 +40,16 @@ export interface PodPlan {
   /** ConfigMaps and Secrets visible to this pod, by name (base64 of the manifests decoded). */
   configMaps: ConfigData;
   secrets: ConfigData;
+  /**
+   * The user-defined Docker network the pod joins (`tjob run --network`), where it resolves the
+   * other containers on that network by name, as a pod resolves Services; absent: the engine's
+   * default bridge.
+   */
+  network?: string;
 }
+
+/** What a pod sees of the job it belongs to beyond its spec, captured when the job was created. */
+export type JobEnvironment = Pick<PodPlan, 'configMaps' | 'secrets' | 'network'>;
 
 /** The stored record of a pod attempt. */
 export interface PodRecord {

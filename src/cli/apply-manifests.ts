@@ -16,12 +16,14 @@ import { openRuntime, openState } from './open-state.js';
 import { startController } from './controller-process.js';
 import { type LoadedManifests, type TemplateFlags, writeWarnings } from './load-manifests.js';
 import { backoffSettings } from './args/backoff.js';
+import { checkNetworks, networkOf } from './args/network.js';
 
 export interface ApplyFlags extends TemplateFlags {
   filename?: string[];
   backoff?: string;
   maxBackoff?: string;
   keepContainers?: boolean;
+  network?: string;
 }
 
 /**
@@ -51,6 +53,7 @@ export async function applyLoaded(
     jobPlans.push({ job, exists: existing !== undefined });
   }
   const backoff = backoffSettings(flags, ctx.env);
+  const network = networkOf(flags, ctx.env);
 
   for (const cm of loaded.configMaps) {
     ctx.stdout.write(`configmap/${cm.metadata.name} ${await store.saveConfigObject(cm)}\n`);
@@ -82,6 +85,7 @@ export async function applyLoaded(
   try {
     await runtime.ping();
     const toStart = jobPlans.filter((p) => !p.exists).map((p) => p.job);
+    if (toStart.length > 0) await checkNetworks(runtime, [network]);
     const warnings = await runtime.ensureImages(
       imagesOf(toStart.map((job) => ({ job, secrets: config.secrets }))),
       pullProgressWriter(ctx.stderr),
@@ -94,7 +98,10 @@ export async function applyLoaded(
   for (const { job, exists } of jobPlans) {
     const name = job.metadata.name;
     if (!exists) {
-      await store.createJob(jobAsCreated(job, job.metadata.uid ?? randomUUID(), ctx.clock.now()), config);
+      await store.createJob(
+        jobAsCreated(job, job.metadata.uid ?? randomUUID(), ctx.clock.now()),
+        network === undefined ? config : { ...config, network },
+      );
       handOver.push(name);
       continue;
     }

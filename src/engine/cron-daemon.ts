@@ -46,7 +46,10 @@ export interface CronDaemonDeps extends RunnerPoolDeps {
   deleteUndrivenJob(state: StoredJob): Promise<void>;
 }
 
-export type CronDaemonOptions = RunnerPoolOptions;
+export interface CronDaemonOptions extends RunnerPoolOptions {
+  /** The Docker network the pods of the jobs it creates join (`tjob cron start --network`). */
+  network?: string;
+}
 
 export interface CronDaemonObserver extends RunnerPoolObserver {
   /** An event of a CronJob (SuccessfulCreate, JobAlreadyActive, ...), as recorded. */
@@ -92,6 +95,7 @@ export class CronDaemon {
       runners: this.runners,
       deleteUndrivenJob: deps.deleteUndrivenJob,
       command: options.command,
+      ...(options.network === undefined ? {} : { network: options.network }),
     });
   }
 

@@ -20,6 +20,8 @@ export interface CronJobControlDeps {
   deleteUndrivenJob(state: StoredJob): Promise<void>;
   /** Names this process in the requests it leaves (`tjob cron start (pid 42)`). */
   command: string;
+  /** The Docker network the pods of the jobs it creates join (`tjob cron start --network`). */
+  network?: string;
 }
 
 export class CronJobControl {
@@ -45,7 +47,9 @@ export class CronJobControl {
   async createJob(fromTemplate: Job, uid: string, now: Date): Promise<void> {
     const stored = jobAsCreated(defaultJob(fromTemplate), uid, now);
     this.configSnapshot ??= storedConfigData(this.deps.store);
-    await this.deps.store.createJob(stored, await this.configSnapshot);
+    const config = await this.configSnapshot;
+    const network = this.deps.network;
+    await this.deps.store.createJob(stored, network === undefined ? config : { ...config, network });
     this.deps.index.put({ job: stored });
   }
 

@@ -4,7 +4,13 @@
 
 import { DefaultTerminationGracePeriodSeconds } from '../manifest/pod-defaults.js';
 import type { JobStatus } from '../api/k8s.js';
-import { neverRan, type PodObservation, type PodPlan, type PodRecord } from '../api/pod.js';
+import {
+  neverRan,
+  type JobEnvironment,
+  type PodObservation,
+  type PodPlan,
+  type PodRecord,
+} from '../api/pod.js';
 import { rfc3339, rfc3339Milli } from '../api/time.js';
 import { syncJob } from '../controller/job/sync.js';
 import type { JobAction, JobEvent, SyncResult } from '../controller/job/types.js';
@@ -27,7 +33,7 @@ export interface JobRunnerOptions {
   backoffCapMs: number;
   /** Keep finished containers (deviation 4 removes them once their status and logs are recorded). */
   keepContainers: boolean;
-  config: Pick<PodPlan, 'configMaps' | 'secrets'>;
+  config: JobEnvironment;
   random: () => number;
   newUid: () => string;
   /** End the run (with 'Suspended') once the job is suspended and its pods have stopped. */

@@ -8,7 +8,7 @@ import {
   JobIndexFailureCountAnnotation,
   JobIndexIgnoredFailureCountAnnotation,
 } from '../api/labels.js';
-import type { PodPlan, PodRecord } from '../api/pod.js';
+import type { JobEnvironment, PodPlan, PodRecord } from '../api/pod.js';
 import type { JobAction } from '../controller/job/types.js';
 import type { ConfigObjectStore } from '../ports/config-objects.js';
 
@@ -99,11 +99,7 @@ export async function storedConfigData(
 }
 
 /** The plan of a recorded pod (to create it, or to resume supervising it after a restart). */
-export function podPlanFor(
-  job: Job,
-  record: PodRecord,
-  config: Pick<PodPlan, 'configMaps' | 'secrets'>,
-): PodPlan {
+export function podPlanFor(job: Job, record: PodRecord, config: JobEnvironment): PodPlan {
   const plan: PodPlan = {
     name: record.name,
     uid: record.uid,

@@ -75,7 +75,10 @@ export const FieldRules: Readonly<Record<string, Rule>> = {
   'PodSpec.dnsPolicy': approx(
     "no cluster DNS: ClusterFirst and ClusterFirstWithHostNet use the node's resolver, as a kubelet without cluster DNS falls back to Default; None uses dnsConfig alone",
   ),
-  'PodSpec.hostAliases': ignoredNode('not written to /etc/hosts'),
+  'PodSpec.hostAliases': {
+    class: 'honoured',
+    note: "written to the pod's /etc/hosts (Docker's --add-host on the container that owns its network)",
+  },
   'PodSpec.dnsConfig': approx(
     "nameservers, searches and options written to the pod's resolv.conf, after the node's unless dnsPolicy is None (then the engine's options stay if none are given)",
   ),

@@ -626,6 +626,7 @@ export function validatePodSpec(spec: R, path: string): PathError[] {
   if (typeof dp === 'string' && !dnsPolicies.includes(dp))
     errs.push(fe.notSupported(`${path}.dnsPolicy`, dp, dnsPolicies));
   errs.push(...validateDNSConfig(dp, obj(spec['dnsConfig']), `${path}.dnsConfig`));
+  errs.push(...validateHostAliases(spec['hostAliases'], `${path}.hostAliases`));
   errs.push(
     ...validateLabels(
       obj(spec['nodeSelector']) as Record<string, string> | undefined,
@@ -677,6 +678,22 @@ function validateDNSConfig(policy: unknown, config: R | undefined, path: string)
   });
   list(config['options']).forEach((o, i) => {
     if (!str(o['name'])) errs.push(fe.required(`${path}.options[${i}]`, 'Option.Name must not be empty'));
+  });
+  return errs;
+}
+
+/** ValidateHostAliases (pkg/apis/core/validation/validation.go): an IP, and DNS-subdomain hostnames. */
+function validateHostAliases(aliases: unknown, path: string): PathError[] {
+  const errs: PathError[] = [];
+  list(aliases).forEach((alias, i) => {
+    const ip = alias['ip'];
+    if (typeof ip !== 'string' || isIP(ip) === 0)
+      errs.push(fe.invalid(`${path}[${i}].ip`, ip ?? '', 'must be a valid IP address'));
+    (Array.isArray(alias['hostnames']) ? (alias['hostnames'] as unknown[]) : []).forEach((name, j) => {
+      const p = `${path}[${i}].hostnames[${j}]`;
+      if (typeof name !== 'string') errs.push(fe.invalid(p, name, 'must be a string'));
+      else errs.push(...isDNS1123Subdomain(name).map((m) => fe.invalid(p, name, m)));
+    });
   });
   return errs;
 }

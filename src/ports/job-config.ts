@@ -6,6 +6,8 @@ import type { ConfigData } from '../api/config-value.js';
 export interface JobConfigData {
   configMaps: ConfigData;
   secrets: ConfigData;
+  /** The Docker network its pods join (`--network`), kept so a resumed job stays on it. */
+  network?: string;
 }
 
 export interface JobConfigs {

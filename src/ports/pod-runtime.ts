@@ -67,6 +67,12 @@ export interface PodRuntime {
    * fell back to a local copy because the registry could not be reached).
    */
   ensureImages(images: ImageRequest[], onProgress?: (progress: ImagePullProgress) => void): Promise<string[]>;
+  /**
+   * Checks that the network pods are to join (`--network`) exists and can take them, before
+   * anything starts: NetworkUnavailableError naming it when it does not, UsageError for a network
+   * that is no user-defined one.
+   */
+  checkNetwork(name: string): Promise<void>;
   /** Creates and starts the pod; the runtime supervises it (init order, sidecars, OnFailure restarts). */
   startPod(plan: PodPlan): Promise<PodObservation>;
   /** Graceful deletion: SIGTERM, then SIGKILL after the grace period. Resolves when requested. */

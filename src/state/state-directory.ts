@@ -4,7 +4,7 @@
 //   <root>/jobs/<name>/journal.jsonl  the job: spec, status, pod records, events, backoff  (job-records.ts)
 //   <root>/jobs/<name>/summary.json   the job object alone, for listings (a cache of the journal)  (summary-file.ts)
 //   <root>/jobs/<name>/lease.json     the controller process that drives it  (job-leases.ts)
-//   <root>/jobs/<name>/config.json    the ConfigMaps and Secrets it was created with (if any)  (job-config-file.ts)
+//   <root>/jobs/<name>/config.json    the ConfigMaps, Secrets and network it was created with (if any)  (job-config-file.ts)
 //   <root>/jobs/<name>/requests/<id>.json  changes asked of its controller   (request-mailbox.ts)
 //   <root>/jobs/.requests-stamp       rewritten by every request, for pollers  (request-mailbox.ts)
 //   <root>/jobs/<name>/logs/<pod>/<container>/<restartCount>.log  one run of a container  (pod-log-files.ts)

@@ -5,6 +5,7 @@ import type { PodObservation, PodPlan } from '../../src/api/pod.js';
 import type { ContainerStatus } from '../../src/api/k8s.js';
 import type { Clock } from '../../src/ports/clock.js';
 import type { ImageRequest, PodRuntime, PodRuntimeListener } from '../../src/ports/pod-runtime.js';
+import { NetworkUnavailableError } from '../../src/api/errors.js';
 
 export interface PodScript {
   /** Exit code of the (single) app container. */
@@ -25,6 +26,8 @@ interface FakePod {
 
 export class FakeRuntime implements PodRuntime {
   readonly created: string[] = [];
+  /** The plans of the pods started, in order. */
+  readonly plans: PodPlan[] = [];
   readonly deleted: string[] = [];
   readonly removed: string[] = [];
   /** Highest number of pods running at once. */
@@ -49,6 +52,16 @@ export class FakeRuntime implements PodRuntime {
     return [];
   }
 
+  /** The networks that exist (every name, when unset). */
+  networks: Set<string> | undefined;
+  readonly networkChecks: string[] = [];
+
+  async checkNetwork(name: string): Promise<void> {
+    this.networkChecks.push(name);
+    if (this.networks && !this.networks.has(name))
+      throw new NetworkUnavailableError(`the Docker network "${name}" does not exist`);
+  }
+
   running(): number {
     return [...this.pods.values()].filter((p) => p.obs.phase === 'Running' && !p.removed).length;
   }
@@ -71,6 +84,7 @@ export class FakeRuntime implements PodRuntime {
       if (twin) this.duplicateIndexes.push(`${plan.name} beside ${twin.plan.name}`);
     }
     this.created.push(plan.name);
+    this.plans.push(plan);
     const startedAt = this.clock
       .now()
       .toISOString()

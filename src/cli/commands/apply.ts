@@ -7,6 +7,7 @@ import type { CliContext, ExitCodeAction, GlobalOptions } from '../context.js';
 import { loadFromCommandLine, storedConfig } from '../load-manifests.js';
 import { openState } from '../open-state.js';
 import { DEFAULT_MAX_BACKOFF_FLAG } from '../args/backoff.js';
+import { NETWORK_FLAG_HELP } from '../args/network.js';
 import { applyLoaded, type ApplyFlags } from '../apply-manifests.js';
 
 export function registerApply(
@@ -27,6 +28,7 @@ export function registerApply(
     .option('--backoff <duration>', 'for Jobs in the files: backoff base (default 10s; env TJOB_BACKOFF)')
     .option('--max-backoff <duration>', 'for Jobs in the files: backoff cap', DEFAULT_MAX_BACKOFF_FLAG)
     .option('--keep-containers', 'for Jobs in the files: keep finished containers')
+    .option('--network <name>', `for Jobs in the files: ${NETWORK_FLAG_HELP}`)
     .addHelpText(
       'after',
       `

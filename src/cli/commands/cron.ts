@@ -34,6 +34,7 @@ import { applyLoaded, type ApplyFlags } from '../apply-manifests.js';
 import { runGet } from '../get-objects.js';
 import { OUTPUT_FORMATS } from '../../output/output-format.js';
 import { backoffSettings, DEFAULT_MAX_BACKOFF_FLAG } from '../args/backoff.js';
+import { checkNetworks, NETWORK_FLAG_HELP, networkOf } from '../args/network.js';
 import { setCronJobSuspend } from '../cronjob-suspend.js';
 import { LEASE_RENEW_MS } from '../../state/lease-file.js';
 
@@ -73,6 +74,7 @@ Examples:
     )
     .option('--max-backoff <duration>', 'cap of both backoffs', DEFAULT_MAX_BACKOFF_FLAG)
     .option('--keep-containers', 'keep finished containers (by default they are removed once recorded)')
+    .option('--network <name>', `for the jobs it creates: ${NETWORK_FLAG_HELP}`)
     .option('--no-logs', 'do not stream pod logs')
     .addHelpText(
       'after',
@@ -129,12 +131,13 @@ Kubernetes does (at most one late run, within startingDeadlineSeconds).`,
     )
     .argument('<name>', 'the CronJob')
     .option('--force', 'ignore concurrencyPolicy')
+    .option('--network <name>', NETWORK_FLAG_HELP)
     .option(
       '--backoff <duration>',
       'backoff base for a controller started here (default 10s; env TJOB_BACKOFF)',
     )
     .action(
-      exitWith(async (name: string, flags: { force?: boolean; backoff?: string }) => {
+      exitWith(async (name: string, flags: TriggerFlags) => {
         return await cronTrigger(name, flags, ctx, globals());
       }),
     );
@@ -157,6 +160,12 @@ interface StartFlags extends ApplyFlags {
   logs: boolean;
 }
 
+interface TriggerFlags {
+  force?: boolean;
+  backoff?: string;
+  network?: string;
+}
+
 // ---- start ----
 
 async function cronStart(
@@ -166,6 +175,7 @@ async function cronStart(
   global: GlobalOptions,
 ): Promise<number> {
   const backoff = backoffSettings(flags, ctx.env);
+  const network = networkOf(flags, ctx.env);
   const { stateDir, store, cronStore } = await openState(ctx, global);
   const loaded =
     files.length > 0 ? await loadFromCommandLine(files, flags, ctx, await storedConfig(store)) : undefined;
@@ -196,6 +206,7 @@ async function cronStart(
   });
   try {
     await runtime.ping();
+    await checkNetworks(runtime, [network]);
     if (loaded) await applyLoaded(loaded, flags, ctx, global, { hintDaemon: false });
 
     const noColorFlag = global.color === false;
@@ -226,6 +237,7 @@ async function cronStart(
         backoffCapMs: backoff.maxBackoffMs,
         keepContainers: !!flags.keepContainers,
         command,
+        ...(network !== undefined ? { network } : {}),
       },
       {
         cronEvent: (name, e) => {
@@ -352,7 +364,7 @@ function utcOffset(ms: number): string {
 
 async function cronTrigger(
   name: string,
-  flags: { force?: boolean; backoff?: string },
+  flags: TriggerFlags,
   ctx: CliContext,
   global: GlobalOptions,
 ): Promise<number> {
@@ -365,10 +377,12 @@ async function cronTrigger(
   const children = (await store.listJobs()).filter((s) => isChildOf(s.job, name));
 
   const backoff = backoffSettings(flags, ctx.env);
+  const network = networkOf(flags, ctx.env);
   const runtime = await openRuntime(ctx, stateDir, backoff);
   let jobName: string;
   try {
     await runtime.ping();
+    await checkNetworks(runtime, [network]);
     const template = jobFromTemplate(cj, generateName(`${name}-manual-`, Math.random));
     const job = defaultJob(template);
     jobName = job.metadata.name;
@@ -400,7 +414,10 @@ async function cronTrigger(
       }
     }
 
-    await store.createJob(jobAsCreated(job, randomUUID(), ctx.clock.now()), config);
+    await store.createJob(
+      jobAsCreated(job, randomUUID(), ctx.clock.now()),
+      network === undefined ? config : { ...config, network },
+    );
   } finally {
     await runtime.close();
   }

@@ -21,6 +21,7 @@ import type { JobConfigs } from '../../ports/job-config.js';
 import type { PodLogs } from '../../ports/pod-logs.js';
 import type { PodRuntime } from '../../ports/pod-runtime.js';
 import { backoffSettings, DEFAULT_MAX_BACKOFF_FLAG } from '../args/backoff.js';
+import { checkNetworks, checkRecordedNetwork, NETWORK_FLAG_HELP, networkOf } from '../args/network.js';
 import type { CliContext, ExitCodeAction, GlobalOptions } from '../context.js';
 import { openRuntime, stateOf } from '../open-state.js';
 import {
@@ -49,6 +50,7 @@ export interface RunFlags extends TemplateFlags {
   keepContainers?: boolean;
   showSecrets?: boolean;
   report?: string;
+  network?: string;
 }
 
 export function registerRun(
@@ -71,6 +73,7 @@ export function registerRun(
       'base of the pod-recreation and container-restart backoff (default 10s; env TJOB_BACKOFF)',
     )
     .option('--max-backoff <duration>', 'cap of both backoffs', DEFAULT_MAX_BACKOFF_FLAG)
+    .option('--network <name>', NETWORK_FLAG_HELP)
     .option('--replace', 'delete an existing job of the same name (containers, records, logs) first')
     .option('--dry-run', 'validate, print the plan and the field report; create nothing')
     .option('--no-logs', 'do not stream pod logs')
@@ -90,9 +93,16 @@ Examples:
   tjob run samples/job-fails.yaml --backoff 1s       retry quickly while testing
   tjob run job.yaml > out.log                         stdout carries only the pods' logs
   tjob run -d job.yaml && tjob wait job/NAME --for=finished
+  tjob run samples/brokers/job-wq-1.yaml --network tjob-demo
+                                                      its pods reach amqp://rabbitmq-service on tjob-demo
 
 Ctrl-C stops the job's pods, marks the job suspended and exits 130; run the same file again to
-resume it. If tjob is killed, the next run of the same file adopts the running containers.`,
+resume it. If tjob is killed, the next run of the same file adopts the running containers.
+
+--network NAME (or TJOB_NETWORK) attaches every pod of the new jobs to that existing user-defined
+Docker network (docker network create NAME), where it resolves the containers on it by name or
+alias, as a pod resolves a Service; a job keeps its network when it is resumed. Pods with
+hostNetwork: true stay on the host's network, as on a cluster.`,
     )
     .action(
       exitWith(async (files: string[], flags: RunFlags) => {
@@ -108,6 +118,7 @@ export async function runCommand(
   global: GlobalOptions,
 ): Promise<number> {
   const backoff = backoffSettings(flags, ctx.env);
+  const network = networkOf(flags, ctx.env);
   let maxJobs = Infinity;
   if (flags.maxJobs !== undefined) {
     maxJobs = Number(flags.maxJobs);
@@ -156,9 +167,12 @@ export async function runCommand(
 
   // Decide for every job before touching anything: a refusal must leave everything as it was.
   const plans: { job: Job; existing?: StoredJob }[] = [];
+  /** The networks the pods will join: the asked one for new jobs, the recorded one for the others. */
+  const networks = new Set<string | undefined>();
   for (const job of loaded.jobs) {
     refuseForeignController(job);
     const existing = await store.loadJob(job.metadata.name);
+    if (!existing || flags.replace) networks.add(network);
     if (existing && !flags.replace) {
       const outcome = finishedOutcome(existing.job.status);
       if (outcome) {
@@ -173,6 +187,10 @@ export async function runCommand(
           `run it with --replace to start it anew, or remove it first with \`tjob delete job ${job.metadata.name}\``,
         );
       }
+      const recorded = (await store.loadJobConfig(job.metadata.name)).network;
+      // TJOB_NETWORK is the default of new jobs; only the flag asks to move an existing one.
+      checkRecordedNetwork(job.metadata.name, recorded, flags.network !== undefined ? network : undefined);
+      networks.add(recorded);
     }
     plans.push(existing && !flags.replace ? { job, existing } : { job });
   }
@@ -186,6 +204,7 @@ export async function runCommand(
   const runtime = await openRuntime(ctx, stateDir, backoff);
   try {
     await runtime.ping();
+    await checkNetworks(runtime, networks);
     const warnings = await runtime.ensureImages(
       imagesOf(loaded.jobs.map((job) => ({ job, secrets: config.secrets }))),
       pullProgressWriter(ctx.stderr),
@@ -215,7 +234,10 @@ export async function runCommand(
           await deleteJobEverywhere(prior, store, runtime);
         }
         try {
-          await store.createJob(jobAsCreated(job, job.metadata.uid ?? randomUUID(), ctx.clock.now()), config);
+          await store.createJob(
+            jobAsCreated(job, job.metadata.uid ?? randomUUID(), ctx.clock.now()),
+            network === undefined ? config : { ...config, network },
+          );
         } catch (err) {
           const now = err instanceof ConflictError ? await store.loadJob(name) : undefined;
           if (now && !flags.replace && createdMeanwhile(now, job)) continue;

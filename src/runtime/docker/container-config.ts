@@ -11,6 +11,7 @@ import type Dockerode from 'dockerode';
 import type { Container, PodSpec, SecurityContext, VolumeMount } from '../../api/k8s.js';
 import type { PodPlan } from '../../api/pod.js';
 import { podDnsSettings, type ResolvConf } from './dns.js';
+import { podNetworkSettings } from './pod-network.js';
 import { envMap, expandSubPathExpr, expandVars, resolveEnv, type EnvContext } from './env.js';
 import { cpuToNanoCpus, memoryToBytes } from './quantity.js';
 import type { PodVolumeMount } from './volumes.js';
@@ -76,7 +77,8 @@ export function buildContainerConfig(
     hostConfig.NetworkMode = `container:${ctx.pauseContainerId}`;
     hostConfig.IpcMode = spec.hostIPC ? 'host' : `container:${ctx.pauseContainerId}`;
   } else {
-    // Alone in its pod, the container owns the network namespace.
+    // Alone in its pod, the container owns the network namespace: the pod's network, hosts
+    // entries and DNS settings.
     ownPodNetwork(plan, options, hostConfig, ctx.nodeDns);
     if (spec.hostIPC) hostConfig.IpcMode = 'host';
   }
@@ -101,7 +103,7 @@ export function buildContainerConfig(
 
 /**
  * The pause container: holds the pod's network, IPC and UTS namespaces (and is PID 1 of a shared
- * PID namespace), so its hostname/domain name are the pod's. Never restarted by Docker.
+ * PID namespace), so its hostname/domain name and network are the pod's. Never restarted by Docker.
  */
 export function buildPauseConfig(
   plan: PodPlan,
@@ -120,7 +122,8 @@ export function buildPauseConfig(
     StopTimeout: 2,
     HostConfig: hostConfig,
   };
-  // The pod's containers join its network namespace, and so share the resolv.conf made for it.
+  // The pod's containers join its network namespace, and so share the network, the /etc/hosts
+  // and the resolv.conf made for it.
   ownPodNetwork(plan, options, hostConfig, ctx.nodeDns);
   if (spec.hostPID) hostConfig.PidMode = 'host';
   return options;
@@ -128,8 +131,8 @@ export function buildPauseConfig(
 
 /**
  * The container that owns the pod's network namespace (the pause container, or a pod's only
- * container): the host's network and UTS namespaces with hostNetwork, else the pod's hostname;
- * and the pod's DNS settings.
+ * container): the host's network and UTS namespaces with hostNetwork, else the pod's hostname,
+ * network (`--network`) and hosts entries (`hostAliases`); and the pod's DNS settings.
  */
 function ownPodNetwork(
   plan: PodPlan,
@@ -137,13 +140,9 @@ function ownPodNetwork(
   hostConfig: Dockerode.HostConfig,
   nodeDns: ResolvConf | undefined,
 ): void {
-  if (plan.spec.hostNetwork) {
-    hostConfig.NetworkMode = 'host';
-    hostConfig.UTSMode = 'host';
-  } else {
-    Object.assign(options, podHostname(plan));
-  }
-  Object.assign(hostConfig, podDnsSettings(plan.spec, nodeDns));
+  if (plan.spec.hostNetwork) hostConfig.UTSMode = 'host';
+  else Object.assign(options, podHostname(plan));
+  Object.assign(hostConfig, podNetworkSettings(plan), podDnsSettings(plan.spec, nodeDns));
 }
 
 /** True when the pod has more than one container (init included), which then share one pause container. */

@@ -35,6 +35,7 @@ import { EventHub } from './events.js';
 import { DefaultLaunchLimit, LaunchGate } from './launch-gate.js';
 import { ensureImages } from './images.js';
 import type { CredentialSource } from '../registry/credentials.js';
+import { checkNetwork } from './networks.js';
 import { PodSupervisor } from './pod-supervisor.js';
 import type { Clock } from '../../ports/clock.js';
 import { SystemClock } from '../system-clock.js';
@@ -207,6 +208,14 @@ export class DockerRuntime implements PodRuntime {
       });
     } catch (err) {
       return this.wrap(err);
+    }
+  }
+
+  async checkNetwork(name: string): Promise<void> {
+    try {
+      await checkNetwork(this.docker, name);
+    } catch (err) {
+      this.wrap(err);
     }
   }
 

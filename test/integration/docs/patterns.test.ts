@@ -182,8 +182,9 @@ describe('README: the three ways people use Jobs', { concurrency: true }, () => 
     try {
       const got = await line('tjob validate samples/brokers/', ws);
       assert.equal(got.code, 0, got.stderr);
-      assert.match(got.stdout, /job-wq-1-rabbitmq\.yaml: Job job-wq-1/);
-      assert.match(got.stdout, /job-wq-redis\.yaml: Job job-wq-2/);
+      assert.match(got.stdout, /job-wq-1\.yaml: Job job-wq-1/);
+      assert.match(got.stdout, /job-wq-2\.yaml: Job job-wq-2/);
+      assert.match(got.stdout, /job-wq-2-redis\.yaml: Job job-wq-2-redis/);
     } finally {
       cleanup(ws);
     }

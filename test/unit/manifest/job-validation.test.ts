@@ -481,6 +481,15 @@ const cases: [string, Record<string, unknown>, string[]][] = [
     ],
   ],
   [
+    'hostAliases: an IP and DNS-subdomain hostnames',
+    job({}, { hostAliases: [{ ip: '10.0.0.300', hostnames: ['ok.example', 'Not_OK'] }, { hostnames: [] }] }),
+    [
+      'spec.template.spec.hostAliases[0].ip: Invalid value: "10.0.0.300": must be a valid IP address',
+      "spec.template.spec.hostAliases[0].hostnames[1]: Invalid value: \"Not_OK\": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')",
+      'spec.template.spec.hostAliases[1].ip: Invalid value: "": must be a valid IP address',
+    ],
+  ],
+  [
     'Bidirectional mount propagation needs a privileged container',
     job(
       {},

@@ -79,6 +79,7 @@ const probes: Record<string, () => Promise<void>> = {
     [{ dnsPolicy: 'None', dnsConfig: { nameservers: ['1.1.1.1'] } }],
   ),
   'PodSpec.dnsConfig': changes([{}], [{ dnsConfig: { nameservers: ['1.1.1.1'] } }]),
+  'PodSpec.hostAliases': changes([{}], [{ hostAliases: [{ ip: '10.0.0.7', hostnames: ['db'] }] }]),
   'PodSpec.securityContext': changes([{}], [{ securityContext: { runAsUser: 1000 } }]),
   'PodSpec.terminationGracePeriodSeconds': changes([{}], [{ terminationGracePeriodSeconds: 3 }]),
   'Container.terminationMessagePath': changes([{}], [{}, { terminationMessagePath: '/dev/termination-log' }]),
