@@ -102,7 +102,7 @@ after(() => {
 });
 
 describe('tjob cron start on Docker (@every 2s)', { concurrency: true }, () => {
-  it('Allow: a job per slot, overlapping, created well within a second of its slot; history limit prunes', async () => {
+  it('Allow: a job per slot, overlapping, each before the next slot; history limit prunes', async () => {
     const dir = newStateDir();
     const name = `${PREFIX}-allow`;
     const d = daemon(dir, [writeManifest(cronJob(name, { script: 'echo tick; sleep 3', keepSucceeded: 1 }))]);
@@ -122,7 +122,8 @@ describe('tjob cron start on Docker (@every 2s)', { concurrency: true }, () => {
     const slots = made.map((m) => Number(m.job.slice(name.length + 1)));
     for (let i = 1; i < slots.length; i++)
       assert.equal(slots[i]! - slots[i - 1]!, 2, made.map((m) => m.job).join());
-    for (const m of made) assert.ok(m.lateMs < 1000, `${m.job} created ${m.lateMs} ms after its slot`);
+    // Each slot's own job, before the next slot (how late within it is the bench's cron scenario).
+    for (const m of made) assert.ok(m.lateMs < 2000, `${m.job} created ${m.lateMs} ms after its slot`);
     assert.match(out.stdout, new RegExp(`\\[${name}-\\d+-\\w+/main\\] tick`));
     assert.match(out.stderr, /SuccessfulDelete: Deleted job/);
     const cj = await new FileCronStore(dir).loadCronJob(name);
@@ -134,7 +135,8 @@ describe('tjob cron start on Docker (@every 2s)', { concurrency: true }, () => {
     const dir = newStateDir();
     const name = `${PREFIX}-forbid`;
     const d = daemon(dir, [writeManifest(cronJob(name, { policy: 'Forbid', script: 'sleep 3' }))]);
-    await until(async () => creations(await peek(d)).length >= 3, 20_000);
+    // Three jobs one after the other: 3 s each plus their pods' starts, slow on a busy engine.
+    await until(async () => creations(await peek(d)).length >= 3, 60_000);
     const out = await stopped(d);
     assert.match(out.stderr, /JobAlreadyActive: Not starting job because prior execution is running/);
     const jobs = (await jobsOf(dir)).sort((a, b) => a.created - b.created);

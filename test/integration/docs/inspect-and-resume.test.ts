@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { cleanup, getJob, line, startLine, terminalReason, workspace } from './readme-shell.js';
 import { until } from '../cli/tjob-cli.js';
 
-const T = { timeout: 90_000 };
+const T = { timeout: 180_000 };
 
 describe('README: inspecting, interrupting and resuming jobs', { concurrency: true }, () => {
   it('inspecting: run -d, suspend, resume, wait, get, describe, logs, delete', T, async () => {

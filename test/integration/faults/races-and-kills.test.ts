@@ -211,8 +211,18 @@ spec:
       const kills: number[] = [];
       for (let i = 0; i <= ITER; i++) {
         const d = start(['cron', 'start'], dir);
-        const at = Math.round(1500 + random() * 3000);
-        await sleep(at); // the instant of the kill: the scenario
+        // Counted from the scheduler's start (a loaded machine takes seconds to get there), past
+        // one slot at least: the instant of the kill is the scenario.
+        await new Promise<void>((resolve) => {
+          let said = '';
+          d.child.stderr!.on('data', (b: Buffer) => {
+            said += b.toString();
+            if (/scheduler \(pid \d+\) started/.test(said)) resolve();
+          });
+          void d.done.then(() => resolve());
+        });
+        const at = Math.round(2500 + random() * 2000);
+        await sleep(at);
         d.child.kill('SIGKILL');
         await d.done;
         kills.push(at);
