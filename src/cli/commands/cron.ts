@@ -34,6 +34,9 @@ import { OUTPUT_FORMATS } from '../../output/output-format.js';
 import { backoffSettings, DEFAULT_MAX_BACKOFF_FLAG } from '../args/backoff.js';
 import { setCronJobSuspend } from '../cronjob-suspend.js';
 import { LEASE_RENEW_MS } from '../../state/lease-file.js';
+import { TjobMetrics } from '../../ui/metrics/registry.js';
+import { parseListenAddress } from '../../ui/http/listen-address.js';
+import { serveMetrics } from '../../ui/http/metrics-server.js';
 
 const HEARTBEAT_MS = LEASE_RENEW_MS;
 const HANDOVER_WAIT_MS = 5_000;
@@ -72,11 +75,16 @@ Examples:
     .option('--max-backoff <duration>', 'cap of both backoffs', DEFAULT_MAX_BACKOFF_FLAG)
     .option('--keep-containers', 'keep finished containers (by default they are removed once recorded)')
     .option('--no-logs', 'do not stream pod logs')
+    .option(
+      '--metrics <addr>',
+      'serve Prometheus metrics at http://ADDR/metrics (PORT = loopback, :PORT = every interface, HOST:PORT)',
+    )
     .addHelpText(
       'after',
       `
 Examples:
   tjob cron start samples/cronjob-hello.yaml
+  tjob cron start --metrics 127.0.0.1:9464     with /metrics for Prometheus (docs/ui-and-metrics.md)
   tjob apply -f cronjob.yaml     (while it runs: picked up within a second)
 
 One scheduler per state directory. Ctrl-C (SIGINT) or SIGTERM stops it gracefully: running jobs keep
@@ -157,6 +165,7 @@ function collect(value: string, previous: string[]): string[] {
 
 interface StartFlags extends ApplyFlags {
   logs: boolean;
+  metrics?: string;
 }
 
 // ---- start ----
@@ -168,6 +177,8 @@ async function cronStart(
   global: GlobalOptions,
 ): Promise<number> {
   const backoff = backoffSettings(flags, ctx.env);
+  const metricsAddress =
+    flags.metrics === undefined ? undefined : parseListenAddress(flags.metrics, '--metrics');
   const { stateDir, store, cronStore } = await openState(ctx, global);
   const loaded =
     files.length > 0 ? await loadFromCommandLine(files, flags, ctx, await storedConfig(store)) : undefined;
@@ -212,6 +223,8 @@ async function cronStart(
       now: () => ctx.clock.now(),
     });
     const zone = localTimeZone();
+    const metrics = metricsAddress ? new TjobMetrics({ store, cronStore, localZone: zone }) : undefined;
+    const runner = runnerObserver(printer, true);
     const daemon = new CronDaemon(
       {
         store,
@@ -236,6 +249,7 @@ async function cronStart(
           printer.progress(`cronjob/${name}: ${reason}: ${e.message}`);
         },
         created: (name, job, slot, at) => {
+          if (slot) metrics?.observeLateness(name, (at.getTime() - slot.getTime()) / 1000);
           const late = slot
             ? ` for ${slot.toISOString()} (+${((at.getTime() - slot.getTime()) / 1000).toFixed(3)}s)`
             : '';
@@ -255,15 +269,36 @@ async function cronStart(
             () => printer.result(state, end, undefined),
           );
         },
-        warning: (m) => printer.warning(m),
-        runner: runnerObserver(printer, true),
+        warning: (m) => {
+          metrics?.schedulerWarning();
+          printer.warning(m);
+        },
+        runner: metrics
+          ? {
+              ...runner,
+              changed: (state) => {
+                metrics.observePods(state, ctx.clock.now());
+                runner.changed?.(state);
+              },
+              engine: (down, message) => {
+                if (down) metrics.engineError();
+                runner.engine?.(down, message);
+              },
+            }
+          : runner,
       },
     );
+    const metricsServer = metrics && metricsAddress ? await serveMetrics(metrics, metricsAddress) : undefined;
+    if (metricsServer) printer.progress(`metrics at ${metricsServer.url}`);
     const count = (await cronStore.listCronJobs()).length;
     printer.progress(
       `scheduler (pid ${process.pid}) started for ${stateDir}: ${count} cronjob${count === 1 ? '' : 's'}, local zone ${zone}`,
     );
-    await daemon.run(stop.signal);
+    try {
+      await daemon.run(stop.signal);
+    } finally {
+      await metricsServer?.close();
+    }
     printer.progress(
       `scheduler stopped${signal ? ` (${signal})` : ''}: running jobs keep their containers; the next \`tjob cron start\` adopts them`,
     );
