@@ -8,6 +8,7 @@ import type { CronJobStore } from '../../ports/cron-store.js';
 import type { StateStore, StoredJob } from '../../ports/state-store.js';
 import { jobObject } from '../../output/objects.js';
 import { isFinished } from '../../controller/cron/job-state.js';
+import { containersStartedAt } from '../pod-times.js';
 import { cronJobFamilies, jobFamilies, type Family } from './families.js';
 
 export interface MetricsSources {
@@ -103,16 +104,16 @@ export class TjobMetrics {
   }
 
   /**
-   * Observes the start of each pod of the job not seen started before, as the time from its
-   * record's creation to `now`, when its start is first seen: the pod's startTime has whole
-   * seconds only (as the API's), too coarse for starts that take a fraction of one.
+   * Observes the start of each pod of the job not seen started before (a container of it ran), as
+   * the time from its record's creation to `now`, when its start is first seen: the containers'
+   * start times have whole seconds only (as the API's), too coarse for starts under a second.
    */
   observePods(state: StoredJob, now: Date): void {
     const name = state.job.metadata.name;
     if (this.finishedJobs.has(name)) return;
     let seen = this.started.get(name);
     for (const pod of state.pods) {
-      if (!pod.observation.startTime || seen?.has(pod.uid)) continue;
+      if (containersStartedAt(pod.observation) === undefined || seen?.has(pod.uid)) continue;
       const seconds = (now.getTime() - Date.parse(pod.createdAt)) / 1000;
       if (!seen) this.started.set(name, (seen = new Set()));
       seen.add(pod.uid);

@@ -177,7 +177,15 @@ describe('TjobMetrics (prom-client)', () => {
   const stored = (status: JobStatus): StoredJob => {
     const j = { ...testJob('work'), status };
     const started = podRecord('work-a', 'Running');
-    started.observation.startTime = '2026-01-01T00:00:01Z';
+    started.observation.startTime = '2026-01-01T00:00:00Z';
+    started.observation.containerStatuses = [
+      {
+        name: 'main',
+        state: { running: { startedAt: '2026-01-01T00:00:01Z' } },
+        ready: true,
+        restartCount: 0,
+      } as never,
+    ];
     started.createdAt = '2026-01-01T00:00:00.000Z';
     return {
       job: j,
