@@ -34,6 +34,8 @@ export interface SlotsLayout {
 
 /** A job created this long after its slot is shown as late (the daemon wakes 100 ms after). */
 export const LATE_AFTER_SECONDS = 1;
+/** How many next runs are drawn (the page lists five). */
+export const NEXT_SHOWN = 3;
 /** How many recent slots are drawn. */
 export const RECENT_SLOTS = 60;
 
@@ -86,13 +88,18 @@ export function layoutSlots(
         slots.push({ kind: 'replaced', at, note: e.message.replace(/^Deleted job /, 'replaced ') });
     }
   }
+  // Forbid waits: a slot skipped while a job ran, whose job was then created late once it ended,
+  // is that late job, not a skip.
+  const jobSlots = slots.filter((x) => x.job !== undefined).map((x) => x.at);
+  const kept = slots.filter((x) => x.kind !== 'skipped' || !jobSlots.some((t) => Math.abs(t - x.at) < 1000));
+  slots.splice(0, slots.length, ...kept);
   slots.sort((a, b) => a.at - b.at);
   const recent = slots.slice(-RECENT_SLOTS);
   const nowMs = now.getTime();
   const from = recent.length > 0 ? recent[0]!.at : nowMs - 60_000;
   const next = upcoming.map((r) => ({ at: r.time.getTime(), ...(r.note ? { note: r.note } : {}) }));
   // The axis runs to the next run when it is near (within half the span shown), else a bit past now.
-  const near = next.filter((r) => r.at - nowMs <= Math.max(60_000, (nowMs - from) / 2));
+  const near = next.filter((r) => r.at - nowMs <= Math.max(60_000, (nowMs - from) / 2)).slice(0, NEXT_SHOWN);
   const end = Math.max(nowMs, ...recent.map((s) => s.at), ...near.map((r) => r.at));
   const to = end + Math.max(1000, (end - from) * 0.04);
   return { from, to, now: nowMs, slots: recent, upcoming: near };

@@ -3,6 +3,7 @@
 
 const main = document.getElementById('main');
 const live = document.getElementById('live');
+const problem = document.getElementById('problem');
 
 const h = (tag, attrs = {}, ...children) => {
   const el = document.createElement(tag);
@@ -89,8 +90,9 @@ function redrawOn(relevant, draw) {
     running = true;
     try {
       await draw();
+      problem.replaceChildren();
     } catch (err) {
-      main.prepend(h('p', { class: 'error' }, String(err.message ?? err)));
+      problem.replaceChildren(String(err.message ?? err));
     } finally {
       running = false;
       if (again) {
@@ -373,6 +375,7 @@ function cronJobPage(name) {
           ['missed', '#d6453d'],
           ['skipped (Forbid)', '#8a8f98'],
           ['replaced', '#7c3aed'],
+          ['next runs', 'transparent; border: 2px solid #2f7de1'],
         ].map(([n, c]) => h('span', {}, h('i', { style: `background:${c}` }), n)),
       ),
       svg(data.slotsSvg),

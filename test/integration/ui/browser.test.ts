@@ -160,7 +160,8 @@ describe('tjob ui in Chromium', { timeout: 300_000 }, () => {
     // Index 1 fails every time: two attempts (backoffLimitPerIndex 1), the others succeed.
     const manifest = writeManifest(
       job(name, {
-        script: 'sleep 1; [ "$JOB_COMPLETION_INDEX" != 1 ]',
+        script:
+          'echo "index $JOB_COMPLETION_INDEX starting"; sleep 1; [ "$JOB_COMPLETION_INDEX" != 1 ] || { echo "index 1 fails" >&2; exit 1; }; echo done',
         spec: '  completions: 3\n  parallelism: 3\n  completionMode: Indexed\n  backoffLimitPerIndex: 1\n  activeDeadlineSeconds: 60\n',
       }),
     );

@@ -244,6 +244,17 @@ describe('CronJob slots', () => {
       ],
     );
     assert.equal(l.upcoming.length, 1, 'the next run, near enough to show');
+    // A skip whose slot then ran (late, once the active job ended) is that late run.
+    const late = layoutSlots(
+      cj('Forbid'),
+      [child('c-3', 180, 182)],
+      [event('JobAlreadyActive', 'Not starting job', 180)],
+      new Date(T0 + 200_000),
+    );
+    assert.deepEqual(
+      late.slots.map((s) => s.kind),
+      ['late'],
+    );
     assert.match(slotsSvg(l), /data-kind="next"/);
   });
 });
