@@ -18,7 +18,7 @@ import { SecretMask } from '../output/secret-mask.js';
 import { age } from '../output/time-format.js';
 import { nextRuns, parseStoredSchedule, describeSchedule, type NextRun } from '../schedule/index.js';
 import type { CronJob } from '../api/k8s.js';
-import { isChildOf, rfc3339InZone } from '../controller/cron/index.js';
+import { isChildOf, nextRunsFrom, rfc3339InZone } from '../controller/cron/index.js';
 import { CronJobScheduledTimestampAnnotation } from '../api/labels.js';
 import { parseSelector } from '../cli/label-selector.js';
 import type { Listed } from '../cli/listed-objects.js';
@@ -273,16 +273,14 @@ export class UiServer {
       .map((x) => x.object as ReturnType<typeof jobObject>)
       .filter((j) => isChildOf(j, name));
     const parsed = parseStoredSchedule(cj.spec.schedule);
-    const zone =
-      (parsed.ok ? parsed.schedule.location : undefined) ?? cj.spec.timeZone ?? this.deps.localZone;
-    const upcoming =
-      parsed.ok && !cj.spec.suspend
-        ? nextRuns(parsed.schedule, nextFrom(cj, now), zone, 5).map((r) => ({
-            at: r.time.toISOString(),
-            local: rfc3339InZone(r.time, zone),
-            note: r.note ?? '',
-          }))
-        : [];
+    const zone = this.zoneOf(cj);
+    const upcoming = cj.spec.suspend
+      ? []
+      : this.upcoming(cj, now, 5).map((r) => ({
+          at: r.time.toISOString(),
+          local: rfc3339InZone(r.time, zone),
+          note: r.note ?? '',
+        }));
     const slots = layoutSlots(cj, children, events, now, cj.spec.suspend ? [] : this.upcoming(cj, now, 20));
     return {
       name,
@@ -316,7 +314,9 @@ export class UiServer {
   /** The next runs after `now`, as `tjob cron next` lists them. */
   private upcoming(cj: CronJob, now: Date, count: number): NextRun[] {
     const parsed = parseStoredSchedule(cj.spec.schedule);
-    return parsed.ok ? nextRuns(parsed.schedule, nextFrom(cj, now), this.zoneOf(cj), count) : [];
+    return parsed.ok
+      ? nextRuns(parsed.schedule, nextRunsFrom(cj, parsed.schedule, now), this.zoneOf(cj), count)
+      : [];
   }
 
   /** Server-sent events: `change` whenever the state directory changed, at most every PUSH_MS. */
@@ -395,14 +395,4 @@ export class UiServer {
       if (timer) clearTimeout(timer);
     });
   }
-}
-
-/** Where the next runs are counted from: `@every` counts from the last run (docs/cronjob.md §2.4). */
-function nextFrom(cj: CronJob, now: Date): Date {
-  const parsed = parseStoredSchedule(cj.spec.schedule);
-  if (!parsed.ok || parsed.schedule.every === undefined) return now;
-  const anchor = Date.parse(cj.status?.lastScheduleTime ?? cj.metadata.creationTimestamp ?? '');
-  if (!Number.isFinite(anchor) || anchor > now.getTime()) return now;
-  const k = Math.floor((now.getTime() - anchor) / parsed.schedule.every);
-  return new Date(anchor + k * parsed.schedule.every);
 }

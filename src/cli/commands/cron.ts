@@ -7,7 +7,13 @@ import type { Command } from 'commander';
 import { ConflictError, UsageError } from '../../api/errors.js';
 import type { CronJob } from '../../api/k8s.js';
 import { jobAsCreated } from '../../engine/job-creation.js';
-import { isChildOf, jobFromTemplate, manualTriggerPlan, rfc3339InZone } from '../../controller/cron/index.js';
+import {
+  isChildOf,
+  jobFromTemplate,
+  manualTriggerPlan,
+  nextRunsFrom,
+  rfc3339InZone,
+} from '../../controller/cron/index.js';
 import { CronDaemon } from '../../engine/cron-daemon.js';
 import { imagesOf } from '../../engine/images.js';
 import { storedConfigData } from '../../engine/pod-plan.js';
@@ -358,16 +364,7 @@ export function nextLines(cj: CronJob, now: Date, count: number, stored: boolean
   const zoneText = cj.spec.timeZone || schedule.location ? zone : `${zone}, the local zone`;
   const out = [`${cj.spec.schedule}: ${describeSchedule(cj.spec.schedule)} (${zoneText})`];
   if (cj.spec.suspend) out.push('suspended: no run starts until it is resumed');
-  let from = now;
-  if (schedule.every !== undefined) {
-    // @every counts from the last run, else from creation (docs/cronjob.md §2.4).
-    const anchorText = cj.status?.lastScheduleTime ?? (stored ? cj.metadata.creationTimestamp : undefined);
-    const anchor = anchorText ? Date.parse(anchorText) : NaN;
-    if (Number.isFinite(anchor) && anchor <= now.getTime()) {
-      const k = Math.floor((now.getTime() - anchor) / schedule.every);
-      from = new Date(anchor + k * schedule.every);
-    }
-  }
+  const from = nextRunsFrom(cj, schedule, now, stored);
   const runs = nextRuns(schedule, from, zone, count);
   if (runs.length === 0) out.push('never: no time matches this schedule');
   for (const r of runs) {

@@ -7,7 +7,8 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -118,6 +119,23 @@ describe('tjob ui in Chromium', { timeout: 300_000 }, () => {
     await page.goto(pageUrl);
     assert.equal(new URL(page.url()).search, '', 'the token leaves the address bar');
     await page.waitForSelector('#live.on');
+  });
+
+  it('--open hands the printed URL to $BROWSER', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tjob-open-'));
+    const opener = join(dir, 'browser.sh');
+    writeFileSync(opener, `#!/bin/sh\nprintf '%s' "$1" > ${join(dir, 'opened')}\n`, { mode: 0o755 });
+    const second = start(['ui', '--open'], stateDir, { BROWSER: opener });
+    let out = '';
+    second.child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+    try {
+      await until(() => existsSync(join(dir, 'opened')) && /^http:\/\/\S+$/m.test(out), 30_000);
+      assert.equal(readFileSync(join(dir, 'opened'), 'utf8'), /^(http:\/\/\S+)$/m.exec(out)![1]);
+    } finally {
+      second.child.kill('SIGINT');
+      assert.equal((await second.done).code, 130);
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('a job run while the list is open appears, and shows Complete within a second of the state', async () => {
