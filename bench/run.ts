@@ -172,6 +172,12 @@ function rowsOf(name: Name, r: Record<string, never>): Row[] {
     add(`tjob ui: list drawn in Chromium (${t.jobs} jobs)`, '< 1000 ms', `${t.listMs} ms`, t.listMs < 1000);
     add(`tjob ui: ${t.bigJobPods}-pod job page with its timeline`, '', `${t.bigJobMs} ms`);
     add('tjob ui server RSS before / after', '', `${t.serverRssMiB.before} / ${t.serverRssMiB.after} MiB`);
+    add(
+      `tjob ui RSS, ${t.soak.seconds} s open, ${t.soak.jobsCreated} jobs run: end / first minute`,
+      'flat (≤ 1.2×)',
+      `${t.soak.rssMiB.at(-1)} MiB (${t.soak.growth}×)`,
+      t.soak.growth <= 1.2,
+    );
   }
   return rows;
 }

@@ -20,6 +20,7 @@ import { nextRuns, parseStoredSchedule, describeSchedule, type NextRun } from '.
 import type { CronJob } from '../api/k8s.js';
 import { isChildOf, nextRunsFrom, rfc3339InZone } from '../controller/cron/index.js';
 import { CronJobScheduledTimestampAnnotation } from '../api/labels.js';
+import { isDNS1123Subdomain } from '../manifest/names.js';
 import { parseSelector } from '../cli/label-selector.js';
 import type { Listed } from '../cli/listed-objects.js';
 import type { TjobMetrics } from './metrics/registry.js';
@@ -60,6 +61,12 @@ class HttpError extends Error {
   ) {
     super(message);
   }
+}
+
+/** Object names reach file paths in the store: only what the API server accepts as a name. */
+function checkName(name: string): void {
+  if (isDNS1123Subdomain(name).length > 0)
+    throw new HttpError(404, `no object named ${JSON.stringify(name)}`);
 }
 
 function sameToken(given: string | undefined, token: string): boolean {
@@ -214,6 +221,7 @@ export class UiServer {
   }
 
   private async loadJob(name: string): Promise<StoredJob> {
+    checkName(name);
     const state = await this.deps.store.loadJob(name);
     if (!state) throw new HttpError(404, `job "${name}" not found`);
     return state;
@@ -264,6 +272,7 @@ export class UiServer {
   }
 
   private async cronJobPage(name: string): Promise<unknown> {
+    checkName(name);
     const cj = await this.deps.cronStore.loadCronJob(name);
     if (!cj) throw new HttpError(404, `cronjob "${name}" not found`);
     const now = this.deps.now();
@@ -349,6 +358,11 @@ export class UiServer {
     const container = q.get('container') ?? '';
     const state = await this.loadJob(job);
     if (!state.pods.some((p) => p.name === pod)) throw new HttpError(404, `pod "${pod}" not found`);
+    const containers = [
+      ...(state.job.spec.template.spec.initContainers ?? []),
+      ...state.job.spec.template.spec.containers,
+    ].map((c) => c.name);
+    if (!containers.includes(container)) throw new HttpError(404, `container "${container}" not found`);
     const mask = await this.deps.secretMask(state);
     const send = sseStart(res);
     let sent = 0;

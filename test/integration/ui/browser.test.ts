@@ -112,6 +112,10 @@ describe('tjob ui in Chromium', { timeout: 300_000 }, () => {
     assert.equal(visit.status, 302);
     assert.match(String(visit.headers['set-cookie']), /HttpOnly; SameSite=Strict/);
     assert.equal((await rawGet(`${base}/metrics`, { Authorization: `Bearer ${token}` })).status, 200);
+    // Names reach file paths in the store: anything but an object name is not found.
+    const auth = { Authorization: `Bearer ${token}` };
+    assert.equal((await rawGet(`${base}/api/job/..%2F..%2Fetc`, auth)).status, 404);
+    assert.equal((await rawGet(`${base}/api/cronjob/..%2Fx`, auth)).status, 404);
     // A browser without the cookie gets nothing; the printed URL lets it in.
     const stranger = await browser!.newPage();
     assert.equal((await stranger.goto(`${base}/`))?.status(), 403);
