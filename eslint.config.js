@@ -30,6 +30,17 @@ export default tseslint.config(
     },
   },
   {
+    // The web view's page script runs in the browser.
+    files: ['src/ui/assets/**'],
+    languageOptions: {
+      globals: Object.fromEntries(
+        ['document', 'window', 'location', 'history', 'fetch', 'EventSource', 'URL', 'URLSearchParams'].map(
+          (name) => [name, 'readonly'],
+        ),
+      ),
+    },
+  },
+  {
     files: ['src/runtime/docker/**', 'test/**', 'bench/**', 'scripts/**'],
     rules: { 'no-restricted-imports': 'off' },
   },

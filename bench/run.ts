@@ -12,6 +12,7 @@ import { reaction } from './reaction.js';
 import { scale } from './scale.js';
 import { startup } from './startup.js';
 import { throughput } from './throughput.js';
+import { ui } from './ui.js';
 import { QUICK, ROOT, cleanupContainers, log, removeTempDirs, round } from './util.js';
 
 interface Row {
@@ -36,7 +37,7 @@ function machine() {
   };
 }
 
-const scenarios = { throughput, reaction, startup, scale, cron, logs } as const;
+const scenarios = { throughput, reaction, startup, scale, cron, logs, ui } as const;
 type Name = keyof typeof scenarios;
 
 async function main(): Promise<void> {
@@ -165,6 +166,17 @@ function rowsOf(name: Name, r: Record<string, never>): Row[] {
       `tjob logs vs docker logs (${round(t.belowCap.bytes / 1e6, 0)} MB)`,
       '',
       `${s(t.belowCap.tjobLogsMs)} vs ${s(t.belowCap.dockerLogsMs)} (${t.belowCap.ratio}×)`,
+    );
+  } else if (name === 'ui') {
+    const t = r as unknown as Awaited<ReturnType<typeof ui>>;
+    add(`tjob ui: list drawn in Chromium (${t.jobs} jobs)`, '< 1000 ms', `${t.listMs} ms`, t.listMs < 1000);
+    add(`tjob ui: ${t.bigJobPods}-pod job page with its timeline`, '', `${t.bigJobMs} ms`);
+    add('tjob ui server RSS before / after', '', `${t.serverRssMiB.before} / ${t.serverRssMiB.after} MiB`);
+    add(
+      `tjob ui RSS, ${t.soak.seconds} s open, ${t.soak.jobsCreated} jobs run: end / first minute`,
+      'flat (≤ 1.2×)',
+      `${t.soak.rssMiB.at(-1)} MiB (${t.soak.growth}×)`,
+      t.soak.growth <= 1.2,
     );
   }
   return rows;

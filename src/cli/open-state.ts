@@ -7,6 +7,8 @@ import type { PodRuntime } from '../ports/pod-runtime.js';
 import type { StateError } from '../api/errors.js';
 import { FileCronStore } from '../state/cron-store.js';
 import { FileStore } from '../state/file-store.js';
+import { FileStateWatch } from '../state/state-watch.js';
+import type { StateWatch } from '../ports/state-watch.js';
 import { DEFAULT_BACKOFF, type BackoffSettings } from './args/backoff.js';
 import { stateDirOf, type CliContext, type GlobalOptions } from './context.js';
 import { sweepExpiredJobs } from './ttl-sweep.js';
@@ -75,4 +77,9 @@ export function openRuntime(
     restartBackoffBaseMs: backoff.backoffMs,
     restartBackoffCapMs: Math.min(backoff.maxBackoffMs, KUBELET_MAX_RESTART_BACKOFF_MS),
   });
+}
+
+/** The state directory watched for a live view (`tjob ui`). */
+export function stateWatchAt(stateDir: string): StateWatch {
+  return new FileStateWatch(stateDir);
 }

@@ -14,6 +14,7 @@ import { registerController } from './commands/controller.js';
 import { registerSuspendResume } from './commands/suspend-resume.js';
 import { registerApply } from './commands/apply.js';
 import { registerCron } from './commands/cron.js';
+import { registerUi } from './commands/ui.js';
 import { COMPLETE_COMMAND, registerCompletion, runComplete } from './commands/completion.js';
 import { registerVersion } from './commands/version.js';
 import { VERSION } from './version.js';
@@ -73,6 +74,7 @@ Exit codes: 0 success, 1 a job failed or a command failed, 2 usage or invalid ma
   registerSuspendResume(program, ctx, globals, exitWith);
   registerApply(program, ctx, globals, exitWith);
   registerCron(program, ctx, globals, exitWith);
+  registerUi(program, ctx, globals, exitWith);
   registerCompletion(program, ctx, globals, exitWith);
   registerVersion(program, ctx, globals, exitWith);
 

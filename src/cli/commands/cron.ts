@@ -8,7 +8,13 @@ import { addTemplateFlags, collect } from '../args/template-flags.js';
 import { ConflictError, UsageError } from '../../api/errors.js';
 import type { CronJob } from '../../api/k8s.js';
 import { jobAsCreated } from '../../engine/job-creation.js';
-import { isChildOf, jobFromTemplate, manualTriggerPlan, rfc3339InZone } from '../../controller/cron/index.js';
+import {
+  isChildOf,
+  jobFromTemplate,
+  manualTriggerPlan,
+  nextRunsFrom,
+  rfc3339InZone,
+} from '../../controller/cron/index.js';
 import { CronDaemon } from '../../engine/cron-daemon.js';
 import { imagesOf } from '../../engine/images.js';
 import { storedConfigData } from '../../engine/pod-plan.js';
@@ -37,6 +43,9 @@ import { backoffSettings, DEFAULT_MAX_BACKOFF_FLAG } from '../args/backoff.js';
 import { checkNetworks, NETWORK_FLAG_HELP, networkOf } from '../args/network.js';
 import { setCronJobSuspend } from '../cronjob-suspend.js';
 import { LEASE_RENEW_MS } from '../../state/lease-file.js';
+import { TjobMetrics } from '../../ui/metrics/registry.js';
+import { parseListenAddress } from '../../ui/http/listen-address.js';
+import { serveMetrics } from '../../ui/http/metrics-server.js';
 
 const HEARTBEAT_MS = LEASE_RENEW_MS;
 const HANDOVER_WAIT_MS = 5_000;
@@ -76,11 +85,16 @@ Examples:
     .option('--keep-containers', 'keep finished containers (by default they are removed once recorded)')
     .option('--network <name>', `for the jobs it creates: ${NETWORK_FLAG_HELP}`)
     .option('--no-logs', 'do not stream pod logs')
+    .option(
+      '--metrics <addr>',
+      'serve Prometheus metrics at http://ADDR/metrics (PORT = loopback, :PORT = every interface, HOST:PORT)',
+    )
     .addHelpText(
       'after',
       `
 Examples:
   tjob cron start samples/cronjob-hello.yaml
+  tjob cron start --metrics 127.0.0.1:9464     with /metrics for Prometheus (docs/ui-and-metrics.md)
   tjob apply -f cronjob.yaml     (while it runs: picked up within a second)
 
 One scheduler per state directory. Ctrl-C (SIGINT) or SIGTERM stops it gracefully: running jobs keep
@@ -158,6 +172,7 @@ Kubernetes does (at most one late run, within startingDeadlineSeconds).`,
 
 interface StartFlags extends ApplyFlags {
   logs: boolean;
+  metrics?: string;
 }
 
 interface TriggerFlags {
@@ -176,6 +191,8 @@ async function cronStart(
 ): Promise<number> {
   const backoff = backoffSettings(flags, ctx.env);
   const network = networkOf(flags, ctx.env);
+  const metricsAddress =
+    flags.metrics === undefined ? undefined : parseListenAddress(flags.metrics, '--metrics');
   const { stateDir, store, cronStore } = await openState(ctx, global);
   const loaded =
     files.length > 0 ? await loadFromCommandLine(files, flags, ctx, await storedConfig(store)) : undefined;
@@ -221,6 +238,8 @@ async function cronStart(
       now: () => ctx.clock.now(),
     });
     const zone = localTimeZone();
+    const metrics = metricsAddress ? new TjobMetrics({ store, cronStore, localZone: zone }) : undefined;
+    const runner = runnerObserver(printer, true);
     const daemon = new CronDaemon(
       {
         store,
@@ -246,6 +265,7 @@ async function cronStart(
           printer.progress(`cronjob/${name}: ${reason}: ${e.message}`);
         },
         created: (name, job, slot, at) => {
+          if (slot) metrics?.observeLateness(name, (at.getTime() - slot.getTime()) / 1000);
           const late = slot
             ? ` for ${slot.toISOString()} (+${((at.getTime() - slot.getTime()) / 1000).toFixed(3)}s)`
             : '';
@@ -265,15 +285,36 @@ async function cronStart(
             () => printer.result(state, end, undefined),
           );
         },
-        warning: (m) => printer.warning(m),
-        runner: runnerObserver(printer, true),
+        warning: (m) => {
+          metrics?.schedulerWarning();
+          printer.warning(m);
+        },
+        runner: metrics
+          ? {
+              ...runner,
+              changed: (state) => {
+                metrics.observePods(state, ctx.clock.now());
+                runner.changed?.(state);
+              },
+              engine: (down, message) => {
+                if (down) metrics.engineError();
+                runner.engine?.(down, message);
+              },
+            }
+          : runner,
       },
     );
+    const metricsServer = metrics && metricsAddress ? await serveMetrics(metrics, metricsAddress) : undefined;
+    if (metricsServer) printer.progress(`metrics at ${metricsServer.url}`);
     const count = (await cronStore.listCronJobs()).length;
     printer.progress(
       `scheduler (pid ${process.pid}) started for ${stateDir}: ${count} cronjob${count === 1 ? '' : 's'}, local zone ${zone}`,
     );
-    await daemon.run(stop.signal);
+    try {
+      await daemon.run(stop.signal);
+    } finally {
+      await metricsServer?.close();
+    }
     printer.progress(
       `scheduler stopped${signal ? ` (${signal})` : ''}: running jobs keep their containers; the next \`tjob cron start\` adopts them`,
     );
@@ -333,16 +374,7 @@ export function nextLines(cj: CronJob, now: Date, count: number, stored: boolean
   const zoneText = cj.spec.timeZone || schedule.location ? zone : `${zone}, the local zone`;
   const out = [`${cj.spec.schedule}: ${describeSchedule(cj.spec.schedule)} (${zoneText})`];
   if (cj.spec.suspend) out.push('suspended: no run starts until it is resumed');
-  let from = now;
-  if (schedule.every !== undefined) {
-    // @every counts from the last run, else from creation (docs/cronjob.md §2.4).
-    const anchorText = cj.status?.lastScheduleTime ?? (stored ? cj.metadata.creationTimestamp : undefined);
-    const anchor = anchorText ? Date.parse(anchorText) : NaN;
-    if (Number.isFinite(anchor) && anchor <= now.getTime()) {
-      const k = Math.floor((now.getTime() - anchor) / schedule.every);
-      from = new Date(anchor + k * schedule.every);
-    }
-  }
+  const from = nextRunsFrom(cj, schedule, now, stored);
   const runs = nextRuns(schedule, from, zone, count);
   if (runs.length === 0) out.push('never: no time matches this schedule');
   for (const r of runs) {

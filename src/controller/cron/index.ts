@@ -15,6 +15,7 @@ export {
 } from './naming.js';
 export { mostRecentScheduleTime, nextScheduleDelay, type MostRecent } from './schedule-times.js';
 export { finishedCondition, isFinished } from './job-state.js';
+export { nextRunsFrom } from './every-anchor.js';
 export type {
   CronJobEvent,
   JobDeletion,

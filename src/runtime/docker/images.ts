@@ -141,15 +141,23 @@ function rethrowMasked(err: unknown, mask: SecretMask): never {
   throw asRegistryError(err, mask);
 }
 
-/** The digest the registry has for `image` (its tag, or the digest it names). */
+/**
+ * The digest the registry has for `image` (its tag, or the digest it names); undefined when the
+ * engine cannot look digests up (Podman's compatible API has no `/distribution`): the pull then
+ * compares them itself, downloading no layer it has.
+ */
 export async function registryDigest(
   docker: Docker,
   image: string,
   auth: RegistryAuth | undefined,
-): Promise<string> {
-  const info = (await docker.getImage(image).distribution(auth ? { authconfig: auth } : {})) as {
-    Descriptor?: { digest?: string };
-  };
+): Promise<string | undefined> {
+  let info: { Descriptor?: { digest?: string } };
+  try {
+    info = (await docker.getImage(image).distribution(auth ? { authconfig: auth } : {})) as typeof info;
+  } catch (err) {
+    if (/\/distribution\/.*not supported/i.test(dockerMessage(err))) return undefined;
+    throw err;
+  }
   const digest = info.Descriptor?.digest;
   if (!digest) throw new RegistryError('the registry answered without a digest', false);
   return digest;
@@ -264,7 +272,9 @@ export async function ensureImage(
   try {
     if (local) {
       const digest = await withCredentials(credentials, mask, (auth) => registryDigest(docker, image, auth));
-      if (hasDigest(local, image, digest)) {
+      if (digest === undefined)
+        opts.debug?.(`image ${image}: the engine looks up no digests; pulled to compare`);
+      else if (hasDigest(local, image, digest)) {
         opts.debug?.(`image ${image}: the local copy has the registry's digest ${digest}; not pulled`);
         return { kind: 'present' };
       }

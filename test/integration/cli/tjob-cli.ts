@@ -80,6 +80,24 @@ export function removeContainersOf(job: string): void {
   if (ids.length) execFileSync('docker', ['rm', '-f', ...ids]);
 }
 
+/** Removes the containers of every job whose name starts with `prefix` (a test's jobs). */
+export function removeContainersByPrefix(prefix: string): void {
+  const ids = execFileSync('docker', [
+    'ps',
+    '-a',
+    '--filter',
+    'label=io.tjob.managed-by=tjob',
+    '--format',
+    '{{.ID}} {{.Label "io.tjob.job"}}',
+  ])
+    .toString()
+    .split('\n')
+    .map((l) => l.split(' '))
+    .filter(([id, job]) => id && job?.startsWith(prefix))
+    .map(([id]) => id!);
+  if (ids.length) execFileSync('docker', ['rm', '-f', ...ids]);
+}
+
 export async function until(cond: () => boolean | Promise<boolean>, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await cond())) {

@@ -73,6 +73,7 @@ describe('tjob __complete: commands and options', () => {
       'resume',
       'apply',
       'cron',
+      'ui',
       'completion',
       'version',
       'help',

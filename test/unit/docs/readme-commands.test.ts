@@ -24,7 +24,20 @@ const INSPECT = 'test/integration/docs/inspect-and-resume.test.ts';
 const CRON_CI = 'test/integration/docs/cron-and-ci.test.ts';
 const BROKERS = 'test/integration/brokers/work-queues.test.ts';
 
+const UI = 'test/integration/ui/browser.test.ts';
+const METRICS = 'test/integration/ui/prometheus.test.ts';
+
 export const readmeCommands: Record<string, Covered> = {
+  'tjob ui': {
+    file: UI,
+    test: 'prints the URL with its token alone on a line; refuses other Hosts and requests without it',
+    runs: "start(['ui']",
+  },
+  'tjob cron start samples/cronjob-hello.yaml --metrics 127.0.0.1:9464': {
+    file: METRICS,
+    test: 'the job and cronjob series and tjob’s own reach Prometheus with the state’s values',
+    runs: "'cron', 'start', manifest, '--metrics'",
+  },
   'npm install && npm run setup && ./bin/tjob.js run --replace samples/job-hello.yaml': {
     file: FIRST,
     test: 'quick start: ./bin/tjob.js run --replace samples/job-hello.yaml',
