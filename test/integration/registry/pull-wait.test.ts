@@ -135,6 +135,10 @@ describe('an image that cannot be pulled once the job runs', { skip, timeout: 3 
       const out = await done;
       assert.equal(out.code, 0, out.stderr);
       assert.match(out.stdout, /pulled-late-and-ran/);
+      assert.match(
+        out.stderr,
+        /pod\/pull-late-\w+: Failed: Failed to pull image "127\.0\.0\.1:\d+\/late\/app:1"/,
+      );
       const after = await tjob(['describe', 'pod', pod], dir);
       assert.match(
         after.stdout,
