@@ -147,6 +147,15 @@ export class RunPrinter {
   }
 
   event(job: string, e: StoredEvent): void {
+    if (e.involvedObject.startsWith('Pod/')) {
+      // The kubelet's events about a pod: its warnings say why the job waits (an image that
+      // cannot be pulled); Pulling and BackOff recur every sync and are left to `describe pod`.
+      if (e.type !== 'Warning') return;
+      this.progress(
+        `pod/${e.involvedObject.slice(4)}: ${this.err.yellow(e.reason)}: ${this.mask(job, e.message)}`,
+      );
+      return;
+    }
     const name = `job/${job}`;
     const text =
       e.reason === 'SuccessfulCreate'

@@ -85,6 +85,8 @@ export class JobRunner {
   private readonly starting = new Map<string, Promise<void>>();
   /** Starts that settled since the last sync, in the order they settled. */
   private startOutcomes: { name: string; result: PromiseSettledResult<PodObservation> }[] = [];
+  /** Events the kubelet recorded about the pods (Pulling, Failed, BackOff), for the next commit. */
+  private podEvents: StoredEvent[] = [];
   /** After a failed creation, no new pod before this time (ms since the epoch). */
   private createBlockedUntil = 0;
   /** The last removal failure said of each pod: retried every pass, said again only if it changes. */
@@ -125,6 +127,11 @@ export class JobRunner {
         if (recorded !== undefined && line.time.slice(0, 23) <= recorded.slice(0, 23)) return;
         this.logs.add(line);
         this.observer.log?.(this.name, line);
+      },
+      onPodEvent: (jobUid, podName, e) => {
+        if (jobUid !== uid) return;
+        this.podEvents.push(recordedEvent(e, this.deps.clock.now(), 'kubelet', `Pod/${podName}`));
+        this.wakeup.notify();
       },
       onEngineDown: (down, message) => {
         this.observer.engine?.(down, message);
@@ -413,7 +420,11 @@ export class JobRunner {
     );
     const statusChanged = JSON.stringify(result.status) !== JSON.stringify(this.state.job.status);
     const backoffChanged = JSON.stringify(result.backoff) !== JSON.stringify(this.state.backoff);
-    const events = [...failedStarts.events, ...result.events.map((e) => this.event(e, now))];
+    const events = [
+      ...failedStarts.events,
+      ...this.podEvents.splice(0),
+      ...result.events.map((e) => this.event(e, now)),
+    ];
 
     const deletes = result.actions.filter(
       (a): a is Extract<JobAction, { type: 'deletePod' }> => a.type === 'deletePod',

@@ -30,11 +30,20 @@ export interface LogLine {
   restartCount: number;
 }
 
+/** An event the kubelet records about a pod (Pulling, Failed, BackOff), never holding a credential. */
+export interface PodEvent {
+  type: 'Normal' | 'Warning';
+  reason: string;
+  message: string;
+}
+
 export interface PodRuntimeListener {
   /** The pod's observable state changed (container started, exited, restarted, was removed...). */
   onPod(jobUid: string, observation: PodObservation): void;
   /** A line written by one of the pod's containers. */
   onLog?(jobUid: string, line: LogLine): void;
+  /** The kubelet recorded an event about the pod (involvedObject `Pod/NAME`). */
+  onPodEvent?(jobUid: string, podName: string, event: PodEvent): void;
   /** The engine stopped answering (true) or came back (false). */
   onEngineDown?(down: boolean, message: string): void;
 }

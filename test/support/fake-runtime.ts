@@ -4,7 +4,7 @@
 import type { PodObservation, PodPlan } from '../../src/api/pod.js';
 import type { ContainerStatus } from '../../src/api/k8s.js';
 import type { Clock } from '../../src/ports/clock.js';
-import type { ImageRequest, PodRuntime, PodRuntimeListener } from '../../src/ports/pod-runtime.js';
+import type { ImageRequest, PodEvent, PodRuntime, PodRuntimeListener } from '../../src/ports/pod-runtime.js';
 import { NetworkUnavailableError } from '../../src/api/errors.js';
 
 export interface PodScript {
@@ -14,6 +14,8 @@ export interface PodScript {
   runMs: number;
   /** Log lines it writes. */
   logs?: string[];
+  /** Events the kubelet records about the pod when it starts (Pulling, Failed, BackOff). */
+  events?: PodEvent[];
 }
 
 interface FakePod {
@@ -114,6 +116,7 @@ export class FakeRuntime implements PodRuntime {
     pod.exitTimer = new AbortController();
     const timer = pod.exitTimer;
     const plan = pod.plan;
+    for (const e of s.events ?? []) for (const l of this.listeners) l.onPodEvent?.(plan.jobUid, plan.name, e);
     void this.clock.sleep(s.runMs, timer.signal).then(() => {
       if (timer.signal.aborted) return;
       for (const text of s.logs ?? []) {

@@ -17,6 +17,7 @@ import type {
   ImagePullProgress,
   ImageRequest,
   LogLine,
+  PodEvent,
   PodRuntime,
   PodRuntimeListener,
   PodRuntimeOptions,
@@ -36,6 +37,7 @@ import { DefaultLaunchLimit, LaunchGate } from './launch-gate.js';
 import { ensureImages } from './images.js';
 import type { CredentialSource } from '../registry/credentials.js';
 import { checkNetwork } from './networks.js';
+import { PodImagePuller } from './pod-image.js';
 import { PodSupervisor } from './pod-supervisor.js';
 import type { Clock } from '../../ports/clock.js';
 import { SystemClock } from '../system-clock.js';
@@ -89,6 +91,7 @@ export class DockerRuntime implements PodRuntime {
   private dockerClient: Docker | undefined;
   private connection: Connection | undefined;
   private hub: EventHub | undefined;
+  private puller: PodImagePuller | undefined;
   private readonly listeners = new Set<PodRuntimeListener>();
   private readonly pods = new Map<string, PodSupervisor>();
   private readonly launches: LaunchGate;
@@ -137,6 +140,18 @@ export class DockerRuntime implements PodRuntime {
       debug: this.debug,
     });
     return this.hub;
+  }
+
+  /** The kubelet's image manager: one per node, its pull backoff per pod and image. */
+  private get images(): PodImagePuller {
+    const clock = this.opts.clock ?? systemClock;
+    this.puller ??= new PodImagePuller({
+      docker: this.docker,
+      credentials: this.credentialSource,
+      now: () => clock.now(),
+      debug: this.debug,
+    });
+    return this.puller;
   }
 
   private wrap(err: unknown): never {
@@ -371,8 +386,10 @@ export class DockerRuntime implements PodRuntime {
         podDir: this.podDir(plan.jobUid, plan.name),
         launches: this.launches,
         ...(this.opts.lookupClaim ? { lookupClaim: this.opts.lookupClaim } : {}),
+        images: this.images,
         emitPod: (jobUid, obs) => this.emitPod(jobUid, obs),
         emitLog: (jobUid, line) => this.emitLog(jobUid, line),
+        emitPodEvent: (jobUid, pod, event) => this.emitPodEvent(jobUid, pod, event),
         debug: this.debug,
       },
       plan,
@@ -402,6 +419,10 @@ export class DockerRuntime implements PodRuntime {
 
   private emitLog(jobUid: string, line: LogLine): void {
     for (const l of this.listeners) safe(() => l.onLog?.(jobUid, line));
+  }
+
+  private emitPodEvent(jobUid: string, podName: string, event: PodEvent): void {
+    for (const l of this.listeners) safe(() => l.onPodEvent?.(jobUid, podName, event));
   }
 }
 

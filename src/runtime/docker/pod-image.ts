@@ -7,12 +7,15 @@
 // front, a registry that cannot be reached leaves a present image in use (deviation 1).
 //
 // The pod supervisor calls `ensure` before creating a container and, given a waiting state, shows
-// it on the container and calls again at `retryAt` (docs/images-and-registries.md).
+// it on the container and calls again at the pod's next sync (docs/images-and-registries.md).
+// Events as the image manager records them (pkg/kubelet/images/image_manager.go; reasons from
+// pkg/kubelet/events/event.go): Pulling, Pulled, Failed, BackOff, ErrImageNeverPull.
 
 import type Docker from 'dockerode';
 
 import { ImageUnavailableError } from '../../api/errors.js';
 import type { Container } from '../../api/k8s.js';
+import type { PodEvent } from '../../ports/pod-runtime.js';
 import { pullSecretsOf, type PodPlan } from '../../api/pod.js';
 import { defaultPullPolicy } from '../../manifest/pod-defaults.js';
 import { ImagePullBackOff, type ImagePullWaiting } from '../image-pull-backoff.js';
@@ -46,33 +49,64 @@ export class PodImagePuller {
    * Makes `container`'s image available for the pod of `plan`; undefined when it is there, else
    * the waiting state to show (never holding a credential). Engine connection errors are thrown.
    */
-  async ensure(plan: PodPlan, container: Container): Promise<ContainerImageWaiting | undefined> {
+  async ensure(
+    plan: PodPlan,
+    container: Container,
+    record: (event: PodEvent) => void = () => undefined,
+  ): Promise<ContainerImageWaiting | undefined> {
     const image = container.image ?? '';
     const pullPolicy = container.imagePullPolicy ?? defaultPullPolicy(image);
     const waiting =
       pullPolicy === 'Never' ? undefined : this.backoff.beforePull(plan.uid, image, this.deps.now());
-    if (waiting) return waiting;
+    if (waiting) {
+      record({ type: 'Normal', reason: 'BackOff', message: `Back-off pulling image "${image}"` });
+      return waiting;
+    }
+    let pulling = false;
+    const startedMs = this.deps.now().getTime();
+    const announce = (): void => {
+      if (pulling) return;
+      pulling = true;
+      record({ type: 'Normal', reason: 'Pulling', message: `Pulling image "${image}"` });
+    };
     try {
       const outcome = await ensureImage(
         this.deps.docker,
         { image, pullPolicy, pullSecrets: pullSecretsOf(plan.spec, plan.secrets) },
-        { credentials: this.deps.credentials, ...(this.deps.debug ? { debug: this.deps.debug } : {}) },
+        {
+          credentials: this.deps.credentials,
+          onProgress: announce,
+          ...(this.deps.debug ? { debug: this.deps.debug } : {}),
+        },
       );
       if (outcome.kind === 'local-copy') this.deps.debug?.(`pod ${plan.name}: ${outcome.warning}`);
-      if (outcome.kind === 'pulled') this.backoff.pullSucceeded(this.deps.now());
+      if (outcome.kind === 'pulled') {
+        this.backoff.pullSucceeded(this.deps.now());
+        const seconds = (this.deps.now().getTime() - startedMs) / 1000;
+        record({
+          type: 'Normal',
+          reason: 'Pulled',
+          message: `Successfully pulled image "${image}" in ${seconds.toFixed(3)}s`,
+        });
+      }
       return undefined;
     } catch (err) {
       if (
         pullPolicy === 'Never' &&
         err instanceof ImageUnavailableError &&
         !(err instanceof ImagePullFailure)
-      )
-        return {
-          reason: 'ErrImageNeverPull',
-          message: `Container image "${image}" is not present with pull policy of Never`,
-        };
-      if (err instanceof ImagePullFailure)
-        return this.backoff.pullFailed(plan.uid, image, this.deps.now(), err.reason);
+      ) {
+        const message = `Container image "${image}" is not present with pull policy of Never`;
+        record({ type: 'Warning', reason: 'ErrImageNeverPull', message });
+        return { reason: 'ErrImageNeverPull', message };
+      }
+      if (err instanceof ImagePullFailure) {
+        // A refusal of the digest lookup (Always with a local copy) is a pull that failed too.
+        announce();
+        const failed = this.backoff.pullFailed(plan.uid, image, this.deps.now(), err.reason);
+        record({ type: 'Warning', reason: 'Failed', message: failed.message });
+        return failed;
+      }
       throw err;
     }
   }

@@ -18,7 +18,7 @@ import { rfc3339 } from '../../controller/job/conditions.js';
 import { TjobLabel, TjobManagedByValue } from '../../api/labels.js';
 import type { PodObservation, PodPlan } from '../../api/pod.js';
 import type { Clock } from '../../ports/clock.js';
-import type { LogLine } from '../../ports/pod-runtime.js';
+import type { LogLine, PodEvent } from '../../ports/pod-runtime.js';
 import { terminatedReason, type ContainerSlot, type Role } from '../kubelet/container-slot.js';
 import { PodKubelet } from '../kubelet/pod-kubelet.js';
 import { namedVolumes, type ClaimLookup } from './claim-volumes.js';
@@ -37,6 +37,7 @@ import {
 } from './docker-errors.js';
 import type { ContainerEvent, EventHub } from './events.js';
 import type { LaunchGate } from './launch-gate.js';
+import type { PodImagePuller } from './pod-image.js';
 import { attachLogs, followLogs, type LogFollower, type RawLine, type StdStream } from './logs.js';
 import { containerStatusFromInspect, isoSeconds } from './map-inspect.js';
 import {
@@ -64,8 +65,11 @@ export interface SupervisorContext {
   launches: LaunchGate;
   /** The stored PersistentVolumeClaims, read live (a pod waits for its claims). */
   lookupClaim?: ClaimLookup;
+  /** The image manager shared by the runtime's pods (without it, images are taken as they are). */
+  images?: PodImagePuller;
   emitPod(jobUid: string, observation: PodObservation): void;
   emitLog(jobUid: string, line: LogLine): void;
+  emitPodEvent?(jobUid: string, podName: string, event: PodEvent): void;
   debug(message: string): void;
 }
 
@@ -455,6 +459,8 @@ export class PodSupervisor {
   }
 
   private async runLaunch(slot: ContainerSlot): Promise<void> {
+    // Outside the launch gate: a pull may take long, and holds no create or start in flight.
+    if (!(await this.haveImage(slot))) return;
     const release = await this.ctx.launches.enter();
     if (!release) return; // the runtime is closing
     const run = this.run(slot);
@@ -471,6 +477,40 @@ export class PodSupervisor {
       release();
       run.releaseLaunch = undefined;
     }
+  }
+
+  /**
+   * The kubelet's EnsureImageExists before each container is made (startContainer,
+   * pkg/kubelet/kuberuntime/kuberuntime_container.go), under the container's imagePullPolicy.
+   * False when the container cannot be made now: it waits for its image (ErrImagePull,
+   * ImagePullBackOff, ErrImageNeverPull) and is tried again at the pod's next sync, or the pod
+   * went away meanwhile.
+   */
+  private async haveImage(slot: ContainerSlot): Promise<boolean> {
+    const images = this.ctx.images;
+    if (!images) return true;
+    let waiting: Awaited<ReturnType<PodImagePuller['ensure']>>;
+    try {
+      waiting = await images.ensure(this.plan, slot.spec, (event) =>
+        this.ctx.emitPodEvent?.(this.plan.jobUid, this.plan.name, event),
+      );
+    } catch (err) {
+      if (this.disposed) return false;
+      if (isEngineGoingAway(err)) this.awaitEngine(slot, undefined, err, 'looking up the image');
+      else this.kubelet.launchFailed(slot, dockerMessage(err));
+      return false;
+    }
+    if (this.disposed) return false;
+    if (this.kubelet.shuttingDown) {
+      this.kubelet.launchAbandoned(slot);
+      return false;
+    }
+    if (waiting === undefined) return true;
+    this.ctx.debug(
+      `pod ${this.plan.name}: container "${slot.spec.name}": ${waiting.reason}: ${waiting.message}`,
+    );
+    this.kubelet.imageUnavailable(slot, { reason: waiting.reason, message: waiting.message });
+    return false;
   }
 
   private async createAndStart(slot: ContainerSlot): Promise<void> {

@@ -28,6 +28,13 @@ import { graceNow, sidecarsToStop } from './termination-order.js';
  */
 export const OOM_REPORT_PATIENCE_MS = 3000;
 
+/**
+ * A sync of the pod that failed (an image that cannot be had) is tried again this long after:
+ * the pod worker requeues the pod after backOffPeriod, 10 s (newPodWorkers in pkg/kubelet/kubelet.go;
+ * completeWork in pkg/kubelet/pod_workers.go, which adds up to 50% jitter tjob leaves out).
+ */
+export const POD_SYNC_ERROR_REQUEUE_MS = 10_000;
+
 /** What the kubelet asks of the container runtime. */
 export interface KubeletRuntime {
   /** The runtime cannot act now (its engine is away): decisions wait until it can again. */
@@ -284,6 +291,16 @@ export class PodKubelet {
       }),
     );
     this.runtime.changed();
+  }
+
+  /**
+   * The container's image cannot be had now (ErrImagePull, ImagePullBackOff, ErrImageNeverPull:
+   * the runtime's image manager decides which and keeps the pull backoff): the container waits in
+   * that state and the pod is synced again after POD_SYNC_ERROR_REQUEUE_MS, when the runtime asks
+   * its image manager again (a pull, or the same backoff still running).
+   */
+  imageUnavailable(slot: ContainerSlot, waiting: Waiting): void {
+    this.retryLaunchAfter(slot, POD_SYNC_ERROR_REQUEUE_MS, waiting);
   }
 
   /** The runtime can act again: containers waiting for it are launched at the next step. */

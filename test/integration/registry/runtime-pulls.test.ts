@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 
 import { ImageUnavailableError } from '../../../src/api/errors.js';
-import type { ImagePullProgress } from '../../../src/ports/pod-runtime.js';
+import type { ImagePullProgress, PodEvent } from '../../../src/ports/pod-runtime.js';
 import { DockerRuntime } from '../../../src/runtime/docker/docker-runtime.js';
 import {
   credentialHelperDir,
@@ -295,32 +295,55 @@ describe('pulls from a real registry (runtime)', { skip, timeout: 10 * Timeout }
         secrets: { regcred: { '.dockerconfigjson': secretJson(password) } },
       });
       const container = { name: 'main', image, imagePullPolicy: 'IfNotPresent' as const };
+      // The kubelet's events as the image manager records them.
+      const events: string[] = [];
+      const record = (e: PodEvent): void => {
+        events.push(`${e.type} ${e.reason}: ${e.message}`);
+      };
       try {
         const good = podPlan(User.password);
-        const first = await puller.ensure(good, container);
+        const first = await puller.ensure(good, container, record);
         assert.equal(first?.reason, 'ErrImagePull');
         assert.match(first!.message, new RegExp(`^Failed to pull image "${image}": .*manifest unknown`));
         await clock.advance(5_000);
-        const second = await puller.ensure(good, container);
+        assert.deepEqual(events.splice(0), [
+          `Normal Pulling: Pulling image "${image}"`,
+          `Warning Failed: ${first!.message}`,
+        ]);
+        const second = await puller.ensure(good, container, record);
         assert.equal(second?.reason, 'ImagePullBackOff');
         assert.equal(second!.message, `Back-off pulling image "${image}": ErrImagePull: ${first!.message}`);
+        assert.deepEqual(events.splice(0), [`Normal BackOff: Back-off pulling image "${image}"`]);
         await registry.push(Image, 'private/later:1');
         await removeLocal(image);
         await clock.advance(5_000);
-        assert.equal(await puller.ensure(good, container), undefined, 'pulled once the backoff ended');
+        assert.equal(
+          await puller.ensure(good, container, record),
+          undefined,
+          'pulled once the backoff ended',
+        );
+        assert.deepEqual(events.splice(0), [
+          `Normal Pulling: Pulling image "${image}"`,
+          `Normal Pulled: Successfully pulled image "${image}" in 0.000s`,
+        ]);
         assert.equal(await imageId(image), await imageId(Image));
 
         await removeLocal(image);
         const wrong = podPlan('wrong-pod-password-9z');
-        const refused = await puller.ensure(wrong, container);
+        const refused = await puller.ensure(wrong, container, record);
         assert.equal(refused?.reason, 'ErrImagePull');
         assert.match(refused!.message, /unauthorized.*\(credentials from imagePullSecrets "regcred"\)$/);
         assert.ok(!refused!.message.includes('wrong-pod-password-9z'));
-        const never = await puller.ensure(wrong, { ...container, imagePullPolicy: 'Never' });
+        const never = await puller.ensure(wrong, { ...container, imagePullPolicy: 'Never' }, record);
         assert.deepEqual(never, {
           reason: 'ErrImageNeverPull',
           message: `Container image "${image}" is not present with pull policy of Never`,
         });
+        assert.deepEqual(events.splice(0), [
+          `Normal Pulling: Pulling image "${image}"`,
+          `Warning Failed: ${refused!.message}`,
+          `Warning ErrImageNeverPull: ${never!.message}`,
+        ]);
       } finally {
         await rm(empty, { recursive: true, force: true });
       }

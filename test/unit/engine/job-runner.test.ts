@@ -65,6 +65,29 @@ async function untilIdle(counter: () => number, times = 1) {
 }
 
 describe('JobRunner on a fake runtime', () => {
+  it("records the kubelet's events on the pod (source kubelet, Pod/NAME)", async () => {
+    const job = testJob('kev', { completions: 1 });
+    const pulling = { type: 'Normal' as const, reason: 'Pulling', message: 'Pulling image "reg/app:1"' };
+    const failed = {
+      type: 'Warning' as const,
+      reason: 'Failed',
+      message: 'Failed to pull image "reg/app:1": manifest unknown',
+    };
+    const h = await harness(job, () => ({ exitCode: 0, runMs: 1000, events: [pulling, failed] }));
+    const { end, state } = await runToEnd(h, 'kev');
+    assert.equal(end, 'Complete');
+    const pod = state.pods[0]!.name;
+    const stored = await h.store.loadJob('kev');
+    const kubelet = (stored?.events ?? []).filter((e) => e.source === 'kubelet');
+    assert.deepEqual(
+      kubelet.map((e) => `${e.involvedObject} ${e.type} ${e.reason}: ${e.message}`),
+      [
+        `Pod/${pod} ${pulling.type} ${pulling.reason}: ${pulling.message}`,
+        `Pod/${pod} Warning Failed: ${failed.message}`,
+      ],
+    );
+  });
+
   it('a failed pod creation is FailedCreate, not a failure, and what it left on the engine is removed', async () => {
     const job = testJob('fc', { completions: 1 });
     const h = await harness(job, () => ({ exitCode: 0, runMs: 1000 }));
