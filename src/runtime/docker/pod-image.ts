@@ -20,7 +20,15 @@ import { pullSecretsOf, type PodPlan } from '../../api/pod.js';
 import { defaultPullPolicy } from '../../manifest/pod-defaults.js';
 import { ImagePullBackOff, type ImagePullWaiting } from '../image-pull-backoff.js';
 import type { CredentialSource } from '../registry/credentials.js';
+import { parseImageReference } from '../registry/reference.js';
 import { ensureImage, ImagePullFailure } from './images.js';
+
+/**
+ * How long a registry that could not be reached at all is not asked again for a present image's
+ * digest: offline, every container start of an `Always` image would otherwise wait for the failed
+ * lookup (a second here) only to use the local copy anyway (deviation 1).
+ */
+export const UNREACHABLE_REGISTRY_MEMORY_MS = 60_000;
 
 /** ErrImageNeverPull (images.ErrImageNeverPull): the image is missing and the policy forbids a pull. */
 export interface ImageNeverPullWaiting {
@@ -40,6 +48,8 @@ export interface PodImagePullerDeps {
 
 export class PodImagePuller {
   private readonly backoff: ImagePullBackOff;
+  /** Registry host → until when it counts as unreachable (see UNREACHABLE_REGISTRY_MEMORY_MS). */
+  private readonly unreachable = new Map<string, number>();
 
   constructor(private readonly deps: PodImagePullerDeps) {
     this.backoff = deps.backoff ?? new ImagePullBackOff();
@@ -55,7 +65,11 @@ export class PodImagePuller {
     record: (event: PodEvent) => void = () => undefined,
   ): Promise<ContainerImageWaiting | undefined> {
     const image = container.image ?? '';
-    const pullPolicy = container.imagePullPolicy ?? defaultPullPolicy(image);
+    const registry = parseImageReference(image).domain;
+    const declared = container.imagePullPolicy ?? defaultPullPolicy(image);
+    // A registry unreachable a moment ago: a present image is used as it is, a missing one pulled.
+    const offline = (this.unreachable.get(registry) ?? 0) > this.deps.now().getTime();
+    const pullPolicy = declared === 'Always' && offline ? 'IfNotPresent' : declared;
     const waiting =
       pullPolicy === 'Never' ? undefined : this.backoff.beforePull(plan.uid, image, this.deps.now());
     if (waiting) {
@@ -79,7 +93,10 @@ export class PodImagePuller {
           ...(this.deps.debug ? { debug: this.deps.debug } : {}),
         },
       );
-      if (outcome.kind === 'local-copy') this.deps.debug?.(`pod ${plan.name}: ${outcome.warning}`);
+      if (outcome.kind === 'local-copy') {
+        this.unreachable.set(registry, this.deps.now().getTime() + UNREACHABLE_REGISTRY_MEMORY_MS);
+        this.deps.debug?.(`pod ${plan.name}: ${outcome.warning}`);
+      }
       if (outcome.kind === 'pulled') {
         this.backoff.pullSucceeded(this.deps.now());
         const seconds = (this.deps.now().getTime() - startedMs) / 1000;

@@ -24,7 +24,7 @@ import {
   type RegistryUser,
 } from '../../support/registry.js';
 import { docker, Image, plan } from '../docker/harness.js';
-import { PodImagePuller } from '../../../src/runtime/docker/pod-image.js';
+import { PodImagePuller, UNREACHABLE_REGISTRY_MEMORY_MS } from '../../../src/runtime/docker/pod-image.js';
 import { FakeClock } from '../../support/fake-clock.js';
 
 const run = promisify(execFile);
@@ -227,6 +227,44 @@ describe('pulls from a real registry (runtime)', { skip, timeout: 10 * Timeout }
       'the live line that started is ended',
     );
   });
+
+  it(
+    'a pod on an unreachable registry asks it once, then uses the local copy for a while',
+    { timeout: Timeout },
+    async () => {
+      const image = `127.0.0.1:${await freePort()}/offline/again:1`;
+      await run('docker', ['tag', Image, image]);
+      images.push(image);
+      const clock = new FakeClock('2026-01-01T00:00:00Z');
+      let lookups = 0;
+      // The engine's digest lookups, counted: the registry is asked through the engine.
+      const counting = Object.create(docker) as typeof docker;
+      counting.getImage = (name: string) => {
+        const img = docker.getImage(name);
+        const distribution = img.distribution.bind(img);
+        img.distribution = ((...args: Parameters<typeof distribution>) => {
+          lookups++;
+          return distribution(...args);
+        }) as typeof img.distribution;
+        return img;
+      };
+      const puller = new PodImagePuller({
+        docker: counting,
+        credentials: { env: { ...process.env, DOCKER_CONFIG: await dockerConfigDir({}) } },
+        now: () => clock.now(),
+      });
+      const container = { name: 'main', image, imagePullPolicy: 'Always' as const };
+      const p = plan('test-offline', { containers: [] });
+      assert.equal(await puller.ensure(p, container), undefined, 'the local copy is used');
+      assert.equal(lookups, 1);
+      await clock.advance(UNREACHABLE_REGISTRY_MEMORY_MS - 1000);
+      assert.equal(await puller.ensure(p, container), undefined);
+      assert.equal(lookups, 1, 'not asked again so soon');
+      await clock.advance(2000);
+      assert.equal(await puller.ensure(p, container), undefined);
+      assert.equal(lookups, 2, 'asked again once the memory ran out');
+    },
+  );
 
   it(
     'credentials from a helper on PATH (credsStore); a missing helper is named',
