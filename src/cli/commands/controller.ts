@@ -56,23 +56,17 @@ export function registerController(
           const toTake = new Set(names.slice(0, Number.isFinite(maxJobs) ? maxJobs : names.length));
           try {
             await runtime.ping();
-            return await driveJobs({
-              store,
-              runtime,
-              ctx,
-              printer,
+            const settings = { maxJobs, ...backoff, keepContainers: !!flags.keepContainers };
+            const taken = (name: string): void => {
+              // Once only: after the close, the descriptor's number may be another file's.
+              if (!toTake.delete(name) || toTake.size > 0 || flags.readyFd === undefined) return;
+              sayTaken(Number(flags.readyFd));
+            };
+            return await driveJobs(
               names,
-              maxJobs,
-              ...backoff,
-              keepContainers: !!flags.keepContainers,
-              command: 'tjob run -d',
-              leaveWhenSuspended: true,
-              taken: (name) => {
-                // Once only: after the close, the descriptor's number may be another file's.
-                if (!toTake.delete(name) || toTake.size > 0 || flags.readyFd === undefined) return;
-                sayTaken(Number(flags.readyFd));
-              },
-            });
+              { store, runtime, ctx, printer },
+              { ...settings, command: 'tjob run -d', taken, leaveWhenSuspended: true },
+            );
           } finally {
             await runtime.close();
           }

@@ -2,7 +2,7 @@
 // `kubectl apply -f -`.
 
 import type { Command } from 'commander';
-import { addTemplateFlags } from '../args/template-flags.js';
+import { addManifestCommand } from '../args/template-flags.js';
 import type { KubeObject } from '../../api/k8s.js';
 import { renderManifests } from '../../manifest/index.js';
 import type { CliContext, ExitCodeAction, GlobalOptions } from '../context.js';
@@ -20,11 +20,10 @@ export function registerRender(
   globals: () => GlobalOptions,
   exitWith: ExitCodeAction,
 ): void {
-  addTemplateFlags(
-    program
-      .command('render')
-      .description('print the expanded, defaulted manifests as YAML, ready for kubectl apply -f -')
-      .argument('<file...>', 'manifest files or directories; - reads standard input'),
+  addManifestCommand(
+    program,
+    'render',
+    'print the expanded, defaulted manifests as YAML, ready for kubectl apply -f -',
     'expand the template once per item ($ITEM)',
   )
     .addHelpText(

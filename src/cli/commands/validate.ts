@@ -2,7 +2,7 @@
 // prints the field report (what tjob honours, approximates and ignores).
 
 import type { Command } from 'commander';
-import { addTemplateFlags } from '../args/template-flags.js';
+import { addManifestCommand } from '../args/template-flags.js';
 import type { CliContext, ExitCodeAction, GlobalOptions } from '../context.js';
 import {
   loadFromCommandLine,
@@ -18,13 +18,10 @@ export function registerValidate(
   globals: () => GlobalOptions,
   exitWith: ExitCodeAction,
 ): void {
-  addTemplateFlags(
-    program
-      .command('validate')
-      .description(
-        'check manifests as the API server would; print what tjob honours, approximates and ignores',
-      )
-      .argument('<file...>', 'manifest files or directories; - reads standard input'),
+  addManifestCommand(
+    program,
+    'validate',
+    'check manifests as the API server would; print what tjob honours, approximates and ignores',
     'expand the template once per item ($ITEM)',
   )
     .option('-q, --quiet', 'print nothing but errors and warnings')
