@@ -2,20 +2,14 @@
 // drives stored jobs to their end, writing progress to its log file in the state directory.
 
 import { closeSync, writeSync } from 'node:fs';
-import type { Command } from 'commander';
-import type { CliContext, ExitCodeAction, GlobalOptions } from '../context.js';
+import type { RegisterCommand } from '../context.js';
 import { openRuntime, openState } from '../open-state.js';
 import { driveJobs } from '../drive-jobs.js';
 import { RunPrinter } from '../run-printer.js';
 import { backoffSettings, DEFAULT_MAX_BACKOFF_FLAG } from '../args/backoff.js';
 import { READY_LINE } from '../controller-process.js';
 
-export function registerController(
-  program: Command,
-  ctx: CliContext,
-  globals: () => GlobalOptions,
-  exitWith: ExitCodeAction,
-): void {
+export const registerController: RegisterCommand = (program, ctx, globals, exitWith) => {
   program
     .command('controller', { hidden: true })
     .description('drive stored jobs to their end (the background process of run -d and resume)')
@@ -73,7 +67,7 @@ export function registerController(
         },
       ),
     );
-}
+};
 
 /** Tells the process that started this one that the jobs are taken (once; it may be gone). */
 function sayTaken(fd: number): void {

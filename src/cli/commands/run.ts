@@ -5,7 +5,6 @@ import { randomUUID } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { junitReport } from '../../output/junit.js';
-import type { Command } from 'commander';
 import { addManifestCommand } from '../args/template-flags.js';
 import { ConflictError, UsageError } from '../../api/errors.js';
 import type { Job } from '../../api/k8s.js';
@@ -22,7 +21,7 @@ import type { PodLogs } from '../../ports/pod-logs.js';
 import type { PodRuntime } from '../../ports/pod-runtime.js';
 import { backoffSettings, DEFAULT_MAX_BACKOFF_FLAG } from '../args/backoff.js';
 import { checkNetworks, checkRecordedNetwork, NETWORK_FLAG_HELP, networkOf } from '../args/network.js';
-import type { CliContext, ExitCodeAction, GlobalOptions } from '../context.js';
+import type { CliContext, GlobalOptions, RegisterCommand } from '../context.js';
 import { openRuntime, stateOf } from '../open-state.js';
 import {
   loadFromCommandLine,
@@ -53,12 +52,7 @@ export interface RunFlags extends TemplateFlags {
   network?: string;
 }
 
-export function registerRun(
-  program: Command,
-  ctx: CliContext,
-  globals: () => GlobalOptions,
-  exitWith: ExitCodeAction,
-): void {
+export const registerRun: RegisterCommand = (program, ctx, globals, exitWith) => {
   addManifestCommand(
     program,
     'run',
@@ -108,7 +102,7 @@ hostNetwork: true stay on the host's network, as on a cluster.`,
         return await runCommand(files, flags, ctx, globals());
       }),
     );
-}
+};
 
 export async function runCommand(
   files: string[],

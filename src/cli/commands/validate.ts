@@ -1,9 +1,8 @@
 // `tjob validate FILE...`: exit 0 when every document is valid (warnings allowed), 2 otherwise;
 // prints the field report (what tjob honours, approximates and ignores).
 
-import type { Command } from 'commander';
 import { addManifestCommand } from '../args/template-flags.js';
-import type { CliContext, ExitCodeAction, GlobalOptions } from '../context.js';
+import type { RegisterCommand } from '../context.js';
 import {
   loadFromCommandLine,
   requireObjects,
@@ -12,12 +11,7 @@ import {
   writeWarnings,
 } from '../load-manifests.js';
 
-export function registerValidate(
-  program: Command,
-  ctx: CliContext,
-  globals: () => GlobalOptions,
-  exitWith: ExitCodeAction,
-): void {
+export const registerValidate: RegisterCommand = (program, ctx, globals, exitWith) => {
   addManifestCommand(
     program,
     'validate',
@@ -44,4 +38,4 @@ Examples:
         return 0;
       }),
     );
-}
+};
