@@ -17,6 +17,20 @@ const io = [
 ];
 const noDockerode = { name: 'dockerode', message: 'Only src/runtime/docker may import dockerode.' };
 const pattern = (group, message) => ({ group, message });
+/** no-restricted-imports: dockerode (and `paths`) by name, and the `patterns`. */
+const restrictImports = (patterns, paths = []) => ['error', { paths: [noDockerode, ...paths], patterns }];
+const noIo = (message) => io.map((name) => ({ name, message }));
+const noProcess = ['error', { name: 'process', message: 'Only the CLI touches process.' }];
+/** no-restricted-syntax: the clock (`message`) and the timers, which belong to the Clock port. */
+const noClock = (message, ...timers) => [
+  'error',
+  { selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']", message },
+  { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message },
+  ...timers.map((name) => ({
+    selector: `CallExpression[callee.name='${name}']`,
+    message: 'Timers belong to the Clock port.',
+  })),
+];
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'bin/**', 'samples/**'] },
@@ -47,31 +61,17 @@ export default tseslint.config(
   {
     files: ['src/api/**', 'src/schedule/**', 'src/controller/**', 'src/output/**'],
     rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          paths: [noDockerode, ...io.map((name) => ({ name, message: 'Pure modules do no I/O.' }))],
-          patterns: [
-            pattern(
-              ['**/engine/**', '**/runtime/**', '**/state/**', '**/cli/**'],
-              'Pure modules import only api, manifest and controller.',
-            ),
-          ],
-        },
-      ],
-      'no-restricted-globals': ['error', { name: 'process', message: 'Only the CLI touches process.' }],
-      'no-restricted-syntax': [
-        'error',
-        {
-          selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']",
-          message: 'Take now as an argument.',
-        },
-        {
-          selector: "NewExpression[callee.name='Date'][arguments.length=0]",
-          message: 'Take now as an argument.',
-        },
-        { selector: "CallExpression[callee.name='setTimeout']", message: 'Timers belong to the Clock port.' },
-      ],
+      'no-restricted-imports': restrictImports(
+        [
+          pattern(
+            ['**/engine/**', '**/runtime/**', '**/state/**', '**/cli/**'],
+            'Pure modules import only api, manifest and controller.',
+          ),
+        ],
+        noIo('Pure modules do no I/O.'),
+      ),
+      'no-restricted-globals': noProcess,
+      'no-restricted-syntax': noClock('Take now as an argument.', 'setTimeout'),
     },
   },
   {
@@ -79,53 +79,29 @@ export default tseslint.config(
     // only through the KubeletRuntime they are given, and time only through the Clock port.
     files: ['src/runtime/kubelet/**'],
     rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          paths: [noDockerode, ...io.map((name) => ({ name, message: 'The kubelet module does no I/O.' }))],
-          patterns: [
-            pattern(
-              ['**/runtime/docker/**', '**/docker/**', '**/engine/**', '**/state/**', '**/cli/**'],
-              'The kubelet module is runtime-independent: a runtime implements KubeletRuntime.',
-            ),
-          ],
-        },
-      ],
-      'no-restricted-globals': ['error', { name: 'process', message: 'Only the CLI touches process.' }],
-      'no-restricted-syntax': [
-        'error',
-        {
-          selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']",
-          message: 'Time comes from the Clock port.',
-        },
-        {
-          selector: "NewExpression[callee.name='Date'][arguments.length=0]",
-          message: 'Time comes from the Clock port.',
-        },
-        { selector: "CallExpression[callee.name='setTimeout']", message: 'Timers belong to the Clock port.' },
-        {
-          selector: "CallExpression[callee.name='setInterval']",
-          message: 'Timers belong to the Clock port.',
-        },
-      ],
+      'no-restricted-imports': restrictImports(
+        [
+          pattern(
+            ['**/runtime/docker/**', '**/docker/**', '**/engine/**', '**/state/**', '**/cli/**'],
+            'The kubelet module is runtime-independent: a runtime implements KubeletRuntime.',
+          ),
+        ],
+        noIo('The kubelet module does no I/O.'),
+      ),
+      'no-restricted-globals': noProcess,
+      'no-restricted-syntax': noClock('Time comes from the Clock port.', 'setTimeout', 'setInterval'),
     },
   },
   {
     files: ['src/manifest/**'],
     rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          paths: [noDockerode],
-          patterns: [
-            pattern(
-              ['**/controller/**', '**/engine/**', '**/runtime/**', '**/state/**', '**/cli/**'],
-              'manifest imports only api.',
-            ),
-          ],
-        },
-      ],
-      'no-restricted-globals': ['error', { name: 'process', message: 'Only the CLI touches process.' }],
+      'no-restricted-imports': restrictImports([
+        pattern(
+          ['**/controller/**', '**/engine/**', '**/runtime/**', '**/state/**', '**/cli/**'],
+          'manifest imports only api.',
+        ),
+      ]),
+      'no-restricted-globals': noProcess,
     },
   },
   {
@@ -134,48 +110,32 @@ export default tseslint.config(
     files: ['src/cli/**'],
     ignores: ['src/cli/program.ts'],
     rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          paths: [noDockerode],
-          patterns: [pattern(['**/commands/*'], 'Only src/cli/program.ts imports the commands.')],
-        },
-      ],
+      'no-restricted-imports': restrictImports([
+        pattern(['**/commands/*'], 'Only src/cli/program.ts imports the commands.'),
+      ]),
     },
   },
   {
     files: ['src/cli/commands/**'],
     rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          paths: [noDockerode],
-          patterns: [
-            pattern(
-              ['./*', '**/commands/*'],
-              'A command does not import another: move what both need into a module of src/cli.',
-            ),
-          ],
-        },
-      ],
+      'no-restricted-imports': restrictImports([
+        pattern(
+          ['./*', '**/commands/*'],
+          'A command does not import another: move what both need into a module of src/cli.',
+        ),
+      ]),
     },
   },
   {
     files: ['src/engine/**', 'src/ports/**'],
     rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          paths: [noDockerode],
-          patterns: [
-            pattern(
-              ['**/runtime/**', '**/state/**', '**/cli/**'],
-              'The engine talks to adapters only through ports.',
-            ),
-          ],
-        },
-      ],
-      'no-restricted-globals': ['error', { name: 'process', message: 'Only the CLI touches process.' }],
+      'no-restricted-imports': restrictImports([
+        pattern(
+          ['**/runtime/**', '**/state/**', '**/cli/**'],
+          'The engine talks to adapters only through ports.',
+        ),
+      ]),
+      'no-restricted-globals': noProcess,
     },
   },
 );

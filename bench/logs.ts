@@ -13,6 +13,7 @@ import {
   RUN_ID,
   TJOB,
   cleanupContainers,
+  jobYaml,
   log,
   mustRun,
   round,
@@ -44,21 +45,8 @@ export interface LogsResult {
 }
 
 function yamlFor(name: string, bytes: number): string {
-  return `apiVersion: batch/v1
-kind: Job
-metadata:
-  name: ${name}
-spec:
-  backoffLimit: 0
-  template:
-    spec:
-      containers:
-        - name: c
-          image: busybox
-          imagePullPolicy: IfNotPresent
-          command: ["sh", "-c", "yes ${LINE} | head -c ${bytes}"]
-      restartPolicy: Never
-`;
+  const command = ['sh', '-c', `yes ${LINE} | head -c ${bytes}`];
+  return jobYaml({ name, completions: 1, parallelism: 1, command });
 }
 
 async function countLines(

@@ -41,41 +41,35 @@ export function formatFieldError(e: FieldError): string {
   return e.source ? `${e.source}: ${where}${e.message}` : `${where}${e.message}`;
 }
 
-/** The container engine does not answer: exit 3, nothing started. */
-export class RuntimeUnavailableError extends TjobError {
+/** Something the pods need from the container engine is missing: exit 3, nothing started. */
+export class EngineUnavailableError extends TjobError {
   override readonly exitCode = 3;
 }
 
-/** An image is not present and cannot be pulled: exit 3, nothing started. */
-export class ImageUnavailableError extends TjobError {
-  override readonly exitCode = 3;
-}
+/** The container engine does not answer. */
+export class RuntimeUnavailableError extends EngineUnavailableError {}
 
-/** The Docker network the pods are to join does not exist: exit 3, nothing started. */
-export class NetworkUnavailableError extends TjobError {
-  override readonly exitCode = 3;
-}
+/** An image is not present and cannot be pulled. */
+export class ImageUnavailableError extends EngineUnavailableError {}
 
-export class NotFoundError extends TjobError {
-  override readonly exitCode = 1;
-}
+/** The Docker network the pods are to join does not exist. */
+export class NetworkUnavailableError extends EngineUnavailableError {}
+
+// The rest exit 1, TjobError's code.
+
+export class NotFoundError extends TjobError {}
 
 /** The state directory cannot be read or written as needed. */
-export class StateError extends TjobError {
-  override readonly exitCode = 1;
-}
+export class StateError extends TjobError {}
 
 /** Another process holds the job (or the daemon's) lease. */
-export class ConflictError extends TjobError {
-  override readonly exitCode = 1;
-}
+export class ConflictError extends TjobError {}
 
 /**
  * Pods of a job whose containers could not be removed: the job's record is kept (deleting it would
  * leave containers nothing tracks), so deleting it again retries them.
  */
 export class PodsNotRemovedError extends TjobError {
-  override readonly exitCode = 1;
   constructor(
     job: string,
     readonly failures: { pod: string; message: string }[],

@@ -2,6 +2,7 @@
 // directory and, on demand, the container runtime (loaded lazily so commands that do not need
 // the engine never load dockerode).
 
+import type { Command } from 'commander';
 import type { Clock } from '../ports/clock.js';
 import type { PodRuntime, PodRuntimeOptions } from '../ports/pod-runtime.js';
 import { homedir } from 'node:os';
@@ -46,6 +47,14 @@ export interface DetachedProcess {
 export type ExitCodeAction = <A extends unknown[]>(
   action: (...args: A) => Promise<number> | number,
 ) => (...args: A) => Promise<void>;
+
+/** How program.ts adds a command: each command module exports one. */
+export type RegisterCommand = (
+  program: Command,
+  ctx: CliContext,
+  globals: () => GlobalOptions,
+  exitWith: ExitCodeAction,
+) => void;
 
 export interface GlobalOptions {
   stateDir?: string;

@@ -5,13 +5,7 @@ import { join } from 'node:path';
 import { StateError } from '../api/errors.js';
 import type { StateStore } from '../ports/state-store.js';
 import type { CliContext, GlobalOptions } from './context.js';
-
-export interface ControllerSettings {
-  backoffMs: number;
-  maxBackoffMs: number;
-  keepContainers: boolean;
-  maxJobs: number;
-}
+import type { DriveSettings } from './drive-jobs.js';
 
 /** The controller's end of the pipe `spawnDetached` gives it, and what it says there. */
 export const READY_FD = 3;
@@ -30,7 +24,7 @@ export async function startController(
   stateDir: string,
   _store: StateStore,
   names: string[],
-  s: ControllerSettings,
+  s: DriveSettings,
 ): Promise<number> {
   const logFile = join(stateDir, 'controllers.log');
   const args = [

@@ -18,16 +18,23 @@ import { maskSecretsOf } from './secret-masking.js';
 import type { RunPrinter } from './run-printer.js';
 import { LEASE_RENEW_MS } from '../state/lease-file.js';
 
-export interface DriveOptions {
-  store: StateStore;
-  runtime: PodRuntime;
-  ctx: CliContext;
-  printer: RunPrinter;
-  names: string[];
+/** How the jobs are driven: the same in `tjob run` and in the controller it hands them to (`-d`). */
+export interface DriveSettings {
   maxJobs: number;
   backoffMs: number;
   maxBackoffMs: number;
   keepContainers: boolean;
+}
+
+/** What the jobs are driven with. */
+export interface DriveIo {
+  store: StateStore;
+  runtime: PodRuntime;
+  ctx: CliContext;
+  printer: RunPrinter;
+}
+
+export interface DriveOptions extends DriveSettings {
   /** Names the holder in the lease (`tjob run`, `tjob run -d`). */
   command: string;
   /** A background controller leaves a suspended job (resume starts a new one). */
@@ -42,8 +49,8 @@ const HEARTBEAT_MS = LEASE_RENEW_MS;
 /** After a signal, how long the engine may take beyond the pods' grace period to confirm their stop. */
 const ENGINE_STOP_BOUND_MS = 10_000;
 
-export async function driveJobs(d: DriveOptions): Promise<number> {
-  const { store, runtime, ctx, printer } = d;
+export async function driveJobs(names: string[], io: DriveIo, d: DriveOptions): Promise<number> {
+  const { store, runtime, ctx, printer } = io;
   const interrupt = new AbortController();
   let signal: 'SIGINT' | 'SIGTERM' | undefined;
   const finished = new AbortController();
@@ -75,7 +82,7 @@ export async function driveJobs(d: DriveOptions): Promise<number> {
     }
     signal = s;
     printer.progress(
-      `${s} received: stopping the pods and suspending the job${d.names.length > 1 ? 's' : ''} (again to leave at once)`,
+      `${s} received: stopping the pods and suspending the job${names.length > 1 ? 's' : ''} (again to leave at once)`,
     );
     interrupt.abort();
     void leaveWhenStopTakesTooLong(s);
@@ -93,7 +100,7 @@ export async function driveJobs(d: DriveOptions): Promise<number> {
       printer.warning(`deleting job ${name} after its TTL: ${(err as Error).message}`);
     }
   };
-  const multi = d.names.length > 1;
+  const multi = names.length > 1;
 
   const driveOne = async (name: string): Promise<void> => {
     await maskSecretsOf(store, name, printer);
@@ -159,9 +166,9 @@ export async function driveJobs(d: DriveOptions): Promise<number> {
   };
 
   try {
-    await mapLimit(d.names, d.maxJobs, driveOne, interrupt.signal);
+    await mapLimit(names, d.maxJobs, driveOne, interrupt.signal);
     printer.finish();
-    for (const name of d.names) if (!outcomes.has(name)) outcomes.set(name, 'Left'); // interrupted first
+    for (const name of names) if (!outcomes.has(name)) outcomes.set(name, 'Left'); // interrupted first
     if (signal) return signal === 'SIGINT' ? 130 : 143;
     return [...outcomes.values()].every(
       (o) => o === 'Complete' || (d.leaveWhenSuspended && o === 'Suspended'),

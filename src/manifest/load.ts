@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { loadAll, YAML11_SCHEMA, YAMLException } from 'js-yaml';
 import type { FieldError } from '../api/errors.js';
-import type { ConfigMap, CronJob, Job, KubeObject, PersistentVolumeClaim, Secret } from '../api/k8s.js';
+import type { CronJob, Job, KubeObject, Secret } from '../api/k8s.js';
 import {
   configReferences,
   PullSecretKeys,
@@ -272,20 +272,19 @@ export function parseManifestTexts(
         });
         break;
       }
-      case 'PersistentVolumeClaim': {
-        const d = defaultPersistentVolumeClaim(obj as unknown as PersistentVolumeClaim);
-        errs.push(...validatePersistentVolumeClaim(d));
-        object = d;
-        rendered = d;
+      case 'PersistentVolumeClaim':
+        object = defaultedAndValidated(
+          obj,
+          defaultPersistentVolumeClaim,
+          validatePersistentVolumeClaim,
+          errs,
+        );
+        rendered = object;
         break;
-      }
-      case 'ConfigMap': {
-        const d = defaultConfigMap(obj as unknown as ConfigMap);
-        errs.push(...validateConfigMap(d));
-        object = d;
-        rendered = d;
+      case 'ConfigMap':
+        object = defaultedAndValidated(obj, defaultConfigMap, validateConfigMap, errs);
+        rendered = object;
         break;
-      }
       default: {
         const s = obj as unknown as Secret;
         errs.push(...validateSecret(defaultSecret(s, false)));
@@ -325,6 +324,18 @@ export function parseManifestTexts(
   }
   checkReferences(result, refs, options);
   return result;
+}
+
+/** An object stored as it is rendered: defaulted, then validated (its errors added to `errs`). */
+function defaultedAndValidated<T extends KubeObject>(
+  obj: object,
+  withDefaults: (o: T) => T,
+  validate: (o: T) => PathError[],
+  errs: PathError[],
+): T {
+  const d = withDefaults(obj as T);
+  errs.push(...validate(d));
+  return d;
 }
 
 function checkReferences(

@@ -9,11 +9,18 @@
 
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FileStore } from '../../src/state/file-store.js';
-import { newStateDir, start, tjob, until, writeManifest } from '../integration/cli/tjob-cli.js';
+import {
+  containersWithPrefix,
+  newStateDir,
+  removeContainersWithPrefix,
+  start,
+  tjob,
+  until,
+  writeManifest,
+} from '../integration/cli/tjob-cli.js';
 
 const PREFIX = `soak${process.pid}`;
 const PROBE = join(import.meta.dirname, 'probe.js');
@@ -56,26 +63,10 @@ function summary(name: string, s: Sample[]): Record<string, unknown> {
   };
 }
 
-function containersWithPrefix(): string[] {
-  return execFileSync('docker', [
-    'ps',
-    '-a',
-    '--filter',
-    'label=io.tjob.managed-by=tjob',
-    '--format',
-    '{{.ID}} {{.Label "io.tjob.job"}}',
-  ])
-    .toString()
-    .split('\n')
-    .filter((l) => l.split(' ')[1]?.startsWith(PREFIX))
-    .map((l) => l.split(' ')[0]!);
-}
-
 /** Tests begun and not (yet) passed. */
 let failed = 0;
 after(() => {
-  const ids = containersWithPrefix();
-  if (ids.length) execFileSync('docker', ['rm', '-f', ...ids], { stdio: 'ignore' });
+  removeContainersWithPrefix(PREFIX);
   // A failed soak leaves its state directories to look at.
   if (failed > 0) console.log(`SOAK state kept in ${dirs.join(' ')}`);
   else for (const d of dirs) rmSync(d, { recursive: true, force: true });
@@ -123,7 +114,7 @@ spec:
       assert.equal(j.pods.length, 2, `${j.job.metadata.name}: one pod record per pod created`);
     }
     assert.equal(out.stdout.split('\n').filter((l) => / item i\d+ on /.test(l)).length, 100);
-    assert.deepEqual(containersWithPrefix(), []);
+    assert.deepEqual(containersWithPrefix(PREFIX), []);
     const s = samples(probe);
     const fig = { ...summary('run --items x50', s), seconds, pods: 100 };
     console.log(`SOAK ${JSON.stringify(fig)}`);

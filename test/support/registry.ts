@@ -24,6 +24,14 @@ export function registryUnavailable(): string | undefined {
   return undefined;
 }
 
+/** How long one registry test may take: a push and a pull on a loaded machine. */
+export const RegistryTestTimeout = 120_000;
+
+/** The `auth` of a Docker config's `auths` entry: base64 of `user:password`. */
+export function authOf(username: string, password: string): string {
+  return Buffer.from(`${username}:${password}`).toString('base64');
+}
+
 export interface RegistryUser {
   username: string;
   password: string;

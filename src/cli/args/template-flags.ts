@@ -15,3 +15,19 @@ export function addTemplateFlags(command: Command, itemsHelp: string): Command {
     .option('--items <list>', itemsHelp)
     .option('--items-file <file>', 'like --items, one item per line');
 }
+
+/** A command that reads manifest FILEs (`run`, `render`, `validate`), with the template flags. */
+export function addManifestCommand(
+  parent: Command,
+  name: string,
+  description: string,
+  itemsHelp: string,
+): Command {
+  return addTemplateFlags(
+    parent
+      .command(name)
+      .description(description)
+      .argument('<file...>', 'manifest files or directories; - reads standard input'),
+    itemsHelp,
+  );
+}

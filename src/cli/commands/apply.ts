@@ -2,20 +2,15 @@
 // a second) and ConfigMaps/Secrets, as kubectl apply does; a Job in the files is created and handed
 // to a background controller, as `run -d` does.
 
-import type { Command } from 'commander';
-import type { CliContext, ExitCodeAction, GlobalOptions } from '../context.js';
+import { collect } from '../args/template-flags.js';
+import type { RegisterCommand } from '../context.js';
 import { loadFromCommandLine, storedConfig } from '../load-manifests.js';
 import { openState } from '../open-state.js';
 import { DEFAULT_MAX_BACKOFF_FLAG } from '../args/backoff.js';
 import { NETWORK_FLAG_HELP } from '../args/network.js';
 import { applyLoaded, type ApplyFlags } from '../apply-manifests.js';
 
-export function registerApply(
-  program: Command,
-  ctx: CliContext,
-  globals: () => GlobalOptions,
-  exitWith: ExitCodeAction,
-): void {
+export const registerApply: RegisterCommand = (program, ctx, globals, exitWith) => {
   program
     .command('apply')
     .description(
@@ -47,8 +42,4 @@ secret/NAME ..., job.batch/NAME created.`,
         return await applyLoaded(loaded, flags, ctx, globals());
       }),
     );
-}
-
-function collect(value: string, previous: string[]): string[] {
-  return [...previous, value];
-}
+};

@@ -3,7 +3,7 @@
 
 import type { Command } from 'commander';
 import { UsageError } from '../../api/errors.js';
-import type { CliContext, ExitCodeAction, GlobalOptions } from '../context.js';
+import type { CliContext, RegisterCommand } from '../context.js';
 import { complete, Directive, formatCompletion } from '../completion/engine.js';
 import { completionScript, INSTALL, SHELLS, type Shell } from '../completion/scripts.js';
 import { storedNames } from '../completion/stored-names.js';
@@ -27,12 +27,7 @@ export async function runComplete(program: Command, words: string[], ctx: CliCon
   return 0;
 }
 
-export function registerCompletion(
-  program: Command,
-  ctx: CliContext,
-  _globals: () => GlobalOptions,
-  exitWith: ExitCodeAction,
-): void {
+export const registerCompletion: RegisterCommand = (program, ctx, _globals, exitWith) => {
   const install = SHELLS.map((s) => `  ${s.padEnd(6)} ${INSTALL[s][0]}`).join('\n');
   program
     .command('completion')
@@ -55,4 +50,4 @@ ${install}`,
         return 0;
       }),
     );
-}
+};

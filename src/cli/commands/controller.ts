@@ -2,20 +2,14 @@
 // drives stored jobs to their end, writing progress to its log file in the state directory.
 
 import { closeSync, writeSync } from 'node:fs';
-import type { Command } from 'commander';
-import type { CliContext, ExitCodeAction, GlobalOptions } from '../context.js';
+import type { RegisterCommand } from '../context.js';
 import { openRuntime, openState } from '../open-state.js';
 import { driveJobs } from '../drive-jobs.js';
 import { RunPrinter } from '../run-printer.js';
 import { backoffSettings, DEFAULT_MAX_BACKOFF_FLAG } from '../args/backoff.js';
 import { READY_LINE } from '../controller-process.js';
 
-export function registerController(
-  program: Command,
-  ctx: CliContext,
-  globals: () => GlobalOptions,
-  exitWith: ExitCodeAction,
-): void {
+export const registerController: RegisterCommand = (program, ctx, globals, exitWith) => {
   program
     .command('controller', { hidden: true })
     .description('drive stored jobs to their end (the background process of run -d and resume)')
@@ -56,30 +50,24 @@ export function registerController(
           const toTake = new Set(names.slice(0, Number.isFinite(maxJobs) ? maxJobs : names.length));
           try {
             await runtime.ping();
-            return await driveJobs({
-              store,
-              runtime,
-              ctx,
-              printer,
+            const settings = { maxJobs, ...backoff, keepContainers: !!flags.keepContainers };
+            const taken = (name: string): void => {
+              // Once only: after the close, the descriptor's number may be another file's.
+              if (!toTake.delete(name) || toTake.size > 0 || flags.readyFd === undefined) return;
+              sayTaken(Number(flags.readyFd));
+            };
+            return await driveJobs(
               names,
-              maxJobs,
-              ...backoff,
-              keepContainers: !!flags.keepContainers,
-              command: 'tjob run -d',
-              leaveWhenSuspended: true,
-              taken: (name) => {
-                // Once only: after the close, the descriptor's number may be another file's.
-                if (!toTake.delete(name) || toTake.size > 0 || flags.readyFd === undefined) return;
-                sayTaken(Number(flags.readyFd));
-              },
-            });
+              { store, runtime, ctx, printer },
+              { ...settings, command: 'tjob run -d', taken, leaveWhenSuspended: true },
+            );
           } finally {
             await runtime.close();
           }
         },
       ),
     );
-}
+};
 
 /** Tells the process that started this one that the jobs are taken (once; it may be gone). */
 function sayTaken(fd: number): void {

@@ -3,7 +3,6 @@
 
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import type { Command } from 'commander';
 import { addTemplateFlags, collect } from '../args/template-flags.js';
 import { ConflictError, UsageError } from '../../api/errors.js';
 import type { CronJob } from '../../api/k8s.js';
@@ -27,7 +26,7 @@ import {
   offsetAt,
   parseStoredSchedule,
 } from '../../schedule/index.js';
-import type { CliContext, ExitCodeAction, GlobalOptions } from '../context.js';
+import type { CliContext, GlobalOptions, RegisterCommand } from '../context.js';
 import { openRuntime, openState, stateOf } from '../open-state.js';
 import { startController } from '../controller-process.js';
 import { lastFailedPodLog, runnerObserver } from '../drive-jobs.js';
@@ -50,12 +49,7 @@ import { serveMetrics } from '../../ui/http/metrics-server.js';
 const HEARTBEAT_MS = LEASE_RENEW_MS;
 const HANDOVER_WAIT_MS = 5_000;
 
-export function registerCron(
-  program: Command,
-  ctx: CliContext,
-  globals: () => GlobalOptions,
-  exitWith: ExitCodeAction,
-): void {
+export const registerCron: RegisterCommand = (program, ctx, globals, exitWith) => {
   const cron = program
     .command('cron')
     .description('the CronJob scheduler (start) and its helpers (list, next, trigger, suspend, resume)')
@@ -168,7 +162,7 @@ Kubernetes does (at most one late run, within startingDeadlineSeconds).`,
         }),
       );
   }
-}
+};
 
 interface StartFlags extends ApplyFlags {
   logs: boolean;

@@ -2,7 +2,6 @@
 // removes containers, records and logs. A job driven by a live tjob process is left alone. A claim
 // is Terminating while pods use it (pvc-protection), then goes with its volume.
 
-import type { Command } from 'commander';
 import { PodsNotRemovedError, StateError, UsageError } from '../../api/errors.js';
 import { claimNamesOf, podHoldsClaims } from '../../api/claims.js';
 import type { CronJob } from '../../api/k8s.js';
@@ -15,7 +14,7 @@ import type { FileStore } from '../../state/file-store.js';
 import { DefaultTerminationGracePeriodSeconds } from '../../manifest/pod-defaults.js';
 import { jobObject } from '../../output/objects.js';
 import { notFoundMessage, type Kind } from '../../output/printers.js';
-import type { CliContext, ExitCodeAction, GlobalOptions } from '../context.js';
+import type { CliContext, GlobalOptions, RegisterCommand } from '../context.js';
 import { openRuntime, openStateForReading } from '../open-state.js';
 import { rfc3339 } from '../../api/time.js';
 import { printable, reportError } from '../report-error.js';
@@ -39,12 +38,7 @@ interface DeleteFlags {
   selector?: string;
 }
 
-export function registerDelete(
-  program: Command,
-  ctx: CliContext,
-  globals: () => GlobalOptions,
-  exitWith: ExitCodeAction,
-): void {
+export const registerDelete: RegisterCommand = (program, ctx, globals, exitWith) => {
   program
     .command('delete')
     .description(
@@ -68,7 +62,7 @@ Examples:
         return await runDelete([type, ...names], flags, ctx, globals());
       }),
     );
-}
+};
 
 /** What a store may offer for CronJobs beyond the port (added with `apply`). */
 interface CronJobDeletion {

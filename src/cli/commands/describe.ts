@@ -1,23 +1,17 @@
 // `tjob describe job|pod|cronjob NAME...`: kubectl's describe pages, ending with the object's events.
 
-import type { Command } from 'commander';
 import { UsageError } from '../../api/errors.js';
 import type { StoredEvent } from '../../ports/state-store.js';
 import { describeCronJob, describeJob, describePod, type DescribeOptions } from '../../output/describe.js';
 import { cronJobObject, jobObject, podObject } from '../../output/objects.js';
 import { notFoundMessage } from '../../output/printers.js';
-import type { CliContext, ExitCodeAction, GlobalOptions } from '../context.js';
+import type { CliContext, GlobalOptions, RegisterCommand } from '../context.js';
 import { jobSecretMask } from '../secret-masking.js';
 import { listKind, NO_RESOURCES } from '../listed-objects.js';
 import { openStateForReading } from '../open-state.js';
 import { parseResourceArgs, selectorOf } from '../args/resource-args.js';
 
-export function registerDescribe(
-  program: Command,
-  ctx: CliContext,
-  globals: () => GlobalOptions,
-  exitWith: ExitCodeAction,
-): void {
+export const registerDescribe: RegisterCommand = (program, ctx, globals, exitWith) => {
   program
     .command('describe')
     .description("show a job, pod or cronjob in kubectl's describe layout, with its events")
@@ -36,7 +30,7 @@ Examples:
         return await runDescribe([type, ...names], flags, ctx, globals());
       }),
     );
-}
+};
 
 export async function runDescribe(
   args: string[],

@@ -1,9 +1,9 @@
 // `tjob get jobs|pods|cronjobs [NAME...]`: the flags of kubectl get; the listing and printing is
 // src/cli/get-objects.ts (shared with `tjob cron list`).
 
-import { InvalidArgumentError, Option, type Command } from 'commander';
+import { InvalidArgumentError, Option } from 'commander';
 import { OUTPUT_FORMATS } from '../../output/output-format.js';
-import type { CliContext, ExitCodeAction, GlobalOptions } from '../context.js';
+import type { RegisterCommand } from '../context.js';
 import { runGet, type GetFlags } from '../get-objects.js';
 
 /** A Go bool flag's value (strconv.ParseBool); the flag alone means true. */
@@ -13,12 +13,7 @@ function goBool(value: string): boolean {
   throw new InvalidArgumentError(`strconv.ParseBool: parsing "${value}": invalid syntax`);
 }
 
-export function registerGet(
-  program: Command,
-  ctx: CliContext,
-  globals: () => GlobalOptions,
-  exitWith: ExitCodeAction,
-): void {
+export const registerGet: RegisterCommand = (program, ctx, globals, exitWith) => {
   program
     .command('get')
     .description('list jobs, pods, cronjobs or pvcs from the state directory, as kubectl get does')
@@ -66,4 +61,4 @@ Examples:
         );
       }),
     );
-}
+};

@@ -4,7 +4,6 @@
 // one run of each container: the current one (`-f` moves on to the next run when it is restarted),
 // or with `-p` the one before it.
 
-import type { Command } from 'commander';
 import { NotFoundError, UsageError } from '../../api/errors.js';
 import type { Container } from '../../api/k8s.js';
 import type { PodRecord } from '../../api/pod.js';
@@ -13,7 +12,7 @@ import type { LogRecord, PodLogs } from '../../ports/pod-logs.js';
 import type { StoredJob } from '../../ports/job-records.js';
 import { notFoundMessage } from '../../output/printers.js';
 import { rfc3339Nano } from '../../output/time-format.js';
-import type { CliContext, ExitCodeAction, GlobalOptions } from '../context.js';
+import type { CliContext, GlobalOptions, RegisterCommand } from '../context.js';
 import { openStateForReading } from '../open-state.js';
 import { findPod, podsInCreationOrder } from '../stored-pods.js';
 import { kindOf } from '../args/resource-args.js';
@@ -35,12 +34,7 @@ interface LogsFlags {
   showSecrets?: boolean;
 }
 
-export function registerLogs(
-  program: Command,
-  ctx: CliContext,
-  globals: () => GlobalOptions,
-  exitWith: ExitCodeAction,
-): void {
+export const registerLogs: RegisterCommand = (program, ctx, globals, exitWith) => {
   program
     .command('logs')
     .description("print the logs of a job's pods (or of one pod) from the state directory")
@@ -67,7 +61,7 @@ Examples:
         return await runLogs(target, flags, ctx, globals());
       }),
     );
-}
+};
 
 type Run = number | 'whole' | 'none';
 

@@ -1,11 +1,10 @@
 // `tjob render FILE... [--set/--items]`: the expanded, defaulted manifests as YAML, ready for
 // `kubectl apply -f -`.
 
-import type { Command } from 'commander';
-import { addTemplateFlags } from '../args/template-flags.js';
+import { addManifestCommand } from '../args/template-flags.js';
 import type { KubeObject } from '../../api/k8s.js';
 import { renderManifests } from '../../manifest/index.js';
-import type { CliContext, ExitCodeAction, GlobalOptions } from '../context.js';
+import type { RegisterCommand } from '../context.js';
 import {
   loadFromCommandLine,
   requireObjects,
@@ -14,17 +13,11 @@ import {
   writeWarnings,
 } from '../load-manifests.js';
 
-export function registerRender(
-  program: Command,
-  ctx: CliContext,
-  globals: () => GlobalOptions,
-  exitWith: ExitCodeAction,
-): void {
-  addTemplateFlags(
-    program
-      .command('render')
-      .description('print the expanded, defaulted manifests as YAML, ready for kubectl apply -f -')
-      .argument('<file...>', 'manifest files or directories; - reads standard input'),
+export const registerRender: RegisterCommand = (program, ctx, globals, exitWith) => {
+  addManifestCommand(
+    program,
+    'render',
+    'print the expanded, defaulted manifests as YAML, ready for kubectl apply -f -',
     'expand the template once per item ($ITEM)',
   )
     .addHelpText(
@@ -46,4 +39,4 @@ Examples:
         return 0;
       }),
     );
-}
+};

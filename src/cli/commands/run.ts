@@ -5,8 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { junitReport } from '../../output/junit.js';
-import type { Command } from 'commander';
-import { addTemplateFlags } from '../args/template-flags.js';
+import { addManifestCommand } from '../args/template-flags.js';
 import { ConflictError, UsageError } from '../../api/errors.js';
 import type { Job } from '../../api/k8s.js';
 import { BuiltInControllerName } from '../../controller/job/sync.js';
@@ -22,7 +21,7 @@ import type { PodLogs } from '../../ports/pod-logs.js';
 import type { PodRuntime } from '../../ports/pod-runtime.js';
 import { backoffSettings, DEFAULT_MAX_BACKOFF_FLAG } from '../args/backoff.js';
 import { checkNetworks, checkRecordedNetwork, NETWORK_FLAG_HELP, networkOf } from '../args/network.js';
-import type { CliContext, ExitCodeAction, GlobalOptions } from '../context.js';
+import type { CliContext, GlobalOptions, RegisterCommand } from '../context.js';
 import { openRuntime, stateOf } from '../open-state.js';
 import {
   loadFromCommandLine,
@@ -32,7 +31,7 @@ import {
   writeWarnings,
 } from '../load-manifests.js';
 import { deleteJobEverywhere } from '../../engine/job-deletion.js';
-import { driveJobs, podLogTail } from '../drive-jobs.js';
+import { driveJobs, podLogTail, type DriveSettings } from '../drive-jobs.js';
 import { sweepExpiredJobs } from '../ttl-sweep.js';
 import { newRunPrinter } from '../run-printer.js';
 import { startController } from '../controller-process.js';
@@ -53,17 +52,11 @@ export interface RunFlags extends TemplateFlags {
   network?: string;
 }
 
-export function registerRun(
-  program: Command,
-  ctx: CliContext,
-  globals: () => GlobalOptions,
-  exitWith: ExitCodeAction,
-): void {
-  addTemplateFlags(
-    program
-      .command('run')
-      .description('create the Jobs in the files and drive them to the end; exit with the outcome')
-      .argument('<file...>', 'manifest files or directories; - reads standard input'),
+export const registerRun: RegisterCommand = (program, ctx, globals, exitWith) => {
+  addManifestCommand(
+    program,
+    'run',
+    'create the Jobs in the files and drive them to the end; exit with the outcome',
     'one Job per item of a comma-separated list, with $ITEM set',
   )
     .option('--max-jobs <n>', 'how many of the expanded Jobs run at once (default: all)')
@@ -109,7 +102,7 @@ hostNetwork: true stay on the host's network, as on a cluster.`,
         return await runCommand(files, flags, ctx, globals());
       }),
     );
-}
+};
 
 export async function runCommand(
   files: string[],
@@ -253,30 +246,21 @@ export async function runCommand(
       }
     }
     const names = plans.map((p) => p.job.metadata.name);
+    const settings: DriveSettings = { maxJobs, ...backoff, keepContainers: !!flags.keepContainers };
     if (flags.detach) {
-      await startController(ctx, global, stateDir, store, names, {
-        ...backoff,
-        keepContainers: !!flags.keepContainers,
-        maxJobs,
-      });
+      await startController(ctx, global, stateDir, store, names, settings);
       for (const { job, existing } of plans) {
         ctx.stdout.write(`job.batch/${job.metadata.name} ${existing ? 'resumed' : 'created'}\n`);
       }
       return 0;
     }
     const finals = new Map<string, StoredJob>();
-    const code = await driveJobs({
-      store,
-      runtime,
-      ctx,
-      printer,
+    const finished = (state: StoredJob): void => void finals.set(state.job.metadata.name, state);
+    const code = await driveJobs(
       names,
-      maxJobs,
-      ...backoff,
-      keepContainers: !!flags.keepContainers,
-      command: 'tjob run',
-      finished: (state) => finals.set(state.job.metadata.name, state),
-    });
+      { store, runtime, ctx, printer },
+      { ...settings, command: 'tjob run', finished },
+    );
     const states = names.map((n) => finals.get(n)).filter((s): s is StoredJob => s !== undefined);
     if (names.length > 1) printer.summary(states);
     if (flags.report) await writeReport(flags.report, store, states, ctx, !!flags.showSecrets);

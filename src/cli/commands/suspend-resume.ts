@@ -5,11 +5,10 @@
 // running jobs go on, and on resume the most recent slot missed meanwhile starts unless its
 // startingDeadlineSeconds passed (pkg/controller/cronjob/cronjob_controllerv2.go, syncCronJob).
 
-import type { Command } from 'commander';
 import { NotFoundError, UsageError } from '../../api/errors.js';
 import { finishedOutcome } from '../../engine/job-status.js';
 import type { JobRecords } from '../../ports/job-records.js';
-import type { CliContext, ExitCodeAction, GlobalOptions } from '../context.js';
+import type { CliContext, GlobalOptions, RegisterCommand } from '../context.js';
 import { openState } from '../open-state.js';
 import { setCronJobSuspend } from '../cronjob-suspend.js';
 import { startController } from '../controller-process.js';
@@ -19,12 +18,7 @@ import { SUSPEND_KINDS } from '../resource-kinds.js';
 
 const WAIT_MS = 60_000;
 
-export function registerSuspendResume(
-  program: Command,
-  ctx: CliContext,
-  globals: () => GlobalOptions,
-  exitWith: ExitCodeAction,
-): void {
+export const registerSuspendResume: RegisterCommand = (program, ctx, globals, exitWith) => {
   for (const verb of ['suspend', 'resume'] as const) {
     program
       .command(verb)
@@ -49,7 +43,7 @@ export function registerSuspendResume(
         }),
       );
   }
-}
+};
 
 async function setSuspend(
   kind: string,

@@ -1,9 +1,8 @@
 // `tjob validate FILE...`: exit 0 when every document is valid (warnings allowed), 2 otherwise;
 // prints the field report (what tjob honours, approximates and ignores).
 
-import type { Command } from 'commander';
-import { addTemplateFlags } from '../args/template-flags.js';
-import type { CliContext, ExitCodeAction, GlobalOptions } from '../context.js';
+import { addManifestCommand } from '../args/template-flags.js';
+import type { RegisterCommand } from '../context.js';
 import {
   loadFromCommandLine,
   requireObjects,
@@ -12,19 +11,11 @@ import {
   writeWarnings,
 } from '../load-manifests.js';
 
-export function registerValidate(
-  program: Command,
-  ctx: CliContext,
-  globals: () => GlobalOptions,
-  exitWith: ExitCodeAction,
-): void {
-  addTemplateFlags(
-    program
-      .command('validate')
-      .description(
-        'check manifests as the API server would; print what tjob honours, approximates and ignores',
-      )
-      .argument('<file...>', 'manifest files or directories; - reads standard input'),
+export const registerValidate: RegisterCommand = (program, ctx, globals, exitWith) => {
+  addManifestCommand(
+    program,
+    'validate',
+    'check manifests as the API server would; print what tjob honours, approximates and ignores',
     'expand the template once per item ($ITEM)',
   )
     .option('-q, --quiet', 'print nothing but errors and warnings')
@@ -47,4 +38,4 @@ Examples:
         return 0;
       }),
     );
-}
+};

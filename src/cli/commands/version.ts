@@ -2,20 +2,13 @@
 // version tjob talks, where it is). No engine answering is said, not an error: the version of tjob
 // is still the answer (`--version` prints only that, without asking the engine).
 
-import type { Command } from 'commander';
-
 import { TjobError } from '../../api/errors.js';
-import type { CliContext, ExitCodeAction, GlobalOptions } from '../context.js';
+import type { CliContext, GlobalOptions, RegisterCommand } from '../context.js';
 import { stateDirOf } from '../context.js';
 import { openRuntime } from '../open-state.js';
 import { VERSION } from '../version.js';
 
-export function registerVersion(
-  program: Command,
-  ctx: CliContext,
-  globals: () => GlobalOptions,
-  exitWith: ExitCodeAction,
-): void {
+export const registerVersion: RegisterCommand = (program, ctx, globals, exitWith) => {
   program
     .command('version')
     .description('print the version, and which container engine answers')
@@ -27,7 +20,7 @@ export function registerVersion(
         return 0;
       }),
     );
-}
+};
 
 async function engineLine(ctx: CliContext, global: GlobalOptions): Promise<string> {
   let runtime;

@@ -1,12 +1,11 @@
 // `tjob wait job/NAME... --for=condition=COND[=value] | --for=finished | --for=delete [--timeout=30s]`:
 // kubectl wait's semantics and messages, polling the state directory.
 
-import type { Command } from 'commander';
 import { UsageError } from '../../api/errors.js';
 import type { JobStatus } from '../../api/k8s.js';
 import { notFoundMessage, resourceName } from '../../output/printers.js';
 import { jobObject } from '../../output/objects.js';
-import type { CliContext, ExitCodeAction, GlobalOptions } from '../context.js';
+import type { CliContext, GlobalOptions, RegisterCommand } from '../context.js';
 import { openStateForReading } from '../open-state.js';
 import { parseResourceArgs, selectorOf } from '../args/resource-args.js';
 import { parseFor, parseTimeout, WAIT_CONDITIONS } from '../args/wait-for.js';
@@ -20,12 +19,7 @@ interface WaitFlags {
   all?: boolean;
 }
 
-export function registerWait(
-  program: Command,
-  ctx: CliContext,
-  globals: () => GlobalOptions,
-  exitWith: ExitCodeAction,
-): void {
+export const registerWait: RegisterCommand = (program, ctx, globals, exitWith) => {
   program
     .command('wait')
     .description('wait until jobs meet a condition, finish, or are deleted (kubectl wait)')
@@ -56,7 +50,7 @@ Examples:
         return await runWait(resources, flags, ctx, globals());
       }),
     );
-}
+};
 
 function conditionMet(status: JobStatus | undefined, type: string, value: string): boolean {
   const c = (status?.conditions ?? []).find((x) => x.type.toLowerCase() === type.toLowerCase());

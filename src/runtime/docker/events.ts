@@ -8,6 +8,7 @@
 import type Docker from 'dockerode';
 
 import { TjobLabel, TjobManagedByValue } from '../../api/labels.js';
+import { onLines } from './stream-lines.js';
 
 export interface ContainerEvent {
   /** start | die | oom | destroy */
@@ -117,16 +118,7 @@ export class EventHub {
       return;
     }
     this.stream = stream;
-    let buf = '';
-    stream.on('data', (chunk: Buffer) => {
-      buf += chunk.toString('utf8');
-      let nl: number;
-      while ((nl = buf.indexOf('\n')) >= 0) {
-        const line = buf.slice(0, nl).trim();
-        buf = buf.slice(nl + 1);
-        if (line !== '') this.dispatch(line);
-      }
-    });
+    onLines(stream, (line) => this.dispatch(line));
     let ended = false;
     const onEnd = (why: string): void => {
       if (ended) return;

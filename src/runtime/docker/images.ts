@@ -23,6 +23,7 @@ import { CredentialFormatError, type Credential, type RegistryAuth } from '../re
 import { parseImageReference } from '../registry/reference.js';
 import { dockerMessage, isConnectionError, isNotFound } from './docker-errors.js';
 import { PullProgress, type PullEvent } from './pull-progress.js';
+import { onLines } from './stream-lines.js';
 
 type Policy = ImageRequest['pullPolicy'];
 
@@ -185,7 +186,6 @@ export async function pullImage(
   const progress = new PullProgress(image);
   let last = 0;
   await new Promise<void>((resolve, reject) => {
-    let buf = '';
     let failed: string | undefined;
     const handle = (line: string): void => {
       let ev: PullEvent & { error?: string; errorDetail?: { message?: string } };
@@ -205,17 +205,10 @@ export async function pullImage(
         onProgress({ image, message: progress.line(), done: false });
       }
     };
-    stream.on('data', (chunk: Buffer) => {
-      buf += chunk.toString('utf8');
-      let nl: number;
-      while ((nl = buf.indexOf('\n')) >= 0) {
-        const line = buf.slice(0, nl).trim();
-        buf = buf.slice(nl + 1);
-        if (line !== '') handle(line);
-      }
-    });
+    const lines = onLines(stream, handle);
     stream.on('end', () => {
-      if (buf.trim() !== '') handle(buf.trim());
+      const last = lines.rest().trim();
+      if (last !== '') handle(last);
       if (failed !== undefined) reject(new RegistryError(failed, isRegistryUnreachable(failed)));
       else resolve();
     });

@@ -38,14 +38,18 @@ export function start(
     env: { ...process.env, TJOB_STATE_DIR: stateDir, NO_COLOR: '1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  return { child, done: outcomeOf(child) };
+}
+
+/** What a child spawned with piped stdout and stderr prints, and how it ends. */
+export function outcomeOf(child: ChildProcess): Promise<Outcome> {
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-  const done = new Promise<Outcome>((res) =>
+  return new Promise<Outcome>((res) =>
     child.on('close', (code, signal) => res({ code, signal, stdout, stderr })),
   );
-  return { child, done };
 }
 
 export function tjob(args: string[], stateDir: string, env: Record<string, string> = {}): Promise<Outcome> {
@@ -80,9 +84,9 @@ export function removeContainersOf(job: string): void {
   if (ids.length) execFileSync('docker', ['rm', '-f', ...ids]);
 }
 
-/** Removes the containers of every job whose name starts with `prefix` (a test's jobs). */
-export function removeContainersByPrefix(prefix: string): void {
-  const ids = execFileSync('docker', [
+/** Ids of the containers tjob made for the jobs whose names start with `prefix`, in any state. */
+export function containersWithPrefix(prefix: string): string[] {
+  return execFileSync('docker', [
     'ps',
     '-a',
     '--filter',
@@ -92,10 +96,14 @@ export function removeContainersByPrefix(prefix: string): void {
   ])
     .toString()
     .split('\n')
-    .map((l) => l.split(' '))
-    .filter(([id, job]) => id && job?.startsWith(prefix))
-    .map(([id]) => id!);
-  if (ids.length) execFileSync('docker', ['rm', '-f', ...ids]);
+    .filter((l) => l.split(' ')[1]?.startsWith(prefix))
+    .map((l) => l.split(' ')[0]!);
+}
+
+/** Force-removes the containers of the jobs whose names start with `prefix`. */
+export function removeContainersWithPrefix(prefix: string): void {
+  const ids = containersWithPrefix(prefix);
+  if (ids.length) execFileSync('docker', ['rm', '-f', ...ids], { stdio: 'ignore' });
 }
 
 export async function until(cond: () => boolean | Promise<boolean>, timeoutMs = 30_000): Promise<void> {

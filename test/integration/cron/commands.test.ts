@@ -4,9 +4,16 @@
 
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { FileStore } from '../../../src/state/file-store.js';
-import { newStateDir, start, tjob, until, writeManifest } from '../cli/tjob-cli.js';
+import {
+  newStateDir,
+  removeContainersWithPrefix,
+  start,
+  tjob,
+  until,
+  writeManifest,
+} from '../cli/tjob-cli.js';
 
 const PREFIX = `itcmd${process.pid}`;
 const children: ChildProcess[] = [];
@@ -52,19 +59,7 @@ spec:
 
 after(() => {
   for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
-  const rows = execFileSync('docker', [
-    'ps',
-    '-a',
-    '--filter',
-    'label=io.tjob.managed-by=tjob',
-    '--format',
-    '{{.ID}} {{.Label "io.tjob.job"}}',
-  ])
-    .toString()
-    .split('\n')
-    .filter((l) => l.split(' ')[1]?.startsWith(PREFIX));
-  const ids = rows.map((l) => l.split(' ')[0]!).filter(Boolean);
-  if (ids.length) execFileSync('docker', ['rm', '-f', ...ids]);
+  removeContainersWithPrefix(PREFIX);
 });
 
 async function finished(dir: string, job: string): Promise<number | undefined> {

@@ -9,7 +9,15 @@ import { execFileSync, type ChildProcess } from 'node:child_process';
 import { FileStore } from '../../../src/state/file-store.js';
 import { FileCronStore } from '../../../src/state/cron-store.js';
 import { listKind } from '../../../src/cli/listed-objects.js';
-import { newStateDir, start, tjob, until, writeManifest, type Outcome } from '../cli/tjob-cli.js';
+import {
+  newStateDir,
+  type Outcome,
+  removeContainersWithPrefix,
+  start,
+  tjob,
+  until,
+  writeManifest,
+} from '../cli/tjob-cli.js';
 
 const PREFIX = `itcron${process.pid}`;
 const daemons: ChildProcess[] = [];
@@ -86,19 +94,7 @@ async function stopped(
 
 after(() => {
   for (const c of daemons) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
-  const rows = execFileSync('docker', [
-    'ps',
-    '-a',
-    '--filter',
-    'label=io.tjob.managed-by=tjob',
-    '--format',
-    '{{.ID}} {{.Label "io.tjob.job"}}',
-  ])
-    .toString()
-    .split('\n')
-    .filter((l) => l.split(' ')[1]?.startsWith(PREFIX));
-  const ids = rows.map((l) => l.split(' ')[0]!).filter(Boolean);
-  if (ids.length) execFileSync('docker', ['rm', '-f', ...ids]);
+  removeContainersWithPrefix(PREFIX);
 });
 
 describe('tjob cron start on Docker (@every 2s)', { concurrency: true }, () => {

@@ -5,30 +5,24 @@
 import assert from 'node:assert/strict';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 
 import type { PodPlan } from '../../../src/api/pod.js';
 import {
   container,
   containersOf,
+  type Env,
   exitCode,
   plan,
   Recorder,
   setUp,
-  tearDown,
+  suiteEnv,
   TestTimeout,
-  type Env,
 } from './harness.js';
 import { waitFor } from '../../support/wait-for.js';
 
 describe('DockerRuntime adoption', { timeout: 4 * TestTimeout }, () => {
-  let env: Env;
-  before(async () => {
-    env = await setUp();
-  });
-  after(async () => {
-    await tearDown(env);
-  });
+  const env = suiteEnv();
 
   async function restart(): Promise<{ recorder: Recorder; runtime: Env['runtime'] }> {
     // The old process goes away without stopping anything; a new one starts over the same engine.
@@ -36,7 +30,7 @@ describe('DockerRuntime adoption', { timeout: 4 * TestTimeout }, () => {
     await env.runtime.close();
     const next = await setUp({ workDir: env.workDir });
     next.jobUid = env.jobUid;
-    env = next;
+    Object.assign(env, next);
     return { recorder: next.recorder, runtime: next.runtime };
   }
 

@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { after, before } from 'node:test';
 
 import Docker from 'dockerode';
 
@@ -144,6 +145,21 @@ export async function setUp(options: Partial<DockerRuntimeOptions> = {}): Promis
   const recorder = new Recorder();
   const unsubscribe = runtime.subscribe(recorder);
   return { runtime, recorder, workDir, jobUid: newJobUid(), unsubscribe };
+}
+
+/**
+ * The suite's set-up: filled in before its tests (so `env` can be held from the start, and one
+ * replaced by a restarted runtime is copied into it), torn down after them.
+ */
+export function suiteEnv(): Env {
+  const env = {} as Env;
+  before(async () => {
+    Object.assign(env, await setUp());
+  });
+  after(async () => {
+    await tearDown(env);
+  });
+  return env;
 }
 
 /** Force-removes every container carrying the job uid label, closes the runtime, removes its dir. */

@@ -2,20 +2,14 @@
 // latency from a container's exit to its pod's observation, ensureImages and ping.
 
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 
 import { ImageUnavailableError, RuntimeUnavailableError } from '../../../src/api/errors.js';
 import { DockerRuntime } from '../../../src/runtime/docker/docker-runtime.js';
-import { container, docker, Image, plan, setUp, tearDown, TestTimeout, type Env } from './harness.js';
+import { container, docker, Image, plan, suiteEnv, TestTimeout } from './harness.js';
 
 describe('DockerRuntime logs', { timeout: 3 * TestTimeout }, () => {
-  let env: Env;
-  before(async () => {
-    env = await setUp();
-  });
-  after(async () => {
-    await tearDown(env);
-  });
+  const env = suiteEnv();
 
   it(
     'delivers every line, with its stream, in order, before the terminal observation',
@@ -112,13 +106,7 @@ function nanoDateMs(t: string): number {
 }
 
 describe('DockerRuntime images and engine', { timeout: 2 * TestTimeout }, () => {
-  let env: Env;
-  before(async () => {
-    env = await setUp();
-  });
-  after(async () => {
-    await tearDown(env);
-  });
+  const env = suiteEnv();
 
   it('ping answers', { timeout: TestTimeout }, async () => {
     await env.runtime.ping();

@@ -2,29 +2,14 @@
 // restarts, init containers, shared namespaces, sidecars, OOM, deadlines and graceful deletion.
 
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 
 import { TjobLabel } from '../../../src/api/labels.js';
 import type { PodObservation } from '../../../src/api/pod.js';
-import {
-  container,
-  containersOf,
-  exitCode,
-  plan,
-  setUp,
-  tearDown,
-  TestTimeout,
-  type Env,
-} from './harness.js';
+import { container, containersOf, exitCode, plan, suiteEnv, TestTimeout } from './harness.js';
 
 describe('DockerRuntime pod lifecycle', { timeout: 5 * TestTimeout }, () => {
-  let env: Env;
-  before(async () => {
-    env = await setUp();
-  });
-  after(async () => {
-    await tearDown(env);
-  });
+  const env = suiteEnv();
 
   it('exit 0 → Succeeded, labels on the container', { timeout: TestTimeout }, async () => {
     const p = plan(env.jobUid, { containers: [container('main', 'echo hello')] });

@@ -2,29 +2,13 @@
 // behind by a crashed run.
 
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 
 import { TjobLabel } from '../../../src/api/labels.js';
-import {
-  container,
-  containersOf,
-  docker,
-  Image,
-  plan,
-  setUp,
-  tearDown,
-  TestTimeout,
-  type Env,
-} from './harness.js';
+import { container, containersOf, docker, Image, plan, suiteEnv, TestTimeout } from './harness.js';
 
 describe('DockerRuntime recovery', { timeout: 3 * TestTimeout }, () => {
-  let env: Env;
-  before(async () => {
-    env = await setUp();
-  });
-  after(async () => {
-    await tearDown(env);
-  });
+  const env = suiteEnv();
 
   it(
     'a broken event stream is reported, resubscribed, and exits in between are seen',

@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { ROOT, type Outcome } from '../cli/tjob-cli.js';
+import { outcomeOf, ROOT, type Outcome } from '../cli/tjob-cli.js';
 import type { Job } from '../../../src/api/k8s.js';
 
 export { ROOT };
@@ -49,14 +49,7 @@ export function startLine(line: string, ws: Workspace): { child: ChildProcess; d
     env: { ...process.env, ...ws.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-  const done = new Promise<Outcome>((res) =>
-    child.on('close', (code, signal) => res({ code, signal, stdout, stderr })),
-  );
-  return { child, done };
+  return { child, done: outcomeOf(child) };
 }
 
 export function line(cmd: string, ws: Workspace): Promise<Outcome> {

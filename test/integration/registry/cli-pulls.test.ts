@@ -12,10 +12,12 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 
 import {
+  authOf,
   credentialHelperDir,
   dockerConfigDir,
   freePort,
   registryUnavailable,
+  RegistryTestTimeout,
   removeLocal,
   TestRegistry,
   type RegistryUser,
@@ -24,14 +26,10 @@ import { newStateDir, removeContainersOf, tjob, writeManifest, type Outcome } fr
 import { Image } from '../docker/harness.js';
 
 const run = promisify(execFile);
-const Timeout = 120_000;
+const Timeout = RegistryTestTimeout;
 const skip = registryUnavailable();
 const User: RegistryUser = { username: 'tjob-cli', password: `Secr3t-${process.pid}-pw` };
 const WrongPassword = `Wr0ng-${process.pid}-pw`;
-
-function authOf(user: string, password: string): string {
-  return Buffer.from(`${user}:${password}`).toString('base64');
-}
 
 /** Every file under `root` except the job's Secret snapshots (config.json, config/secret.*). */
 function stateFiles(root: string): string[] {

@@ -15,10 +15,12 @@ import { ImageUnavailableError } from '../../../src/api/errors.js';
 import type { ImagePullProgress, PodEvent } from '../../../src/ports/pod-runtime.js';
 import { DockerRuntime } from '../../../src/runtime/docker/docker-runtime.js';
 import {
+  authOf,
   credentialHelperDir,
   dockerConfigDir,
   freePort,
   registryUnavailable,
+  RegistryTestTimeout,
   removeLocal,
   TestRegistry,
   type RegistryUser,
@@ -28,7 +30,7 @@ import { PodImagePuller, UNREACHABLE_REGISTRY_MEMORY_MS } from '../../../src/run
 import { FakeClock } from '../../support/fake-clock.js';
 
 const run = promisify(execFile);
-const Timeout = 120_000;
+const Timeout = RegistryTestTimeout;
 const skip = registryUnavailable();
 const User: RegistryUser = { username: 'tjob-test', password: `pw-${process.pid}-Zq8` };
 
@@ -75,7 +77,7 @@ describe('pulls from a real registry (runtime)', { skip, timeout: 10 * Timeout }
 
   before(async () => {
     registry = await TestRegistry.start(User);
-    const auth = Buffer.from(`${User.username}:${User.password}`).toString('base64');
+    const auth = authOf(User.username, User.password);
     configDir = await dockerConfigDir({ auths: { [registry.host]: { auth } } });
     runtime = new DockerRuntime({
       workDir: configDir,
@@ -325,7 +327,7 @@ describe('pulls from a real registry (runtime)', { skip, timeout: 10 * Timeout }
       const secretJson = (password: string) =>
         JSON.stringify({
           auths: {
-            [registry.host]: { auth: Buffer.from(`${User.username}:${password}`).toString('base64') },
+            [registry.host]: { auth: authOf(User.username, password) },
           },
         });
       const podPlan = (password: string) => ({

@@ -16,7 +16,7 @@ import { FileStore } from '../../../src/state/file-store.js';
 import { COLORS } from '../../../src/ui/timeline.js';
 import {
   newStateDir,
-  removeContainersByPrefix,
+  removeContainersWithPrefix,
   ROOT,
   start,
   tjob,
@@ -94,7 +94,7 @@ describe('tjob ui in Chromium', { timeout: 300_000 }, () => {
       ui.child.kill('SIGINT');
       await ui.done;
     }
-    removeContainersByPrefix(PREFIX);
+    removeContainersWithPrefix(PREFIX);
     rmSync(stateDir, { recursive: true, force: true });
   });
 

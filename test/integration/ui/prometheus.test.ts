@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   newStateDir,
-  removeContainersByPrefix,
+  removeContainersWithPrefix,
   start,
   until,
   writeManifest,
@@ -116,7 +116,7 @@ scrape_configs:
       daemon.child.kill('SIGTERM');
       await daemon.done;
     }
-    removeContainersByPrefix(`${CRONJOB}-`);
+    removeContainersWithPrefix(`${CRONJOB}-`);
     rmSync(promDir, { recursive: true, force: true });
     rmSync(stateDir, { recursive: true, force: true });
   });

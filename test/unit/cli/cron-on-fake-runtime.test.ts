@@ -6,30 +6,10 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { FileCronStore } from '../../../src/state/cron-store.js';
 import { waitFor } from '../../support/wait-for.js';
-import { fakeEngine } from './fake-engine.js';
+import { cronJobManifest, fakeEngine } from './fake-engine.js';
 
 /** 2024-01-01T10:00Z in minutes since the epoch: the suffix of that slot's job. */
 const SLOT_1000 = 28401720;
-
-const cronJobManifest = `apiVersion: batch/v1
-kind: CronJob
-metadata:
-  name: cj
-spec:
-  schedule: "*/5 * * * *"
-  timeZone: Etc/UTC
-  jobTemplate:
-    spec:
-      backoffLimit: 0
-      template:
-        spec:
-          restartPolicy: Never
-          containers:
-          - name: main
-            image: busybox
-            imagePullPolicy: IfNotPresent
-            command: ["sh", "-c", "true"]
-`;
 
 describe('tjob apply and cron start on the fake runtime', { timeout: 120_000 }, () => {
   it('fires the slot on time, drives its job to the end, records the status, and stops on SIGINT with 130', async () => {

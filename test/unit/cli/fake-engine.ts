@@ -81,3 +81,24 @@ spec:
         command: ["sh", "-c", "true"]
 `;
 }
+
+/** CronJob `cj`, every 5 minutes in UTC, of one busybox container that does not retry. */
+export const cronJobManifest = `apiVersion: batch/v1
+kind: CronJob
+metadata:
+  name: cj
+spec:
+  schedule: "*/5 * * * *"
+  timeZone: Etc/UTC
+  jobTemplate:
+    spec:
+      backoffLimit: 0
+      template:
+        spec:
+          restartPolicy: Never
+          containers:
+          - name: main
+            image: busybox
+            imagePullPolicy: IfNotPresent
+            command: ["sh", "-c", "true"]
+`;

@@ -7,26 +7,7 @@ import assert from 'node:assert/strict';
 import { checkRecordedNetwork, networkOf } from '../../../src/cli/args/network.js';
 import { UsageError } from '../../../src/api/errors.js';
 import { waitFor } from '../../support/wait-for.js';
-import { fakeEngine, jobManifest } from './fake-engine.js';
-
-const cronJobManifest = `apiVersion: batch/v1
-kind: CronJob
-metadata:
-  name: cj
-spec:
-  schedule: "*/5 * * * *"
-  timeZone: Etc/UTC
-  jobTemplate:
-    spec:
-      template:
-        spec:
-          restartPolicy: Never
-          containers:
-          - name: main
-            image: busybox
-            imagePullPolicy: IfNotPresent
-            command: ["sh", "-c", "true"]
-`;
+import { cronJobManifest, fakeEngine, jobManifest } from './fake-engine.js';
 
 const ok = () => ({ exitCode: 0, runMs: 1000 });
 

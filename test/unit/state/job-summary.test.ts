@@ -10,26 +10,12 @@ import { FileStore } from '../../../src/state/file-store.js';
 import { StateError } from '../../../src/api/errors.js';
 import type { JobStatus } from '../../../src/api/k8s.js';
 import type { PodRecord } from '../../../src/api/pod.js';
-import { tempDir, testJob } from '../../support/jobs.js';
+import { podRecord, tempDir, testJob } from '../../support/jobs.js';
 
 function pod(name: string): PodRecord {
-  return {
-    name,
-    uid: `${name}-uid`,
-    createdAt: '2026-01-01T00:00:00.000Z',
-    labels: {},
-    annotations: {},
-    hostname: name,
-    tracked: true,
-    observation: {
-      name,
-      phase: 'Running',
-      ready: true,
-      terminating: false,
-      initContainerStatuses: [],
-      containerStatuses: [],
-    },
-  };
+  const p = podRecord(name);
+  p.observation.ready = true;
+  return p;
 }
 
 async function newStore(names: string[] = ['j']) {
