@@ -102,12 +102,23 @@ export function writeWarnings(stderr: CliContext['stderr'], warnings: readonly s
   for (const w of warnings) stderr.write(w.startsWith('Warning:') ? `${w}\n` : `Warning: ${w}\n`);
 }
 
-/** `validate` and `render` of text with no document refuse it, as kubectl's "no objects passed to apply". */
-export function requireObjects(loaded: LoadResult, files: string[]): void {
+/**
+ * The manifests as `validate` and `render` read them: stored ConfigMaps and Secrets known, the
+ * warnings written, and text with no document refused, as kubectl's "no objects passed to apply".
+ */
+export async function loadForChecking(
+  files: string[],
+  flags: TemplateFlags,
+  ctx: CliContext,
+  global: GlobalOptions,
+): Promise<LoadedManifests> {
+  const loaded = await loadFromCommandLine(files, flags, ctx, await storedConfigOf(ctx, global));
   if (loaded.documents.length === 0) {
     throw new UsageError(
       `no objects in ${files.join(', ')}`,
       'the files hold no YAML document (or only comments)',
     );
   }
+  writeWarnings(ctx.stderr, loaded.warnings);
+  return loaded;
 }

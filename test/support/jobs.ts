@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Job, JobSpec } from '../../src/api/k8s.js';
+import type { Job, JobCondition, JobSpec } from '../../src/api/k8s.js';
 import type { PodRecord } from '../../src/api/pod.js';
 
 export function testJob(
@@ -68,4 +68,14 @@ export function podRecord(name: string, phase: PodRecord['observation']['phase']
       containerStatuses: [],
     },
   };
+}
+
+/** A job's conditions as upstream's tests compare them: type, status, reason and message. */
+export function conditionsOf(job: Job): Array<Pick<JobCondition, 'type' | 'status' | 'reason' | 'message'>> {
+  return (job.status?.conditions ?? []).map(({ type, status, reason, message }) => ({
+    type,
+    status,
+    reason,
+    message,
+  }));
 }

@@ -5,13 +5,7 @@ import { addManifestCommand } from '../args/template-flags.js';
 import type { KubeObject } from '../../api/k8s.js';
 import { renderManifests } from '../../manifest/index.js';
 import type { RegisterCommand } from '../context.js';
-import {
-  loadFromCommandLine,
-  requireObjects,
-  storedConfigOf,
-  type TemplateFlags,
-  writeWarnings,
-} from '../load-manifests.js';
+import { loadForChecking, type TemplateFlags } from '../load-manifests.js';
 
 export const registerRender: RegisterCommand = (program, ctx, globals, exitWith) => {
   addManifestCommand(
@@ -29,9 +23,7 @@ Examples:
     )
     .action(
       exitWith(async (files: string[], flags: TemplateFlags) => {
-        const loaded = await loadFromCommandLine(files, flags, ctx, await storedConfigOf(ctx, globals()));
-        requireObjects(loaded, files);
-        writeWarnings(ctx.stderr, loaded.warnings);
+        const loaded = await loadForChecking(files, flags, ctx, globals());
         const objects = loaded.documents
           .map((d) => d.rendered)
           .filter((o): o is KubeObject => o !== undefined);

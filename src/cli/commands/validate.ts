@@ -3,13 +3,7 @@
 
 import { addManifestCommand } from '../args/template-flags.js';
 import type { RegisterCommand } from '../context.js';
-import {
-  loadFromCommandLine,
-  requireObjects,
-  storedConfigOf,
-  type TemplateFlags,
-  writeWarnings,
-} from '../load-manifests.js';
+import { loadForChecking, type TemplateFlags } from '../load-manifests.js';
 
 export const registerValidate: RegisterCommand = (program, ctx, globals, exitWith) => {
   addManifestCommand(
@@ -29,9 +23,7 @@ Examples:
     )
     .action(
       exitWith(async (files: string[], flags: TemplateFlags & { quiet?: boolean }) => {
-        const loaded = await loadFromCommandLine(files, flags, ctx, await storedConfigOf(ctx, globals()));
-        requireObjects(loaded, files);
-        writeWarnings(ctx.stderr, loaded.warnings);
+        const loaded = await loadForChecking(files, flags, ctx, globals());
         if (!flags.quiet) ctx.stdout.write(loaded.reportText);
         const n = loaded.documents.length;
         ctx.stderr.write(`${n} document${n === 1 ? '' : 's'} valid\n`);

@@ -11,7 +11,8 @@ import { execFileSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { CronJob, Job, JobCondition, PodPhase } from '../../../src/api/k8s.js';
+import type { CronJob, Job, PodPhase } from '../../../src/api/k8s.js';
+import { conditionsOf as conditions } from '../../support/jobs.js';
 import { FileStore } from '../../../src/state/file-store.js';
 import { FileCronStore } from '../../../src/state/cron-store.js';
 import {
@@ -90,15 +91,6 @@ class Namespace {
   async status(job: string) {
     return (await this.store.loadJob(job))?.job.status;
   }
-}
-
-function conditions(job: Job): Array<Pick<JobCondition, 'type' | 'status' | 'reason' | 'message'>> {
-  return (job.status?.conditions ?? []).map(({ type, status, reason, message }) => ({
-    type,
-    status,
-    reason,
-    message,
-  }));
 }
 
 /** `Active`, `Ready`, `Terminating` and `Failed` as the upstream tests read them (0 when absent). */

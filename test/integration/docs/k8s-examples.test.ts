@@ -9,7 +9,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Job, JobCondition } from '../../../src/api/k8s.js';
+import { conditionsOf as conditions } from '../../support/jobs.js';
 import { until } from '../cli/tjob-cli.js';
 import { ROOT, cleanup, getJob, line, startLine, workspace, type Workspace } from './readme-shell.js';
 
@@ -25,15 +25,6 @@ async function inWorkspace(body: (ws: Workspace, uids: string[]) => Promise<void
   } finally {
     cleanup(ws, uids);
   }
-}
-
-function conditions(job: Job): Array<Pick<JobCondition, 'type' | 'status' | 'reason' | 'message'>> {
-  return (job.status?.conditions ?? []).map(({ type, status, reason, message }) => ({
-    type,
-    status,
-    reason,
-    message,
-  }));
 }
 
 /** The pods' log lines without tjob's `[POD/CONTAINER] ` prefix. */

@@ -16,25 +16,19 @@ const aliases = [
   { ip: 'fd00::7', hostnames: ['cache'] },
 ];
 
-function alone(spec: Partial<PodSpec>, plan: Partial<PodPlan> = {}) {
+/** HostConfig of an app container: alone in its pod, or joined to the pause container's namespace. */
+function appConfig(spec: Partial<PodSpec>, plan: Partial<PodPlan>, pauseContainerId?: string) {
   return buildContainerConfig(testPlan(plan, spec), testContainer({}), {
     dockerName: 'c',
     labels,
     role: 'app',
     volumes: {},
     node,
+    ...(pauseContainerId === undefined ? {} : { pauseContainerId }),
   }).options.HostConfig;
 }
-function joined(spec: Partial<PodSpec>, plan: Partial<PodPlan> = {}) {
-  return buildContainerConfig(testPlan(plan, spec), testContainer({}), {
-    dockerName: 'c',
-    labels,
-    role: 'app',
-    volumes: {},
-    node,
-    pauseContainerId: 'pause1',
-  }).options.HostConfig;
-}
+const alone = (spec: Partial<PodSpec>, plan: Partial<PodPlan> = {}) => appConfig(spec, plan);
+const joined = (spec: Partial<PodSpec>, plan: Partial<PodPlan> = {}) => appConfig(spec, plan, 'pause1');
 function pause(spec: Partial<PodSpec>, plan: Partial<PodPlan> = {}) {
   return buildPauseConfig(testPlan(plan, spec), { dockerName: 'p', labels, image: 'pause' }).HostConfig;
 }
