@@ -335,9 +335,10 @@ spec:
 `);
     await tjob(['validate', itemsFile, '--items', `$(touch ${pwned}-8),;touch ${pwned}-9`], dir);
     assert.deepEqual(readdirSync(base).sort(), ['canary'], 'no file created and the canary still there');
-    // And the code has no way to: child_process is used only to start tjob itself, and to run a
+    // And the code has no way to: child_process is used only to start tjob itself, to run a
     // docker credential helper (spawn, no shell), whose name comes from the user's Docker config,
-    // never from a manifest.
+    // and to open the web view's URL in $BROWSER (`tjob ui --open`; spawn, no shell), never with a
+    // manifest's value.
     const src = join(import.meta.dirname, '../../../../src');
     const hits = execFileSync('grep', [
       '-rlE',
@@ -348,10 +349,11 @@ spec:
       .trim()
       .split('\n');
     assert.deepEqual(hits.map((h) => h.slice(src.length)).sort(), [
+      '/cli/commands/ui.ts',
       '/cli/main.ts',
       '/runtime/registry/credential-helper.ts',
     ]);
-    for (const file of ['cli/main.ts', 'runtime/registry/credential-helper.ts']) {
+    for (const file of ['cli/commands/ui.ts', 'cli/main.ts', 'runtime/registry/credential-helper.ts']) {
       const text = readFileSync(join(src, file), 'utf8');
       assert.doesNotMatch(text, /shell:\s*true|execSync|exec\(/, file);
     }
