@@ -100,11 +100,15 @@ export async function logs(): Promise<LogsResult> {
   let storedBytes = 0;
   let truncated = false;
   const logsDir = join(dir, 'on', 'jobs', withName, 'logs');
+  // One file per run of a container: logs/<pod>/<container>/<restartCount>.log.
   for (const pod of readdirSync(logsDir)) {
-    const path = join(logsDir, pod, 'c.log');
-    storedBytes += statSync(path).size;
-    const tail = (await mustRun('tail', ['-c', '300', path])).stdout;
-    if (tail.includes('log truncated here')) truncated = true;
+    const runsDir = join(logsDir, pod, 'c');
+    for (const run of readdirSync(runsDir)) {
+      const path = join(runsDir, run);
+      storedBytes += statSync(path).size;
+      const tail = (await mustRun('tail', ['-c', '300', path])).stdout;
+      if (tail.includes('log truncated here')) truncated = true;
+    }
   }
 
   // Below the cap: the same container read by both.
