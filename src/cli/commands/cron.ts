@@ -42,9 +42,7 @@ import { backoffSettings, DEFAULT_MAX_BACKOFF_FLAG } from '../args/backoff.js';
 import { checkNetworks, NETWORK_FLAG_HELP, networkOf } from '../args/network.js';
 import { setCronJobSuspend } from '../cronjob-suspend.js';
 import { LEASE_RENEW_MS } from '../../state/lease-file.js';
-import { TjobMetrics } from '../../ui/metrics/registry.js';
 import { parseListenAddress } from '../../ui/http/listen-address.js';
-import { serveMetrics } from '../../ui/http/metrics-server.js';
 
 const HEARTBEAT_MS = LEASE_RENEW_MS;
 const HANDOVER_WAIT_MS = 5_000;
@@ -232,7 +230,10 @@ async function cronStart(
       now: () => ctx.clock.now(),
     });
     const zone = localTimeZone();
-    const metrics = metricsAddress ? new TjobMetrics({ store, cronStore, localZone: zone }) : undefined;
+    // prom-client is loaded only for --metrics, not at every command's start-up.
+    const metrics = metricsAddress
+      ? new (await import('../../ui/metrics/registry.js')).TjobMetrics({ store, cronStore, localZone: zone })
+      : undefined;
     const runner = runnerObserver(printer, true);
     const daemon = new CronDaemon(
       {
@@ -298,7 +299,10 @@ async function cronStart(
           : runner,
       },
     );
-    const metricsServer = metrics && metricsAddress ? await serveMetrics(metrics, metricsAddress) : undefined;
+    const metricsServer =
+      metrics && metricsAddress
+        ? await (await import('../../ui/http/metrics-server.js')).serveMetrics(metrics, metricsAddress)
+        : undefined;
     if (metricsServer) printer.progress(`metrics at ${metricsServer.url}`);
     const count = (await cronStore.listCronJobs()).length;
     printer.progress(

@@ -6,8 +6,6 @@ import { spawn } from 'node:child_process';
 import { InvalidArgumentError, type Command } from 'commander';
 import { SecretMask } from '../../output/secret-mask.js';
 import { localTimeZone } from '../../schedule/index.js';
-import { TjobMetrics } from '../../ui/metrics/registry.js';
-import { UiServer } from '../../ui/server.js';
 import type { CliContext, ExitCodeAction, GlobalOptions } from '../context.js';
 import { listKind } from '../listed-objects.js';
 import { openStateForReading, stateWatchAt } from '../open-state.js';
@@ -53,6 +51,11 @@ async function runUi(flags: UiFlags, ctx: CliContext, global: GlobalOptions): Pr
   const { store, cronStore, stateDir } = await openStateForReading(ctx, global);
   const watch = stateWatchAt(stateDir);
   const zone = localTimeZone();
+  // Loaded here, not at start-up: every other command would pay for prom-client and the server.
+  const [{ TjobMetrics }, { UiServer }] = await Promise.all([
+    import('../../ui/metrics/registry.js'),
+    import('../../ui/server.js'),
+  ]);
   const metrics = new TjobMetrics({ store, cronStore, localZone: zone });
   // Pod starts seen while the page runs: the jobs that change are read (a few times a second at most).
   const changed = new Set<string>();

@@ -52,6 +52,15 @@ describe('startup imports', () => {
     assert.deepEqual(docker, [], 'src/runtime/docker is loaded only through ctx.createRuntime');
   });
 
+  it('nor prom-client, nor the web view, until `tjob ui` or `cron start --metrics` runs', () => {
+    const { files, packages } = loadedAtStartup(join(DIST_SRC, 'cli', 'main.js'));
+    assert.ok(!packages.has('prom-client'), `prom-client at startup: ${[...packages].join(', ')}`);
+    const ui = [...files].filter(
+      (f) => f.includes(join('src', 'ui', 'server')) || f.includes(join('src', 'ui', 'metrics')),
+    );
+    assert.deepEqual(ui, [], 'the web view and its metrics are loaded on demand');
+  });
+
   it('the walk does see a static import (the check would catch one)', () => {
     const { packages } = loadedAtStartup(join(DIST_SRC, 'runtime', 'docker', 'docker-runtime.js'));
     assert.ok(packages.has('dockerode'));
