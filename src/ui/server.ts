@@ -18,7 +18,7 @@ import { SecretMask } from '../output/secret-mask.js';
 import { age } from '../output/time-format.js';
 import { nextRuns, parseStoredSchedule, describeSchedule, type NextRun } from '../schedule/index.js';
 import type { CronJob } from '../api/k8s.js';
-import { isChildOf, nextRunsFrom, rfc3339InZone } from '../controller/cron/index.js';
+import { isChildOf, nextRunsFrom, rfc3339InZone, scheduleZone } from '../controller/cron/index.js';
 import { CronJobScheduledTimestampAnnotation } from '../api/labels.js';
 import { isDNS1123Subdomain } from '../manifest/names.js';
 import { parseSelector } from '../cli/label-selector.js';
@@ -317,7 +317,9 @@ export class UiServer {
 
   private zoneOf(cj: CronJob): string {
     const parsed = parseStoredSchedule(cj.spec.schedule);
-    return (parsed.ok ? parsed.schedule.location : undefined) ?? cj.spec.timeZone ?? this.deps.localZone;
+    return parsed.ok
+      ? scheduleZone(cj, parsed.schedule, this.deps.localZone)
+      : (cj.spec.timeZone ?? this.deps.localZone);
   }
 
   /** The next runs after `now`, as `tjob cron next` lists them. */

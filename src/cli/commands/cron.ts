@@ -13,6 +13,7 @@ import {
   manualTriggerPlan,
   nextRunsFrom,
   rfc3339InZone,
+  scheduleZone,
 } from '../../controller/cron/index.js';
 import { CronDaemon } from '../../engine/cron-daemon.js';
 import { imagesOf } from '../../engine/images.js';
@@ -368,7 +369,7 @@ export function nextLines(cj: CronJob, now: Date, count: number, stored: boolean
   const parsed = parseStoredSchedule(cj.spec.schedule);
   if (!parsed.ok) return [`invalid schedule ${JSON.stringify(cj.spec.schedule)}: ${parsed.error}`];
   const schedule = parsed.schedule;
-  const zone = schedule.location ?? cj.spec.timeZone ?? localTimeZone();
+  const zone = scheduleZone(cj, schedule, localTimeZone());
   const zoneText = cj.spec.timeZone || schedule.location ? zone : `${zone}, the local zone`;
   const out = [`${cj.spec.schedule}: ${describeSchedule(cj.spec.schedule)} (${zoneText})`];
   if (cj.spec.suspend) out.push('suspended: no run starts until it is resumed');

@@ -16,6 +16,7 @@ export {
 export { mostRecentScheduleTime, nextScheduleDelay, type MostRecent } from './schedule-times.js';
 export { finishedCondition, isFinished } from './job-state.js';
 export { nextRunsFrom } from './every-anchor.js';
+export { scheduleZone } from './schedule-zone.js';
 export type {
   CronJobEvent,
   JobDeletion,

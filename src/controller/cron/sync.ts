@@ -13,6 +13,7 @@ import { jobFromTemplate } from './job-from-template.js';
 import { timeOf } from './job-state.js';
 import { isControlledBy, isoSeconds, jobNameForSlot, jobReference, refersTo, rfc1123z } from './naming.js';
 import { reconcileJobs } from './reconcile.js';
+import { scheduleZone } from './schedule-zone.js';
 import { mostRecentScheduleTime, nextScheduleDelay } from './schedule-times.js';
 import type { CronJobEvent, JobDeletion, SyncCronJobInput, SyncCronJobResult } from './types.js';
 
@@ -92,8 +93,7 @@ export function syncCronJob(input: SyncCronJobInput): SyncCronJobResult {
     return done();
   }
   const schedule = parsed.schedule;
-  // A legacy TZ= prefix wins over timeZone (Kubernetes formatSchedule); else spec, else local.
-  const zone = schedule.location ?? specZone ?? input.timeZone;
+  const zone = scheduleZone(cronJob, schedule, input.timeZone);
   const sds = cronJob.spec.startingDeadlineSeconds ?? undefined;
   warnings.push(...configWarnings({ startingDeadlineSeconds: sds, schedule }));
 

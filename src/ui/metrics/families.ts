@@ -6,6 +6,7 @@
 import type { CronJob, JobCondition } from '../../api/k8s.js';
 import type { JobObject } from '../../output/objects.js';
 import { DEFAULT_NAMESPACE } from '../../output/objects.js';
+import { scheduleZone } from '../../controller/cron/index.js';
 import { nextRuns, parseStoredSchedule } from '../../schedule/index.js';
 
 export interface Sample {
@@ -182,7 +183,7 @@ export function nextScheduleTime(cj: CronJob, localZone: string): Date | undefin
   if (!parsed.ok) return undefined;
   const fromText = cj.status?.lastScheduleTime ?? cj.metadata.creationTimestamp;
   if (!fromText) return undefined;
-  const zone = parsed.schedule.location ?? cj.spec.timeZone ?? localZone;
+  const zone = scheduleZone(cj, parsed.schedule, localZone);
   return nextRuns(parsed.schedule, new Date(fromText), zone, 1)[0]?.time;
 }
 
