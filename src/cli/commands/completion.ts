@@ -8,9 +8,6 @@ import { complete, Directive, formatCompletion } from '../completion/engine.js';
 import { completionScript, INSTALL, SHELLS, type Shell } from '../completion/scripts.js';
 import { storedNames } from '../completion/stored-names.js';
 
-/** The hidden command the stubs call (Cobra's ShellCompRequestCmd). */
-export const COMPLETE_COMMAND = '__complete';
-
 /**
  * `tjob __complete WORDS...`: always exit 0 with the protocol's answer. The words are the line
  * being completed, so they must not go through commander (its root would take `--state-dir`,
