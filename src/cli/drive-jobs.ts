@@ -185,7 +185,7 @@ export async function driveJobs(names: string[], io: DriveIo, d: DriveOptions): 
 export function runnerObserver(printer: RunPrinter, multiJob: boolean): JobRunObserver {
   return {
     event: (job, e) => printer.event(job, e),
-    log: (job, line) => printer.log(job, line, multiJob),
+    logs: (job, lines) => printer.logLines(job, lines, multiJob),
     changed: (state) => printer.changed(state),
     engine: (down, message) =>
       printer.warning(

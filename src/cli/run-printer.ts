@@ -5,13 +5,14 @@
 import { Chalk, type ChalkInstance } from 'chalk';
 import type { JobStatus } from '../api/k8s.js';
 import type { PodRecord } from '../api/pod.js';
-import type { LogLine } from '../ports/pod-runtime.js';
+import type { LogLine, LogLines } from '../ports/pod-runtime.js';
 import type { StoredEvent, StoredJob } from '../ports/state-store.js';
 import { terminalCondition } from '../engine/job-status.js';
 import { humanDuration } from '../output/duration.js';
 import type { OutStream } from './context.js';
 import { allowsColor } from '../output/color.js';
 import { SecretMask } from '../output/secret-mask.js';
+import { prefixLines } from '../output/prefix-lines.js';
 
 const POD_COLORS = [
   'cyan',
@@ -52,6 +53,8 @@ export class RunPrinter {
   private readonly err: ChalkInstance;
   private readonly jobs = new Map<string, JobProgress>();
   private readonly podColor = new Map<string, number>();
+  /** `[POD/CONTAINER] ` as printed (coloured), per pod and container. */
+  private readonly prefixes = new Map<string, string>();
   private liveShown = false;
   /** The text of the live line as last drawn. */
   private liveDrawn = '';
@@ -115,17 +118,18 @@ export class RunPrinter {
 
   /** A line as `tjob run` shows it (whichever run of the container wrote it). */
   log(job: string, line: Omit<LogLine, 'restartCount'>, multiJob: boolean): void {
+    this.logLines(job, { ...line, text: `${line.text}\n` }, multiJob);
+  }
+
+  /** Lines (each ended by "\n") as `tjob run` shows them: each with its [POD/CONTAINER] prefix. */
+  logLines(job: string, lines: Omit<LogLines, 'restartCount'>, multiJob: boolean): void {
     if (!this.o.showLogs || this.o.quiet) return;
-    const key = `${line.pod}`;
-    let c = this.podColor.get(key);
-    if (c === undefined) {
-      c = this.podColor.size % POD_COLORS.length;
-      this.podColor.set(key, c);
-    }
-    const prefix = `[${line.pod}/${line.container}]`;
-    void job;
     void multiJob;
-    this.pendingLogs += `${this.out[POD_COLORS[c]!](prefix)} ${this.mask(job, line.text)}\n`;
+    const m = this.masks.get(job);
+    this.pendingLogs += prefixLines(
+      this.prefix(lines.pod, lines.container),
+      m ? m.maskLines(lines.text) : lines.text,
+    );
     if (this.pendingLogs.length >= 65536) this.flushLogs();
     else if (!this.flushQueued) {
       this.flushQueued = true;
@@ -134,6 +138,21 @@ export class RunPrinter {
         this.flushLogs();
       });
     }
+  }
+
+  private prefix(pod: string, container: string): string {
+    const key = `${pod}/${container}`;
+    let prefix = this.prefixes.get(key);
+    if (prefix === undefined) {
+      let c = this.podColor.get(pod);
+      if (c === undefined) {
+        c = this.podColor.size % POD_COLORS.length;
+        this.podColor.set(pod, c);
+      }
+      prefix = `${this.out[POD_COLORS[c]!](`[${key}]`)} `;
+      this.prefixes.set(key, prefix);
+    }
+    return prefix;
   }
 
   /** Writes the log lines waiting (before anything else is printed, to keep the order). */

@@ -15,7 +15,7 @@ import { rfc3339, rfc3339Milli } from '../api/time.js';
 import { syncJob } from '../controller/job/sync.js';
 import type { JobAction, JobEvent, SyncResult } from '../controller/job/types.js';
 import type { Clock } from '../ports/clock.js';
-import type { LogLine, PodRuntime } from '../ports/pod-runtime.js';
+import type { LogLines, PodRuntime } from '../ports/pod-runtime.js';
 import type { JobLifecycle } from '../ports/job-lifecycle.js';
 import type { JobChange, JobRecords, StoredEvent, StoredJob } from '../ports/job-records.js';
 import type { JobRequestMailbox } from '../ports/job-requests.js';
@@ -42,7 +42,8 @@ export interface JobRunnerOptions {
 
 export interface JobRunObserver {
   event?(job: string, event: StoredEvent): void;
-  log?(job: string, line: LogLine): void;
+  /** Lines a pod's container wrote (each ended by "\n"), as they arrive. */
+  logs?(job: string, lines: LogLines): void;
   /** After every recorded change. */
   changed?(state: StoredJob): void;
   engine?(down: boolean, message: string): void;
@@ -119,14 +120,14 @@ export class JobRunner {
         this.observations.set(obs.name, obs);
         this.wakeup.notify();
       },
-      onLog: (jobUid, line) => {
+      onLogs: (jobUid, lines) => {
         if (jobUid !== uid) return;
         // An adopted container's log is replayed from its start: skip what is recorded already.
-        const recorded = this.recordedUntil.get(`${line.pod}\0${line.container}`);
+        const recorded = this.recordedUntil.get(`${lines.pod}\0${lines.container}`);
         // Live lines are stamped to the millisecond, replayed ones to the nanosecond: compare as ms.
-        if (recorded !== undefined && line.time.slice(0, 23) <= recorded.slice(0, 23)) return;
-        this.logs.add(line);
-        this.observer.log?.(this.name, line);
+        if (recorded !== undefined && lines.time.slice(0, 23) <= recorded.slice(0, 23)) return;
+        this.logs.add(lines);
+        this.observer.logs?.(this.name, lines);
       },
       onPodEvent: (jobUid, podName, e) => {
         if (jobUid !== uid) return;

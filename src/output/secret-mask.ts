@@ -87,6 +87,8 @@ export function dockerConfigCredentials(text: string): string[] {
 /** Replaces every occurrence of the given values (and of each line of a multi-line one). */
 export class SecretMask {
   private readonly pattern: RegExp | undefined;
+  /** The values that fit within one line: what masking a line at a time can ever match. */
+  private readonly linePattern: RegExp | undefined;
 
   /** Masks every non-empty text whole: for a job whose Secrets cannot be read (fail closed). */
   static everything(): SecretMask {
@@ -103,10 +105,8 @@ export class SecretMask {
     }
     // Longest first, so a value that contains another is masked whole.
     const sorted = [...parts].sort((a, b) => b.length - a.length);
-    this.pattern =
-      sorted.length > 0
-        ? new RegExp(sorted.map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'g')
-        : undefined;
+    this.pattern = alternation(sorted);
+    this.linePattern = alternation(sorted.filter((p) => !p.includes('\n')));
   }
 
   get empty(): boolean {
@@ -117,6 +117,22 @@ export class SecretMask {
     if (this.whole) return text === '' ? text : MASK;
     return this.pattern ? text.replace(this.pattern, MASK) : text;
   }
+
+  /**
+   * mask() of each line of `text` (lines each ended by "\n"), in one pass: no value that fits in a
+   * line can match across a line end, and the values that span lines are left out, as they never
+   * match within one line.
+   */
+  maskLines(text: string): string {
+    if (this.whole) return text.replace(/[^\n]+/g, MASK);
+    return this.linePattern ? text.replace(this.linePattern, MASK) : text;
+  }
+}
+
+function alternation(literals: string[]): RegExp | undefined {
+  return literals.length > 0
+    ? new RegExp(literals.map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'g')
+    : undefined;
 }
 
 /** The mask for a job's pods, or one that masks nothing when `show` (`--show-secrets`). */

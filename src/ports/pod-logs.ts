@@ -6,6 +6,14 @@ export interface LogRecord {
   text: string;
 }
 
+/** Consecutive lines of one stream that share a time, as they arrived together. */
+export interface LogChunk {
+  time: string;
+  stream: 'stdout' | 'stderr';
+  /** One or more lines, each ended by "\n". */
+  text: string;
+}
+
 export interface PodLogs {
   /** Appends lines one run of a container wrote (`restartCount`: which run; 0, the first). */
   appendLogs(
@@ -13,6 +21,14 @@ export interface PodLogs {
     pod: string,
     container: string,
     lines: LogRecord[],
+    restartCount?: number,
+  ): Promise<void>;
+  /** appendLogs for lines that came in chunks: stored line by line, the same as appendLogs. */
+  appendLogChunks(
+    job: string,
+    pod: string,
+    container: string,
+    chunks: LogChunk[],
     restartCount?: number,
   ): Promise<void>;
   /** The lines of one run of a container, or (without `restartCount`) of all its runs in order. */

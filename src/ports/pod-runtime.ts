@@ -30,6 +30,17 @@ export interface LogLine {
   restartCount: number;
 }
 
+/**
+ * Lines one of a pod's containers wrote that arrived together (usually one write of the
+ * container): consecutive lines of one stream, one time. One object and one string for many
+ * lines, so a chatty container costs per write, not per line, on the way to the store and the
+ * terminal.
+ */
+export interface LogLines extends Omit<LogLine, 'text'> {
+  /** One or more lines, each ended by "\n" (a line's own "\r\n" end arrives as "\n"). */
+  text: string;
+}
+
 /** An event the kubelet records about a pod (Pulling, Failed, BackOff), never holding a credential. */
 export interface PodEvent {
   type: 'Normal' | 'Warning';
@@ -40,8 +51,8 @@ export interface PodEvent {
 export interface PodRuntimeListener {
   /** The pod's observable state changed (container started, exited, restarted, was removed...). */
   onPod(jobUid: string, observation: PodObservation): void;
-  /** A line written by one of the pod's containers. */
-  onLog?(jobUid: string, line: LogLine): void;
+  /** Lines written by one of the pod's containers. */
+  onLogs?(jobUid: string, lines: LogLines): void;
   /** The kubelet recorded an event about the pod (involvedObject `Pod/NAME`). */
   onPodEvent?(jobUid: string, podName: string, event: PodEvent): void;
   /** The engine stopped answering (true) or came back (false). */

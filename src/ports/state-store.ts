@@ -21,7 +21,7 @@ export type { JobChange, JobRecords, StoredEvent, StoredJob } from './job-record
 export type { JobRequest, JobRequestMailbox } from './job-requests.js';
 export type { JobSummaries, JobSummary } from './job-summaries.js';
 export type { Lease, LeaseHolder } from './lease.js';
-export type { LogRecord, PodLogs } from './pod-logs.js';
+export type { LogChunk, LogRecord, PodLogs } from './pod-logs.js';
 
 export interface StateStore
   extends

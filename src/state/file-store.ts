@@ -13,6 +13,7 @@ import type {
   JobSummary,
   Lease,
   LeaseHolder,
+  LogChunk,
   LogRecord,
   StateStore,
   StoredJob,
@@ -134,6 +135,15 @@ export class FileStore implements StateStore, ClaimStore {
     restartCount?: number,
   ): Promise<void> {
     return this.logs.appendLogs(job, pod, container, lines, restartCount);
+  }
+  appendLogChunks(
+    job: string,
+    pod: string,
+    container: string,
+    chunks: LogChunk[],
+    restartCount?: number,
+  ): Promise<void> {
+    return this.logs.appendLogChunks(job, pod, container, chunks, restartCount);
   }
   readLogs(job: string, pod: string, container: string, restartCount?: number): Promise<LogRecord[]> {
     return this.logs.readLogs(job, pod, container, restartCount);

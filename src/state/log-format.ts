@@ -1,10 +1,16 @@
 // Pod logs in the state directory: one line per log line, `<RFC 3339 time> <O|E> <text>`, readable
 // with `less` and cheap to append.
 
-import type { LogRecord } from '../ports/pod-logs.js';
+import type { LogChunk, LogRecord } from '../ports/pod-logs.js';
+import { prefixLines } from '../output/prefix-lines.js';
 
 export function formatLogLine(line: LogRecord): string {
   return `${line.time} ${line.stream === 'stderr' ? 'E' : 'O'} ${line.text}\n`;
+}
+
+/** formatLogLine of each line of a chunk, in one pass over its text. */
+export function formatLogChunk(chunk: LogChunk): string {
+  return prefixLines(`${chunk.time} ${chunk.stream === 'stderr' ? 'E' : 'O'} `, chunk.text);
 }
 
 export function parseLogLine(line: string): LogRecord | undefined {

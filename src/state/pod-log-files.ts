@@ -4,8 +4,8 @@
 
 import { appendFile, mkdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { LogRecord, PodLogs } from '../ports/pod-logs.js';
-import { formatLogLine, parseLogLine, truncationMarker } from './log-format.js';
+import type { LogChunk, LogRecord, PodLogs } from '../ports/pod-logs.js';
+import { formatLogChunk, formatLogLine, parseLogLine, truncationMarker } from './log-format.js';
 import { readStateDir, readStateFile } from './read-state-file.js';
 import type { StateDirectory } from './state-directory.js';
 
@@ -34,14 +34,25 @@ export class FilePodLogs implements PodLogs {
     return join(this.dir.jobDir(job), 'logs', pod, `${container}.log`);
   }
 
-  async appendLogs(
+  appendLogs(
     job: string,
     pod: string,
     container: string,
     lines: LogRecord[],
     restartCount = 0,
   ): Promise<void> {
-    if (lines.length === 0) return;
+    const chunks = lines.map((l) => ({ time: l.time, stream: l.stream, text: `${l.text}\n` }));
+    return this.appendLogChunks(job, pod, container, chunks, restartCount);
+  }
+
+  async appendLogChunks(
+    job: string,
+    pod: string,
+    container: string,
+    chunks: LogChunk[],
+    restartCount = 0,
+  ): Promise<void> {
+    if (chunks.length === 0) return;
     const path = this.runLogPath(job, pod, container, restartCount);
     let size = this.logBytes.get(path);
     if (size === undefined) {
@@ -54,15 +65,31 @@ export class FilePodLogs implements PodLogs {
     if (size >= this.logCap) return;
     let text = '';
     let dropped = 0;
-    for (const line of lines) {
-      const formatted = formatLogLine(line);
-      if (size + text.length + formatted.length > this.logCap) {
-        dropped++;
-        continue;
+    for (const chunk of chunks) {
+      if (dropped === 0) {
+        const formatted = formatLogChunk(chunk);
+        if (size + text.length + formatted.length <= this.logCap) {
+          text += formatted;
+          continue;
+        }
       }
-      text += formatted;
+      // At the cap: line by line, each line that still fits is kept.
+      for (let start = 0; start < chunk.text.length;) {
+        const nl = chunk.text.indexOf('\n', start);
+        const formatted = formatLogLine({
+          time: chunk.time,
+          stream: chunk.stream,
+          text: chunk.text.slice(start, nl),
+        });
+        start = nl + 1;
+        if (size + text.length + formatted.length > this.logCap) {
+          dropped++;
+          continue;
+        }
+        text += formatted;
+      }
     }
-    if (dropped > 0) text += formatLogLine(truncationMarker(lines[lines.length - 1]!.time, this.logCap));
+    if (dropped > 0) text += formatLogLine(truncationMarker(chunks[chunks.length - 1]!.time, this.logCap));
     await appendFile(path, text, { mode: 0o600 });
     this.logBytes.set(path, dropped > 0 ? this.logCap : size + Buffer.byteLength(text));
   }

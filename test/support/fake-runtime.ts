@@ -121,12 +121,12 @@ export class FakeRuntime implements PodRuntime {
       if (timer.signal.aborted) return;
       for (const text of s.logs ?? []) {
         for (const l of this.listeners) {
-          l.onLog?.(plan.jobUid, {
+          l.onLogs?.(plan.jobUid, {
             pod: plan.name,
             container: 'main',
             stream: 'stdout',
             time: this.clock.now().toISOString(),
-            text,
+            text: `${text}\n`,
             restartCount: restart,
           });
         }

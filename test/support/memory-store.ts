@@ -10,6 +10,7 @@ import type {
   JobRequest,
   Lease,
   LeaseHolder,
+  LogChunk,
   LogRecord,
   StateStore,
   JobSummary,
@@ -189,6 +190,22 @@ export class MemoryStore implements StateStore {
     if (lines.length === 0) return;
     const key = `${job}/${pod}/${container}/${restartCount}`;
     this.logs.set(key, [...(this.logs.get(key) ?? []), ...structuredClone(lines)]);
+  }
+
+  appendLogChunks(
+    job: string,
+    pod: string,
+    container: string,
+    chunks: LogChunk[],
+    restartCount = 0,
+  ): Promise<void> {
+    const lines = chunks.flatMap((c) =>
+      c.text
+        .slice(0, -1)
+        .split('\n')
+        .map((text) => ({ time: c.time, stream: c.stream, text })),
+    );
+    return this.appendLogs(job, pod, container, lines, restartCount);
   }
 
   async readLogs(job: string, pod: string, container: string, restartCount?: number): Promise<LogRecord[]> {

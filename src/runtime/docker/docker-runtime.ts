@@ -16,7 +16,7 @@ import type {
   EngineDescription,
   ImagePullProgress,
   ImageRequest,
-  LogLine,
+  LogLines,
   PodEvent,
   PodRuntime,
   PodRuntimeListener,
@@ -417,8 +417,8 @@ export class DockerRuntime implements PodRuntime {
     for (const l of this.listeners) safe(() => l.onPod(jobUid, obs));
   }
 
-  private emitLog(jobUid: string, line: LogLine): void {
-    for (const l of this.listeners) safe(() => l.onLog?.(jobUid, line));
+  private emitLog(jobUid: string, lines: LogLines): void {
+    for (const l of this.listeners) safe(() => l.onLogs?.(jobUid, lines));
   }
 
   private emitPodEvent(jobUid: string, podName: string, event: PodEvent): void {

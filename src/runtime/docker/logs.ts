@@ -9,18 +9,39 @@ import type Docker from 'dockerode';
 
 export type StdStream = 'stdout' | 'stderr';
 
-export interface RawLine {
+export interface RawLines {
   stream: StdStream;
-  /** Timestamp of the line's first message, as the engine stamped it. */
+  /** Timestamp of the first line's first message, as the engine stamped it (or the arrival time). */
   time: string;
+  /**
+   * One or more complete lines, each ended by "\n" (a line's own "\r\n" end is "\n"). Lines that
+   * arrive in one message come together: a container's write of many lines is one object and one
+   * string, not one per line, which is what made streaming a chatty container's log costly.
+   */
   text: string;
 }
 
-/** Splits timestamped log messages into lines, one pending partial line per stream. */
+/** The number of lines in a RawLines text (each is ended by "\n"). */
+export function lineCount(text: string): number {
+  let n = 0;
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) n++;
+  return n;
+}
+
+/** "\r\n" line ends as "\n": a line's text never keeps the carriage return of its end. */
+function withoutCR(text: string): string {
+  return text.includes('\r\n') ? text.replaceAll('\r\n', '\n') : text;
+}
+
+/**
+ * Splits timestamped log messages into lines, one pending partial line per stream. The complete
+ * lines of a message are emitted together, with the message's time; a line that spans messages is
+ * emitted alone, with the time of its first message.
+ */
 export class LineSplitter {
   private readonly pending = new Map<StdStream, { time: string; parts: Buffer[] }>();
 
-  constructor(private readonly emit: (line: RawLine) => void) {}
+  constructor(private readonly emit: (lines: RawLines) => void) {}
 
   /**
    * One log message (the payload of a frame, or a line of a TTY stream). Without `receivedAt` the
@@ -35,15 +56,21 @@ export class LineSplitter {
       time = payload.subarray(0, space).toString('latin1');
       body = payload.subarray(space + 1);
     }
-    let start = 0;
-    for (;;) {
-      const nl = body.indexOf(0x0a, start);
-      if (nl < 0) break;
-      this.append(stream, time, body.subarray(start, nl));
-      this.flush(stream);
-      start = nl + 1;
+    const first = body.indexOf(0x0a);
+    if (first < 0) {
+      if (body.length > 0) this.append(stream, time, body);
+      return;
     }
-    if (start < body.length) this.append(stream, time, body.subarray(start));
+    let start = 0;
+    if (this.pending.has(stream)) {
+      // The end of a line begun in an earlier message.
+      this.append(stream, time, body.subarray(0, first));
+      this.flush(stream);
+      start = first + 1;
+    }
+    const last = body.lastIndexOf(0x0a);
+    if (last >= start) this.emit({ stream, time, text: withoutCR(body.toString('utf8', start, last + 1)) });
+    if (last + 1 < body.length) this.append(stream, time, body.subarray(last + 1));
   }
 
   /** The stream ended: emit what is left of each partial line. */
@@ -64,7 +91,7 @@ export class LineSplitter {
     this.pending.delete(stream);
     let text = Buffer.concat(p.parts).toString('utf8');
     if (text.endsWith('\r')) text = text.slice(0, -1);
-    this.emit({ stream, time: p.time, text });
+    this.emit({ stream, time: p.time, text: `${text}\n` });
   }
 }
 
@@ -144,20 +171,21 @@ export function timeAfter(a: string, b: string): boolean {
 
 /**
  * Follows a container's logs from its start (or after `after`) until the container stops, calling
- * `onLine` for each complete line. Errors end the stream quietly: logs are best effort, the
+ * `onLines` with the complete lines as they come. Errors end the stream quietly: logs are best effort, the
  * container's status is not.
  */
 export function followLogs(
   container: Docker.Container,
   opts: FollowOptions,
-  onLine: (line: RawLine) => void,
+  onLines: (lines: RawLines) => void,
   onError?: (err: unknown) => void,
 ): LogFollower {
   let stream: NodeJS.ReadableStream | undefined;
   let stopped = false;
-  const deliver = (line: RawLine): void => {
-    if (opts.after !== undefined && line.time !== '' && !timeAfter(line.time, opts.after)) return;
-    onLine(line);
+  // The lines of one message share its time, so they are all after `after` or none is.
+  const deliver = (lines: RawLines): void => {
+    if (opts.after !== undefined && lines.time !== '' && !timeAfter(lines.time, opts.after)) return;
+    onLines(lines);
   };
   const splitter = new LineSplitter(deliver);
   const done = (async () => {
@@ -221,7 +249,7 @@ export function localStamp(): string {
 export async function attachLogs(
   container: Docker.Container,
   opts: { tty: boolean },
-  onLine: (line: RawLine) => void,
+  onLines: (lines: RawLines) => void,
   onError?: (err: unknown) => void,
 ): Promise<LogFollower> {
   const s = (await container.attach({
@@ -231,7 +259,7 @@ export async function attachLogs(
     logs: false,
   })) as unknown as NodeJS.ReadableStream;
   let stopped = false;
-  const splitter = new LineSplitter(onLine);
+  const splitter = new LineSplitter(onLines);
   const done = new Promise<void>((resolve) => {
     const demux = new FrameDemuxer((type, payload) => splitter.message(type, payload, localStamp()));
     s.on('data', (chunk: Buffer) => {

@@ -18,7 +18,7 @@ import { rfc3339 } from '../../controller/job/conditions.js';
 import { TjobLabel, TjobManagedByValue } from '../../api/labels.js';
 import type { PodObservation, PodPlan } from '../../api/pod.js';
 import type { Clock } from '../../ports/clock.js';
-import type { LogLine, PodEvent } from '../../ports/pod-runtime.js';
+import type { LogLines, PodEvent } from '../../ports/pod-runtime.js';
 import { terminatedReason, type ContainerSlot, type Role } from '../kubelet/container-slot.js';
 import { PodKubelet } from '../kubelet/pod-kubelet.js';
 import { namedVolumes, type ClaimLookup } from './claim-volumes.js';
@@ -38,7 +38,14 @@ import {
 import type { ContainerEvent, EventHub } from './events.js';
 import type { LaunchGate } from './launch-gate.js';
 import type { PodImagePuller } from './pod-image.js';
-import { attachLogs, followLogs, type LogFollower, type RawLine, type StdStream } from './logs.js';
+import {
+  attachLogs,
+  followLogs,
+  lineCount,
+  type LogFollower,
+  type RawLines,
+  type StdStream,
+} from './logs.js';
 import { containerStatusFromInspect, isoSeconds } from './map-inspect.js';
 import {
   createTerminationMessageFile,
@@ -68,7 +75,7 @@ export interface SupervisorContext {
   /** The image manager shared by the runtime's pods (without it, images are taken as they are). */
   images?: PodImagePuller;
   emitPod(jobUid: string, observation: PodObservation): void;
-  emitLog(jobUid: string, line: LogLine): void;
+  emitLog(jobUid: string, lines: LogLines): void;
   emitPodEvent?(jobUid: string, podName: string, event: PodEvent): void;
   debug(message: string): void;
 }
@@ -815,21 +822,27 @@ export class PodSupervisor {
     slot: ContainerSlot,
     id: string,
     skip?: Record<StdStream, number>,
-  ): (line: RawLine) => void {
+  ): (lines: RawLines) => void {
     const run = this.run(slot);
     const container = slot.spec.name;
     const restartCount = slot.attempt;
     let passedOn = this.linesPassedOn.get(id);
     if (!passedOn) this.linesPassedOn.set(id, (passedOn = { stdout: 0, stderr: 0 }));
     const counts = passedOn;
-    return (line) => {
-      if (skip && skip[line.stream] > 0) {
-        skip[line.stream]--;
-        return;
+    return (lines) => {
+      let text = lines.text;
+      if (skip && skip[lines.stream] > 0) {
+        let cut = 0;
+        while (skip[lines.stream] > 0 && cut < text.length) {
+          cut = text.indexOf('\n', cut) + 1;
+          skip[lines.stream]--;
+        }
+        text = text.slice(cut);
+        if (text === '') return;
       }
-      counts[line.stream]++;
-      if (line.time !== '') run.lastLogTime = line.time;
-      this.ctx.emitLog(this.plan.jobUid, { pod: this.plan.name, container, restartCount, ...line });
+      counts[lines.stream] += lineCount(text);
+      if (lines.time !== '') run.lastLogTime = lines.time;
+      this.ctx.emitLog(this.plan.jobUid, { pod: this.plan.name, container, restartCount, ...lines, text });
     };
   }
 

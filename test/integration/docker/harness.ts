@@ -12,7 +12,7 @@ import Docker from 'dockerode';
 import type { Container, PodSpec } from '../../../src/api/k8s.js';
 import { TjobLabel } from '../../../src/api/labels.js';
 import type { PodObservation, PodPlan } from '../../../src/api/pod.js';
-import type { LogLine, PodRuntimeListener } from '../../../src/ports/pod-runtime.js';
+import type { LogLine, LogLines, PodRuntimeListener } from '../../../src/ports/pod-runtime.js';
 import { DockerRuntime, type DockerRuntimeOptions } from '../../../src/runtime/docker/docker-runtime.js';
 
 export const Image = process.env['TJOB_TEST_IMAGE'] ?? 'busybox:latest';
@@ -68,8 +68,11 @@ export class Recorder implements PodRuntimeListener {
     this.wake();
   }
 
-  onLog(jobUid: string, line: LogLine): void {
-    this.logs.push({ at: Date.now(), jobUid, line });
+  /** Kept line by line (the runtime passes the lines that arrived together as one text). */
+  onLogs(jobUid: string, lines: LogLines): void {
+    const at = Date.now();
+    for (const text of lines.text.slice(0, -1).split('\n'))
+      this.logs.push({ at, jobUid, line: { ...lines, text } });
     this.wake();
   }
 

@@ -179,7 +179,7 @@ function setup(name: string, shared: { engine?: FakeEngine; launches?: LaunchGat
       podDir: join(root, name),
       launches: shared.launches ?? new LaunchGate(8),
       emitPod: (_uid, obs) => seen.push(obs),
-      emitLog: (_uid, line) => logs.push(line.text),
+      emitLog: (_uid, lines) => logs.push(...lines.text.slice(0, -1).split('\n')),
       debug: () => undefined,
     },
     testPlan({ name, uid: `${name}-uid` }),
@@ -272,6 +272,21 @@ describe('pod supervisor: the engine goes away under a container that never ran'
     await until('running', (o) => o.phase === 'Running');
     await waitFor(() => logs.length >= 3, { what: 'the third line' });
     assert.deepEqual(logs, ['one', 'two', 'three']);
+    exit(engine.only(), 0);
+    await until('succeeded', (o) => o.phase === 'Succeeded');
+    sup.dispose();
+  });
+
+  it('lines replayed in one message with new ones: only the new ones are passed on', async () => {
+    const { engine, sup, exit, until, logs } = setup('replay-1');
+    engine.lostStartWith = ['one\ntwo'];
+    assert.equal((await sup.start()).phase, 'Pending');
+    assert.deepEqual(logs, ['one', 'two']);
+    engine.logLines = ['one\ntwo\nthree\nfour'];
+    await sup.reconcile();
+    await until('running', (o) => o.phase === 'Running');
+    await waitFor(() => logs.length >= 4, { what: 'the new lines' });
+    assert.deepEqual(logs, ['one', 'two', 'three', 'four']);
     exit(engine.only(), 0);
     await until('succeeded', (o) => o.phase === 'Succeeded');
     sup.dispose();
