@@ -26,6 +26,49 @@ export async function readServiceLogs(docker: Docker, serviceId: string): Promis
   return parseServiceLogs(body);
 }
 
+/**
+ * Follows the service's logs as they are written (`follow=1`, which never ends by itself on
+ * Swarm: stop() it once the task is terminal). Each complete line goes to `onLine`; a partial
+ * line at stop() is not delivered (the final readServiceLogs has it).
+ */
+export function followServiceLogs(
+  docker: Docker,
+  serviceId: string,
+  onLine: (line: RawLine) => void,
+  debug: (message: string) => void,
+): { stop(): void } {
+  let stream: NodeJS.ReadableStream | undefined;
+  let stopped = false;
+  const service = docker.getService(serviceId) as unknown as {
+    logs(options: Record<string, unknown>): Promise<NodeJS.ReadableStream>;
+  };
+  const splitter = new LineSplitter((line) => {
+    if (!stopped) onLine(line);
+  });
+  const demux = new FrameDemuxer((s, payload) => splitter.message(s, payload));
+  service.logs({ stdout: true, stderr: true, timestamps: true, follow: true }).then(
+    (s) => {
+      stream = s;
+      if (stopped) return destroy(s);
+      s.on('data', (chunk: Buffer) => {
+        if (!stopped) demux.push(chunk);
+      });
+      s.on('error', (err: Error) => debug(`swarm: following the logs of ${serviceId}: ${err.message}`));
+    },
+    (err: unknown) => debug(`swarm: following the logs of ${serviceId}: ${(err as Error).message}`),
+  );
+  return {
+    stop(): void {
+      stopped = true;
+      if (stream) destroy(stream);
+    },
+  };
+}
+
+function destroy(stream: NodeJS.ReadableStream): void {
+  (stream as unknown as { destroy?: () => void }).destroy?.();
+}
+
 /** The multiplexed body as lines. */
 export function parseServiceLogs(body: Buffer): RawLine[] {
   const lines: RawLine[] = [];

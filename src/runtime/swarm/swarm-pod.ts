@@ -10,6 +10,7 @@ import type Docker from 'dockerode';
 import { rfc3339 } from '../../api/time.js';
 import { TjobLabel, TjobManagedByValue } from '../../api/labels.js';
 import type { PodCondition } from '../../api/k8s.js';
+import { DefaultTerminationGracePeriodSeconds } from '../../manifest/pod-defaults.js';
 import type { PodObservation, PodPlan } from '../../api/pod.js';
 import type { Clock } from '../../ports/clock.js';
 import type { LogLine } from '../../ports/pod-runtime.js';
@@ -17,7 +18,7 @@ import type { ContainerSlot } from '../kubelet/container-slot.js';
 import { PodKubelet, type KubeletRuntime } from '../kubelet/pod-kubelet.js';
 import type { PodVolumeMount } from '../docker/volumes.js';
 import { configFiles, type ConfigFile } from './config-files.js';
-import { readServiceLogs } from './service-logs.js';
+import { followServiceLogs, readServiceLogs } from './service-logs.js';
 import { buildServiceSpec, serviceName } from './service-spec.js';
 import type { SwarmNodeInfo, TaskPoller } from './task-poller.js';
 import { containerStatusOfTask, taskView, type SwarmTask } from './task-status.js';
@@ -41,6 +42,9 @@ interface Run {
   startedAt?: string;
   /** The end is being handled (logs read, kubelet told): later task reports are ignored. */
   ended: boolean;
+  /** Its logs followed while it runs, and how many lines that delivered. */
+  follower?: { stop(): void };
+  delivered: number;
 }
 
 /**
@@ -104,7 +108,10 @@ export class SwarmPod implements KubeletRuntime {
   dispose(): void {
     this.disposed = true;
     this.kubelet.dispose();
-    for (const run of this.runs.values()) this.ctx.poller.unwatch(run.serviceId);
+    for (const run of this.runs.values()) {
+      this.ctx.poller.unwatch(run.serviceId);
+      run.follower?.stop();
+    }
   }
 
   // ---- KubeletRuntime ------------------------------------------------------------------------
@@ -150,11 +157,27 @@ export class SwarmPod implements KubeletRuntime {
       } catch (err) {
         this.ctx.debug(`swarm: stopping ${run.name}: ${(err as Error).message}`);
       }
-      const specGrace = this.plan.spec.terminationGracePeriodSeconds ?? 30;
-      if (graceSeconds < specGrace) {
-        await this.ctx.clock.sleep(graceSeconds * 1000 + 500);
-        if (!run.ended) await this.removeService(run);
-      }
+      const specGrace = this.plan.spec.terminationGracePeriodSeconds ?? DefaultTerminationGracePeriodSeconds;
+      if (graceSeconds >= specGrace) return;
+      // A shorter grace than the service's: at its end the service goes (its container is
+      // killed), and the run ends as a SIGKILL.
+      await this.ctx.clock.sleep(graceSeconds * 1000);
+      if (run.ended || this.disposed) return;
+      run.ended = true;
+      this.ctx.poller.unwatch(run.serviceId);
+      await this.copyLogs(slot, run);
+      await this.removeService(run);
+      const finishedAt = rfc3339(this.ctx.clock.now());
+      this.kubelet.exited(slot, {
+        name: slot.spec.name,
+        image: slot.spec.image ?? '',
+        restartCount: slot.attempt,
+        ready: false,
+        started: false,
+        state: {
+          terminated: { exitCode: 137, reason: 'Error', startedAt: run.startedAt ?? finishedAt, finishedAt },
+        },
+      });
     })();
   }
 
@@ -213,7 +236,7 @@ export class SwarmPod implements KubeletRuntime {
         if (!/already exists|name conflicts/i.test((err as Error).message)) throw err;
         id = ((await this.ctx.docker.getService(name).inspect()) as { ID: string }).ID;
       }
-      const run: Run = { serviceId: id, name, ended: false };
+      const run: Run = { serviceId: id, name, ended: false, delivered: 0 };
       this.runs.set(slot, run);
       this.kubelet.created(slot);
       this.kubelet.made(slot);
@@ -260,15 +283,19 @@ export class SwarmPod implements KubeletRuntime {
     });
   }
 
-  /** Adoption: this slot's run is that service, whose latest task is `task`. */
-  adoptRun(
+  /**
+   * Adoption: this slot's run is that service, whose latest task is `task`. Its log is replayed
+   * from the start (the job runner skips the lines it has recorded), before a run that has ended
+   * is told, so that none is lost to the service's removal.
+   */
+  async adoptRun(
     slot: ContainerSlot,
     serviceId: string,
     name: string,
     task: SwarmTask | undefined,
     nodes: Map<string, SwarmNodeInfo>,
-  ): void {
-    const run: Run = { serviceId, name, ended: false };
+  ): Promise<void> {
+    const run: Run = { serviceId, name, ended: false, delivered: 0 };
     this.runs.set(slot, run);
     this.kubelet.created(slot);
     const now = rfc3339(this.ctx.clock.now());
@@ -279,6 +306,7 @@ export class SwarmPod implements KubeletRuntime {
       this.place(task.NodeID, nodes);
     if (view.kind === 'running') {
       run.startedAt = view.startedAt;
+      this.follow(slot, run);
       this.kubelet.running(slot, {
         ...containerStatusOfTask(view, slot.spec.image ?? '', slot.attempt, undefined),
         name: slot.spec.name,
@@ -286,6 +314,7 @@ export class SwarmPod implements KubeletRuntime {
     } else if (view.kind === 'exited') {
       // Its end was seen, and told, by the process that made it, or not: told once, here.
       run.ended = true;
+      await this.copyLogs(slot, run);
       this.kubelet.adoptedExited(slot, {
         ...containerStatusOfTask(view, slot.spec.image ?? '', slot.attempt, undefined),
         name: slot.spec.name,
@@ -341,6 +370,7 @@ export class SwarmPod implements KubeletRuntime {
         this.place(view.nodeId, nodes);
         if (slot.phase === 'running') return;
         run.startedAt = view.startedAt;
+        this.follow(slot, run);
         this.kubelet.started(slot, {
           ...containerStatusOfTask(view, slot.spec.image ?? '', slot.attempt, run.startedAt),
           name: slot.spec.name,
@@ -357,26 +387,55 @@ export class SwarmPod implements KubeletRuntime {
     }
   }
 
+  private follow(slot: ContainerSlot, run: Run): void {
+    run.follower = followServiceLogs(
+      this.ctx.docker,
+      run.serviceId,
+      (line) => {
+        run.delivered++;
+        this.emitLine(slot, line);
+      },
+      this.ctx.debug,
+    );
+  }
+
+  private emitLine(
+    slot: ContainerSlot,
+    line: { stream: 'stdout' | 'stderr'; time: string; text: string },
+  ): void {
+    this.ctx.emitLog(this.plan.jobUid, {
+      pod: this.plan.name,
+      container: slot.spec.name,
+      stream: line.stream,
+      time: line.time,
+      text: line.text,
+      restartCount: slot.attempt,
+    });
+  }
+
+  /**
+   * The rest of the run's logs: the follower stops (Swarm's never ends), and the lines it did
+   * not deliver are read from the whole log, which comes in the same order.
+   */
+  private async copyLogs(slot: ContainerSlot, run: Run): Promise<void> {
+    run.follower?.stop();
+    run.follower = undefined;
+    try {
+      const lines = await readServiceLogs(this.ctx.docker, run.serviceId);
+      for (const line of lines.slice(run.delivered)) this.emitLine(slot, line);
+      run.delivered = Math.max(run.delivered, lines.length);
+    } catch (err) {
+      this.ctx.debug(`swarm: reading the logs of ${run.name}: ${(err as Error).message}`);
+    }
+  }
+
   /** The run's logs are copied, then the kubelet hears of its end. */
   private async finish(
     slot: ContainerSlot,
     run: Run,
     view: Extract<ReturnType<typeof taskView>, { kind: 'exited' }>,
   ): Promise<void> {
-    try {
-      for (const line of await readServiceLogs(this.ctx.docker, run.serviceId)) {
-        this.ctx.emitLog(this.plan.jobUid, {
-          pod: this.plan.name,
-          container: slot.spec.name,
-          stream: line.stream,
-          time: line.time,
-          text: line.text,
-          restartCount: slot.attempt,
-        });
-      }
-    } catch (err) {
-      this.ctx.debug(`swarm: reading the logs of ${run.name}: ${(err as Error).message}`);
-    }
+    await this.copyLogs(slot, run);
     if (this.disposed) return;
     this.kubelet.exited(slot, {
       ...containerStatusOfTask(view, slot.spec.image ?? '', slot.attempt, run.startedAt),
@@ -386,6 +445,7 @@ export class SwarmPod implements KubeletRuntime {
 
   private async removeService(run: Run): Promise<void> {
     run.ended = true;
+    run.follower?.stop();
     this.ctx.poller.unwatch(run.serviceId);
     await this.ctx.docker
       .getService(run.serviceId)

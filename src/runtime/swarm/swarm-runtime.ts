@@ -285,7 +285,7 @@ export class SwarmRuntime implements PodRuntime {
         const task = tasks
           .filter((t) => t.ServiceID === last.s.ID)
           .sort((a, b) => (b.Version?.Index ?? 0) - (a.Version?.Index ?? 0))[0];
-        pod.adoptRun(slot, last.s.ID, last.s.Spec?.Name ?? last.s.ID, task, nodes);
+        await pod.adoptRun(slot, last.s.ID, last.s.Spec?.Name ?? last.s.ID, task, nodes);
       }
       pod.kubelet.adopted();
       pod.kubelet.run();

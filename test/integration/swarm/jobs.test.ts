@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 
+import { ImageUnavailableError, RuntimeUnavailableError } from '../../../src/api/errors.js';
 import type { Job, JobSpec } from '../../../src/api/k8s.js';
 import type { PodObservation } from '../../../src/api/pod.js';
 import { testJob } from '../../support/jobs.js';
@@ -111,6 +112,112 @@ describe('Jobs on a three-node Swarm', { skip, timeout: 600_000 }, () => {
       assert.match(scheduled?.message ?? '', /no suitable node/);
       assert.deepEqual(last.containerStatuses, []);
       await runtime.removePod('huge-uid', 'huge-1');
+      assert.deepEqual(await cluster.manager().listServices(), []);
+    } finally {
+      await runtime.close();
+    }
+  });
+
+  it('logs come while the container runs, and each line once when it ends', async () => {
+    const runtime = swarmRuntime(`${cluster.dir}/n1/docker.sock`);
+    const seen: PodObservation[] = [];
+    const lines: { text: string; phase: string | undefined }[] = [];
+    runtime.subscribe({
+      onPod: (_uid, obs) => seen.push(obs),
+      onLog: (_uid, line) => lines.push({ text: line.text, phase: seen[seen.length - 1]?.phase }),
+    });
+    try {
+      const j = job('follow', 'echo early; sleep 4; echo late; echo partial | tr -d "\\n"');
+      await runtime.startPod({
+        name: 'follow-1',
+        uid: 'follow-1',
+        namespace: 'default',
+        jobName: 'follow',
+        jobUid: 'follow-uid',
+        labels: {},
+        annotations: {},
+        hostname: 'follow-1',
+        spec: j.spec.template.spec,
+        configMaps: {},
+        secrets: {},
+      });
+      const deadline = Date.now() + 60_000;
+      while (seen[seen.length - 1]?.phase !== 'Succeeded' && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 200));
+      assert.equal(seen[seen.length - 1]?.phase, 'Succeeded');
+      assert.deepEqual(
+        lines.map((l) => l.text),
+        ['early', 'late', 'partial'],
+      );
+      assert.equal(lines[0]!.phase, 'Running', 'the first line came while the pod ran');
+      await runtime.removePod('follow-uid', 'follow-1');
+    } finally {
+      await runtime.close();
+    }
+  });
+
+  it('refuses a worker as the engine, and an image the manager does not have, with hints', async () => {
+    const worker = swarmRuntime(`${cluster.dir}/n2/docker.sock`);
+    const manager = swarmRuntime(`${cluster.dir}/n1/docker.sock`);
+    try {
+      await assert.rejects(worker.ping(), (err: Error) => {
+        assert.ok(err instanceof RuntimeUnavailableError);
+        assert.match(err.message, /is not a Swarm manager/);
+        return true;
+      });
+      await manager.ping();
+      assert.deepEqual(
+        await manager.ensureImages([{ image: 'busybox:latest', pullPolicy: 'IfNotPresent' }]),
+        [],
+      );
+      await assert.rejects(
+        manager.ensureImages([{ image: 'tjob-missing:1', pullPolicy: 'IfNotPresent' }]),
+        (err: Error) => {
+          assert.ok(err instanceof ImageUnavailableError);
+          assert.match(err.message, /image "tjob-missing:1" is not on the Swarm manager/);
+          return true;
+        },
+      );
+    } finally {
+      await Promise.all([worker.close(), manager.close()]);
+    }
+  });
+
+  it("deletePod honours a grace shorter than the pod's: SIGKILL after it, the pod Failed with 137", async () => {
+    const runtime = swarmRuntime(`${cluster.dir}/n1/docker.sock`);
+    const seen: PodObservation[] = [];
+    runtime.subscribe({ onPod: (_uid, obs) => seen.push(obs) });
+    try {
+      const j = job('stubborn', 'trap "" TERM; echo up; while true; do sleep 1; done');
+      j.spec.template.spec.terminationGracePeriodSeconds = 60;
+      await runtime.startPod({
+        name: 'stubborn-1',
+        uid: 'stubborn-1',
+        namespace: 'default',
+        jobName: 'stubborn',
+        jobUid: 'stubborn-uid',
+        labels: {},
+        annotations: {},
+        hostname: 'stubborn-1',
+        spec: j.spec.template.spec,
+        configMaps: {},
+        secrets: {},
+      });
+      const last = () => seen[seen.length - 1];
+      let deadline = Date.now() + 30_000;
+      while (last()?.phase !== 'Running' && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 200));
+      assert.equal(last()?.phase, 'Running');
+      const asked = Date.now();
+      await runtime.deletePod('stubborn-uid', 'stubborn-1', 2);
+      deadline = Date.now() + 30_000;
+      while (last()?.phase === 'Running' && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 200));
+      const took = Date.now() - asked;
+      assert.equal(last()?.phase, 'Failed');
+      assert.equal(last()?.containerStatuses[0]?.state.terminated?.exitCode, 137);
+      assert.ok(took >= 2000 && took < 15_000, `stopped after ${took} ms`);
+      await runtime.removePod('stubborn-uid', 'stubborn-1');
       assert.deepEqual(await cluster.manager().listServices(), []);
     } finally {
       await runtime.close();
