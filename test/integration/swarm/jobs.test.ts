@@ -224,6 +224,76 @@ describe('Jobs on a three-node Swarm', { skip, timeout: 600_000 }, () => {
     }
   });
 
+  it('init containers first, on the pod node; configMap and secret files, emptyDir; all removed with the pod', async () => {
+    const runtime = swarmRuntime(`${cluster.dir}/n1/docker.sock`);
+    const seen: PodObservation[] = [];
+    const lines: string[] = [];
+    runtime.subscribe({
+      onPod: (_uid, obs) => seen.push(obs),
+      onLog: (_uid, line) => lines.push(`${line.container}: ${line.text}`),
+    });
+    try {
+      await runtime.startPod({
+        name: 'files-1',
+        uid: 'files-1',
+        namespace: 'default',
+        jobName: 'files',
+        jobUid: 'files-uid',
+        labels: {},
+        annotations: {},
+        hostname: 'files-1',
+        spec: {
+          restartPolicy: 'Never',
+          terminationGracePeriodSeconds: 2,
+          initContainers: [{ name: 'prep', image: 'busybox:latest', command: ['sh', '-c', 'echo prepared'] }],
+          containers: [
+            {
+              name: 'main',
+              image: 'busybox:latest',
+              command: [
+                'sh',
+                '-c',
+                'cat /etc/c/greeting; echo; cat /etc/s/token; echo; touch /scratch/x && echo writable',
+              ],
+              volumeMounts: [
+                { name: 'c', mountPath: '/etc/c' },
+                { name: 's', mountPath: '/etc/s' },
+                { name: 'scratch', mountPath: '/scratch' },
+              ],
+            },
+          ],
+          volumes: [
+            { name: 'c', configMap: { name: 'cm' } },
+            { name: 's', secret: { secretName: 'sec' } },
+            { name: 'scratch', emptyDir: {} },
+          ],
+        },
+        configMaps: { cm: { greeting: 'hello' } },
+        secrets: { sec: { token: { base64: Buffer.from('s3cr3t').toString('base64') } } },
+      });
+      const deadline = Date.now() + 60_000;
+      while (!['Succeeded', 'Failed'].includes(seen[seen.length - 1]?.phase ?? '') && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 200));
+      const last = seen[seen.length - 1]!;
+      assert.equal(last.phase, 'Succeeded', JSON.stringify(last));
+      assert.deepEqual(lines, ['prep: prepared', 'main: hello', 'main: s3cr3t', 'main: writable']);
+      assert.equal(last.initContainerStatuses[0]?.state.terminated?.reason, 'Completed');
+      const prepEnd = last.initContainerStatuses[0]!.state.terminated!.finishedAt!;
+      const mainStart = last.containerStatuses[0]!.state.terminated!.startedAt!;
+      assert.ok(prepEnd <= mainStart, `${prepEnd} ${mainStart}`);
+      assert.ok(cluster.nodeByName(last.nodeName ?? ''), last.nodeName);
+      const manager = cluster.manager();
+      assert.equal((await manager.listConfigs()).length, 1);
+      assert.equal((await manager.listSecrets()).length, 1);
+      await runtime.removePod('files-uid', 'files-1');
+      assert.deepEqual(await manager.listServices(), []);
+      assert.deepEqual(await manager.listConfigs(), []);
+      assert.deepEqual(await manager.listSecrets(), []);
+    } finally {
+      await runtime.close();
+    }
+  });
+
   // One table, two runtimes: the job ends with the same status fields on both.
   const same: { name: string; make: () => Job }[] = [
     { name: 'backoffLimit exceeded', make: () => job('backoff', 'exit 1', { backoffLimit: 1 }) },
