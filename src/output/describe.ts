@@ -357,7 +357,9 @@ export function describePod(pod: PodObject, events: StoredEvent[], o: DescribeOp
     const terminal = status.phase === 'Succeeded' || status.phase === 'Failed';
     w.write(0, `Name:\t${pod.metadata.name}\n`);
     w.write(0, `Namespace:\t${pod.metadata.namespace ?? 'default'}\n`);
-    w.write(0, `Node:\t<none>\n`);
+    // kubectl's describe: `<nodeName>/<hostIP>`, or <none> before the pod is placed.
+    const hostIP = (status as { hostIP?: string }).hostIP ?? '';
+    w.write(0, `Node:\t${pod.spec.nodeName ? `${pod.spec.nodeName}/${hostIP}` : '<none>'}\n`);
     if (status.startTime) w.write(0, `Start Time:\t${time(status.startTime, o)}\n`);
     printLabelsMultiline(w, 'Labels', pod.metadata.labels);
     printAnnotationsMultiline(w, 'Annotations', pod.metadata.annotations);

@@ -255,7 +255,7 @@ export function podSummary(pod: PodObject, now: Date): PodSummary {
 export function podCells(pod: PodObject, now: Date, wide: boolean): string[] {
   const s = podSummary(pod, now);
   const cells = [pod.metadata.name, s.ready, s.reason, s.restarts, age(pod.metadata.creationTimestamp, now)];
-  if (wide) cells.push('<none>', '<none>', '<none>', '<none>');
+  if (wide) cells.push('<none>', (pod.spec.nodeName as string | undefined) ?? '<none>', '<none>', '<none>');
   return cells;
 }
 
