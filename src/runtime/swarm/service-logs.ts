@@ -5,7 +5,7 @@
 
 import type Docker from 'dockerode';
 
-import { FrameDemuxer, LineSplitter, type RawLine } from '../docker/logs.js';
+import { FrameDemuxer, LineSplitter, type RawLines } from '../docker/logs.js';
 
 async function bodyOf(result: unknown): Promise<Buffer> {
   if (Buffer.isBuffer(result)) return result;
@@ -15,8 +15,8 @@ async function bodyOf(result: unknown): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-/** Every line the service's task wrote so far, in order (stdout and stderr, timestamped). */
-export async function readServiceLogs(docker: Docker, serviceId: string): Promise<RawLine[]> {
+/** Every line the service's task wrote so far, in order, one line each (stdout and stderr, timestamped). */
+export async function readServiceLogs(docker: Docker, serviceId: string): Promise<RawLines[]> {
   const service = docker.getService(serviceId) as unknown as {
     logs(options: Record<string, unknown>): Promise<unknown>;
   };
@@ -28,13 +28,13 @@ export async function readServiceLogs(docker: Docker, serviceId: string): Promis
 
 /**
  * Follows the service's logs as they are written (`follow=1`, which never ends by itself on
- * Swarm: stop() it once the task is terminal). Each complete line goes to `onLine`; a partial
- * line at stop() is not delivered (the final readServiceLogs has it).
+ * Swarm: stop() it once the task is terminal). Complete lines go to `onLines`, those of one
+ * message together; a partial line at stop() is not delivered (the final readServiceLogs has it).
  */
 export function followServiceLogs(
   docker: Docker,
   serviceId: string,
-  onLine: (line: RawLine) => void,
+  onLines: (lines: RawLines) => void,
   debug: (message: string) => void,
 ): { stop(): void } {
   let stream: NodeJS.ReadableStream | undefined;
@@ -42,8 +42,8 @@ export function followServiceLogs(
   const service = docker.getService(serviceId) as unknown as {
     logs(options: Record<string, unknown>): Promise<NodeJS.ReadableStream>;
   };
-  const splitter = new LineSplitter((line) => {
-    if (!stopped) onLine(line);
+  const splitter = new LineSplitter((lines) => {
+    if (!stopped) onLines(lines);
   });
   const demux = new FrameDemuxer((s, payload) => splitter.message(s, payload));
   service.logs({ stdout: true, stderr: true, timestamps: true, follow: true }).then(
@@ -69,10 +69,16 @@ function destroy(stream: NodeJS.ReadableStream): void {
   (stream as unknown as { destroy?: () => void }).destroy?.();
 }
 
-/** The multiplexed body as lines. */
-export function parseServiceLogs(body: Buffer): RawLine[] {
-  const lines: RawLine[] = [];
-  const splitter = new LineSplitter((line) => lines.push(line));
+/** The multiplexed body as lines, one RawLines each (so a reader can skip the lines it has). */
+export function parseServiceLogs(body: Buffer): RawLines[] {
+  const lines: RawLines[] = [];
+  const splitter = new LineSplitter((chunk) => {
+    let start = 0;
+    for (let end = chunk.text.indexOf('\n'); end >= 0; end = chunk.text.indexOf('\n', start)) {
+      lines.push({ stream: chunk.stream, time: chunk.time, text: chunk.text.slice(start, end + 1) });
+      start = end + 1;
+    }
+  });
   new FrameDemuxer((stream, payload) => splitter.message(stream, payload)).push(body);
   splitter.end();
   return lines;

@@ -13,7 +13,8 @@ import type { PodCondition } from '../../api/k8s.js';
 import { DefaultTerminationGracePeriodSeconds } from '../../manifest/pod-defaults.js';
 import type { PodObservation, PodPlan } from '../../api/pod.js';
 import type { Clock } from '../../ports/clock.js';
-import type { LogLine } from '../../ports/pod-runtime.js';
+import type { LogLines } from '../../ports/pod-runtime.js';
+import { lineCount } from '../docker/logs.js';
 import type { ContainerSlot } from '../kubelet/container-slot.js';
 import { PodKubelet, type KubeletRuntime } from '../kubelet/pod-kubelet.js';
 import type { PodVolumeMount } from '../docker/volumes.js';
@@ -31,7 +32,7 @@ export interface SwarmPodContext {
   backoffCapMs: number;
   instanceLabels: Record<string, string>;
   emitPod(jobUid: string, obs: PodObservation): void;
-  emitLog(jobUid: string, line: LogLine): void;
+  emitLog(jobUid: string, lines: LogLines): void;
   debug(message: string): void;
 }
 
@@ -391,9 +392,9 @@ export class SwarmPod implements KubeletRuntime {
     run.follower = followServiceLogs(
       this.ctx.docker,
       run.serviceId,
-      (line) => {
-        run.delivered++;
-        this.emitLine(slot, line);
+      (lines) => {
+        run.delivered += lineCount(lines.text);
+        this.emitLine(slot, lines);
       },
       this.ctx.debug,
     );

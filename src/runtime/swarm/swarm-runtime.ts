@@ -14,7 +14,7 @@ import type { Clock } from '../../ports/clock.js';
 import type {
   EngineDescription,
   ImageRequest,
-  LogLine,
+  LogLines,
   PodRuntime,
   PodRuntimeListener,
   PodRuntimeOptions,
@@ -327,8 +327,8 @@ export class SwarmRuntime implements PodRuntime {
         emitPod: (jobUid, obs) => {
           for (const l of this.listeners) safe(() => l.onPod(jobUid, obs));
         },
-        emitLog: (jobUid, line: LogLine) => {
-          for (const l of this.listeners) safe(() => l.onLog?.(jobUid, line));
+        emitLog: (jobUid, lines: LogLines) => {
+          for (const l of this.listeners) safe(() => l.onLogs?.(jobUid, lines));
         },
         debug: this.debug,
       },

@@ -124,7 +124,10 @@ describe('Jobs on a three-node Swarm', { skip, timeout: 600_000 }, () => {
     const lines: { text: string; phase: string | undefined }[] = [];
     runtime.subscribe({
       onPod: (_uid, obs) => seen.push(obs),
-      onLog: (_uid, line) => lines.push({ text: line.text, phase: seen[seen.length - 1]?.phase }),
+      onLogs: (_uid, chunk) => {
+        for (const text of chunk.text.split('\n').slice(0, -1))
+          lines.push({ text, phase: seen[seen.length - 1]?.phase });
+      },
     });
     try {
       const j = job('follow', 'echo early; sleep 4; echo late; echo partial | tr -d "\\n"');
@@ -230,7 +233,9 @@ describe('Jobs on a three-node Swarm', { skip, timeout: 600_000 }, () => {
     const lines: string[] = [];
     runtime.subscribe({
       onPod: (_uid, obs) => seen.push(obs),
-      onLog: (_uid, line) => lines.push(`${line.container}: ${line.text}`),
+      onLogs: (_uid, chunk) => {
+        for (const text of chunk.text.split('\n').slice(0, -1)) lines.push(`${chunk.container}: ${text}`);
+      },
     });
     try {
       await runtime.startPod({
