@@ -1,4 +1,5 @@
-// The composition root: real streams, clock, signals and the Docker runtime, handed to the program.
+// The composition root: real streams, clock, signals and the pod runtime (Docker or Swarm), handed
+// to the program.
 
 import { spawn } from 'node:child_process';
 import { mkdirSync, openSync, closeSync } from 'node:fs';
@@ -9,6 +10,9 @@ import type { CliContext } from './context.js';
 import { buildProgram } from './program.js';
 import { reportError } from './report-error.js';
 import { SystemClock } from '../runtime/system-clock.js';
+import { UsageError } from '../api/errors.js';
+import type { PodRuntime } from '../ports/pod-runtime.js';
+import type { DockerRuntimeOptions } from '../runtime/docker/docker-runtime.js';
 
 /** `verbose` (-v): the Docker runtime's debug lines (engine calls that failed, retries) on stderr. */
 export function processContext(verbose = false): CliContext {
@@ -31,21 +35,25 @@ export function processContext(verbose = false): CliContext {
         .subarray(0, maxBytes + 1)
         .toString('utf8');
     },
-    createRuntime: async (options) => {
-      // Loaded on demand: commands that do not talk to the engine never load dockerode.
-      const { DockerRuntime } = await import('../runtime/docker/docker-runtime.js');
+    createRuntime: async ({ kind, ...options }) => {
       const debug = verbose ? (message: string) => process.stderr.write(`debug: ${message}\n`) : undefined;
       // Claims are read live from the state directory whose `volumes` folder is the work dir.
       const { FileClaimStore } = await import('../state/claim-store.js');
       const { StateDirectory } = await import('../state/state-directory.js');
       const claims = new FileClaimStore(new StateDirectory(dirname(options.workDir)));
-      return new DockerRuntime({
+      // Both talk to the engine DOCKER_HOST / the docker context names (engine-endpoint.ts): for
+      // Swarm, a manager of the cluster.
+      const settings = {
         ...options,
         env: process.env,
-        lookupClaim: (name) => claims.loadClaim(name),
+        lookupClaim: (name: string) => claims.loadClaim(name),
         clock,
         ...(debug ? { debug } : {}),
-      });
+      };
+      if (kind === 'swarm') return await swarmRuntime(settings);
+      // Loaded on demand: commands that do not talk to the engine never load dockerode.
+      const { DockerRuntime } = await import('../runtime/docker/docker-runtime.js');
+      return new DockerRuntime(settings);
     },
     exit: (code) => process.exit(code),
     spawnDetached: async (args, logFile) => {
@@ -92,6 +100,14 @@ export function processContext(verbose = false): CliContext {
       };
     },
   };
+}
+
+/** The Swarm implementation of the pod runtime port, on the manager the engine settings name. */
+async function swarmRuntime(_settings: DockerRuntimeOptions): Promise<PodRuntime> {
+  throw new UsageError(
+    'the swarm runtime is not part of this build',
+    'run with --runtime docker (or without --runtime)',
+  );
 }
 
 export async function main(argv: string[]): Promise<void> {
