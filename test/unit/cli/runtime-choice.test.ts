@@ -234,3 +234,20 @@ describe('tjob cron start --runtime swarm', { timeout: 120_000 }, () => {
     assert.match(h.err(), /hint: start the scheduler with --runtime swarm/);
   });
 });
+
+describe('README: Running on a Swarm cluster', () => {
+  it('the report on Swarm of samples/job-parallel.yaml, from validate and run --dry-run', async () => {
+    const h = engine();
+    assert.equal(await h.run('validate', '--runtime', 'swarm', 'samples/job-parallel.yaml'), 0, h.err());
+    assert.match(h.out(), /^samples\/job-parallel\.yaml: Job parallel \(on swarm\)$/m);
+    assert.match(h.out(), /spec\.template\.spec\.containers\[0\]\.command: the service's Command and Args/);
+    assert.doesNotMatch(h.out(), /refused:/);
+    assert.equal(
+      await h.run('run', '--dry-run', '--runtime', 'swarm', 'samples/job-parallel.yaml'),
+      0,
+      h.err(),
+    );
+    assert.match(h.err(), /^samples\/job-parallel\.yaml: Job parallel \(on swarm\)$/m);
+    assert.deepEqual(h.kinds, [], 'neither talks to an engine');
+  });
+});

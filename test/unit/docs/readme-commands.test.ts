@@ -23,6 +23,8 @@ const PATTERNS = 'test/integration/docs/patterns.test.ts';
 const INSPECT = 'test/integration/docs/inspect-and-resume.test.ts';
 const CRON_CI = 'test/integration/docs/cron-and-ci.test.ts';
 const BROKERS = 'test/integration/brokers/work-queues.test.ts';
+/** Needs no engine: what Swarm does with each field is printed before anything talks to one. */
+const SWARM_REPORT = 'test/unit/cli/runtime-choice.test.ts';
 
 const UI = 'test/integration/ui/browser.test.ts';
 const METRICS = 'test/integration/ui/prometheus.test.ts';
@@ -209,6 +211,16 @@ export const readmeCommands: Record<string, Covered> = {
   'tjob run --replace samples/job-parallel.yaml': {
     file: INSPECT,
     test: 'resumption: Ctrl-C, run again, kill -9, resume, --replace',
+  },
+  'tjob validate --runtime swarm samples/job-parallel.yaml': {
+    file: SWARM_REPORT,
+    test: 'the report on Swarm of samples/job-parallel.yaml, from validate and run --dry-run',
+    runs: "'validate', '--runtime', 'swarm', 'samples/job-parallel.yaml'",
+  },
+  'tjob run --dry-run --runtime swarm samples/job-parallel.yaml': {
+    file: SWARM_REPORT,
+    test: 'the report on Swarm of samples/job-parallel.yaml, from validate and run --dry-run',
+    runs: "'run', '--dry-run', '--runtime', 'swarm', 'samples/job-parallel.yaml'",
   },
   'tjob render samples/job-parallel.yaml | kubectl apply -f -': {
     file: PATTERNS,
