@@ -1,23 +1,26 @@
 // Runs the compiled test files with node's test runner.
-// Usage: run-tests.mjs [unit|integration|podman|all] [filter]
+// Usage: run-tests.mjs [unit|integration|podman|swarm|all] [filter]
 //   unit         test/unit: pure code, fakes for the engine and the clock
 //   integration  test/integration: real Docker (the engine must answer: scripts/setup.sh)
 //   podman       a named subset of the real-engine tests (PodmanSubset below) against a private
 //                Podman service this script starts and stops (test/support/podman-service.ts);
 //                skipped, with the reason, where podman is not installed
-//   all          unit, integration, then podman
+//   swarm        test/integration/swarm: a real three-node Docker Swarm per file
+//                (scripts/swarm-cluster.sh, test/support/swarm.ts), one file at a time (each
+//                brings up three dockerds); skipped, with the reason, without root
+//   all          unit, integration, podman, then swarm
 //   filter       a substring of the compiled file's path, e.g. `manifest` or `docker/logs`
 // Every selected unit and integration file runs in one invocation of the runner, two files at a
 // time (unit files first, then the real-Docker ones), so its closing summary counts the whole
-// selection; the Podman run is a second invocation with its own summary.
+// selection; the Podman and Swarm runs are further invocations with their own summaries.
 import { spawn } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 const which = process.argv[2] ?? 'all';
 const filter = process.argv[3];
-if (!['unit', 'integration', 'podman', 'all'].includes(which)) {
-  console.error(`run-tests: unknown selection "${which}": use unit, integration, podman or all`);
+if (!['unit', 'integration', 'podman', 'swarm', 'all'].includes(which)) {
+  console.error(`run-tests: unknown selection "${which}": use unit, integration, podman, swarm or all`);
   process.exit(2);
 }
 
@@ -31,6 +34,8 @@ const PodmanSubset = [
   'dist/test/integration/docker/recovery.test.js',
   'dist/test/integration/cli/engine-context.test.js',
 ];
+
+const SwarmDir = join('dist', 'test', 'integration', 'swarm');
 
 function find(dir) {
   let out = [];
@@ -48,8 +53,8 @@ function find(dir) {
   return out;
 }
 
-function runner(files, env = process.env) {
-  const args = ['--test', '--test-reporter=spec', '--test-concurrency=2', ...files];
+function runner(files, env = process.env, concurrency = 2) {
+  const args = ['--test', '--test-reporter=spec', `--test-concurrency=${concurrency}`, ...files];
   return new Promise((resolve) => {
     const child = spawn(process.execPath, args, { stdio: 'inherit', env });
     child.on('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
@@ -81,11 +86,24 @@ async function runPodman() {
   }
 }
 
+async function runSwarm() {
+  const files = find(SwarmDir);
+  if (files.length === 0) return 0;
+  const { swarmMissing } = await import('../dist/test/support/swarm.js');
+  const missing = swarmMissing();
+  if (missing) {
+    console.log(`run-tests: the Swarm run is skipped: ${missing}`);
+    return 0;
+  }
+  return runner(files, process.env, 1);
+}
+
 const files = [];
 if (which === 'unit' || which === 'all') files.push(...find('dist/test/unit'));
-if (which === 'integration' || which === 'all') files.push(...find('dist/test/integration'));
+if (which === 'integration' || which === 'all')
+  files.push(...find('dist/test/integration').filter((f) => !f.startsWith(SwarmDir)));
 
-if (which !== 'podman' && files.length === 0) {
+if (!['podman', 'swarm'].includes(which) && files.length === 0) {
   console.error(
     filter
       ? `run-tests: no ${which} test file matches "${filter}"`
@@ -97,5 +115,9 @@ let status = files.length > 0 ? await runner(files) : 0;
 if (which === 'podman' || which === 'all') {
   const podman = await runPodman();
   if (status === 0) status = podman;
+}
+if (which === 'swarm' || which === 'all') {
+  const swarm = await runSwarm();
+  if (status === 0) status = swarm;
 }
 process.exit(status);

@@ -21,6 +21,8 @@ export interface PodObservation {
   conditions?: PodCondition[];
   initContainerStatuses: ContainerStatus[];
   containerStatuses: ContainerStatus[];
+  /** The node the pod runs on (`spec.nodeName`), when the runtime has several (Swarm). */
+  nodeName?: string;
 }
 
 /** Everything tjob needs to create one pod: the job controller's decision, made concrete. */

@@ -10,9 +10,6 @@ import type { CliContext } from './context.js';
 import { buildProgram } from './program.js';
 import { reportError } from './report-error.js';
 import { SystemClock } from '../runtime/system-clock.js';
-import { UsageError } from '../api/errors.js';
-import type { PodRuntime } from '../ports/pod-runtime.js';
-import type { DockerRuntimeOptions } from '../runtime/docker/docker-runtime.js';
 
 /** `verbose` (-v): the Docker runtime's debug lines (engine calls that failed, retries) on stderr. */
 export function processContext(verbose = false): CliContext {
@@ -50,7 +47,11 @@ export function processContext(verbose = false): CliContext {
         clock,
         ...(debug ? { debug } : {}),
       };
-      if (kind === 'swarm') return await swarmRuntime(settings);
+      if (kind === 'swarm') {
+        // Loaded on demand too; a service per container run on the manager (src/runtime/swarm).
+        const { SwarmRuntime } = await import('../runtime/swarm/swarm-runtime.js');
+        return new SwarmRuntime(settings);
+      }
       // Loaded on demand: commands that do not talk to the engine never load dockerode.
       const { DockerRuntime } = await import('../runtime/docker/docker-runtime.js');
       return new DockerRuntime(settings);
@@ -100,14 +101,6 @@ export function processContext(verbose = false): CliContext {
       };
     },
   };
-}
-
-/** The Swarm implementation of the pod runtime port, on the manager the engine settings name. */
-async function swarmRuntime(_settings: DockerRuntimeOptions): Promise<PodRuntime> {
-  throw new UsageError(
-    'the swarm runtime is not part of this build',
-    'run with --runtime docker (or without --runtime)',
-  );
 }
 
 export async function main(argv: string[]): Promise<void> {

@@ -36,7 +36,7 @@ interface ProjectedSource {
   [source: string]: unknown;
 }
 
-interface FileToWrite {
+export interface FileToWrite {
   path: string;
   /** Bytes as they are (ConfigMap binaryData, Secret data), or text written as UTF-8. */
   content: string | Buffer;
@@ -229,7 +229,8 @@ async function prepareHostPath(hostPath: string, type: string): Promise<PodVolum
   return { kind: 'bind', source: hostPath };
 }
 
-function keyFiles(
+/** The files a configMap or secret volume (or projected source) holds: its keys or `items`. */
+export function keyFiles(
   kind: 'configmap' | 'secret',
   name: string,
   data: Record<string, ConfigValue> | undefined,

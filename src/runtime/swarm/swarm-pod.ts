@@ -1,0 +1,416 @@
+// One pod attempt on Swarm: the kubelet's decisions (PodKubelet: init order, phases, deadlines,
+// graceful deletion, OnFailure restarts) carried out with one service per container run. The
+// pod's node is where its first service landed: every later service of the pod is pinned there
+// (`node.id==X`), as the kubelet runs all of a pod's containers on the pod's node. Task changes
+// come from the shared TaskPoller; a terminal task's logs are read before the kubelet hears of its
+// end, so they are in the state directory before the service is removed.
+
+import type Docker from 'dockerode';
+
+import { rfc3339 } from '../../api/time.js';
+import { TjobLabel, TjobManagedByValue } from '../../api/labels.js';
+import type { PodCondition } from '../../api/k8s.js';
+import type { PodObservation, PodPlan } from '../../api/pod.js';
+import type { Clock } from '../../ports/clock.js';
+import type { LogLine } from '../../ports/pod-runtime.js';
+import type { ContainerSlot } from '../kubelet/container-slot.js';
+import { PodKubelet, type KubeletRuntime } from '../kubelet/pod-kubelet.js';
+import type { PodVolumeMount } from '../docker/volumes.js';
+import { configFiles, type ConfigFile } from './config-files.js';
+import { readServiceLogs } from './service-logs.js';
+import { buildServiceSpec, serviceName } from './service-spec.js';
+import type { SwarmNodeInfo, TaskPoller } from './task-poller.js';
+import { containerStatusOfTask, taskView, type SwarmTask } from './task-status.js';
+
+export interface SwarmPodContext {
+  docker: Docker;
+  poller: TaskPoller;
+  clock: Clock;
+  backoffBaseMs: number;
+  backoffCapMs: number;
+  instanceLabels: Record<string, string>;
+  emitPod(jobUid: string, obs: PodObservation): void;
+  emitLog(jobUid: string, line: LogLine): void;
+  debug(message: string): void;
+}
+
+/** One container run: its service and what was last seen of its task. */
+interface Run {
+  serviceId: string;
+  name: string;
+  startedAt?: string;
+  /** The end is being handled (logs read, kubelet told): later task reports are ignored. */
+  ended: boolean;
+}
+
+/**
+ * The condition Kubernetes adds when it evicts a pod from a node that stopped answering: the
+ * taint manager's (addConditionAndDeletePod, pkg/controller/tainteviction/taint_eviction.go), so
+ * that a podFailurePolicy rule `onPodConditions: DisruptionTarget` matches it.
+ */
+export const NodeLostDisruption = {
+  type: 'DisruptionTarget',
+  status: 'True',
+  reason: 'DeletionByTaintManager',
+  message: 'Taint manager: deleting due to NoExecute taint',
+} as const;
+
+export class SwarmPod implements KubeletRuntime {
+  readonly kubelet: PodKubelet;
+  readonly paused = false;
+  private readonly runs = new Map<ContainerSlot, Run>();
+  /** The node the pod runs on (its first task's), and its hostname (spec.nodeName). */
+  nodeId: string | undefined;
+  nodeName: string | undefined;
+  private disruption: PodCondition | undefined;
+  private disposed = false;
+  private lastEmitted = '';
+
+  constructor(
+    private readonly ctx: SwarmPodContext,
+    readonly plan: PodPlan,
+  ) {
+    this.kubelet = new PodKubelet(
+      plan,
+      { clock: ctx.clock, backoffBaseMs: ctx.backoffBaseMs, backoffCapMs: ctx.backoffCapMs },
+      this,
+    );
+  }
+
+  /** Every service name this pod has made (for removal). */
+  get serviceIds(): string[] {
+    return [...this.runs.values()].map((r) => r.serviceId);
+  }
+
+  start(): PodObservation {
+    this.kubelet.placed(this.ctx.clock.now());
+    this.kubelet.run();
+    return this.observe();
+  }
+
+  observe(): PodObservation {
+    const obs = this.kubelet.observe();
+    for (const [i, s] of obs.initContainerStatuses.entries()) s.name = this.kubelet.initSlots[i]!.spec.name;
+    for (const [i, s] of obs.containerStatuses.entries()) s.name = this.kubelet.appSlots[i]!.spec.name;
+    if (this.nodeName !== undefined) obs.nodeName = this.nodeName;
+    if (this.disruption) obs.conditions = [...(obs.conditions ?? []), { ...this.disruption }];
+    return obs;
+  }
+
+  delete(graceSeconds: number): void {
+    this.kubelet.delete(graceSeconds);
+  }
+
+  dispose(): void {
+    this.disposed = true;
+    this.kubelet.dispose();
+    for (const run of this.runs.values()) this.ctx.poller.unwatch(run.serviceId);
+  }
+
+  // ---- KubeletRuntime ------------------------------------------------------------------------
+
+  changed(): void {
+    if (this.disposed) return;
+    const obs = this.observe();
+    const key = JSON.stringify(obs);
+    if (key === this.lastEmitted) return;
+    this.lastEmitted = key;
+    this.ctx.emitPod(this.plan.jobUid, obs);
+  }
+
+  launch(slot: ContainerSlot): void {
+    void this.createService(slot);
+  }
+
+  /**
+   * Stops the container: its service scaled to nothing (Swarm stops the task with its stop
+   * grace period, SIGTERM then SIGKILL), so the task's end and logs can still be read. A grace
+   * shorter than the one the service was made with is honoured by removing the service then.
+   */
+  stop(slot: ContainerSlot, graceSeconds: number): void {
+    const run = this.runs.get(slot);
+    if (!run) return;
+    if (this.disruption) {
+      // Its node is gone: nothing there answers; the service goes.
+      void this.removeService(run);
+      return;
+    }
+    void (async () => {
+      try {
+        const service = this.ctx.docker.getService(run.serviceId);
+        const info = (await service.inspect()) as {
+          Version: { Index: number };
+          Spec: Record<string, unknown>;
+        };
+        await service.update({
+          ...info.Spec,
+          version: info.Version.Index,
+          Mode: { Replicated: { Replicas: 0 } },
+        });
+      } catch (err) {
+        this.ctx.debug(`swarm: stopping ${run.name}: ${(err as Error).message}`);
+      }
+      const specGrace = this.plan.spec.terminationGracePeriodSeconds ?? 30;
+      if (graceSeconds < specGrace) {
+        await this.ctx.clock.sleep(graceSeconds * 1000 + 500);
+        if (!run.ended) await this.removeService(run);
+      }
+    })();
+  }
+
+  stopSandbox(): void {
+    // No sandbox on Swarm: each container is its own service.
+  }
+
+  // ---- services ------------------------------------------------------------------------------
+
+  private labelsFor(slot: ContainerSlot): Record<string, string> {
+    const p = this.plan;
+    const labels: Record<string, string> = {
+      ...this.ctx.instanceLabels,
+      [TjobLabel.managedBy]: TjobManagedByValue,
+      [TjobLabel.job]: p.jobName,
+      [TjobLabel.jobUid]: p.jobUid,
+      [TjobLabel.pod]: p.name,
+      [TjobLabel.podUid]: p.uid,
+      [TjobLabel.container]: slot.spec.name,
+      [TjobLabel.role]: slot.role,
+      [TjobLabel.attempt]: String(slot.attempt),
+    };
+    if (p.index !== undefined) labels[TjobLabel.index] = String(p.index);
+    return labels;
+  }
+
+  private nameOf(slot: ContainerSlot): string {
+    const init = this.kubelet.initSlots.indexOf(slot);
+    return init >= 0
+      ? serviceName(this.plan.name, 'init', init, slot.attempt)
+      : serviceName(this.plan.name, 'app', 0, slot.attempt);
+  }
+
+  private async createService(slot: ContainerSlot): Promise<void> {
+    const name = this.nameOf(slot);
+    try {
+      if (slot.role === 'sidecar') throw new Error('sidecar containers are not supported on Swarm');
+      const files = configFiles(this.plan, slot.spec);
+      const fileIds = await this.ensureFiles(files);
+      const { spec } = buildServiceSpec(this.plan, slot.spec, {
+        name,
+        labels: this.labelsFor(slot),
+        role: slot.role === 'init' ? 'init' : 'app',
+        volumes: podVolumeMounts(this.plan),
+        files,
+        fileIds,
+        ...(this.nodeId !== undefined ? { nodeId: this.nodeId } : {}),
+        ...(this.nodeName !== undefined ? { node: { nodeName: this.nodeName } } : {}),
+      });
+      if (this.disposed) return;
+      let id: string;
+      try {
+        id = ((await this.ctx.docker.createService(spec)) as { id?: string; ID?: string }).id!;
+      } catch (err) {
+        // Made already (a retried create, an adoption race): that one is the run.
+        if (!/already exists|name conflicts/i.test((err as Error).message)) throw err;
+        id = ((await this.ctx.docker.getService(name).inspect()) as { ID: string }).ID;
+      }
+      const run: Run = { serviceId: id, name, ended: false };
+      this.runs.set(slot, run);
+      this.kubelet.created(slot);
+      this.kubelet.made(slot);
+      this.watch(slot, run);
+    } catch (err) {
+      this.kubelet.launchFailed(slot, (err as Error).message);
+    }
+  }
+
+  /** The pod's configMap and secret files as Swarm configs and secrets (made once per content). */
+  private async ensureFiles(files: ConfigFile[]): Promise<Map<string, string>> {
+    const ids = new Map<string, string>();
+    for (const f of files) {
+      if (ids.has(f.name)) continue;
+      const body = {
+        Name: f.name,
+        Labels: { [TjobLabel.managedBy]: TjobManagedByValue },
+        Data: f.data.toString('base64'),
+      };
+      const docker = this.ctx.docker;
+      try {
+        const made = (
+          f.kind === 'secret' ? await docker.createSecret(body) : await docker.createConfig(body)
+        ) as {
+          id?: string;
+        };
+        ids.set(f.name, made.id!);
+      } catch (err) {
+        if (!/already exists|conflict/i.test((err as Error).message)) throw err;
+        const found = (
+          f.kind === 'secret'
+            ? await docker.getSecret(f.name).inspect()
+            : await docker.getConfig(f.name).inspect()
+        ) as { ID: string };
+        ids.set(f.name, found.ID);
+      }
+    }
+    return ids;
+  }
+
+  private watch(slot: ContainerSlot, run: Run): void {
+    this.ctx.poller.watch(run.serviceId, {
+      onTask: (task, nodes) => this.onTask(slot, run, task, nodes),
+    });
+  }
+
+  /** Adoption: this slot's run is that service, whose latest task is `task`. */
+  adoptRun(
+    slot: ContainerSlot,
+    serviceId: string,
+    name: string,
+    task: SwarmTask | undefined,
+    nodes: Map<string, SwarmNodeInfo>,
+  ): void {
+    const run: Run = { serviceId, name, ended: false };
+    this.runs.set(slot, run);
+    this.kubelet.created(slot);
+    const now = rfc3339(this.ctx.clock.now());
+    const view = task
+      ? taskView(task, (id) => nodes.get(id)?.state === 'down', now)
+      : { kind: 'waiting' as const };
+    if (task?.NodeID && view.kind !== 'unschedulable' && view.kind !== 'waiting')
+      this.place(task.NodeID, nodes);
+    if (view.kind === 'running') {
+      run.startedAt = view.startedAt;
+      this.kubelet.running(slot, {
+        ...containerStatusOfTask(view, slot.spec.image ?? '', slot.attempt, undefined),
+        name: slot.spec.name,
+      });
+    } else if (view.kind === 'exited') {
+      // Its end was seen, and told, by the process that made it, or not: told once, here.
+      run.ended = true;
+      this.kubelet.adoptedExited(slot, {
+        ...containerStatusOfTask(view, slot.spec.image ?? '', slot.attempt, undefined),
+        name: slot.spec.name,
+      });
+      return;
+    } else {
+      this.kubelet.starting(slot);
+    }
+    this.watch(slot, run);
+  }
+
+  private place(nodeId: string, nodes: Map<string, SwarmNodeInfo>): void {
+    if (this.nodeId !== undefined) return;
+    this.nodeId = nodeId;
+    this.nodeName = nodes.get(nodeId)?.hostname ?? nodeId;
+  }
+
+  private onTask(
+    slot: ContainerSlot,
+    run: Run,
+    task: SwarmTask | undefined,
+    nodes: Map<string, SwarmNodeInfo>,
+  ): void {
+    if (run.ended || this.disposed || !task) return;
+    const now = rfc3339(this.ctx.clock.now());
+    const view = taskView(task, (id) => nodes.get(id)?.state === 'down', now);
+    switch (view.kind) {
+      case 'waiting':
+        return;
+      case 'unschedulable':
+        this.kubelet.setUnschedulable(view.message);
+        this.changed();
+        return;
+      case 'nodeLost': {
+        run.ended = true;
+        this.ctx.poller.unwatch(run.serviceId);
+        this.place(view.nodeId, nodes);
+        this.disruption = { ...NodeLostDisruption, lastTransitionTime: now };
+        this.kubelet.fail(undefined, `the node ${nodes.get(view.nodeId)?.hostname ?? view.nodeId} was lost`);
+        this.kubelet.step();
+        this.changed();
+        return;
+      }
+      case 'rejected':
+        run.ended = true;
+        this.ctx.poller.unwatch(run.serviceId);
+        this.kubelet.setUnschedulable(undefined);
+        if (view.nodeId) this.place(view.nodeId, nodes);
+        this.kubelet.launchFailed(slot, view.message);
+        return;
+      case 'running':
+        this.kubelet.setUnschedulable(undefined);
+        this.place(view.nodeId, nodes);
+        if (slot.phase === 'running') return;
+        run.startedAt = view.startedAt;
+        this.kubelet.started(slot, {
+          ...containerStatusOfTask(view, slot.spec.image ?? '', slot.attempt, run.startedAt),
+          name: slot.spec.name,
+        });
+        return;
+      case 'exited':
+        run.ended = true;
+        this.ctx.poller.unwatch(run.serviceId);
+        this.kubelet.setUnschedulable(undefined);
+        if (view.nodeId) this.place(view.nodeId, nodes);
+        this.kubelet.exiting(slot);
+        void this.finish(slot, run, view);
+        return;
+    }
+  }
+
+  /** The run's logs are copied, then the kubelet hears of its end. */
+  private async finish(
+    slot: ContainerSlot,
+    run: Run,
+    view: Extract<ReturnType<typeof taskView>, { kind: 'exited' }>,
+  ): Promise<void> {
+    try {
+      for (const line of await readServiceLogs(this.ctx.docker, run.serviceId)) {
+        this.ctx.emitLog(this.plan.jobUid, {
+          pod: this.plan.name,
+          container: slot.spec.name,
+          stream: line.stream,
+          time: line.time,
+          text: line.text,
+          restartCount: slot.attempt,
+        });
+      }
+    } catch (err) {
+      this.ctx.debug(`swarm: reading the logs of ${run.name}: ${(err as Error).message}`);
+    }
+    if (this.disposed) return;
+    this.kubelet.exited(slot, {
+      ...containerStatusOfTask(view, slot.spec.image ?? '', slot.attempt, run.startedAt),
+      name: slot.spec.name,
+    });
+  }
+
+  private async removeService(run: Run): Promise<void> {
+    run.ended = true;
+    this.ctx.poller.unwatch(run.serviceId);
+    await this.ctx.docker
+      .getService(run.serviceId)
+      .remove()
+      .catch((err: unknown) => this.ctx.debug(`swarm: removing ${run.name}: ${(err as Error).message}`));
+  }
+}
+
+/**
+ * The pod's volumes that are mounts on Swarm: emptyDir as a volume of the container's own
+ * (removed with it), medium Memory as tmpfs, hostPath as a bind of the node's path. configMap
+ * and secret volumes are files (config-files.ts); other kinds are refused.
+ */
+export function podVolumeMounts(plan: PodPlan): Record<string, PodVolumeMount> {
+  const out: Record<string, PodVolumeMount> = {};
+  for (const v of plan.spec.volumes ?? []) {
+    if (v.configMap || v.secret) continue;
+    if (v.hostPath) out[v.name] = { kind: 'bind', source: v.hostPath.path };
+    else if (v.emptyDir?.medium === 'Memory') out[v.name] = { kind: 'tmpfs' };
+    else if (v.emptyDir || Object.keys(v).length === 1)
+      out[v.name] = { kind: 'volume', name: '', mountpoint: '' };
+    else {
+      const kind = Object.keys(v).find((k) => k !== 'name') ?? 'unknown';
+      throw new Error(`volume "${v.name}": ${kind} volumes are not supported on Swarm`);
+    }
+  }
+  return out;
+}

@@ -1,0 +1,313 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+
+import type { Container, PodSpec } from '../../../../src/api/k8s.js';
+import { configFiles, swarmFileName } from '../../../../src/runtime/swarm/config-files.js';
+import {
+  buildServiceSpec,
+  placementConstraints,
+  reservations,
+  serviceName,
+  type ServiceSpecContext,
+} from '../../../../src/runtime/swarm/service-spec.js';
+import { podVolumeMounts } from '../../../../src/runtime/swarm/swarm-pod.js';
+import { node, testContainer, testPlan } from '../docker/plan.js';
+
+function build(
+  container: Partial<Container>,
+  spec: Partial<PodSpec> = {},
+  ctx: Partial<ServiceSpecContext> = {},
+) {
+  const plan = testPlan({}, { ...spec, containers: [testContainer(container)] });
+  const c = plan.spec.containers[0]!;
+  const files = configFiles(plan, c);
+  const { spec: service } = buildServiceSpec(plan, c, {
+    name: 'pi-0-abcde',
+    labels: { 'io.tjob.pod': 'pi-0-abcde' },
+    role: 'app',
+    volumes: podVolumeMounts(plan),
+    files,
+    fileIds: new Map(files.map((f) => [f.name, `id-of-${f.name}`])),
+    node,
+    ...ctx,
+  });
+  const task = service.TaskTemplate as {
+    ContainerSpec: Record<string, unknown>;
+    Resources: { Limits: Record<string, number>; Reservations: Record<string, number> };
+    RestartPolicy: Record<string, unknown>;
+    Placement: { Constraints: string[] };
+  };
+  return { service, task, cs: task.ContainerSpec };
+}
+
+describe('PodPlan → Swarm service spec', () => {
+  it('one Replicated replica, restart none, labelled, named from the pod', () => {
+    const { service, task } = build({});
+    assert.equal(service.Name, 'pi-0-abcde');
+    assert.deepEqual(service.Mode, { Replicated: { Replicas: 1 } });
+    assert.deepEqual(task.RestartPolicy, { Condition: 'none', MaxAttempts: 0 });
+    assert.deepEqual(service.Labels, { 'io.tjob.pod': 'pi-0-abcde' });
+    assert.deepEqual(task.ContainerSpec['Labels'], { 'io.tjob.pod': 'pi-0-abcde' });
+  });
+
+  const cases: {
+    name: string;
+    container: Partial<Container>;
+    spec?: Partial<PodSpec>;
+    want: Record<string, unknown>;
+  }[] = [
+    {
+      name: 'command is the entrypoint (Command), args the command (Args), $(VAR) expanded',
+      container: { command: ['sh', '-c'], args: ['echo $(A)'], env: [{ name: 'A', value: 'x' }] },
+      want: { Command: ['sh', '-c'], Args: ['echo x'], Env: ['A=x'] },
+    },
+    {
+      name: 'args alone keep the image entrypoint',
+      container: { args: ['a', 'b'] },
+      want: { Args: ['a', 'b'] },
+    },
+    { name: 'workingDir', container: { workingDir: '/w' }, want: { Dir: '/w' } },
+    {
+      name: 'user and group, fsGroup and supplementalGroups',
+      container: { securityContext: { runAsUser: 1000, runAsGroup: 3000 } },
+      spec: { securityContext: { fsGroup: 2000, supplementalGroups: [4000] } },
+      want: { User: '1000:3000', Groups: ['2000', '4000'] },
+    },
+    {
+      name: 'read-only root and capabilities without CAP_',
+      container: {
+        securityContext: {
+          readOnlyRootFilesystem: true,
+          capabilities: { add: ['NET_ADMIN'], drop: ['CAP_ALL'] },
+        },
+      },
+      want: { ReadOnly: true, CapabilityAdd: ['NET_ADMIN'], CapabilityDrop: ['ALL'] },
+    },
+    { name: 'hostname from the pod', container: {}, want: { Hostname: 'pi-0' } },
+    {
+      name: 'stop grace period in nanoseconds',
+      container: {},
+      spec: { terminationGracePeriodSeconds: 7 },
+      want: { StopGracePeriod: 7e9 },
+    },
+  ];
+  for (const c of cases) {
+    it(c.name, () => {
+      const { cs } = build(c.container, c.spec);
+      for (const [k, v] of Object.entries(c.want)) assert.deepEqual(cs[k], v, k);
+    });
+  }
+
+  it('the downward API and the completion index as on Docker', () => {
+    const plan = testPlan({ index: 2, annotations: { 'batch.kubernetes.io/job-completion-index': '2' } });
+    const c = testContainer({
+      env: [
+        { name: 'POD', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
+        {
+          name: 'IDX',
+          valueFrom: {
+            fieldRef: { fieldPath: "metadata.annotations['batch.kubernetes.io/job-completion-index']" },
+          },
+        },
+      ],
+    });
+    plan.spec.containers = [c];
+    const { spec } = buildServiceSpec(plan, c, {
+      name: 'x',
+      labels: {},
+      role: 'app',
+      volumes: {},
+      files: [],
+      fileIds: new Map(),
+    });
+    const env = (spec.TaskTemplate as { ContainerSpec: { Env: string[] } }).ContainerSpec.Env;
+    assert.ok(env.includes('POD=pi-0-abcde'), env.join(' '));
+    assert.ok(env.includes('IDX=2'), env.join(' '));
+  });
+
+  it('limits are Limits, requests are Reservations', () => {
+    const { task } = build({
+      resources: { limits: { cpu: '500m', memory: '64Mi' }, requests: { cpu: '250m', memory: '32Mi' } },
+    });
+    assert.deepEqual(task.Resources.Limits, { NanoCPUs: 5e8, MemoryBytes: 64 * 1024 ** 2 });
+    assert.deepEqual(task.Resources.Reservations, { NanoCPUs: 2.5e8, MemoryBytes: 32 * 1024 ** 2 });
+    assert.deepEqual(reservations(testContainer({})), {});
+  });
+
+  it('emptyDir is a volume of the container, medium Memory a tmpfs, hostPath a bind of the node path', () => {
+    const { cs } = build(
+      {
+        volumeMounts: [
+          { name: 'scratch', mountPath: '/scratch' },
+          { name: 'mem', mountPath: '/mem' },
+          { name: 'host', mountPath: '/host', readOnly: true },
+        ],
+      },
+      {
+        volumes: [
+          { name: 'scratch', emptyDir: {} },
+          { name: 'mem', emptyDir: { medium: 'Memory' } },
+          { name: 'host', hostPath: { path: '/var/data' } },
+        ],
+      },
+    );
+    assert.deepEqual(cs['Mounts'], [
+      { Type: 'volume', Target: '/scratch' },
+      { Type: 'tmpfs', Target: '/mem', TmpfsOptions: { SizeBytes: 0, Mode: 0o1777 } },
+      { Type: 'bind', Target: '/host', Source: '/var/data', ReadOnly: true },
+    ]);
+  });
+
+  it('configMap and secret volumes are Swarm configs and secrets named by content, one file per key', () => {
+    const plan = testPlan(
+      {
+        configMaps: { cm: { a: 'A', b: 'B' } },
+        secrets: { s: { token: { base64: Buffer.from('t0k').toString('base64') } } },
+      },
+      {
+        volumes: [
+          { name: 'c', configMap: { name: 'cm', items: [{ key: 'b', path: 'sub/b.txt', mode: 0o600 }] } },
+          { name: 's', secret: { secretName: 's', defaultMode: 0o400 } },
+        ],
+      },
+    );
+    const c = testContainer({
+      volumeMounts: [
+        { name: 'c', mountPath: '/etc/c' },
+        { name: 's', mountPath: '/etc/s' },
+      ],
+    });
+    const files = configFiles(plan, c);
+    assert.deepEqual(
+      files.map((f) => [f.kind, f.name, f.data.toString(), f.target, f.mode]),
+      [
+        ['config', swarmFileName('config', Buffer.from('B')), 'B', '/etc/c/sub/b.txt', 0o600],
+        ['secret', swarmFileName('secret', Buffer.from('t0k')), 't0k', '/etc/s/token', 0o400],
+      ],
+    );
+    assert.notEqual(swarmFileName('config', Buffer.from('B')), swarmFileName('config', Buffer.from('C')));
+    plan.spec.containers = [c];
+    const { spec } = buildServiceSpec(plan, c, {
+      name: 'x',
+      labels: {},
+      role: 'app',
+      volumes: podVolumeMounts(plan),
+      files,
+      fileIds: new Map(files.map((f) => [f.name, `id-${f.kind}`])),
+    });
+    const cs = (spec.TaskTemplate as { ContainerSpec: Record<string, unknown> }).ContainerSpec;
+    assert.equal(cs['Mounts'], undefined);
+    assert.deepEqual(cs['Configs'], [
+      {
+        ConfigID: 'id-config',
+        ConfigName: files[0]!.name,
+        File: { Name: '/etc/c/sub/b.txt', UID: '0', GID: '0', Mode: 0o600 },
+      },
+    ]);
+    assert.deepEqual(cs['Secrets'], [
+      {
+        SecretID: 'id-secret',
+        SecretName: files[1]!.name,
+        File: { Name: '/etc/s/token', UID: '0', GID: '0', Mode: 0o400 },
+      },
+    ]);
+  });
+
+  it('a missing ConfigMap is the kubelet error, naming the volume', () => {
+    const plan = testPlan({}, { volumes: [{ name: 'c', configMap: { name: 'nope' } }] });
+    assert.throws(
+      () => configFiles(plan, testContainer({ volumeMounts: [{ name: 'c', mountPath: '/c' }] })),
+      {
+        message: 'volume "c": configmap "nope" not found',
+      },
+    );
+  });
+
+  it('a later container of the pod is pinned to the pod node', () => {
+    const { task } = build({}, { nodeSelector: { pool: 'b' } }, { nodeId: 'n1d' });
+    assert.deepEqual(task.Placement.Constraints, ['node.labels.pool==b', 'node.id==n1d']);
+  });
+
+  for (const [name, container, spec, message] of [
+    ['privileged', { securityContext: { privileged: true } }, {}, /privileged is not supported on Swarm/],
+    ['hostNetwork', {}, { hostNetwork: true }, /spec.hostNetwork: not supported on Swarm/],
+    ['tty', { tty: true }, {}, /tty and stdin are not supported on Swarm/],
+  ] as const) {
+    it(`refuses ${name}`, () => {
+      assert.throws(() => build(container as Partial<Container>, spec as Partial<PodSpec>), { message });
+    });
+  }
+});
+
+describe('placement constraints from nodeSelector and required node affinity', () => {
+  const required = (exprs: unknown[]) => ({
+    affinity: {
+      nodeAffinity: {
+        requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: exprs }] },
+      },
+    },
+  });
+  const rows: { name: string; spec: Record<string, unknown>; want: string[] | RegExp }[] = [
+    { name: 'none', spec: {}, want: [] },
+    {
+      name: 'nodeSelector',
+      spec: { nodeSelector: { pool: 'b', zone: 'x' } },
+      want: ['node.labels.pool==b', 'node.labels.zone==x'],
+    },
+    {
+      name: 'hostname label',
+      spec: { nodeSelector: { 'kubernetes.io/hostname': 'n2' } },
+      want: ['node.hostname==n2'],
+    },
+    {
+      name: 'In of one value',
+      spec: required([{ key: 'pool', operator: 'In', values: ['b'] }]),
+      want: ['node.labels.pool==b'],
+    },
+    {
+      name: 'NotIn of one value',
+      spec: required([{ key: 'pool', operator: 'NotIn', values: ['b'] }]),
+      want: ['node.labels.pool!=b'],
+    },
+    {
+      name: 'In of two values is refused',
+      spec: required([{ key: 'pool', operator: 'In', values: ['a', 'b'] }]),
+      want: /matchExpressions\[0\]: In \["a","b"\] cannot be placed on Swarm/,
+    },
+    { name: 'Exists is refused', spec: required([{ key: 'pool', operator: 'Exists' }]), want: /Exists/ },
+    {
+      name: 'two terms are refused',
+      spec: {
+        affinity: {
+          nodeAffinity: {
+            requiredDuringSchedulingIgnoredDuringExecution: {
+              nodeSelectorTerms: [{ matchExpressions: [] }, { matchExpressions: [] }],
+            },
+          },
+        },
+      },
+      want: /more than one term/,
+    },
+  ];
+  for (const r of rows) {
+    it(r.name, () => {
+      const plan = testPlan({}, r.spec as Partial<PodSpec>);
+      if (r.want instanceof RegExp) assert.throws(() => placementConstraints(plan), { message: r.want });
+      else assert.deepEqual(placementConstraints(plan), r.want);
+    });
+  }
+});
+
+describe('service names', () => {
+  it('the pod name for the app, -init-N for init containers, -rN for restarts; at most 63 characters, unique', () => {
+    assert.equal(serviceName('pi-0-abcde', 'app', 0, 0), 'pi-0-abcde');
+    assert.equal(serviceName('pi-0-abcde', 'init', 1, 0), 'pi-0-abcde-init-1');
+    assert.equal(serviceName('pi-0-abcde', 'app', 0, 2), 'pi-0-abcde-r2');
+    const long = 'a'.repeat(60) + '-xyz';
+    const a = serviceName(long, 'init', 0, 0);
+    const b = serviceName(long.replace('xyz', 'xyw'), 'init', 0, 0);
+    assert.ok(a.length <= 63 && b.length <= 63);
+    assert.notEqual(a, b);
+    assert.ok(a.endsWith('-init-0'));
+  });
+});
