@@ -357,7 +357,11 @@ export function describePod(pod: PodObject, events: StoredEvent[], o: DescribeOp
     const terminal = status.phase === 'Succeeded' || status.phase === 'Failed';
     w.write(0, `Name:\t${pod.metadata.name}\n`);
     w.write(0, `Namespace:\t${pod.metadata.namespace ?? 'default'}\n`);
-    w.write(0, `Node:\t<none>\n`);
+    // kubectl's describePod prints `Node: NAME/HOSTIP` once bound (staging/src/k8s.io/kubectl/pkg/describe/
+    // describe.go); no host IP is known here.
+    const node =
+      typeof pod.spec.nodeName === 'string' && pod.spec.nodeName !== '' ? pod.spec.nodeName : undefined;
+    w.write(0, node === undefined ? `Node:\t<none>\n` : `Node:\t${node}/\n`);
     if (status.startTime) w.write(0, `Start Time:\t${time(status.startTime, o)}\n`);
     printLabelsMultiline(w, 'Labels', pod.metadata.labels);
     printAnnotationsMultiline(w, 'Annotations', pod.metadata.annotations);

@@ -115,6 +115,8 @@ export function podObject(job: Job, record: PodRecord): PodObject {
   // The pod gets the Pod-only defaults (SetDefaults_Pod) over its template's.
   const spec: PodSpec = defaultPodOnlyFields(template);
   spec.hostname = record.hostname;
+  // The scheduler's binding: the node the runtime placed it on (a Swarm node's hostname).
+  if (obs.nodeName !== undefined) spec.nodeName = obs.nodeName;
   if (record.index !== undefined) {
     // The Job controller injects the index into every container of an Indexed job's pods.
     const inject = (c: Container) => {

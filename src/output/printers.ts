@@ -255,7 +255,10 @@ export function podSummary(pod: PodObject, now: Date): PodSummary {
 export function podCells(pod: PodObject, now: Date, wide: boolean): string[] {
   const s = podSummary(pod, now);
   const cells = [pod.metadata.name, s.ready, s.reason, s.restarts, age(pod.metadata.creationTimestamp, now)];
-  if (wide) cells.push('<none>', '<none>', '<none>', '<none>');
+  // IP, NODE, NOMINATED NODE, READINESS GATES (kubectl's printPod): only the node is known.
+  const node =
+    typeof pod.spec.nodeName === 'string' && pod.spec.nodeName !== '' ? pod.spec.nodeName : '<none>';
+  if (wide) cells.push('<none>', node, '<none>', '<none>');
   return cells;
 }
 
