@@ -25,6 +25,8 @@ const CRON_CI = 'test/integration/docs/cron-and-ci.test.ts';
 const BROKERS = 'test/integration/brokers/work-queues.test.ts';
 /** Needs no engine: what Swarm does with each field is printed before anything talks to one. */
 const SWARM_REPORT = 'test/unit/cli/runtime-choice.test.ts';
+/** On a real three-node Swarm (scripts/swarm-cluster.sh), with DOCKER_HOST naming its manager. */
+const SWARM_CLI = 'test/integration/swarm/cli.test.ts';
 
 const UI = 'test/integration/ui/browser.test.ts';
 const METRICS = 'test/integration/ui/prometheus.test.ts';
@@ -221,6 +223,21 @@ export const readmeCommands: Record<string, Covered> = {
     file: SWARM_REPORT,
     test: 'the report on Swarm of samples/job-parallel.yaml, from validate and run --dry-run',
     runs: "'run', '--dry-run', '--runtime', 'swarm', 'samples/job-parallel.yaml'",
+  },
+  'tjob run --runtime swarm samples/job-parallel.yaml': {
+    file: SWARM_CLI,
+    test: 'tjob run --runtime swarm samples/job-parallel.yaml: completes on the cluster’s nodes',
+    runs: "'run', '--runtime', 'swarm', 'samples/job-parallel.yaml'",
+  },
+  'tjob get pods -o wide': {
+    file: SWARM_CLI,
+    test: 'tjob run --runtime swarm samples/job-parallel.yaml: completes on the cluster’s nodes',
+    runs: "'get', 'pods', '-o', 'wide'",
+  },
+  'tjob cron start --runtime swarm': {
+    file: SWARM_CLI,
+    test: 'tjob cron start --runtime swarm: a triggered job runs on the cluster, driven by the scheduler',
+    runs: "'cron', 'start', '--runtime', 'swarm'",
   },
   'tjob render samples/job-parallel.yaml | kubectl apply -f -': {
     file: PATTERNS,
