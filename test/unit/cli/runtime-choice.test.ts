@@ -174,6 +174,14 @@ describe('tjob run --runtime on the fake runtime', { timeout: 120_000 }, () => {
     assert.equal(await h.run('run', file), 0, h.err());
   });
 
+  it('apply --runtime swarm refuses a Job Swarm cannot run before anything is stored', async () => {
+    const h = engine();
+    assert.equal(await h.run('apply', '-f', h.manifest(twoContainers), '--runtime', 'swarm'), 2);
+    assert.match(h.err(), /containers\[1\]: Forbidden on swarm: container "helper"/);
+    assert.equal(await h.store.loadJob('pair'), undefined);
+    assert.deepEqual(h.kinds, []);
+  });
+
   it('run --dry-run --runtime swarm prints the report on Swarm, refused fields included', async () => {
     const h = engine();
     assert.equal(await h.run('run', '--dry-run', '--runtime', 'swarm', h.manifest(twoContainers)), 0);
