@@ -11,6 +11,7 @@ import { logs } from './logs.js';
 import { reaction } from './reaction.js';
 import { scale } from './scale.js';
 import { startup } from './startup.js';
+import { swarm } from './swarm.js';
 import { throughput } from './throughput.js';
 import { ui } from './ui.js';
 import { QUICK, ROOT, cleanupContainers, log, removeTempDirs, round } from './util.js';
@@ -37,7 +38,7 @@ function machine() {
   };
 }
 
-const scenarios = { throughput, reaction, startup, scale, cron, logs, ui } as const;
+const scenarios = { throughput, reaction, startup, scale, cron, logs, ui, swarm } as const;
 type Name = keyof typeof scenarios;
 
 async function main(): Promise<void> {
@@ -172,6 +173,19 @@ function rowsOf(name: Name, r: Record<string, never>): Row[] {
       '',
       `${s(t.belowCap.tjobLogsMs)} vs ${s(t.belowCap.dockerLogsMs)} (${t.belowCap.ratio}×)`,
     );
+  } else if (name === 'swarm') {
+    const t = r as unknown as Awaited<ReturnType<typeof swarm>>;
+    add(
+      `tjob run --runtime swarm (${t.completions}×true, P${t.parallelism}, 3 nodes)`,
+      '',
+      `${s(t.medians.tjob)} (${t.podsPerSecond.tjob} pods/s)`,
+    );
+    add(
+      `service create/poll/remove P${t.parallelism}`,
+      '',
+      `${s(t.medians.loop)} (${t.podsPerSecond.loop} pods/s)`,
+    );
+    add('tjob / plain services', '', `${t.ratio}`);
   } else if (name === 'ui') {
     const t = r as unknown as Awaited<ReturnType<typeof ui>>;
     add(`tjob ui: list drawn in Chromium (${t.jobs} jobs)`, '< 1000 ms', `${t.listMs} ms`, t.listMs < 1000);

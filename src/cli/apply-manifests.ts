@@ -17,6 +17,8 @@ import { startController } from './controller-process.js';
 import { type LoadedManifests, type TemplateFlags, writeWarnings } from './load-manifests.js';
 import { backoffSettings } from './args/backoff.js';
 import { checkNetworks, networkOf } from './args/network.js';
+import { checkRecordedRuntime, recordedRuntime, runtimeOf, withRuntime } from './args/runtime.js';
+import { refuseRefused, swarmRefusals, swarmReports } from './swarm-report.js';
 
 export interface ApplyFlags extends TemplateFlags {
   filename?: string[];
@@ -24,6 +26,7 @@ export interface ApplyFlags extends TemplateFlags {
   maxBackoff?: string;
   keepContainers?: boolean;
   network?: string;
+  runtime?: string;
 }
 
 /**
@@ -38,6 +41,7 @@ export async function applyLoaded(
   options: { hintDaemon?: boolean } = {},
 ): Promise<number> {
   writeWarnings(ctx.stderr, loaded.warnings);
+  const asked = runtimeOf(flags, ctx.env);
   const { stateDir, store, cronStore } = await openState(ctx, global);
 
   // Jobs: decide for each before writing anything.
@@ -50,7 +54,19 @@ export async function applyLoaded(
         `remove it first with \`tjob delete job ${job.metadata.name}\`, or \`tjob run --replace\` it`,
       );
     }
+    // An existing job stays on its runtime; --runtime naming the other one is refused.
+    if (existing)
+      checkRecordedRuntime(
+        job.metadata.name,
+        recordedRuntime(await store.loadJobConfig(job.metadata.name)),
+        asked,
+      );
     jobPlans.push({ job, exists: existing !== undefined });
+  }
+  // New jobs run on the asked runtime: what it cannot run is refused before anything is written.
+  if (asked.kind === 'swarm' && jobPlans.some((p) => !p.exists)) {
+    const fresh = new Set(jobPlans.filter((p) => !p.exists).map((p) => p.job.metadata.name));
+    refuseRefused(swarmRefusals(swarmReports(loaded).filter((r) => r.kind === 'Job' && fresh.has(r.name))));
   }
   const backoff = backoffSettings(flags, ctx.env);
   const network = networkOf(flags, ctx.env);
@@ -81,7 +97,7 @@ export async function applyLoaded(
     configMaps: [...stored.filter((o) => o.kind === 'ConfigMap'), ...loaded.configMaps] as never,
     secrets: [...stored.filter((o) => o.kind === 'Secret'), ...loaded.secrets] as never,
   });
-  const runtime = await openRuntime(ctx, stateDir, backoff);
+  const runtime = await openRuntime(ctx, stateDir, backoff, asked.kind);
   try {
     await runtime.ping();
     const toStart = jobPlans.filter((p) => !p.exists).map((p) => p.job);
@@ -100,7 +116,7 @@ export async function applyLoaded(
     if (!exists) {
       await store.createJob(
         jobAsCreated(job, job.metadata.uid ?? randomUUID(), ctx.clock.now()),
-        network === undefined ? config : { ...config, network },
+        withRuntime(network === undefined ? config : { ...config, network }, asked.kind),
       );
       handOver.push(name);
       continue;

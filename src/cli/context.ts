@@ -4,7 +4,7 @@
 
 import type { Command } from 'commander';
 import type { Clock } from '../ports/clock.js';
-import type { PodRuntime, PodRuntimeOptions } from '../ports/pod-runtime.js';
+import type { PodRuntime, PodRuntimeOptions, RuntimeKind } from '../ports/pod-runtime.js';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 
@@ -21,7 +21,8 @@ export interface CliContext {
   readStdin(maxBytes: number): Promise<string>;
   env: Record<string, string | undefined>;
   clock: Clock;
-  createRuntime(options: PodRuntimeOptions & { workDir: string }): Promise<PodRuntime>;
+  /** The runtime of `kind` (`--runtime`, or the one a job recorded), with its volumes under `workDir`. */
+  createRuntime(options: PodRuntimeOptions & { workDir: string; kind: RuntimeKind }): Promise<PodRuntime>;
   /** Registers a SIGINT/SIGTERM handler; returns its removal. */
   onSignal(handler: (signal: 'SIGINT' | 'SIGTERM') => void): () => void;
   /**

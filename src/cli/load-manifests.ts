@@ -2,7 +2,7 @@
 
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { ManifestError, UsageError } from '../api/errors.js';
+import { ManifestError, UsageError, type FieldError } from '../api/errors.js';
 import type { ConfigMap, Secret } from '../api/k8s.js';
 import {
   formatFieldReport,
@@ -14,6 +14,8 @@ import {
   type LoadResult,
 } from '../manifest/index.js';
 import type { ConfigObjectStore } from '../ports/config-objects.js';
+import type { RuntimeKind } from '../ports/pod-runtime.js';
+import { formatSwarmReport, swarmRefusals, swarmReports, swarmWarnings } from './swarm-report.js';
 import type { CliContext, GlobalOptions } from './context.js';
 import { stateOf } from './open-state.js';
 
@@ -24,7 +26,10 @@ export interface TemplateFlags {
 }
 
 export interface LoadedManifests extends LoadResult {
+  /** The field report on the runtime asked for, as `validate` and `run --dry-run` print it. */
   reportText: string;
+  /** The fields that runtime refuses (Swarm: src/runtime/swarm/swarm-support.ts); none on Docker. */
+  refused: FieldError[];
 }
 
 export async function templateParams(
@@ -86,6 +91,7 @@ export async function loadFromCommandLine(
   flags: TemplateFlags,
   ctx: CliContext,
   known: KnownConfig = { configMaps: [], secrets: [] },
+  runtime: RuntimeKind = 'docker',
 ): Promise<LoadedManifests> {
   const params = await templateParams(flags);
   const sources = await readManifestSources(files, (maxBytes) => ctx.readStdin(maxBytes));
@@ -94,7 +100,16 @@ export async function loadFromCommandLine(
     knownSecrets: known.secrets.map((s) => s.metadata.name),
   });
   if (result.errors.length > 0) throw new ManifestError(result.errors);
-  return { ...result, reportText: formatFieldReport(result.report) };
+  if (runtime === 'swarm') {
+    const reports = swarmReports(result);
+    return {
+      ...result,
+      warnings: swarmWarnings(result.warnings, reports),
+      reportText: formatSwarmReport(reports),
+      refused: swarmRefusals(reports),
+    };
+  }
+  return { ...result, reportText: formatFieldReport(result.report), refused: [] };
 }
 
 /** Warnings on stderr, each one line starting `Warning: `. */
@@ -111,8 +126,9 @@ export async function loadForChecking(
   flags: TemplateFlags,
   ctx: CliContext,
   global: GlobalOptions,
+  runtime: RuntimeKind = 'docker',
 ): Promise<LoadedManifests> {
-  const loaded = await loadFromCommandLine(files, flags, ctx, await storedConfigOf(ctx, global));
+  const loaded = await loadFromCommandLine(files, flags, ctx, await storedConfigOf(ctx, global), runtime);
   if (loaded.documents.length === 0) {
     throw new UsageError(
       `no objects in ${files.join(', ')}`,

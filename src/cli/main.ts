@@ -1,4 +1,5 @@
-// The composition root: real streams, clock, signals and the Docker runtime, handed to the program.
+// The composition root: real streams, clock, signals and the pod runtime (Docker or Swarm), handed
+// to the program.
 
 import { spawn } from 'node:child_process';
 import { mkdirSync, openSync, closeSync } from 'node:fs';
@@ -31,21 +32,29 @@ export function processContext(verbose = false): CliContext {
         .subarray(0, maxBytes + 1)
         .toString('utf8');
     },
-    createRuntime: async (options) => {
-      // Loaded on demand: commands that do not talk to the engine never load dockerode.
-      const { DockerRuntime } = await import('../runtime/docker/docker-runtime.js');
+    createRuntime: async ({ kind, ...options }) => {
       const debug = verbose ? (message: string) => process.stderr.write(`debug: ${message}\n`) : undefined;
       // Claims are read live from the state directory whose `volumes` folder is the work dir.
       const { FileClaimStore } = await import('../state/claim-store.js');
       const { StateDirectory } = await import('../state/state-directory.js');
       const claims = new FileClaimStore(new StateDirectory(dirname(options.workDir)));
-      return new DockerRuntime({
+      // Both talk to the engine DOCKER_HOST / the docker context names (engine-endpoint.ts): for
+      // Swarm, a manager of the cluster.
+      const settings = {
         ...options,
         env: process.env,
-        lookupClaim: (name) => claims.loadClaim(name),
+        lookupClaim: (name: string) => claims.loadClaim(name),
         clock,
         ...(debug ? { debug } : {}),
-      });
+      };
+      if (kind === 'swarm') {
+        // Loaded on demand too; a service per container run on the manager (src/runtime/swarm).
+        const { SwarmRuntime } = await import('../runtime/swarm/swarm-runtime.js');
+        return new SwarmRuntime(settings);
+      }
+      // Loaded on demand: commands that do not talk to the engine never load dockerode.
+      const { DockerRuntime } = await import('../runtime/docker/docker-runtime.js');
+      return new DockerRuntime(settings);
     },
     exit: (code) => process.exit(code),
     spawnDetached: async (args, logFile) => {

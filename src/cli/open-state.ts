@@ -3,7 +3,7 @@
 // `FileStore`, `FileCronStore` or the runtime's options itself.
 
 import { join } from 'node:path';
-import type { PodRuntime } from '../ports/pod-runtime.js';
+import type { PodRuntime, RuntimeKind } from '../ports/pod-runtime.js';
 import type { StateError } from '../api/errors.js';
 import { FileCronStore } from '../state/cron-store.js';
 import { FileStore } from '../state/file-store.js';
@@ -63,7 +63,8 @@ export async function openStateForReading(ctx: CliContext, global: GlobalOptions
 }
 
 /**
- * The container runtime for the state directory: volumes live under `<state-dir>/volumes`, and
+ * The pod runtime of `kind` (the one asked for, or the one the jobs recorded; src/cli/args/runtime.ts)
+ * for the state directory: volumes live under `<state-dir>/volumes`, and
  * the kubelet's restart backoff follows `backoff`, capped as the kubelet caps it. A command that
  * only stops and removes containers (`delete`, the TTL sweep) starts none, so the defaults serve.
  */
@@ -71,8 +72,10 @@ export function openRuntime(
   ctx: CliContext,
   stateDir: string,
   backoff: BackoffSettings = DEFAULT_BACKOFF,
+  kind: RuntimeKind = 'docker',
 ): Promise<PodRuntime> {
   return ctx.createRuntime({
+    kind,
     workDir: join(stateDir, 'volumes'),
     restartBackoffBaseMs: backoff.backoffMs,
     restartBackoffCapMs: Math.min(backoff.maxBackoffMs, KUBELET_MAX_RESTART_BACKOFF_MS),

@@ -14,13 +14,13 @@ import { deleteJobEverywhere } from '../engine/job-deletion.js';
 type ExpiryStore = JobLeases & JobRecords & JobLifecycle;
 
 /**
- * Deletes the expired jobs no process drives. Without a runtime, a job whose containers are still
+ * Deletes the expired jobs no process drives, through `runtime(job)` (the job's own). Without one, a job whose containers are still
  * there (--keep-containers) is left for a command that talks to the engine.
  */
 export async function sweepExpiredJobs(
   store: ExpiryStore & JobSummaries,
   now: Date,
-  runtime?: () => Promise<PodRuntime>,
+  runtime?: (job: string) => Promise<PodRuntime>,
 ): Promise<string[]> {
   const deleted: string[] = [];
   // Summaries: a command on a state directory of 1,000 jobs does not read every pod record first.
@@ -40,7 +40,7 @@ export async function deleteIfExpired(
   store: ExpiryStore,
   name: string,
   now: Date,
-  runtime?: () => Promise<PodRuntime>,
+  runtime?: (job: string) => Promise<PodRuntime>,
   uid?: string,
 ): Promise<boolean> {
   if (await store.jobLeaseHolder(name)) return false;
@@ -48,7 +48,7 @@ export async function deleteIfExpired(
   if (!state || !ttlExpired(state.job, now)) return false;
   if (uid !== undefined && state.job.metadata.uid !== uid) return false;
   if (state.pods.every((p) => p.removed)) await store.deleteJob(name);
-  else if (runtime) await deleteJobEverywhere(state, store, await runtime());
+  else if (runtime) await deleteJobEverywhere(state, store, await runtime(name));
   else return false;
   return true;
 }

@@ -18,6 +18,7 @@ import type { Job } from '../api/k8s.js';
 import { mapLimit } from '../api/map-limit.js';
 import type { SyncCronJobResult } from '../controller/cron/index.js';
 import type { CronJobStore } from '../ports/cron-store.js';
+import type { RuntimeKind } from '../ports/pod-runtime.js';
 import type { StoredEvent, StoredJob } from '../ports/state-store.js';
 import { CronQueue, type CronKey } from './cron-queue.js';
 import { cronJobEvents, syncAndCarryOut } from './cron-sync.js';
@@ -49,6 +50,8 @@ export interface CronDaemonDeps extends RunnerPoolDeps {
 export interface CronDaemonOptions extends RunnerPoolOptions {
   /** The Docker network the pods of the jobs it creates join (`tjob cron start --network`). */
   network?: string;
+  /** The runtime the jobs it creates run on (`tjob cron start --runtime`); absent: Docker. */
+  runtime?: RuntimeKind;
 }
 
 export interface CronDaemonObserver extends RunnerPoolObserver {
@@ -96,6 +99,7 @@ export class CronDaemon {
       deleteUndrivenJob: deps.deleteUndrivenJob,
       command: options.command,
       ...(options.network === undefined ? {} : { network: options.network }),
+      ...(options.runtime === undefined ? {} : { runtime: options.runtime }),
     });
   }
 

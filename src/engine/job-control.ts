@@ -6,6 +6,7 @@
 import type { Job } from '../api/k8s.js';
 import { isFinished } from '../controller/cron/index.js';
 import { defaultJob } from '../manifest/index.js';
+import type { RuntimeKind } from '../ports/pod-runtime.js';
 import type { StateStore, StoredJob } from '../ports/state-store.js';
 import { jobAsCreated } from './job-creation.js';
 import type { JobIndex } from './job-index.js';
@@ -22,6 +23,8 @@ export interface CronJobControlDeps {
   command: string;
   /** The Docker network the pods of the jobs it creates join (`tjob cron start --network`). */
   network?: string;
+  /** The runtime the jobs it creates run on (`tjob cron start --runtime`); absent: Docker. */
+  runtime?: RuntimeKind;
 }
 
 export class CronJobControl {
@@ -48,8 +51,12 @@ export class CronJobControl {
     const stored = jobAsCreated(defaultJob(fromTemplate), uid, now);
     this.configSnapshot ??= storedConfigData(this.deps.store);
     const config = await this.configSnapshot;
-    const network = this.deps.network;
-    await this.deps.store.createJob(stored, network === undefined ? config : { ...config, network });
+    const { network, runtime } = this.deps;
+    await this.deps.store.createJob(stored, {
+      ...config,
+      ...(network === undefined ? {} : { network }),
+      ...(runtime === undefined ? {} : { runtime }),
+    });
     this.deps.index.put({ job: stored });
   }
 

@@ -2,12 +2,18 @@
 // and kept with it, so a later `apply` of a ConfigMap does not change a running job's pods.
 
 import type { ConfigData } from '../api/config-value.js';
+import type { RuntimeKind } from './pod-runtime.js';
 
 export interface JobConfigData {
   configMaps: ConfigData;
   secrets: ConfigData;
   /** The Docker network its pods join (`--network`), kept so a resumed job stays on it. */
   network?: string;
+  /**
+   * The runtime its pods run on (`--runtime`), kept so whoever drives it later uses that one;
+   * absent: Docker, as every job created before there was a choice.
+   */
+  runtime?: RuntimeKind;
 }
 
 export interface JobConfigs {

@@ -3,6 +3,9 @@
 
 import type { PodObservation, PodPlan, PullSecret } from '../api/pod.js';
 
+/** Which implementation of this port runs a job's pods: one engine, or a Docker Swarm cluster. */
+export type RuntimeKind = 'docker' | 'swarm';
+
 export interface ImageRequest {
   image: string;
   pullPolicy: 'Always' | 'IfNotPresent' | 'Never';

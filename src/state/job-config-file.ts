@@ -1,4 +1,4 @@
-// jobs/<name>/config.json: the ConfigMap and Secret data (and network) a job was created with. A job created
+// jobs/<name>/config.json: the ConfigMap and Secret data (network, runtime) a job was created with. A job created
 // with none has no file (read back as none): one fsync less per job.
 
 import { join } from 'node:path';
@@ -11,9 +11,9 @@ const CONFIG_FILE = 'config.json';
 
 /** Writes the config into a job directory being made (job-lifecycle.ts), when there is any. */
 export async function writeStagedJobConfig(stagingDir: string, config: JobConfigData): Promise<void> {
-  // No ConfigMaps, Secrets or network: no file (read back as none), one fsync less per job.
+  // No ConfigMaps, Secrets, network or runtime: no file (read back as none), one fsync less per job.
   const none = Object.keys(config.configMaps).length + Object.keys(config.secrets).length === 0;
-  if (none && config.network === undefined) return;
+  if (none && config.network === undefined && config.runtime === undefined) return;
   await writeFileSynced(join(stagingDir, CONFIG_FILE), JSON.stringify(config, null, 2) + '\n');
 }
 

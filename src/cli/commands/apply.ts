@@ -8,6 +8,7 @@ import { loadFromCommandLine, storedConfig } from '../load-manifests.js';
 import { openState } from '../open-state.js';
 import { DEFAULT_MAX_BACKOFF_FLAG } from '../args/backoff.js';
 import { NETWORK_FLAG_HELP } from '../args/network.js';
+import { RUNTIME_FLAG_HELP } from '../args/runtime.js';
 import { applyLoaded, type ApplyFlags } from '../apply-manifests.js';
 
 export const registerApply: RegisterCommand = (program, ctx, globals, exitWith) => {
@@ -24,6 +25,7 @@ export const registerApply: RegisterCommand = (program, ctx, globals, exitWith) 
     .option('--max-backoff <duration>', 'for Jobs in the files: backoff cap', DEFAULT_MAX_BACKOFF_FLAG)
     .option('--keep-containers', 'for Jobs in the files: keep finished containers')
     .option('--network <name>', `for Jobs in the files: ${NETWORK_FLAG_HELP}`)
+    .option('--runtime <docker|swarm>', `for Jobs in the files: ${RUNTIME_FLAG_HELP}`)
     .addHelpText(
       'after',
       `

@@ -8,6 +8,7 @@ import { driveJobs } from '../drive-jobs.js';
 import { RunPrinter } from '../run-printer.js';
 import { backoffSettings, DEFAULT_MAX_BACKOFF_FLAG } from '../args/backoff.js';
 import { READY_LINE } from '../controller-process.js';
+import { oneRuntime, recordedRuntime } from '../args/runtime.js';
 
 export const registerController: RegisterCommand = (program, ctx, globals, exitWith) => {
   program
@@ -33,7 +34,11 @@ export const registerController: RegisterCommand = (program, ctx, globals, exitW
         ) => {
           const { stateDir, store } = await openState(ctx, globals());
           const backoff = backoffSettings(flags, ctx.env);
-          const runtime = await openRuntime(ctx, stateDir, backoff);
+          // The jobs' own runtime (they recorded it when created; `run` hands over jobs of one).
+          const kinds = await Promise.all(
+            names.map(async (name) => ({ name, kind: recordedRuntime(await store.loadJobConfig(name)) })),
+          );
+          const runtime = await openRuntime(ctx, stateDir, backoff, oneRuntime(kinds, 'docker'));
           const printer = new RunPrinter({
             stdout: ctx.stdout,
             stderr: ctx.stderr,

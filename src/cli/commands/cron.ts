@@ -10,6 +10,7 @@ import { jobAsCreated } from '../../engine/job-creation.js';
 import {
   isChildOf,
   jobFromTemplate,
+  parentCronJobName,
   manualTriggerPlan,
   nextRunsFrom,
   rfc3339InZone,
@@ -41,6 +42,13 @@ import { runGet } from '../get-objects.js';
 import { OUTPUT_FORMATS } from '../../output/output-format.js';
 import { backoffSettings, DEFAULT_MAX_BACKOFF_FLAG } from '../args/backoff.js';
 import { checkNetworks, NETWORK_FLAG_HELP, networkOf } from '../args/network.js';
+import { recordedRuntime, RUNTIME_FLAG_HELP, runtimeOf, withRuntime } from '../args/runtime.js';
+import { objectRefusals, refuseRefused } from '../swarm-report.js';
+import { finishedOutcome } from '../../engine/job-status.js';
+import type { RuntimeKind } from '../../ports/pod-runtime.js';
+import type { FileStore } from '../../state/file-store.js';
+import type { FileCronStore } from '../../state/cron-store.js';
+import type { FieldError } from '../../api/errors.js';
 import { setCronJobSuspend } from '../cronjob-suspend.js';
 import { LEASE_RENEW_MS } from '../../state/lease-file.js';
 import { parseListenAddress } from '../../ui/http/listen-address.js';
@@ -77,6 +85,7 @@ Examples:
     .option('--max-backoff <duration>', 'cap of both backoffs', DEFAULT_MAX_BACKOFF_FLAG)
     .option('--keep-containers', 'keep finished containers (by default they are removed once recorded)')
     .option('--network <name>', `for the jobs it creates: ${NETWORK_FLAG_HELP}`)
+    .option('--runtime <docker|swarm>', `for the jobs it creates: ${RUNTIME_FLAG_HELP}`)
     .option('--no-logs', 'do not stream pod logs')
     .option(
       '--metrics <addr>',
@@ -89,6 +98,10 @@ Examples:
   tjob cron start samples/cronjob-hello.yaml
   tjob cron start --metrics 127.0.0.1:9464     with /metrics for Prometheus (docs/ui-and-metrics.md)
   tjob apply -f cronjob.yaml     (while it runs: picked up within a second)
+
+--runtime swarm runs the jobs' pods as services of a Docker Swarm cluster (tjob validate --runtime
+swarm FILE says what Swarm refuses); the scheduler refuses to start on another runtime than the one
+its unfinished jobs were created on.
 
 One scheduler per state directory. Ctrl-C (SIGINT) or SIGTERM stops it gracefully: running jobs keep
 their containers and the next \`tjob cron start\` adopts them; slots missed meanwhile are handled as
@@ -139,6 +152,7 @@ Kubernetes does (at most one late run, within startingDeadlineSeconds).`,
     .argument('<name>', 'the CronJob')
     .option('--force', 'ignore concurrencyPolicy')
     .option('--network <name>', NETWORK_FLAG_HELP)
+    .option('--runtime <docker|swarm>', `${RUNTIME_FLAG_HELP}; a running scheduler's own when one runs`)
     .option(
       '--backoff <duration>',
       'backoff base for a controller started here (default 10s; env TJOB_BACKOFF)',
@@ -172,6 +186,19 @@ interface TriggerFlags {
   force?: boolean;
   backoff?: string;
   network?: string;
+  runtime?: string;
+}
+
+/** The scheduler's lease names its runtime, so `cron trigger` creates jobs it can drive. */
+const CRON_START_COMMAND = 'tjob cron start';
+
+function schedulerCommand(kind: RuntimeKind): string {
+  return kind === 'docker' ? CRON_START_COMMAND : `${CRON_START_COMMAND} --runtime ${kind}`;
+}
+
+/** The runtime of the scheduler that holds the lease `command`. */
+function schedulerRuntime(command: string): RuntimeKind {
+  return /--runtime swarm\b/.test(command) ? 'swarm' : 'docker';
 }
 
 // ---- start ----
@@ -184,14 +211,19 @@ async function cronStart(
 ): Promise<number> {
   const backoff = backoffSettings(flags, ctx.env);
   const network = networkOf(flags, ctx.env);
+  const { kind } = runtimeOf(flags, ctx.env);
   const metricsAddress =
     flags.metrics === undefined ? undefined : parseListenAddress(flags.metrics, '--metrics');
   const { stateDir, store, cronStore } = await openState(ctx, global);
   const loaded =
-    files.length > 0 ? await loadFromCommandLine(files, flags, ctx, await storedConfig(store)) : undefined;
+    files.length > 0
+      ? await loadFromCommandLine(files, flags, ctx, await storedConfig(store), kind)
+      : undefined;
+  if (loaded) refuseRefused(loaded.refused);
+  await checkSchedulerRuntime(kind, store, cronStore);
 
   const command = `tjob cron start (pid ${process.pid})`;
-  const lease = await cronStore.acquireDaemonLease('tjob cron start');
+  const lease = await cronStore.acquireDaemonLease(schedulerCommand(kind));
   if (!('renew' in lease)) {
     throw new ConflictError(
       `a scheduler is already running for ${stateDir} (pid ${lease.pid}, since ${lease.heartbeat})`,
@@ -200,7 +232,7 @@ async function cronStart(
   }
   const heartbeat = setInterval(() => void lease.renew(), HEARTBEAT_MS);
   heartbeat.unref();
-  const runtime = await openRuntime(ctx, stateDir, backoff);
+  const runtime = await openRuntime(ctx, stateDir, backoff, kind);
   let signal: 'SIGINT' | 'SIGTERM' | undefined;
   const stop = new AbortController();
   const offSignal = ctx.onSignal((s) => {
@@ -245,6 +277,7 @@ async function cronStart(
         newUid: randomUUID,
         random: Math.random,
         localTimeZone: zone,
+        // (checkSchedulerRuntime: every job of a CronJob it meets is on its runtime)
         deleteUndrivenJob: (state) => deleteJobEverywhere(state, store, runtime),
       },
       {
@@ -253,6 +286,7 @@ async function cronStart(
         keepContainers: !!flags.keepContainers,
         command,
         ...(network !== undefined ? { network } : {}),
+        ...(kind !== 'docker' ? { runtime: kind } : {}),
       },
       {
         cronEvent: (name, e) => {
@@ -324,6 +358,34 @@ async function cronStart(
     await lease.release();
     await runtime.close();
   }
+}
+
+/**
+ * Refuses to schedule on `kind` when a CronJob's unfinished job runs on the other runtime (this
+ * scheduler would adopt it, and its pods are not there), or, on Swarm, when a stored CronJob's
+ * template has a field Swarm refuses (each of its runs would fail to start).
+ */
+async function checkSchedulerRuntime(
+  kind: RuntimeKind,
+  store: FileStore,
+  cronStore: FileCronStore,
+): Promise<void> {
+  for (const s of await store.listJobSummaries()) {
+    const owner = parentCronJobName(s.job);
+    if (owner === undefined || finishedOutcome(s.job.status)) continue;
+    const recorded = recordedRuntime(await store.loadJobConfig(s.job.metadata.name));
+    if (recorded === kind) continue;
+    throw new UsageError(
+      `job "${s.job.metadata.name}" of cronjob/${owner} runs on ${recorded}; this scheduler would run on ${kind}`,
+      `start the scheduler with --runtime ${recorded} until it has finished, or delete it (\`tjob delete job ${s.job.metadata.name}\`)`,
+    );
+  }
+  if (kind === 'swarm') refuseRefused(cronJobRefusals(await cronStore.listCronJobs()));
+}
+
+/** The fields of the stored CronJobs' templates Swarm refuses, named by CronJob. */
+function cronJobRefusals(cronJobs: CronJob[]): FieldError[] {
+  return objectRefusals(cronJobs.map((cj) => ({ source: `cronjob/${cj.metadata.name}`, object: cj })));
 }
 
 // ---- next ----
@@ -409,7 +471,18 @@ async function cronTrigger(
 
   const backoff = backoffSettings(flags, ctx.env);
   const network = networkOf(flags, ctx.env);
-  const runtime = await openRuntime(ctx, stateDir, backoff);
+  // A running scheduler drives the job: it goes on the scheduler's runtime.
+  const asked = runtimeOf(flags, ctx.env);
+  const scheduler = await cronStore.daemonLeaseHolder();
+  const kind = scheduler ? schedulerRuntime(scheduler.command) : asked.kind;
+  if (asked.byFlag && asked.kind !== kind) {
+    throw new UsageError(
+      `the scheduler (pid ${scheduler?.pid}) runs the jobs of cronjob/${name} on ${kind}, not ${asked.kind} (--runtime ${asked.kind})`,
+      `trigger it without --runtime (on ${kind}), or stop the scheduler and start it with --runtime ${asked.kind}`,
+    );
+  }
+  if (kind === 'swarm') refuseRefused(cronJobRefusals([cj]));
+  const runtime = await openRuntime(ctx, stateDir, backoff, kind);
   let jobName: string;
   try {
     await runtime.ping();
@@ -447,7 +520,7 @@ async function cronTrigger(
 
     await store.createJob(
       jobAsCreated(job, randomUUID(), ctx.clock.now()),
-      network === undefined ? config : { ...config, network },
+      withRuntime(network === undefined ? config : { ...config, network }, kind),
     );
   } finally {
     await runtime.close();

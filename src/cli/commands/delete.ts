@@ -15,7 +15,8 @@ import { DefaultTerminationGracePeriodSeconds } from '../../manifest/pod-default
 import { jobObject } from '../../output/objects.js';
 import { notFoundMessage, type Kind } from '../../output/printers.js';
 import type { CliContext, GlobalOptions, RegisterCommand } from '../context.js';
-import { openRuntime, openStateForReading } from '../open-state.js';
+import { openStateForReading } from '../open-state.js';
+import { RecordedRuntimes } from '../job-runtimes.js';
 import { rfc3339 } from '../../api/time.js';
 import { printable, reportError } from '../report-error.js';
 import { deleteJobEverywhere } from '../../engine/job-deletion.js';
@@ -85,15 +86,10 @@ export async function runDelete(
       'give names, --all, or -l SELECTOR',
     );
   const { stateDir, store, cronStore } = await openStateForReading(ctx, global);
-  let runtime: PodRuntime | undefined;
-  const runtimeFor = async (): Promise<PodRuntime> => {
-    if (!runtime) {
-      // Deleting stops and removes containers and starts none: the default backoff serves.
-      runtime = await openRuntime(ctx, stateDir);
-      await runtime.ping();
-    }
-    return runtime;
-  };
+  // Each job's pods go through the runtime it recorded; a claim's volume is the engine's.
+  const runtimes = new RecordedRuntimes(ctx, stateDir, store);
+  const runtimeFor = (job?: string): Promise<PodRuntime> =>
+    job === undefined ? runtimes.of('docker') : runtimes.forJob(job);
 
   let code = 0;
   try {
@@ -169,7 +165,7 @@ export async function runDelete(
       if (!named && targets.length === 0) ctx.stderr.write(NO_RESOURCES);
     }
   } finally {
-    if (runtime) await runtime.close();
+    await runtimes.close();
   }
   return code;
 }
@@ -240,7 +236,7 @@ async function deleteJob(
   name: string,
   store: FileStore,
   cronStore: FileCronStore,
-  runtimeFor: () => Promise<PodRuntime>,
+  runtimeFor: (job: string) => Promise<PodRuntime>,
   ctx: CliContext,
   options: { dependent?: boolean } = {},
 ): Promise<'deleted' | 'missing' | 'busy' | 'failed'> {
@@ -315,7 +311,7 @@ async function deleteJob(
   try {
     const fresh = (await store.loadJob(name).catch(() => store.salvageJob(name))) ?? stored;
     if (fresh.pods.some((p) => p.removed !== true))
-      await deleteJobEverywhere(fresh, store, await runtimeFor());
+      await deleteJobEverywhere(fresh, store, await runtimeFor(name));
     else await store.deleteJob(name);
   } catch (err) {
     await lease.release();

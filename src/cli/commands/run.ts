@@ -18,9 +18,19 @@ import { imagesOf } from '../../engine/images.js';
 import type { StoredJob } from '../../ports/job-records.js';
 import type { JobConfigs } from '../../ports/job-config.js';
 import type { PodLogs } from '../../ports/pod-logs.js';
-import type { PodRuntime } from '../../ports/pod-runtime.js';
+import type { RuntimeKind } from '../../ports/pod-runtime.js';
 import { backoffSettings, DEFAULT_MAX_BACKOFF_FLAG } from '../args/backoff.js';
 import { checkNetworks, checkRecordedNetwork, NETWORK_FLAG_HELP, networkOf } from '../args/network.js';
+import {
+  checkRecordedRuntime,
+  oneRuntime,
+  recordedRuntime,
+  RUNTIME_FLAG_HELP,
+  runtimeOf,
+  withRuntime,
+} from '../args/runtime.js';
+import { RecordedRuntimes } from '../job-runtimes.js';
+import { refuseRefused, swarmRefusals, swarmReports } from '../swarm-report.js';
 import type { CliContext, GlobalOptions, RegisterCommand } from '../context.js';
 import { openRuntime, stateOf } from '../open-state.js';
 import {
@@ -50,6 +60,7 @@ export interface RunFlags extends TemplateFlags {
   showSecrets?: boolean;
   report?: string;
   network?: string;
+  runtime?: string;
 }
 
 export const registerRun: RegisterCommand = (program, ctx, globals, exitWith) => {
@@ -67,6 +78,7 @@ export const registerRun: RegisterCommand = (program, ctx, globals, exitWith) =>
     )
     .option('--max-backoff <duration>', 'cap of both backoffs', DEFAULT_MAX_BACKOFF_FLAG)
     .option('--network <name>', NETWORK_FLAG_HELP)
+    .option('--runtime <docker|swarm>', RUNTIME_FLAG_HELP)
     .option('--replace', 'delete an existing job of the same name (containers, records, logs) first')
     .option('--dry-run', 'validate, print the plan and the field report; create nothing')
     .option('--no-logs', 'do not stream pod logs')
@@ -95,7 +107,11 @@ resume it. If tjob is killed, the next run of the same file adopts the running c
 --network NAME (or TJOB_NETWORK) attaches every pod of the new jobs to that existing user-defined
 Docker network (docker network create NAME), where it resolves the containers on it by name or
 alias, as a pod resolves a Service; a job keeps its network when it is resumed. Pods with
-hostNetwork: true stay on the host's network, as on a cluster.`,
+hostNetwork: true stay on the host's network, as on a cluster.
+
+--runtime swarm (or TJOB_RUNTIME=swarm) runs each pod as a service of the Docker Swarm cluster that
+DOCKER_HOST or the docker context names a manager of; --dry-run --runtime swarm prints what Swarm
+honours, approximates and refuses, field by field. A job keeps its runtime when it is resumed.`,
     )
     .action(
       exitWith(async (files: string[], flags: RunFlags) => {
@@ -112,6 +128,7 @@ export async function runCommand(
 ): Promise<number> {
   const backoff = backoffSettings(flags, ctx.env);
   const network = networkOf(flags, ctx.env);
+  const asked = runtimeOf(flags, ctx.env);
   let maxJobs = Infinity;
   if (flags.maxJobs !== undefined) {
     maxJobs = Number(flags.maxJobs);
@@ -126,7 +143,7 @@ export async function runCommand(
   const known = flags.dryRun
     ? await storedConfigOf(ctx, global)
     : await store.init().then(() => storedConfig(store));
-  const loaded = await loadFromCommandLine(files, flags, ctx, known);
+  const loaded = await loadFromCommandLine(files, flags, ctx, known, asked.kind);
   writeWarnings(ctx.stderr, loaded.warnings);
   if (loaded.jobs.length === 0) {
     throw new UsageError(
@@ -148,24 +165,29 @@ export async function runCommand(
   });
 
   // Finished jobs whose TTL ran out go first (deviation 3), so they do not block a new run.
-  let sweepRuntime: PodRuntime | undefined;
+  let sweepRuntimes: RecordedRuntimes | undefined;
   try {
-    await sweepExpiredJobs(store, ctx.clock.now(), async () => {
-      sweepRuntime ??= await openRuntime(ctx, stateDir, backoff);
-      return sweepRuntime;
+    await sweepExpiredJobs(store, ctx.clock.now(), (job) => {
+      sweepRuntimes ??= new RecordedRuntimes(ctx, stateDir, store);
+      return sweepRuntimes.forJob(job);
     });
   } finally {
-    await sweepRuntime?.close();
+    await sweepRuntimes?.close();
   }
 
   // Decide for every job before touching anything: a refusal must leave everything as it was.
   const plans: { job: Job; existing?: StoredJob }[] = [];
   /** The networks the pods will join: the asked one for new jobs, the recorded one for the others. */
   const networks = new Set<string | undefined>();
+  /** The runtime of each job: the asked one for new jobs, the recorded one for the others. */
+  const runtimes: { name: string; kind: RuntimeKind }[] = [];
   for (const job of loaded.jobs) {
     refuseForeignController(job);
     const existing = await store.loadJob(job.metadata.name);
-    if (!existing || flags.replace) networks.add(network);
+    if (!existing || flags.replace) {
+      networks.add(network);
+      runtimes.push({ name: job.metadata.name, kind: asked.kind });
+    }
     if (existing && !flags.replace) {
       const outcome = finishedOutcome(existing.job.status);
       if (outcome) {
@@ -180,13 +202,22 @@ export async function runCommand(
           `run it with --replace to start it anew, or remove it first with \`tjob delete job ${job.metadata.name}\``,
         );
       }
-      const recorded = (await store.loadJobConfig(job.metadata.name)).network;
+      const recordedConfig = await store.loadJobConfig(job.metadata.name);
+      const recorded = recordedConfig.network;
       // TJOB_NETWORK is the default of new jobs; only the flag asks to move an existing one.
       checkRecordedNetwork(job.metadata.name, recorded, flags.network !== undefined ? network : undefined);
       networks.add(recorded);
+      // The same for TJOB_RUNTIME and --runtime.
+      const recordedKind = recordedRuntime(recordedConfig);
+      checkRecordedRuntime(job.metadata.name, recordedKind, asked);
+      runtimes.push({ name: job.metadata.name, kind: recordedKind });
     }
     plans.push(existing && !flags.replace ? { job, existing } : { job });
   }
+  const kind = oneRuntime(runtimes, asked.kind);
+  // What Swarm cannot run is refused before anything is stored or started (also when the jobs'
+  // records, not the flag, say Swarm).
+  if (kind === 'swarm') refuseRefused(swarmRefusals(swarmReports(loaded)));
 
   // Claims in the files are stored (as `apply` does): they outlive the job, as on a cluster.
   for (const pvc of loaded.claims) {
@@ -194,7 +225,7 @@ export async function runCommand(
       ctx.stderr.write(`persistentvolumeclaim/${pvc.metadata.name} created\n`);
   }
 
-  const runtime = await openRuntime(ctx, stateDir, backoff);
+  const runtime = await openRuntime(ctx, stateDir, backoff, kind);
   try {
     await runtime.ping();
     await checkNetworks(runtime, networks);
@@ -224,12 +255,22 @@ export async function runCommand(
               `stop that process first, or \`tjob delete job ${name}\``,
             );
           }
-          await deleteJobEverywhere(prior, store, runtime);
+          // The job it replaces may be on the other runtime: its pods go through that one.
+          const priorKind = recordedRuntime(await store.loadJobConfig(name));
+          if (priorKind === kind) await deleteJobEverywhere(prior, store, runtime);
+          else {
+            const others = new RecordedRuntimes(ctx, stateDir, store);
+            try {
+              await deleteJobEverywhere(prior, store, await others.of(priorKind));
+            } finally {
+              await others.close();
+            }
+          }
         }
         try {
           await store.createJob(
             jobAsCreated(job, job.metadata.uid ?? randomUUID(), ctx.clock.now()),
-            network === undefined ? config : { ...config, network },
+            withRuntime(network === undefined ? config : { ...config, network }, kind),
           );
         } catch (err) {
           const now = err instanceof ConflictError ? await store.loadJob(name) : undefined;

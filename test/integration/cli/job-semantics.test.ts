@@ -1,140 +1,19 @@
-// Job semantics that only a real engine shows, through `tjob run` as a user types it.
+// Job semantics that only a real engine shows, through `tjob run` as a user types it; the scenarios
+// every runtime shares are the table of job-scenarios.ts, run here on the Docker engine.
 
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { FileStore } from '../../../src/state/file-store.js';
 import { containersOf, newStateDir, tjob, writeManifest } from './tjob-cli.js';
+import { job, jobScenarios, scenarioRuntime, sh } from './job-scenarios.js';
 
-function job(name: string, spec: string, podSpec: string, restartPolicy = 'Never'): string {
-  return `apiVersion: batch/v1
-kind: Job
-metadata:
-  name: ${name}
-spec:
-${spec
-  .split('\n')
-  .filter(Boolean)
-  .map((l) => '  ' + l)
-  .join('\n')}
-  template:
-    spec:
-      restartPolicy: ${restartPolicy}
-      terminationGracePeriodSeconds: 2
-${podSpec
-  .split('\n')
-  .filter(Boolean)
-  .map((l) => '      ' + l)
-  .join('\n')}
-`;
-}
-
-async function runJob(yaml: string, args: string[] = []) {
-  const state = newStateDir();
-  const got = await tjob(['run', writeManifest(yaml), '--backoff', '300ms', ...args], state);
-  const name = /name: (\S+)/.exec(yaml)![1]!;
-  const stored = await new FileStore(state).loadJob(name);
-  return { got, stored: stored!, state, name };
-}
-
-const sh = (script: string, extra = '') => `containers:
-- name: main
-  image: busybox
-  imagePullPolicy: IfNotPresent
-  command: ["sh", "-c", ${JSON.stringify(script)}]
-${extra}`;
+/** The Docker engine as a user's `tjob run` meets it. */
+const onDocker = scenarioRuntime({}, [], (state, name) => containersOf(state, name, true));
+const runJob = onDocker.runJob;
 
 describe('tjob run on the real engine', { timeout: 300_000 }, () => {
-  it('maps exit codes to pod phases and counts them', async () => {
-    const { got, stored } = await runJob(job('exits', 'backoffLimit: 0', sh('exit 7')));
-    assert.equal(got.code, 1);
-    const pod = stored.pods[0]!;
-    assert.equal(pod.observation.phase, 'Failed');
-    assert.equal(pod.observation.containerStatuses[0]?.state.terminated?.exitCode, 7);
-    assert.equal(stored.job.status.failed, 1);
-  });
-
-  it('backoffLimit with restartPolicy Never: backoffLimit + 1 pods', async () => {
-    const { got, stored } = await runJob(job('never', 'backoffLimit: 2', sh('echo try; exit 1')));
-    assert.equal(got.code, 1);
-    assert.equal(stored.pods.length, 3);
-    assert.equal(stored.job.status.failed, 3);
-    assert.match(got.stderr, /Failed \(BackoffLimitExceeded\)/);
-    assert.match(got.stderr, /Job has reached the specified backoff limit/);
-    assert.match(got.stderr, /\| try/);
-  });
-
-  it('backoffLimit with restartPolicy OnFailure: restarts in place, restartCount visible', async () => {
-    const { got, stored } = await runJob(
-      job('onfail', 'backoffLimit: 2', sh('echo run; exit 1'), 'OnFailure'),
-    );
-    assert.equal(got.code, 1);
-    assert.equal(stored.pods.length, 1, 'one pod, restarted in place');
-    const restarts = stored.pods[0]!.observation.containerStatuses[0]?.restartCount ?? 0;
-    assert.ok(restarts >= 2, `restartCount ${restarts}`);
-    assert.match(got.stderr, /BackoffLimitExceeded/);
-  });
-
-  it('logs shows the current run of a restarted container, -p the one before it', async () => {
-    // The emptyDir outlives the in-place restarts: it counts the runs.
-    const script = 'echo x >> /runs/count; n=`wc -l < /runs/count`; echo "run $n"; [ $n -ge 3 ]';
-    const pod = `${sh(script, '  volumeMounts: [{name: runs, mountPath: /runs}]')}\nvolumes: [{name: runs, emptyDir: {}}]`;
-    const { got, stored, state, name } = await runJob(job('reruns', 'backoffLimit: 5', pod, 'OnFailure'));
-    assert.equal(got.code, 0, got.stderr);
-    assert.equal(stored.pods[0]?.observation.containerStatuses[0]?.restartCount, 2);
-    // `tjob run` streamed every run.
-    assert.match(got.stdout, /run 1\n[\s\S]*run 2\n[\s\S]*run 3\n/);
-    const current = await tjob(['logs', name], state);
-    assert.equal(current.stdout, 'run 3\n', current.stderr);
-    const previous = await tjob(['logs', name, '-p'], state);
-    assert.equal(previous.stdout, 'run 2\n', previous.stderr);
-  });
-
-  it('activeDeadlineSeconds stops a running container', async () => {
-    const started = Date.now();
-    const { got, stored, state } = await runJob(
-      job('deadline-it', 'activeDeadlineSeconds: 2', sh("trap 'exit 143' TERM; sleep 60 & wait")),
-    );
-    assert.equal(got.code, 1);
-    assert.ok(Date.now() - started < 20_000);
-    const failed = stored.job.status.conditions?.find((c) => c.type === 'Failed');
-    assert.equal(failed?.reason, 'DeadlineExceeded');
-    assert.equal(failed?.message, 'Job was active longer than specified deadline');
-    assert.deepEqual(await containersOf(state, 'deadline-it', true), []);
-  });
-
-  it('Indexed pods get JOB_COMPLETION_INDEX and the <job>-<index> hostname', async () => {
-    const { got, stored } = await runJob(
-      job(
-        'idx',
-        'completions: 3\nparallelism: 3\ncompletionMode: Indexed',
-        sh('echo "i=$JOB_COMPLETION_INDEX h=$(hostname)"'),
-      ),
-    );
-    assert.equal(got.code, 0);
-    for (const i of [0, 1, 2]) assert.match(got.stdout, new RegExp(`i=${i} h=idx-${i}$`, 'm'));
-    assert.equal(stored.job.status.completedIndexes, '0-2');
-  });
-
-  it('podFailurePolicy FailJob on exit code 42', async () => {
-    const spec = `backoffLimit: 5
-podFailurePolicy:
-  rules:
-  - action: FailJob
-    onExitCodes:
-      containerName: main
-      operator: In
-      values: [42]`;
-    const { got, stored } = await runJob(job('pfp', spec, sh('exit 42')));
-    assert.equal(got.code, 1);
-    assert.equal(stored.pods.length, 1);
-    const failed = stored.job.status.conditions?.find((c) => c.type === 'Failed');
-    assert.equal(failed?.reason, 'PodFailurePolicy');
-    assert.match(
-      failed?.message ?? '',
-      /^Container main for pod default\/pfp-\w{5} failed with exit code 42 matching FailJob rule at index 0$/,
-    );
-  });
+  for (const scenario of jobScenarios) it(scenario.title, () => scenario.check(onDocker));
 
   it('a container over its memory limit is OOMKilled with exit code 137', async () => {
     const { got, stored } = await runJob(

@@ -23,6 +23,10 @@ const PATTERNS = 'test/integration/docs/patterns.test.ts';
 const INSPECT = 'test/integration/docs/inspect-and-resume.test.ts';
 const CRON_CI = 'test/integration/docs/cron-and-ci.test.ts';
 const BROKERS = 'test/integration/brokers/work-queues.test.ts';
+/** Needs no engine: what Swarm does with each field is printed before anything talks to one. */
+const SWARM_REPORT = 'test/unit/cli/runtime-choice.test.ts';
+/** On a real three-node Swarm (scripts/swarm-cluster.sh), with DOCKER_HOST naming its manager. */
+const SWARM_CLI = 'test/integration/swarm/cli.test.ts';
 
 const UI = 'test/integration/ui/browser.test.ts';
 const METRICS = 'test/integration/ui/prometheus.test.ts';
@@ -209,6 +213,31 @@ export const readmeCommands: Record<string, Covered> = {
   'tjob run --replace samples/job-parallel.yaml': {
     file: INSPECT,
     test: 'resumption: Ctrl-C, run again, kill -9, resume, --replace',
+  },
+  'tjob validate --runtime swarm samples/job-parallel.yaml': {
+    file: SWARM_REPORT,
+    test: 'the report on Swarm of samples/job-parallel.yaml, from validate and run --dry-run',
+    runs: "'validate', '--runtime', 'swarm', 'samples/job-parallel.yaml'",
+  },
+  'tjob run --dry-run --runtime swarm samples/job-parallel.yaml': {
+    file: SWARM_REPORT,
+    test: 'the report on Swarm of samples/job-parallel.yaml, from validate and run --dry-run',
+    runs: "'run', '--dry-run', '--runtime', 'swarm', 'samples/job-parallel.yaml'",
+  },
+  'tjob run --runtime swarm samples/job-parallel.yaml': {
+    file: SWARM_CLI,
+    test: 'tjob run --runtime swarm samples/job-parallel.yaml: completes on the cluster’s nodes',
+    runs: "'run', '--runtime', 'swarm', 'samples/job-parallel.yaml'",
+  },
+  'tjob get pods -o wide': {
+    file: SWARM_CLI,
+    test: 'tjob run --runtime swarm samples/job-parallel.yaml: completes on the cluster’s nodes',
+    runs: "'get', 'pods', '-o', 'wide'",
+  },
+  'tjob cron start --runtime swarm': {
+    file: SWARM_CLI,
+    test: 'tjob cron start --runtime swarm: a triggered job runs on the cluster, driven by the scheduler',
+    runs: "'cron', 'start', '--runtime', 'swarm'",
   },
   'tjob render samples/job-parallel.yaml | kubectl apply -f -': {
     file: PATTERNS,

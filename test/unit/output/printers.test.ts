@@ -2,13 +2,15 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ContainerStatus, PodStatus } from '../../../src/api/k8s.js';
 import type { PodObject } from '../../../src/output/objects.js';
-import { jobCompletionsText, jobStatusText, podSummary } from '../../../src/output/printers.js';
+import { jobCompletionsText, jobStatusText, podCells, podSummary } from '../../../src/output/printers.js';
+import { podObject } from '../../../src/output/objects.js';
+import { describePod } from '../../../src/output/describe.js';
+import { podRecord, testJob } from '../../support/jobs.js';
 import { tabulate, DESCRIBE_TABS, TABLE_TABS } from '../../../src/output/tabwriter.js';
 import { listOf, toJson, toYaml } from '../../../src/output/serialize.js';
 import { rfc1123z, rfc3339Nano } from '../../../src/output/time-format.js';
 import { formatLabelSelector } from '../../../src/output/selector-format.js';
 import { load } from 'js-yaml';
-import { testJob } from '../../support/jobs.js';
 
 const now = new Date('2026-01-01T00:10:00Z');
 
@@ -199,6 +201,22 @@ describe('printPod', () => {
       assert.deepEqual(podSummary(p, now), { ready, reason, restarts });
     });
   }
+});
+
+describe('the node a pod runs on', () => {
+  it('a runtime with nodes (Swarm) binds the pod: spec.nodeName, the NODE column, describe’s Node', () => {
+    const job = testJob('j');
+    const record = podRecord('j-abcde', 'Succeeded');
+    const placed = podObject(job, { ...record, observation: { ...record.observation, nodeName: 'tjn2' } });
+    assert.equal(placed.spec.nodeName, 'tjn2');
+    assert.deepEqual(podCells(placed, now, true).slice(5), ['<none>', 'tjn2', '<none>', '<none>']);
+    assert.match(describePod(placed, [], { now }), /^Node:\s+tjn2\/$/m);
+
+    const local = podObject(job, record);
+    assert.equal(local.spec.nodeName, undefined, 'one engine: no node, as before');
+    assert.deepEqual(podCells(local, now, true).slice(5), ['<none>', '<none>', '<none>', '<none>']);
+    assert.match(describePod(local, [], { now }), /^Node:\s+<none>$/m);
+  });
 });
 
 describe('tabwriter', () => {

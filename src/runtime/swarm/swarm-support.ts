@@ -1,0 +1,405 @@
+// What Docker Swarm does with each field of a Job's or CronJob's pod template when every pod
+// attempt is a service of the cluster (`--runtime swarm`): honoured, approximated (with how),
+// ignored (as on Docker), or refused (with why). One home for these decisions: `tjob validate
+// --runtime swarm` and `run --dry-run --runtime swarm` print them, `run --runtime swarm` refuses a
+// template with a refused field before anything starts, the README's table is checked against
+// `SwarmRules`, and `swarmPlacement` gives the placement constraints the runtime creates services
+// with.
+//
+// Swarm's side is the Engine API of services (moby api/types/swarm: ContainerSpec, Resources,
+// Placement) and swarmkit's constraint language (manager/constraint/constraint.go: `==` and `!=`
+// on node attributes and labels, every constraint must hold). Fields not named here are as on
+// Docker (src/manifest/field-report.ts).
+
+import type { Container, KubeObject, PodSpec } from '../../api/k8s.js';
+
+export type SwarmSupport = 'honoured' | 'approximated' | 'ignored' | 'refused';
+
+export interface SwarmRule {
+  /** The fields, as the README names them. */
+  field: string;
+  support: SwarmSupport;
+  /** How (honoured, approximated) or why (ignored, refused). */
+  note: string;
+}
+
+const sharedNamespaces =
+  "Swarm services share no network namespace, so the pod's localhost (and its volumes between containers) cannot be kept";
+
+export const SwarmRules = {
+  command: {
+    field: 'containers[].command, args',
+    support: 'honoured',
+    note: "the service's Command and Args, `$(VAR)` expanded as on Docker",
+  },
+  env: {
+    field: 'containers[].env, envFrom',
+    support: 'honoured',
+    note: "the service's Env: ConfigMap and Secret values resolved by tjob, downward API and the Indexed identity as on Docker",
+  },
+  workingDir: { field: 'containers[].workingDir', support: 'honoured', note: "the service's Dir" },
+  user: {
+    field: 'securityContext runAsUser, runAsGroup, supplementalGroups, fsGroup',
+    support: 'honoured',
+    note: "the service's User and Groups",
+  },
+  readOnlyRootFilesystem: {
+    field: 'containers[].securityContext.readOnlyRootFilesystem',
+    support: 'honoured',
+    note: "the service's ReadOnly",
+  },
+  capabilities: {
+    field: 'containers[].securityContext.capabilities',
+    support: 'honoured',
+    note: "the service's CapabilityAdd and CapabilityDrop",
+  },
+  privileged: {
+    field: 'containers[].securityContext.privileged: true',
+    support: 'refused',
+    note: 'Swarm services cannot run privileged',
+  },
+  limits: {
+    field: 'containers[].resources.limits',
+    support: 'approximated',
+    note: "cpu and memory become the service's Limits; a container killed for memory is reported as Error (exit 137), not OOMKilled: Swarm does not say why a task's container was killed",
+  },
+  requests: {
+    field: 'containers[].resources.requests',
+    support: 'honoured',
+    note: "cpu and memory become the service's Reservations: Swarm places the pod on a node that has them free, and leaves it Pending (Unschedulable) when none has",
+  },
+  nodeSelector: {
+    field: 'nodeSelector',
+    support: 'honoured',
+    note: 'placement constraints `node.labels.KEY==VALUE` (`kubernetes.io/hostname` becomes `node.hostname`)',
+  },
+  nodeName: {
+    field: 'nodeName',
+    support: 'honoured',
+    note: 'the placement constraint `node.hostname==NAME` (the names `docker node ls` shows)',
+  },
+  requiredNodeAffinity: {
+    field:
+      'affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution: one term, In or NotIn of one value',
+    support: 'honoured',
+    note: 'placement constraints `node.labels.KEY==VALUE` (In) and `!=` (NotIn)',
+  },
+  requiredNodeAffinityOther: {
+    field:
+      'affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution: several terms, several values, Exists, DoesNotExist, Gt, Lt, matchFields',
+    support: 'refused',
+    note: 'Swarm constraints are `==` and `!=` of one value, all of which must hold: alternatives, sets and comparisons cannot be written; placing the pod elsewhere would break the requirement',
+  },
+  preferredAffinity: {
+    field: 'affinity: preferredDuringSchedulingIgnoredDuringExecution',
+    support: 'ignored',
+    note: 'Swarm has no weighted preferences; a preference may go unmet on a cluster too',
+  },
+  requiredPodAffinity: {
+    field: 'affinity.podAffinity, podAntiAffinity: requiredDuringSchedulingIgnoredDuringExecution',
+    support: 'refused',
+    note: 'Swarm cannot place a task by the tasks already on a node',
+  },
+  appContainers: {
+    field: 'containers[1] and later (several app containers)',
+    support: 'refused',
+    note: sharedNamespaces,
+  },
+  sidecars: {
+    field: 'initContainers[] with restartPolicy: Always (native sidecars)',
+    support: 'refused',
+    note: sharedNamespaces,
+  },
+  initContainers: {
+    field: 'initContainers[]',
+    support: 'approximated',
+    note: 'run in order as services of their own pinned to the node the pod landed on; they share its volumes there, not its network namespace',
+  },
+  shareProcessNamespace: {
+    field: 'shareProcessNamespace: true, hostPID: true, hostIPC: true',
+    support: 'refused',
+    note: 'Swarm services have no process or IPC namespace settings',
+  },
+  hostNetwork: {
+    field: 'hostNetwork: true',
+    support: 'honoured',
+    note: 'the service joins the `host` network of the node that runs it',
+  },
+  hostname: {
+    field: 'hostname, subdomain',
+    support: 'honoured',
+    note: "the service's Hostname",
+  },
+  hostAliases: { field: 'hostAliases', support: 'honoured', note: "the service's Hosts" },
+  dnsConfig: {
+    field: 'dnsConfig',
+    support: 'honoured',
+    note: "the service's DNSConfig (nameservers, searches, options)",
+  },
+  terminationGracePeriodSeconds: {
+    field: 'terminationGracePeriodSeconds',
+    support: 'honoured',
+    note: "the service's StopGracePeriod: SIGTERM, then SIGKILL after it",
+  },
+  secretVolume: {
+    field: 'volumes[].secret',
+    support: 'honoured',
+    note: 'Swarm secrets named by their content hash, mounted as files',
+  },
+  configMapVolume: {
+    field: 'volumes[].configMap',
+    support: 'honoured',
+    note: 'Swarm configs named by their content hash, mounted as files',
+  },
+  emptyDir: {
+    field: 'volumes[].emptyDir',
+    support: 'honoured',
+    note: 'a volume of the pod on the node that runs it, removed with the pod; medium Memory is a tmpfs',
+  },
+  hostPath: {
+    field: 'volumes[].hostPath',
+    support: 'approximated',
+    note: 'a bind of that path on whichever node runs the pod: it is that node’s path, not the machine where tjob runs',
+  },
+  persistentVolumeClaim: {
+    field: 'volumes[].persistentVolumeClaim, ephemeral',
+    support: 'approximated',
+    note: 'a named volume on the node that runs the pod: pods on different nodes see different data',
+  },
+  terminationMessagePath: {
+    field: 'containers[].terminationMessagePath',
+    support: 'approximated',
+    note: 'the file is on the node that ran the pod and is not read; FallbackToLogsOnError still takes the log tail',
+  },
+} as const satisfies Record<string, SwarmRule>;
+
+export type SwarmRuleName = keyof typeof SwarmRules;
+
+/** One field of one manifest, as Swarm takes it. */
+export interface SwarmFieldEntry {
+  /** `spec.template.spec.containers[1]` */
+  path: string;
+  support: SwarmSupport;
+  note: string;
+  rule: SwarmRuleName;
+  /** The placement constraint it becomes (`node.labels.disk==ssd`), for the fields that place. */
+  constraint?: string;
+}
+
+/** The pod templates of a Job or CronJob, with the path of their spec in the manifest. */
+export function podTemplatesOf(object: KubeObject): { path: string; spec: PodSpec }[] {
+  if (object.kind === 'Job') return [{ path: 'spec.template.spec', spec: object.spec.template.spec }];
+  if (object.kind === 'CronJob')
+    return [
+      {
+        path: 'spec.jobTemplate.spec.template.spec',
+        spec: object.spec.jobTemplate.spec.template.spec,
+      },
+    ];
+  return [];
+}
+
+/** What Swarm does with the fields present in one pod spec at `base`, in manifest order. */
+export function swarmPodFields(spec: PodSpec, base: string): SwarmFieldEntry[] {
+  const out: SwarmFieldEntry[] = [];
+  const add = (path: string, rule: SwarmRuleName, note?: string): void => {
+    const r: SwarmRule = SwarmRules[rule];
+    out.push({ path, support: r.support, note: note ?? r.note, rule });
+  };
+  if (spec.hostNetwork === true) add(`${base}.hostNetwork`, 'hostNetwork');
+  for (const field of ['shareProcessNamespace', 'hostPID', 'hostIPC'] as const)
+    if (spec[field] === true) add(`${base}.${field}`, 'shareProcessNamespace');
+  if (spec.hostname !== undefined) add(`${base}.hostname`, 'hostname');
+  if (spec.subdomain !== undefined) add(`${base}.subdomain`, 'hostname');
+  if (spec.hostAliases !== undefined) add(`${base}.hostAliases`, 'hostAliases');
+  if (spec.dnsConfig !== undefined) add(`${base}.dnsConfig`, 'dnsConfig');
+  if (spec.terminationGracePeriodSeconds !== undefined)
+    add(`${base}.terminationGracePeriodSeconds`, 'terminationGracePeriodSeconds');
+  const pod = spec.securityContext;
+  if (pod)
+    for (const field of ['runAsUser', 'runAsGroup', 'supplementalGroups', 'fsGroup'])
+      if (pod[field] !== undefined) add(`${base}.securityContext.${field}`, 'user');
+  if (typeof spec.nodeName === 'string' && spec.nodeName !== '')
+    out.push(placed(`${base}.nodeName`, 'nodeName', `node.hostname==${spec.nodeName}`));
+  const selector = (spec.nodeSelector ?? {}) as Record<string, string>;
+  for (const [key, value] of Object.entries(selector)) {
+    const path = `${base}.nodeSelector[${JSON.stringify(key)}]`;
+    const constraint = labelConstraint(key, '==', value);
+    if (constraint.ok) out.push(placed(path, 'nodeSelector', constraint.constraint));
+    else add(path, 'requiredNodeAffinityOther', constraint.why);
+  }
+  out.push(...affinityFields(spec.affinity, `${base}.affinity`));
+
+  (spec.initContainers ?? []).forEach((c, i) => {
+    const path = `${base}.initContainers[${i}]`;
+    if (c.restartPolicy === 'Always') {
+      add(path, 'sidecars', `container "${c.name}" is a native sidecar: ${SwarmRules.sidecars.note}`);
+      return;
+    }
+    add(path, 'initContainers');
+    out.push(...containerFields(c, path));
+  });
+  spec.containers.forEach((c, i) => {
+    const path = `${base}.containers[${i}]`;
+    if (i > 0) {
+      add(
+        path,
+        'appContainers',
+        `container "${c.name}" is a second app container: ${SwarmRules.appContainers.note}`,
+      );
+      return;
+    }
+    out.push(...containerFields(c, path));
+  });
+
+  (spec.volumes ?? []).forEach((v, i) => {
+    const path = `${base}.volumes[${i}]`;
+    if (v.secret) add(`${path}.secret`, 'secretVolume');
+    else if (v.configMap) add(`${path}.configMap`, 'configMapVolume');
+    else if (v.emptyDir) add(`${path}.emptyDir`, 'emptyDir');
+    else if (v.hostPath) add(`${path}.hostPath`, 'hostPath');
+    else if (v.persistentVolumeClaim !== undefined)
+      add(`${path}.persistentVolumeClaim`, 'persistentVolumeClaim');
+    else if (v.ephemeral !== undefined) add(`${path}.ephemeral`, 'persistentVolumeClaim');
+  });
+  return out;
+}
+
+function containerFields(c: Container, path: string): SwarmFieldEntry[] {
+  const out: SwarmFieldEntry[] = [];
+  const add = (p: string, rule: SwarmRuleName, note?: string): void => {
+    const r: SwarmRule = SwarmRules[rule];
+    out.push({ path: p, support: r.support, note: note ?? r.note, rule });
+  };
+  if (c.command !== undefined) add(`${path}.command`, 'command');
+  if (c.args !== undefined) add(`${path}.args`, 'command');
+  if (c.env !== undefined) add(`${path}.env`, 'env');
+  if (c.envFrom !== undefined) add(`${path}.envFrom`, 'env');
+  if (c.workingDir !== undefined) add(`${path}.workingDir`, 'workingDir');
+  const sc = c.securityContext;
+  if (sc) {
+    if (sc.runAsUser !== undefined) add(`${path}.securityContext.runAsUser`, 'user');
+    if (sc.runAsGroup !== undefined) add(`${path}.securityContext.runAsGroup`, 'user');
+    if (sc.readOnlyRootFilesystem !== undefined)
+      add(`${path}.securityContext.readOnlyRootFilesystem`, 'readOnlyRootFilesystem');
+    if (sc.capabilities !== undefined) add(`${path}.securityContext.capabilities`, 'capabilities');
+    if (sc.privileged === true)
+      add(
+        `${path}.securityContext.privileged`,
+        'privileged',
+        `container "${c.name}": ${SwarmRules.privileged.note}`,
+      );
+  }
+  if (c.resources?.limits !== undefined) add(`${path}.resources.limits`, 'limits');
+  if (c.resources?.requests !== undefined) add(`${path}.resources.requests`, 'requests');
+  if (c.terminationMessagePath !== undefined) add(`${path}.terminationMessagePath`, 'terminationMessagePath');
+  return out;
+}
+
+interface NodeSelectorRequirement {
+  key?: unknown;
+  operator?: unknown;
+  values?: unknown;
+}
+
+interface NodeSelectorTerm {
+  matchExpressions?: NodeSelectorRequirement[];
+  matchFields?: NodeSelectorRequirement[];
+}
+
+/** The affinity's fields: the required node terms Swarm can write as constraints, and the rest. */
+function affinityFields(affinity: unknown, path: string): SwarmFieldEntry[] {
+  if (affinity === null || typeof affinity !== 'object') return [];
+  const out: SwarmFieldEntry[] = [];
+  const add = (p: string, rule: SwarmRuleName, note?: string): void => {
+    const r: SwarmRule = SwarmRules[rule];
+    out.push({ path: p, support: r.support, note: note ?? r.note, rule });
+  };
+  const a = affinity as Record<string, Record<string, unknown> | undefined>;
+  const required = 'requiredDuringSchedulingIgnoredDuringExecution';
+  const preferred = 'preferredDuringSchedulingIgnoredDuringExecution';
+  for (const kind of ['nodeAffinity', 'podAffinity', 'podAntiAffinity']) {
+    const section = a[kind];
+    if (!section) continue;
+    if (section[preferred] !== undefined) add(`${path}.${kind}.${preferred}`, 'preferredAffinity');
+    if (section[required] === undefined) continue;
+    if (kind !== 'nodeAffinity') {
+      add(`${path}.${kind}.${required}`, 'requiredPodAffinity');
+      continue;
+    }
+    const termsPath = `${path}.${kind}.${required}.nodeSelectorTerms`;
+    const terms = ((section[required] as { nodeSelectorTerms?: NodeSelectorTerm[] }).nodeSelectorTerms ??
+      []) as NodeSelectorTerm[];
+    if (terms.length > 1) {
+      add(
+        termsPath,
+        'requiredNodeAffinityOther',
+        `${terms.length} terms, any of which may hold: Swarm's constraints must all hold`,
+      );
+      continue;
+    }
+    const term = terms[0] ?? {};
+    (term.matchFields ?? []).forEach((_, i) =>
+      add(
+        `${termsPath}[0].matchFields[${i}]`,
+        'requiredNodeAffinityOther',
+        'matchFields: nodes cannot be selected by their fields (use nodeName or the kubernetes.io/hostname label)',
+      ),
+    );
+    (term.matchExpressions ?? []).forEach((e, i) => {
+      const p = `${termsPath}[0].matchExpressions[${i}]`;
+      const c = requirementConstraint(e);
+      if (c.ok) out.push(placed(p, 'requiredNodeAffinity', c.constraint));
+      else add(p, 'requiredNodeAffinityOther', c.why);
+    });
+  }
+  return out;
+}
+
+function placed(path: string, rule: SwarmRuleName, constraint: string): SwarmFieldEntry {
+  const r: SwarmRule = SwarmRules[rule];
+  return { path, support: r.support, note: `the placement constraint ${constraint}`, rule, constraint };
+}
+
+type Constraint = { ok: true; constraint: string } | { ok: false; why: string };
+
+function requirementConstraint(e: NodeSelectorRequirement): Constraint {
+  const key = String(e.key);
+  const values = Array.isArray(e.values) ? (e.values as unknown[]).map(String) : [];
+  if (e.operator !== 'In' && e.operator !== 'NotIn')
+    return {
+      ok: false,
+      why: `${String(e.operator)} on "${key}": Swarm constraints compare with one value only`,
+    };
+  if (values.length !== 1)
+    return {
+      ok: false,
+      why: `${e.operator} of ${values.length} values on "${key}": Swarm constraints compare with one value only`,
+    };
+  return labelConstraint(key, e.operator === 'In' ? '==' : '!=', values[0]!);
+}
+
+/**
+ * A node label requirement as a swarmkit constraint. The hostname label is the node's hostname
+ * (a pod's nodeName is the Swarm node's hostname). swarmkit takes keys of letters, digits, `-`,
+ * `_` and `.` only (manager/constraint/constraint.go), so a prefixed key (`example.com/disk`)
+ * cannot be written.
+ */
+function labelConstraint(key: string, op: '==' | '!=', value: string): Constraint {
+  if (key === 'kubernetes.io/hostname') return { ok: true, constraint: `node.hostname${op}${value}` };
+  if (!/^[A-Za-z_][A-Za-z0-9_.-]*$/.test(key))
+    return { ok: false, why: `the label key "${key}" cannot be written in a Swarm constraint (no "/")` };
+  if (value === '' || /[=!,\s]/.test(value))
+    return { ok: false, why: `the value "${value}" of "${key}" cannot be written in a Swarm constraint` };
+  return { ok: true, constraint: `node.labels.${key}${op}${value}` };
+}
+
+/** The placement constraints of a pod spec Swarm accepts (none refused): the service's Placement. */
+export function swarmPlacement(spec: PodSpec): string[] {
+  return swarmPodFields(spec, '').flatMap((f) => (f.constraint === undefined ? [] : [f.constraint]));
+}
+
+/** The refused fields of a pod spec; empty when Swarm can run it. */
+export function swarmRefusals(spec: PodSpec, base: string): SwarmFieldEntry[] {
+  return swarmPodFields(spec, base).filter((f) => f.support === 'refused');
+}
