@@ -22,7 +22,7 @@ import type { PodRuntime } from '../../ports/pod-runtime.js';
 import { backoffSettings, DEFAULT_MAX_BACKOFF_FLAG } from '../args/backoff.js';
 import { checkNetworks, checkRecordedNetwork, NETWORK_FLAG_HELP, networkOf } from '../args/network.js';
 import type { CliContext, GlobalOptions, RegisterCommand } from '../context.js';
-import { openRuntime, stateOf } from '../open-state.js';
+import { openRuntime, stateOf, stateWatchAt } from '../open-state.js';
 import {
   loadFromCommandLine,
   storedConfig,
@@ -258,7 +258,7 @@ export async function runCommand(
     const finished = (state: StoredJob): void => void finals.set(state.job.metadata.name, state);
     const code = await driveJobs(
       names,
-      { store, runtime, ctx, printer },
+      { store, runtime, ctx, printer, stateWatch: () => stateWatchAt(stateDir) },
       { ...settings, command: 'tjob run', finished },
     );
     const states = names.map((n) => finals.get(n)).filter((s): s is StoredJob => s !== undefined);
