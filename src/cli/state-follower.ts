@@ -11,6 +11,9 @@ import type { StateWatch } from '../ports/state-watch.js';
 /** How long a follower sleeps when no change is reported: it then reads the state directory anyway. */
 export const FOLLOW_SAFETY_POLL_MS = 1000;
 
+/** The longest pause between two passes of a follower woken by changes in quick succession. */
+const PACE_MAX_MS = 100;
+
 export class StateFollower {
   private readonly wakeup: Wakeup;
   private readonly watched = new Map<string, () => void>();
@@ -63,8 +66,8 @@ export class StateFollower {
     const passMs = this.passStart === undefined ? 0 : passEnd - this.passStart;
     await this.wakeup.wait(Math.min(withinMs, FOLLOW_SAFETY_POLL_MS), signal);
     // Changes that come faster than a pass reads them (a log streaming into a large file) are
-    // taken at most every other pass's time: a follower keeps to half a core at most.
-    const rest = Math.min(passMs, withinMs) - (this.clock.now().getTime() - passEnd);
+    // taken a pass's time apart (up to PACE_MAX_MS): a busy follower leaves the writer CPU.
+    const rest = Math.min(passMs, withinMs, PACE_MAX_MS) - (this.clock.now().getTime() - passEnd);
     if (rest > 0 && !signal?.aborted) await this.clock.sleep(rest, signal);
     this.passStart = this.clock.now().getTime();
     const woken = this.changed ? 'change' : 'poll';

@@ -1,7 +1,7 @@
 // The followers (`wait`, `logs -f`, `get -w`, a `run` following another process) react to the
 // state directory's watch, not to their poll: on a clock whose long sleeps never end, only a
 // reported change can wake them. (Their safety-net poll, and the polls they had before, sleep 200
-// ms or more; the short sleeps that pace a follower behind a busy writer still run.)
+// ms or more; the short sleeps, at most 100 ms, that pace a follower behind a busy writer run.)
 
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
