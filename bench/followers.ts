@@ -74,10 +74,14 @@ function runningPod(name: string): PodRecord {
   };
 }
 
-/** Resolves once the process has an inotify instance (its watches are being made), or has exited. */
+/**
+ * Resolves once the process has an inotify instance (its watches are being made), has exited, or
+ * after 2 s (a follower that polls, as before this scenario was written, makes none).
+ */
 async function watching(pid: number, exited: () => boolean): Promise<void> {
+  const giveUp = Date.now() + 2000;
   for (;;) {
-    if (exited()) return;
+    if (exited() || Date.now() > giveUp) return;
     try {
       for (const fd of readdirSync(`/proc/${pid}/fd`)) {
         if (readlinkSync(`/proc/${pid}/fd/${fd}`) === 'anon_inode:inotify') return;
