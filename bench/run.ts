@@ -7,6 +7,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { cron } from './cron.js';
+import { followers } from './followers.js';
 import { logs } from './logs.js';
 import { reaction } from './reaction.js';
 import { scale } from './scale.js';
@@ -38,7 +39,7 @@ function machine() {
   };
 }
 
-const scenarios = { throughput, reaction, startup, scale, cron, logs, ui, swarm } as const;
+const scenarios = { throughput, reaction, startup, scale, cron, logs, ui, swarm, followers } as const;
 type Name = keyof typeof scenarios;
 
 async function main(): Promise<void> {
@@ -186,6 +187,30 @@ function rowsOf(name: Name, r: Record<string, never>): Row[] {
       `${s(t.medians.loop)} (${t.podsPerSecond.loop} pods/s)`,
     );
     add('tjob / plain services', '', `${t.ratio}`);
+  } else if (name === 'followers') {
+    const t = r as unknown as Awaited<ReturnType<typeof followers>>;
+    add(
+      `tjob wait: finishing line → exit, p50 / p99 (${t.samples})`,
+      'p99 ≤ 50 ms',
+      `${t.wait.p50Ms} / ${t.wait.p99Ms} ms`,
+      t.wait.p99Ms <= 50,
+    );
+    add(
+      'tjob wait: finishing line → `condition met` printed, p50 / p99',
+      '',
+      `${t.waitPrinted.p50Ms} / ${t.waitPrinted.p99Ms} ms`,
+    );
+    add(
+      `tjob logs -f: line recorded → printed, p50 / p99 (${t.samples})`,
+      'p99 ≤ 50 ms',
+      `${t.logs.p50Ms} / ${t.logs.p99Ms} ms`,
+      t.logs.p99Ms <= 50,
+    );
+    add(
+      'floor: bare node fs.watch, change → printed / → exit, p50 / p99',
+      '',
+      `${t.floor.printed.p50Ms} / ${t.floor.printed.p99Ms}; ${t.floor.exit.p50Ms} / ${t.floor.exit.p99Ms} ms`,
+    );
   } else if (name === 'ui') {
     const t = r as unknown as Awaited<ReturnType<typeof ui>>;
     add(`tjob ui: list drawn in Chromium (${t.jobs} jobs)`, '< 1000 ms', `${t.listMs} ms`, t.listMs < 1000);

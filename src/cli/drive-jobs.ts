@@ -12,6 +12,8 @@ import { JobRunner, type JobRunObserver, type RunEnd } from '../engine/job-runne
 import type { CliContext } from './context.js';
 import { deleteJobEverywhere } from '../engine/job-deletion.js';
 import { followJob } from './follow-job.js';
+import { StateFollower } from './state-follower.js';
+import type { StateWatch } from '../ports/state-watch.js';
 import { deleteIfExpired } from './ttl-sweep.js';
 import { ttlTimeLeft } from '../engine/ttl-after-finished.js';
 import { maskSecretsOf } from './secret-masking.js';
@@ -32,6 +34,8 @@ export interface DriveIo {
   runtime: PodRuntime;
   ctx: CliContext;
   printer: RunPrinter;
+  /** A watch of the state directory, for following a job that another process drives. */
+  stateWatch: () => StateWatch;
 }
 
 export interface DriveOptions extends DriveSettings {
@@ -110,7 +114,10 @@ export async function driveJobs(names: string[], io: DriveIo, d: DriveOptions): 
       printer.progress(
         `job.batch/${name} is driven by another tjob (pid ${lease.pid}, ${lease.command}): following it`,
       );
-      const followed = await followJob(store, ctx.clock, name, printer, interrupt.signal);
+      const follower = new StateFollower(io.stateWatch(), ctx.clock);
+      const followed = await followJob(store, follower, name, printer, interrupt.signal).finally(() =>
+        follower.close(),
+      );
       if (followed.end === 'Orphaned') {
         printer.warning(
           `the tjob that drove job.batch/${name} (pid ${lease.pid}) is gone: taking the job over`,

@@ -1,18 +1,17 @@
 // A foreground `tjob run` of a job that another process drives follows it: it shows the job's
-// logs and progress from the state directory and ends with the job, without taking it over.
+// logs and progress from the state directory and ends with the job, without taking it over. It
+// reads again when the job's journal or a log of its pods changes (src/cli/state-follower.ts).
 
-import type { Clock } from '../ports/clock.js';
 import type { JobLeases } from '../ports/job-leases.js';
 import type { JobRecords, StoredJob } from '../ports/job-records.js';
 import type { PodLogs } from '../ports/pod-logs.js';
 import { finishedOutcome, type JobOutcome } from '../engine/job-status.js';
 import type { RunPrinter } from './run-printer.js';
-
-const POLL_MS = 250;
+import type { StateFollower } from './state-follower.js';
 
 export async function followJob(
   store: JobRecords & PodLogs & JobLeases,
-  clock: Clock,
+  follower: StateFollower,
   name: string,
   printer: RunPrinter,
   signal: AbortSignal,
@@ -20,7 +19,8 @@ export async function followJob(
   let eventsShown = -1;
   const linesShown = new Map<string, number>();
   let last: StoredJob | undefined;
-  let polls = 0;
+  follower.job(name);
+  let woken: 'change' | 'poll' | undefined;
   for (;;) {
     const state = await store.loadJob(name);
     if (!state) return last ? { end: 'Deleted', state: last } : { end: 'Deleted' };
@@ -40,6 +40,7 @@ export async function followJob(
     ].map((c) => c.name);
     for (const pod of state.pods) {
       for (const c of containers) {
+        follower.logs(name, pod.name, c);
         const key = `${pod.name}/${c}`;
         const lines = await store.readLogs(name, pod.name, c);
         const from = linesShown.get(key) ?? 0;
@@ -56,8 +57,9 @@ export async function followJob(
     const outcome = finishedOutcome(state.job.status);
     if (outcome) return { end: outcome, state };
     if (signal.aborted) return { end: 'Left', state };
-    // The driver killed (kill -9): nobody would ever finish the job; the caller takes it over.
-    if (++polls % 4 === 0 && !(await store.jobLeaseHolder(name))) return { end: 'Orphaned', state };
-    await clock.sleep(POLL_MS, signal);
+    // The driver killed (kill -9) changes no file: the safety poll finds its lease's holder gone,
+    // and the caller takes the job over, as nobody else would ever finish it.
+    if (woken === 'poll' && !(await store.jobLeaseHolder(name))) return { end: 'Orphaned', state };
+    woken = await follower.next(signal);
   }
 }

@@ -9,7 +9,8 @@ import { parseOutput, templatePrinter } from '../output/output-format.js';
 import { listOf, toJson, toYaml } from '../output/serialize.js';
 import { newTableState, renderRows, type TableState } from '../output/table.js';
 import type { CliContext, GlobalOptions } from './context.js';
-import { openStateForReading } from './open-state.js';
+import { openStateForReading, stateWatchAt } from './open-state.js';
+import { StateFollower } from './state-follower.js';
 import { parseResourceArgs, selectorOf } from './args/resource-args.js';
 import { listKind, NO_RESOURCES, type Listed } from './listed-objects.js';
 
@@ -41,7 +42,7 @@ export async function runGet(
   if (named && selector) throw new UsageError('names and a label selector (-l) cannot be used together');
   if (flags.job !== undefined && groups.some((g) => g.kind !== 'pods'))
     throw new UsageError('--job applies to pods only');
-  const { store } = await openStateForReading(ctx, global);
+  const { store, stateDir } = await openStateForReading(ctx, global);
 
   let code = 0;
   const errors: string[] = [];
@@ -153,14 +154,16 @@ export async function runGet(
   const generic = format === 'json' || format === 'yaml' || templated !== undefined;
   if (items.length > 0 || (generic && !singleItemImplied && !flags.watch)) print(items, true);
   if (!flags.watch) return code;
-  return watch(items, collect, print, ctx);
+  return watch(items, collect, print, ctx, new StateFollower(stateWatchAt(stateDir), ctx.clock));
 }
 
+/** `-w`: what changed, whenever the state directory's watch (or its safety poll) wakes it. */
 async function watch(
   initial: Listed[],
   collect: () => Promise<Listed[]>,
   print: (list: Listed[], initial: boolean) => void,
   ctx: CliContext,
+  follower: StateFollower,
 ): Promise<number> {
   const key = (x: Listed) => `${x.kind}/${x.name}`;
   let last = new Map(initial.map((x) => [key(x), { item: x, json: JSON.stringify(x.object) }] as const));
@@ -170,9 +173,13 @@ async function watch(
     signal = s;
     stop.abort();
   });
+  follower.everything();
+  // The listing above was read before the watch was armed: the first pass reads at once.
+  let first = true;
   try {
     while (!stop.signal.aborted) {
-      await ctx.clock.sleep(500, stop.signal);
+      if (!first) await follower.next(stop.signal);
+      first = false;
       if (stop.signal.aborted) break;
       const now = await collect();
       const next = new Map(now.map((x) => [key(x), { item: x, json: JSON.stringify(x.object) }] as const));
@@ -185,6 +192,7 @@ async function watch(
     }
   } finally {
     off();
+    follower.close();
   }
   return signal === 'SIGTERM' ? 143 : 130;
 }

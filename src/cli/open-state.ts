@@ -82,7 +82,7 @@ export function openRuntime(
   });
 }
 
-/** The state directory watched for a live view (`tjob ui`). */
+/** The state directory watched, for a live view (`tjob ui`) and the followers (src/cli/state-follower.ts). */
 export function stateWatchAt(stateDir: string): StateWatch {
   return new FileStateWatch(stateDir);
 }

@@ -3,7 +3,7 @@
 
 import { closeSync, writeSync } from 'node:fs';
 import type { RegisterCommand } from '../context.js';
-import { openRuntime, openState } from '../open-state.js';
+import { openRuntime, openState, stateWatchAt } from '../open-state.js';
 import { driveJobs } from '../drive-jobs.js';
 import { RunPrinter } from '../run-printer.js';
 import { backoffSettings, DEFAULT_MAX_BACKOFF_FLAG } from '../args/backoff.js';
@@ -63,7 +63,7 @@ export const registerController: RegisterCommand = (program, ctx, globals, exitW
             };
             return await driveJobs(
               names,
-              { store, runtime, ctx, printer },
+              { store, runtime, ctx, printer, stateWatch: () => stateWatchAt(stateDir) },
               { ...settings, command: 'tjob run -d', taken, leaveWhenSuspended: true },
             );
           } finally {

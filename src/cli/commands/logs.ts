@@ -2,7 +2,7 @@
 // the containers). All pods of a job in creation order; `[POD/CONTAINER]` prefixes when more than one
 // stream is shown; `--tail` per stream; `-f` follows until the job (or pod) has finished. As kubectl,
 // one run of each container: the current one (`-f` moves on to the next run when it is restarted),
-// or with `-p` the one before it.
+// or with `-p` the one before it. `-f` wakes when the job's journal or a followed log changes.
 
 import { NotFoundError, UsageError } from '../../api/errors.js';
 import type { Container } from '../../api/k8s.js';
@@ -13,13 +13,13 @@ import type { StoredJob } from '../../ports/job-records.js';
 import { notFoundMessage } from '../../output/printers.js';
 import { rfc3339Nano } from '../../output/time-format.js';
 import type { CliContext, GlobalOptions, RegisterCommand } from '../context.js';
-import { openStateForReading } from '../open-state.js';
+import { openStateForReading, stateWatchAt } from '../open-state.js';
+import { StateFollower } from '../state-follower.js';
 import { findPod, podsInCreationOrder } from '../stored-pods.js';
 import { kindOf } from '../args/resource-args.js';
 import { LOGS_KINDS } from '../resource-kinds.js';
 import { jobSecretMask } from '../secret-masking.js';
 
-const FOLLOW_POLL_MS = 500;
 /** After the job has finished, one more read this much later catches lines still being written. */
 const FOLLOW_DRAIN_MS = 1000;
 
@@ -90,7 +90,7 @@ export async function runLogs(
   }
   if (flags.container !== undefined && flags.allContainers)
     throw new UsageError('--container and --all-containers cannot be used together');
-  const { store } = await openStateForReading(ctx, global);
+  const { store, stateDir } = await openStateForReading(ctx, global);
 
   // Resolve the target to a job and, for a pod target, one pod.
   let jobName: string;
@@ -203,9 +203,18 @@ export async function runLogs(
     emit(s, fresh);
   };
 
-  for (const s of streams) await drain(s, true);
-  if (!flags.follow) return 0;
-
+  if (!flags.follow) {
+    for (const s of streams) await drain(s, true);
+    return 0;
+  }
+  // Followed: the job's journal (new pods, their end) and each stream's log directory wake it,
+  // watched before the first read so that nothing written meanwhile waits for the safety poll.
+  const follower = new StateFollower(stateWatchAt(stateDir), ctx.clock);
+  const watchStreams = () => {
+    for (const s of streams) follower.logs(jobName, s.pod.name, s.container);
+  };
+  follower.job(jobName);
+  watchStreams();
   const stop = new AbortController();
   let interrupted: 'SIGINT' | 'SIGTERM' | undefined;
   const off = ctx.onSignal((sig) => {
@@ -213,9 +222,14 @@ export async function runLogs(
     stop.abort();
   });
   try {
+    for (const s of streams) await drain(s, true);
     let finishing = false;
+    // The record read above may be older than the watch: the first pass reads at once.
+    let first = true;
     for (;;) {
-      await ctx.clock.sleep(finishing ? FOLLOW_DRAIN_MS : FOLLOW_POLL_MS, stop.signal);
+      if (finishing) await ctx.clock.sleep(FOLLOW_DRAIN_MS, stop.signal);
+      else if (!first) await follower.next(stop.signal);
+      first = false;
       if (interrupted) return interrupted === 'SIGINT' ? 130 : 143;
       stored = await store.loadJob(jobName);
       if (!stored) return 0; // deleted while following
@@ -223,6 +237,7 @@ export async function runLogs(
       for (const pod of pods) {
         if (!streams.some((s) => s.pod.name === pod.name)) streams.push(...streamsOf([pod]));
       }
+      watchStreams();
       for (const s of streams) {
         s.pod = pods.find((p) => p.name === s.pod.name) ?? s.pod;
         await drain(s, false);
@@ -235,6 +250,7 @@ export async function runLogs(
     }
   } finally {
     off();
+    follower.close();
   }
 }
 

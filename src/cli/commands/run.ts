@@ -32,7 +32,7 @@ import {
 import { RecordedRuntimes } from '../job-runtimes.js';
 import { refuseRefused, swarmRefusals, swarmReports } from '../swarm-report.js';
 import type { CliContext, GlobalOptions, RegisterCommand } from '../context.js';
-import { openRuntime, stateOf } from '../open-state.js';
+import { openRuntime, stateOf, stateWatchAt } from '../open-state.js';
 import {
   loadFromCommandLine,
   storedConfig,
@@ -299,7 +299,7 @@ export async function runCommand(
     const finished = (state: StoredJob): void => void finals.set(state.job.metadata.name, state);
     const code = await driveJobs(
       names,
-      { store, runtime, ctx, printer },
+      { store, runtime, ctx, printer, stateWatch: () => stateWatchAt(stateDir) },
       { ...settings, command: 'tjob run', finished },
     );
     const states = names.map((n) => finals.get(n)).filter((s): s is StoredJob => s !== undefined);

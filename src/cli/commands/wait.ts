@@ -1,17 +1,18 @@
 // `tjob wait job/NAME... --for=condition=COND[=value] | --for=finished | --for=delete [--timeout=30s]`:
-// kubectl wait's semantics and messages, polling the state directory.
+// kubectl wait's semantics and messages. It reads the job again whenever its journal changes
+// (src/cli/state-follower.ts), so it returns within milliseconds of the change.
 
 import { UsageError } from '../../api/errors.js';
 import type { JobStatus } from '../../api/k8s.js';
 import { notFoundMessage, resourceName } from '../../output/printers.js';
 import { jobObject } from '../../output/objects.js';
 import type { CliContext, GlobalOptions, RegisterCommand } from '../context.js';
-import { openStateForReading } from '../open-state.js';
+import { openStateForReading, stateWatchAt } from '../open-state.js';
+import { StateFollower } from '../state-follower.js';
 import { parseResourceArgs, selectorOf } from '../args/resource-args.js';
 import { parseFor, parseTimeout, WAIT_CONDITIONS } from '../args/wait-for.js';
 import { WAIT_KINDS } from '../resource-kinds.js';
 
-const POLL_MS = 200;
 interface WaitFlags {
   for: string[];
   timeout: string;
@@ -68,7 +69,7 @@ export async function runWait(
   const timeoutMs = parseTimeout(flags.timeout);
   const selector = selectorOf(flags.selector);
   const deleting = fors.some((f) => f.kind === 'delete');
-  const { store } = await openStateForReading(ctx, global);
+  const { store, stateDir } = await openStateForReading(ctx, global);
 
   let names: string[];
   if (resources.length > 0) {
@@ -112,9 +113,12 @@ export async function runWait(
     stop.abort();
   });
   let code = 0;
+  const follower = new StateFollower(stateWatchAt(stateDir), ctx.clock);
   try {
     for (const name of names) {
       const deadline = ctx.clock.now().getTime() + timeoutMs;
+      // Watched before the first read: a change between a read and the sleep still wakes it.
+      follower.job(name);
       for (;;) {
         const stored = await store.loadJob(name);
         if (!stored) {
@@ -153,11 +157,13 @@ export async function runWait(
           ctx.stderr.write(`error: timed out waiting for the condition on jobs/${name}\n`);
           return 1;
         }
-        await ctx.clock.sleep(Math.min(POLL_MS, left), stop.signal);
+        await follower.next(stop.signal, left);
         if (interrupted) return interrupted === 'SIGINT' ? 130 : 143;
       }
+      follower.forgetJob(name);
     }
   } finally {
+    follower.close();
     off();
   }
   return code;

@@ -1,9 +1,10 @@
-// The state directory's watch for the web view: a job's journal growing, a job appearing, a
-// CronJob's status, and a followed container's log each raise a change, without polling by the
-// page (inotify through fs.watch).
+// The state directory's watch for the web view and the followers: a job's journal growing, a job
+// appearing, a CronJob's status, and a followed container's log each raise a change, without
+// polling (inotify through fs.watch).
 
 import { after, describe, it } from 'node:test';
-import { appendFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import assert from 'node:assert/strict';
+import { appendFileSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { StateChange } from '../../../src/ports/state-watch.js';
 import { FileStateWatch } from '../../../src/state/state-watch.js';
@@ -55,6 +56,53 @@ describe('FileStateWatch', () => {
       await new Promise((r) => setTimeout(r, 50));
       appendFileSync(join(dir, '0.log'), '2026-01-01T00:00:00Z O hello\n');
       await waitFor(() => calls > before, { what: 'the log grown' });
+    } finally {
+      stop();
+    }
+  });
+
+  it('one job: its journal, its appearing, its going, and a new directory of the same name', async () => {
+    let calls = 0;
+    const stop = watch.watchJob('three', () => calls++);
+    try {
+      // Made aside and renamed into place, as the store creates a job.
+      mkdirSync(join(root, 'jobs/.creating-three'));
+      writeFileSync(join(root, 'jobs/.creating-three/journal.jsonl'), '{}\n');
+      renameSync(join(root, 'jobs/.creating-three'), join(root, 'jobs/three'));
+      await waitFor(() => calls > 0, { what: 'job three appearing' });
+      calls = 0;
+      appendFileSync(join(root, 'jobs/three/journal.jsonl'), '{"status":{}}\n');
+      await waitFor(() => calls > 0, { what: "job three's journal growing" });
+      calls = 0;
+      renameSync(join(root, 'jobs/three'), join(root, 'jobs/.deleted-three'));
+      await waitFor(() => calls > 0, { what: 'job three going' });
+      mkdirSync(join(root, 'jobs/.creating-three-2'));
+      renameSync(join(root, 'jobs/.creating-three-2'), join(root, 'jobs/three'));
+      await waitFor(() => calls > 1, { what: 'job three made again' });
+      calls = 0;
+      // The directory watched now is the new one.
+      writeFileSync(join(root, 'jobs/three/journal.jsonl'), '{}\n');
+      await waitFor(() => calls > 0, { what: "the new job three's journal" });
+    } finally {
+      stop();
+    }
+  });
+
+  it('a log of a job that does not exist yet: found as its directories are made one by one', async () => {
+    let calls = 0;
+    const stop = watch.watchLogs('four', 'four-abc', 'main', () => calls++);
+    try {
+      let dir = join(root, 'jobs');
+      for (const part of ['four', 'logs', 'four-abc', 'main']) {
+        dir = join(dir, part);
+        assert.equal(calls, 0, `nothing to report before ${part} exists`);
+        mkdirSync(dir);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      await waitFor(() => calls > 0, { what: 'the log directory found' });
+      calls = 0;
+      appendFileSync(join(dir, '0.log'), '2026-01-01T00:00:00Z O hello\n');
+      await waitFor(() => calls > 0, { what: 'the log grown' });
     } finally {
       stop();
     }
