@@ -8,6 +8,7 @@ import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { cron } from './cron.js';
 import { followers } from './followers.js';
+import { history } from './history.js';
 import { logs } from './logs.js';
 import { reaction } from './reaction.js';
 import { scale } from './scale.js';
@@ -39,7 +40,18 @@ function machine() {
   };
 }
 
-const scenarios = { throughput, reaction, startup, scale, cron, logs, ui, swarm, followers } as const;
+const scenarios = {
+  throughput,
+  reaction,
+  startup,
+  scale,
+  history,
+  cron,
+  logs,
+  ui,
+  swarm,
+  followers,
+} as const;
 type Name = keyof typeof scenarios;
 
 async function main(): Promise<void> {
@@ -129,6 +141,22 @@ function rowsOf(name: Name, r: Record<string, never>): Row[] {
       'none',
       loaded.length ? loaded.join(', ') : 'none',
       loaded.length === 0,
+    );
+  } else if (name === 'history') {
+    const t = r as unknown as Awaited<ReturnType<typeof history>>;
+    for (const c of [t.getJobs, t.getPods]) {
+      add(
+        `tjob ${c.what}: ${c.large.label} / ${c.small.label}`,
+        '≤ 1.5×',
+        `${c.medianLargeMs} / ${c.medianSmallMs} ms = ${c.ratio}×`,
+        c.ratio <= 1.5,
+      );
+      add(`tjob ${c.what}: peak RSS`, '< 150 MB', `${c.peakRssMiB} MiB`, c.peakRssMiB * 1.048576 < 150);
+    }
+    add(
+      'load average before / after (1, 5, 15 min)',
+      '',
+      `${t.loadBefore.join(' ')} / ${t.loadAfter.join(' ')}`,
     );
   } else if (name === 'scale') {
     const t = r as unknown as Awaited<ReturnType<typeof scale>>;

@@ -5,6 +5,7 @@
 import { join } from 'node:path';
 import type { JobStatus } from '../src/api/k8s.js';
 import type { PodRecord } from '../src/api/pod.js';
+import { mapLimit } from '../src/api/map-limit.js';
 import { FileStore } from '../src/state/file-store.js';
 import { QUICK, ROOT, TJOB, log, median, mustRun, round, run, tempDir } from './util.js';
 
@@ -126,22 +127,31 @@ function finishedStatus(completions: number, t0: number, t1: number): JobStatus 
   } as unknown as JobStatus;
 }
 
-/** A state directory with `jobs` finished jobs of `podsPerJob` pods each. */
-export async function makeJobs(dir: string, jobs: number, podsPerJob: number): Promise<void> {
+/** A state directory with `jobs` finished jobs of `podsPerJob` pods each, `concurrency` at a time. */
+export async function makeJobs(
+  dir: string,
+  jobs: number,
+  podsPerJob: number,
+  concurrency = 1,
+): Promise<void> {
   const store = new FileStore(dir);
   await store.init();
   const t0 = Date.parse('2025-01-01T00:00:00Z');
-  for (let j = 0; j < jobs; j++) {
-    const name = `job-${String(j).padStart(4, '0')}`;
-    const uid = `00000000-0000-4000-8000-${String(j).padStart(12, '0')}`;
-    const start = t0 + j * 60_000;
-    await store.createJob({ ...finishedJob(name, uid, podsPerJob, start), status: {} } as never);
-    const pods = Array.from({ length: podsPerJob }, (_, i) => podRecord(name, uid, i, start));
-    await store.commitJob(name, {
-      pods,
-      status: finishedStatus(podsPerJob, start, start + podsPerJob * 1000),
-    });
-  }
+  await mapLimit(
+    Array.from({ length: jobs }, (_, j) => j),
+    concurrency,
+    async (j) => {
+      const name = `job-${String(j).padStart(4, '0')}`;
+      const uid = `00000000-0000-4000-8000-${String(j).padStart(12, '0')}`;
+      const start = t0 + j * 60_000;
+      await store.createJob({ ...finishedJob(name, uid, podsPerJob, start), status: {} } as never);
+      const pods = Array.from({ length: podsPerJob }, (_, i) => podRecord(name, uid, i, start));
+      await store.commitJob(name, {
+        pods,
+        status: finishedStatus(podsPerJob, start, start + podsPerJob * 1000),
+      });
+    },
+  );
 }
 
 /** One job with `pods` pod records, committed in batches as a controller would. */

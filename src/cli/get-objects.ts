@@ -42,7 +42,9 @@ export async function runGet(
   if (named && selector) throw new UsageError('names and a label selector (-l) cannot be used together');
   if (flags.job !== undefined && groups.some((g) => g.kind !== 'pods'))
     throw new UsageError('--job applies to pods only');
-  const { store, stateDir } = await openStateForReading(ctx, global);
+  const { store, stateDir, jobs } = await openStateForReading(ctx, global);
+  // The jobs as the state was opened, for the first listing; a watch lists them again.
+  let openedJobs: typeof jobs | undefined = jobs;
 
   let code = 0;
   const errors: string[] = [];
@@ -59,8 +61,10 @@ export async function runGet(
       }
       jobFilter = [stored];
     }
+    const summaries = openedJobs;
+    openedJobs = undefined;
     for (const g of groups) {
-      const all = await listKind(store, g.kind, jobFilter);
+      const all = await listKind(store, g.kind, jobFilter, summaries);
       if (g.names.length > 0) {
         for (const name of g.names) {
           const item = all.find((x) => x.name === name);

@@ -9,6 +9,7 @@ import { FileCronStore } from '../state/cron-store.js';
 import { FileStore } from '../state/file-store.js';
 import { FileStateWatch } from '../state/state-watch.js';
 import type { StateWatch } from '../ports/state-watch.js';
+import { briefOf, type JobSummary } from '../ports/job-summaries.js';
 import { DEFAULT_BACKOFF, type BackoffSettings } from './args/backoff.js';
 import { stateDirOf, type CliContext, type GlobalOptions } from './context.js';
 import { sweepExpiredJobs } from './ttl-sweep.js';
@@ -48,18 +49,28 @@ export async function openState(ctx: CliContext, global: GlobalOptions): Promise
   return state;
 }
 
+/** The stores of a reading command, with the jobs it found there. */
+export interface ReadingState extends StateStores {
+  /**
+   * Every job's summary as the TTL sweep listed them, less those it deleted: a command that lists
+   * jobs once takes these rather than listing a large state directory a second time.
+   */
+  jobs: JobSummary[];
+}
+
 /**
  * The stores as the reading commands (`get`, `describe`, `logs`, `wait`, `delete`) need them: a
  * damaged record is left out with a warning, and finished jobs whose TTL ran out are gone first
  * (deviation 3), as the TTL controller would have deleted them.
  */
-export async function openStateForReading(ctx: CliContext, global: GlobalOptions): Promise<StateStores> {
+export async function openStateForReading(ctx: CliContext, global: GlobalOptions): Promise<ReadingState> {
   const state = storesAt(stateDirOf(global, ctx.env), (e) =>
     ctx.stderr.write(`Warning: ${e.message}; left out\n${e.hint ? `hint: ${e.hint}\n` : ''}`),
   );
   await state.store.init();
-  await sweepExpiredJobs(state.store, ctx.clock.now());
-  return state;
+  const listed = await state.store.listJobSummaries();
+  const deleted = new Set(await sweepExpiredJobs(state.store, ctx.clock.now(), undefined, listed));
+  return { ...state, jobs: listed.filter((s) => !deleted.has(briefOf(s).metadata.name)) };
 }
 
 /**

@@ -6,7 +6,7 @@ import type { PodRuntime } from '../ports/pod-runtime.js';
 import type { JobLeases } from '../ports/job-leases.js';
 import type { JobLifecycle } from '../ports/job-lifecycle.js';
 import type { JobRecords } from '../ports/job-records.js';
-import type { JobSummaries } from '../ports/job-summaries.js';
+import { briefOf, type JobSummaries, type JobSummary } from '../ports/job-summaries.js';
 import { ttlExpired } from '../engine/ttl-after-finished.js';
 import { deleteJobEverywhere } from '../engine/job-deletion.js';
 
@@ -14,19 +14,23 @@ import { deleteJobEverywhere } from '../engine/job-deletion.js';
 type ExpiryStore = JobLeases & JobRecords & JobLifecycle;
 
 /**
- * Deletes the expired jobs no process drives, through `runtime(job)` (the job's own). Without one, a job whose containers are still
- * there (--keep-containers) is left for a command that talks to the engine.
+ * Deletes the expired jobs no process drives; their names. Each goes through `runtime(job)` (the
+ * job's own). Without one, a job whose containers are still there (--keep-containers) is left for a
+ * command that talks to the engine. `listed`: the jobs as the caller has just listed them, not to
+ * be listed twice.
  */
 export async function sweepExpiredJobs(
   store: ExpiryStore & JobSummaries,
   now: Date,
   runtime?: (job: string) => Promise<PodRuntime>,
+  listed?: JobSummary[],
 ): Promise<string[]> {
   const deleted: string[] = [];
   // Summaries: a command on a state directory of 1,000 jobs does not read every pod record first.
-  for (const summary of await store.listJobSummaries()) {
-    if (!ttlExpired(summary.job, now)) continue;
-    const name = summary.job.metadata.name;
+  for (const summary of listed ?? (await store.listJobSummaries())) {
+    const brief = briefOf(summary);
+    if (!ttlExpired(brief, now)) continue;
+    const name = brief.metadata.name;
     if (await deleteIfExpired(store, name, now, runtime)) deleted.push(name);
   }
   return deleted;

@@ -8,10 +8,10 @@
 // status.completionTime; it expires TTL seconds later (`getFinishAndExpireTime`); one whose finish
 // time is unknown is skipped; it is deleted once the time left is zero or less (`processTTL`).
 
-import type { Job, JobStatus } from '../api/k8s.js';
+import type { JobSpec, JobStatus } from '../api/k8s.js';
 import { terminalCondition } from './job-status.js';
 
-type TtlJob = Pick<Job, 'spec'> & { status?: JobStatus };
+type TtlJob = { spec: Pick<JobSpec, 'ttlSecondsAfterFinished'>; status?: JobStatus };
 
 /** When the job expires (ms since the epoch); undefined without a TTL, unfinished, or finish time unknown. */
 export function ttlExpiry(job: TtlJob): number | undefined {

@@ -5,6 +5,7 @@
 import type { Container, CronJob, Job, JobStatus, ObjectMeta, PodSpec, PodStatus } from '../api/k8s.js';
 import { JobCompletionIndexAnnotation } from '../api/labels.js';
 import type { PodRecord } from '../api/pod.js';
+import type { JobBrief } from '../ports/job-summaries.js';
 import { rfc3339 } from '../api/time.js';
 import { DefaultTerminationGracePeriodSeconds, defaultPodOnlyFields } from '../manifest/pod-defaults.js';
 
@@ -40,10 +41,9 @@ export type JobObject = Job & { status: JobStatus };
 export function jobObject(job: Job): JobObject {
   const metadata: JobObject['metadata'] = { ...structuredClone(job.metadata) };
   metadata.namespace ??= DEFAULT_NAMESPACE;
-  // SetDefaults_Job: a Job without labels takes its pod template's.
-  const templateLabels = job.spec.template.metadata?.labels;
-  if (isEmpty(metadata.labels) && !isEmpty(templateLabels)) metadata.labels = { ...templateLabels };
-  if (isEmpty(metadata.labels)) delete metadata.labels;
+  const labels = jobLabels(job);
+  if (labels) metadata.labels = { ...labels };
+  else delete metadata.labels;
   if (isEmpty(metadata.annotations)) delete metadata.annotations;
   return {
     apiVersion: 'batch/v1',
@@ -52,6 +52,14 @@ export function jobObject(job: Job): JobObject {
     spec: structuredClone(job.spec),
     status: jobStatusObject(job.status),
   };
+}
+
+/** The Job's labels as the API serves them (the object's own, not a copy); undefined when none. */
+export function jobLabels(job: JobBrief): Job['metadata']['labels'] {
+  // SetDefaults_Job (pkg/apis/batch/v1/defaults.go): a Job without labels takes its pod template's.
+  if (!isEmpty(job.metadata.labels)) return job.metadata.labels;
+  const templateLabels = job.spec.template.metadata?.labels;
+  return isEmpty(templateLabels) ? undefined : templateLabels;
 }
 
 /** batch/v1 JobStatus with the API's omitempty rules (counts omitted at 0; ready/terminating kept). */

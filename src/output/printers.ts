@@ -1,8 +1,9 @@
 // kubectl's human-readable printers (pkg/printers/internalversion: printJob, printPod,
 // printCronJob, printPersistentVolumeClaim): columns declared once with their wide priority, cells computed from the object.
 
-import type { Container, CronJob, Job, PersistentVolumeClaim, PodStatus } from '../api/k8s.js';
-import type { JobObject, PodObject } from './objects.js';
+import type { Container, CronJob, PersistentVolumeClaim, PodStatus } from '../api/k8s.js';
+import type { JobBrief } from '../ports/job-summaries.js';
+import type { PodObject } from './objects.js';
 import { formatLabelSelector } from './selector-format.js';
 import { age, between } from './time-format.js';
 
@@ -94,12 +95,12 @@ export function headerCells(kind: Kind, wide: boolean): string[] {
   return COLUMNS[kind].filter((c) => wide || !c.wide).map((c) => c.name);
 }
 
-function hasCondition(job: Job, type: string): boolean {
+function hasCondition(job: JobBrief, type: string): boolean {
   return (job.status?.conditions ?? []).some((c) => c.type === type && c.status === 'True');
 }
 
 /** printJob's STATUS (kubectl 1.31+). */
-export function jobStatusText(job: Job & { metadata: { deletionTimestamp?: unknown } }): string {
+export function jobStatusText(job: JobBrief): string {
   if (hasCondition(job, 'Complete')) return 'Complete';
   if (hasCondition(job, 'Failed')) return 'Failed';
   if (job.metadata.deletionTimestamp) return 'Terminating';
@@ -110,7 +111,7 @@ export function jobStatusText(job: Job & { metadata: { deletionTimestamp?: unkno
 }
 
 /** printJob's COMPLETIONS. */
-export function jobCompletionsText(job: Job): string {
+export function jobCompletionsText(job: JobBrief): string {
   const succeeded = job.status?.succeeded ?? 0;
   const completions = job.spec.completions;
   if (completions !== undefined && completions !== null) return `${succeeded}/${completions}`;
@@ -118,9 +119,10 @@ export function jobCompletionsText(job: Job): string {
   return parallelism > 1 ? `${succeeded}/1 of ${parallelism}` : `${succeeded}/1`;
 }
 
-export function jobCells(job: JobObject, now: Date, wide: boolean): string[] {
-  const start = job.status.startTime;
-  const end = job.status.completionTime;
+/** printJob's row; it reads no more of the job than a listing's brief holds. */
+export function jobCells(job: JobBrief, now: Date, wide: boolean): string[] {
+  const start = job.status?.startTime;
+  const end = job.status?.completionTime;
   const duration = !start ? '' : end ? between(start, end) : age(start, now);
   const cells = [
     job.metadata.name,
@@ -154,7 +156,7 @@ export function cronJobCells(cj: CronJob, now: Date, wide: boolean): string[] {
   return cells;
 }
 
-function containerCells(containers: Container[]): [string, string] {
+function containerCells(containers: Pick<Container, 'name' | 'image'>[]): [string, string] {
   return [containers.map((c) => c.name).join(','), containers.map((c) => c.image ?? '').join(',')];
 }
 

@@ -13,7 +13,11 @@ export async function writeFileAtomic(path: string, data: string, mode = 0o600):
   await syncDir(dirname(path));
 }
 
-export async function writeFileReplacing(path: string, data: string, mode = 0o600): Promise<void> {
+export async function writeFileReplacing(
+  path: string,
+  data: string | Uint8Array,
+  mode = 0o600,
+): Promise<void> {
   await replaceFile(path, (tmp) => writeFile(tmp, data, { mode }));
 }
 

@@ -1,5 +1,6 @@
 // The state directory (docs/state-directory.md), and which module owns each of its files:
 //   <root>/state.json                 schema version                        (this module)
+//   <root>/job-summaries.jsonl        every job's summary in one file, for listings (a cache)  (summary-index.ts)
 //   <root>/jobs/<name>/               one directory per job                  (job-lifecycle.ts)
 //   <root>/jobs/<name>/journal.jsonl  the job: spec, status, pod records, events, backoff  (job-records.ts)
 //   <root>/jobs/<name>/summary.json   the job object alone, for listings (a cache of the journal)  (summary-file.ts)
@@ -27,10 +28,10 @@ const STATE_SCHEMA_VERSION = 1;
 export class StateDirectory {
   private initialized = false;
 
-  constructor(readonly root: string) {}
+  readonly jobsDir: string;
 
-  get jobsDir(): string {
-    return join(this.root, 'jobs');
+  constructor(readonly root: string) {
+    this.jobsDir = join(root, 'jobs');
   }
 
   jobDir(name: string): string {

@@ -1,0 +1,234 @@
+// <root>/job-summaries.jsonl: the one file a listing of many jobs reads. A cache of the journals:
+// missing, stale, torn, damaged or written by racing processes, it never changes what a listing
+// says, which is always what the journals say.
+
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  appendFileSync,
+  existsSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  truncateSync,
+  writeFileSync,
+} from 'node:fs';
+import { join } from 'node:path';
+import { FileStore } from '../../../src/state/file-store.js';
+import { SUMMARY_INDEX_FILE, jobBrief } from '../../../src/state/summary-index.js';
+import { journalKey, stampKey, stampOf } from '../../../src/state/summary-file.js';
+import { briefOf, type JobSummary } from '../../../src/ports/job-summaries.js';
+import type { JobStatus } from '../../../src/api/k8s.js';
+import { tempDir, testJob } from '../../support/jobs.js';
+
+async function newStore(names: string[]) {
+  const root = tempDir();
+  const store = new FileStore(root);
+  for (const n of names) await store.createJob({ ...testJob(n), status: {} as JobStatus });
+  return { root, store };
+}
+
+const indexPath = (root: string) => join(root, SUMMARY_INDEX_FILE);
+const summaryPath = (root: string, name: string) => join(root, 'jobs', name, 'summary.json');
+const journalPath = (root: string, name: string) => join(root, 'jobs', name, 'journal.jsonl');
+
+/** What the journals say, read by a fresh process without any cache. */
+async function truth(root: string) {
+  const all = await new FileStore(root).listJobs();
+  return all.map((s) => s.job);
+}
+
+/** A listing by a fresh process: the whole objects and the briefs. */
+async function listing(root: string) {
+  const listed = await new FileStore(root).listJobSummaries();
+  return { jobs: listed.map((s) => s.job), briefs: listed.map(briefOf) };
+}
+
+function removeSummaries(root: string, names: string[]) {
+  for (const n of names) rmSync(summaryPath(root, n));
+}
+
+describe('the summaries index', () => {
+  it('is written by a listing, then answers alone: no job file but the journals is read', async () => {
+    const { root, store } = await newStore(['b', 'a', 'c']);
+    await store.commitJob('a', { status: { active: 1, startTime: '2026-01-01T00:00:00Z' } });
+    assert.equal(existsSync(indexPath(root)), false);
+    const first = await listing(root);
+    assert.deepEqual(first.jobs, await truth(root));
+    assert.ok(existsSync(indexPath(root)));
+    assert.equal(statSync(indexPath(root)).mode & 0o777, 0o600);
+    // Without the summaries, a listing from the index neither misses them nor writes them again.
+    removeSummaries(root, ['a', 'b', 'c']);
+    const before = readFileSync(indexPath(root));
+    const second = await listing(root);
+    assert.deepEqual(second.jobs, first.jobs);
+    assert.deepEqual(second.briefs, first.jobs.map(jobBrief));
+    assert.equal(existsSync(summaryPath(root, 'a')), false);
+    assert.deepEqual(
+      readFileSync(indexPath(root)),
+      before,
+      'an index that answered for all is not rewritten',
+    );
+  });
+
+  it('keeps what a listing reads of a job in its brief, which agrees with the object', async () => {
+    const { root, store } = await newStore(['j']);
+    const at = '2026-01-01T00:01:00Z';
+    await store.commitJob('j', {
+      status: {
+        startTime: '2026-01-01T00:00:00Z',
+        completionTime: at,
+        succeeded: 1,
+        conditions: [
+          {
+            type: 'Complete',
+            status: 'True',
+            reason: 'R',
+            message: 'a long message',
+            lastTransitionTime: at,
+          },
+        ],
+      },
+    });
+    await listing(root);
+    const [s] = await new FileStore(root).listJobSummaries();
+    const brief = briefOf(s!);
+    assert.deepEqual(brief.status?.conditions, [
+      { type: 'Complete', status: 'True', lastTransitionTime: at },
+    ]);
+    assert.equal(brief.metadata.name, 'j');
+    assert.deepEqual(brief.spec.template.spec.containers, [{ name: 'main', image: 'busybox:latest' }]);
+    assert.deepEqual(brief.metadata.labels, s!.job.metadata.labels);
+    assert.equal(brief.spec.completions, 1);
+    assert.deepEqual(s!.job, (await truth(root))[0]);
+    const head = readFileSync(indexPath(root), 'utf8').split('\n')[1]!.split('\t')[0]!;
+    assert.ok(!head.includes('a long message'), 'the brief leaves out what no listing reads');
+  });
+
+  it('is stale after a change, and the journal wins: a commit, a line appended by hand', async () => {
+    const { root, store } = await newStore(['a', 'b']);
+    await listing(root);
+    await store.commitJob('a', { status: { active: 3 } });
+    assert.equal((await listing(root)).jobs[0]?.status.active, 3);
+    // A change appended behind the summaries' back (a crash right after the journal append).
+    const line = JSON.stringify({ v: 1, change: { status: { failed: 7 } } }) + '\n';
+    appendFileSync(journalPath(root, 'b'), line);
+    const after = await listing(root);
+    assert.equal(after.jobs[1]?.status.failed, 7);
+    assert.equal(after.briefs[1]?.status?.succeeded, undefined);
+    assert.deepEqual(after.jobs, await truth(root));
+    // ... and the index now says so.
+    removeSummaries(root, ['a', 'b']);
+    assert.deepEqual((await listing(root)).jobs, await truth(root));
+  });
+
+  it('is rebuilt when missing, of another format, torn or damaged', async () => {
+    const { root } = await newStore(['a', 'b', 'c']);
+    const want = await truth(root);
+    await listing(root);
+    const good = readFileSync(indexPath(root), 'utf8');
+    for (const damage of [
+      () => rmSync(indexPath(root)),
+      () => writeFileSync(indexPath(root), good.replace('{"v":1}', '{"v":99}')),
+      () => truncateSync(indexPath(root), Math.floor(good.length / 2)),
+      () => writeFileSync(indexPath(root), good.replace('"name":"b"', '"name":"b')),
+      () => writeFileSync(indexPath(root), 'garbage'),
+      () => writeFileSync(indexPath(root), ''),
+    ]) {
+      damage();
+      assert.deepEqual((await listing(root)).jobs, want);
+      assert.equal(readFileSync(indexPath(root), 'utf8'), good, 'written whole again');
+    }
+  });
+
+  it("a damaged object behind a good brief is read from the job's own files when asked for", async () => {
+    const { root, store } = await newStore(['a']);
+    await store.commitJob('a', { status: { failed: 2 } });
+    await listing(root);
+    const text = readFileSync(indexPath(root), 'utf8');
+    const [head, rest] = text.split('\t');
+    writeFileSync(indexPath(root), `${head}\t{"broken${rest!.slice(1)}`);
+    const [s] = (await new FileStore(root).listJobSummaries()) as JobSummary[];
+    assert.equal(briefOf(s!).metadata.name, 'a');
+    assert.deepEqual(s!.job, (await truth(root))[0]);
+  });
+
+  it('drops a job removed or replaced since, and lists a job added since', async () => {
+    const { root, store } = await newStore(['a', 'b']);
+    await listing(root);
+    await store.deleteJob('a');
+    await store.createJob({ ...testJob('z'), status: {} as JobStatus });
+    await store.deleteJob('b');
+    await store.createJob({ ...testJob('b', { parallelism: 5 }), status: {} as JobStatus });
+    const after = await listing(root);
+    assert.deepEqual(after.jobs, await truth(root));
+    assert.deepEqual(
+      after.jobs.map((j) => [j.metadata.name, j.spec.parallelism]),
+      [
+        ['b', 5],
+        ['z', 1],
+      ],
+    );
+    assert.ok(!readFileSync(indexPath(root), 'utf8').includes('"name":"a"'));
+  });
+
+  it('stays right under listings, commits, creations and deletions racing in several stores', async () => {
+    const { root, store } = await newStore(['j0', 'j1', 'j2', 'j3', 'j4', 'j5']);
+    const readers = Array.from({ length: 4 }, () => new FileStore(root));
+    let stop = false;
+    const listings = readers.map(async (r) => {
+      let n = 0;
+      while (!stop) {
+        const listed = await r.listJobSummaries();
+        // Every job a listing shows is whole: its brief and object name the same job.
+        for (const s of listed) assert.equal(briefOf(s).metadata.name, s.job.metadata.name);
+        n++;
+      }
+      return n;
+    });
+    for (let i = 0; i < 40; i++) {
+      const name = `j${i % 6}`;
+      await store.commitJob(name, { status: { active: i } });
+      if (i % 10 === 9) {
+        await store.deleteJob(name);
+        await store.createJob({ ...testJob(name), status: { failed: i } as JobStatus });
+      }
+      await new Promise((r) => setImmediate(r));
+    }
+    stop = true;
+    const rounds = await Promise.all(listings);
+    assert.ok(rounds.every((n) => n > 0));
+    const want = await truth(root);
+    assert.deepEqual((await listing(root)).jobs, want);
+    // Whatever the racing writers left, the index read alone agrees with the journals.
+    removeSummaries(root, ['j0', 'j1', 'j2', 'j3', 'j4', 'j5']);
+    assert.deepEqual((await listing(root)).jobs, want);
+    assert.deepEqual(
+      readdirSync(root).filter((n) => n.endsWith('.tmp')),
+      [],
+      'no temp file is left behind',
+    );
+  });
+
+  it('removes the temp file of a write killed half-way (its process gone, a minute old)', async () => {
+    const { root, store } = await newStore(['a']);
+    const dead = join(root, `.${SUMMARY_INDEX_FILE}.999999999.0.tmp`);
+    writeFileSync(dead, 'half');
+    const { utimesSync } = await import('node:fs');
+    utimesSync(dead, new Date(Date.now() - 120_000), new Date(Date.now() - 120_000));
+    await store.commitJob('a', { status: { active: 1 } });
+    await listing(root);
+    assert.equal(existsSync(dead), false);
+  });
+
+  it("compares the journal's state as a plain stat gives it, the same as its exact stamp", () => {
+    const root = tempDir();
+    const file = join(root, 'f');
+    for (let i = 0; i < 50; i++) {
+      writeFileSync(file, 'x'.repeat(i));
+      assert.equal(journalKey(file), stampKey(stampOf(statSync(file, { bigint: true }))));
+    }
+    assert.equal(journalKey(join(root, 'none')), undefined);
+  });
+});
