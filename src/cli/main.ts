@@ -116,4 +116,16 @@ export async function main(argv: string[]): Promise<void> {
   } catch (err) {
     process.exitCode = reportError(err, ctx.stderr, verbose);
   }
+  // The command is done and has closed what it opened: exit once the output is flushed rather than
+  // wait for Node's own teardown of the loop (tens of ms for `tjob wait` after its answer, and a
+  // script waits on the exit, not on the line).
+  await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
+  process.exit();
+}
+
+function flushed(stream: NodeJS.WriteStream): Promise<void> {
+  return new Promise((resolve) => {
+    if (stream.destroyed || !stream.writable) resolve();
+    else stream.write('', () => resolve());
+  });
 }
