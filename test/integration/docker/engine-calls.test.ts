@@ -7,7 +7,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { EngineCallProxy } from '../../support/engine-call-proxy.js';
 import { newStateDir, removeContainersOf, tjob, writeManifest } from '../cli/tjob-cli.js';
 
@@ -68,9 +69,14 @@ describe('engine calls per pod (real Docker)', { timeout: 300_000 }, () => {
     const proxy = new EngineCallProxy(join(mkdtempSync(join(tmpdir(), 'tjob-calls-')), 'engine.sock'));
     await proxy.start();
     try {
-      execFileSync('docker', ['run', '--rm', '--label', 'io.tjob.test=calls', 'busybox:latest', 'true'], {
-        env: { ...process.env, DOCKER_HOST: proxy.dockerHost },
-      });
+      // Not execFileSync: the proxy runs in this process and must keep forwarding.
+      await promisify(execFile)(
+        'docker',
+        ['run', '--rm', '--label', 'io.tjob.test=calls', 'busybox:latest', 'true'],
+        {
+          env: { ...process.env, DOCKER_HOST: proxy.dockerHost },
+        },
+      );
       const t = proxy.tally((c) => c.path !== '/_ping');
       assert.equal(t['POST /containers/create'], 1, JSON.stringify(t));
       assert.equal(t['POST /containers/{id}/start'], 1, JSON.stringify(t));
