@@ -39,7 +39,7 @@ import type { CredentialSource } from '../registry/credentials.js';
 import { checkNetwork } from './networks.js';
 import { PodImagePuller } from './pod-image.js';
 import { PodSupervisor, pauseDockerName } from './pod-supervisor.js';
-import { canPrepareSandbox } from './warm-sandbox.js';
+import { canPrepareSandbox, sandboxRoom } from './warm-sandbox.js';
 import type { Clock } from '../../ports/clock.js';
 import { SystemClock } from '../system-clock.js';
 import { removePodVolumes } from './volumes.js';
@@ -270,11 +270,7 @@ export class DockerRuntime implements PodRuntime {
   }
 
   sandboxRoom(): number {
-    if (this.closed) return 0;
-    const { active, waiting } = this.launches.load;
-    // Launches queued: the engine is the bottleneck, a sandbox would only delay them.
-    if (waiting > 0) return 0;
-    return Math.max(0, this.launches.limit - active);
+    return this.closed ? 0 : sandboxRoom(this.launches.load, this.launches.limit);
   }
 
   prepareSandbox(plan: PodPlan): boolean {
