@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
+import { chain } from './chain.js';
 import { cron } from './cron.js';
 import { followers } from './followers.js';
 import { history } from './history.js';
@@ -42,6 +43,7 @@ function machine() {
 
 const scenarios = {
   throughput,
+  chain,
   reaction,
   startup,
   scale,
@@ -123,6 +125,36 @@ function rowsOf(name: Name, r: Record<string, never>): Row[] {
       `${t.dieToCreateP50Ms} / ${t.dieToCreateP99Ms} ms`,
     );
     add('create → start p50 / p99 (engine)', '', `${t.createToStartP50Ms} / ${t.createToStartP99Ms} ms`);
+  } else if (name === 'chain') {
+    const t = r as unknown as Awaited<ReturnType<typeof chain>>;
+    const n = t.completions;
+    add(`tjob run (${n}×true, P1)`, '', s(t.medians.tjob.single));
+    add(`${n} serial docker run --rm`, '', s(t.medians.serial));
+    add('tjob / serial docker run --rm', '≤ 0.70', `${t.ratios.tjobVsSerial}`, t.ratios.tjobVsSerial <= 0.7);
+    add('engine: create + start joined to a running sandbox, p50', '', `${t.medians.joinedStartP50} ms`);
+    add(
+      'exit → next app start p50 / joined start',
+      '≤ 1.3×',
+      `${t.medians.gapP50.single} ms (${t.ratios.gapVsJoined}×)`,
+      t.ratios.gapVsJoined <= 1.3,
+    );
+    add(
+      'two-container pods: run; exit → next start p50',
+      '≤ 1.3×',
+      `${s(t.medians.tjob.multi)}; ${t.medians.gapP50.multi} ms (${t.ratios.multiGapVsJoined}×)`,
+      t.ratios.multiGapVsJoined <= 1.3,
+    );
+    add(
+      'Indexed: run; exit → next start p50',
+      '≤ 1.3×',
+      `${s(t.medians.tjob.indexed)}; ${t.medians.gapP50.indexed} ms (${t.ratios.indexedGapVsJoined}×)`,
+      t.ratios.indexedGapVsJoined <= 1.3,
+    );
+    add(
+      'load average (1 min) during the runs',
+      '',
+      `${Math.min(...t.loadAverage)}–${Math.max(...t.loadAverage)}`,
+    );
   } else if (name === 'startup') {
     const t = r as unknown as Awaited<ReturnType<typeof startup>>;
     add(

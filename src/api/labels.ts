@@ -23,5 +23,7 @@ export const TjobLabel = {
   index: 'io.tjob.completion-index',
   /** Which run of the container this is (OnFailure restarts in place create a new one). */
   attempt: 'io.tjob.attempt',
+  /** On a pause container prepared before its pod was created (a warm sandbox): `true`. */
+  prepared: 'io.tjob.prepared',
 } as const;
 export const TjobManagedByValue = 'tjob';

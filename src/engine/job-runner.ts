@@ -12,6 +12,7 @@ import {
   type PodRecord,
 } from '../api/pod.js';
 import { rfc3339, rfc3339Milli } from '../api/time.js';
+import { predictNextPods } from '../controller/job/next-pods.js';
 import { syncJob } from '../controller/job/sync.js';
 import type { JobAction, JobEvent, SyncResult } from '../controller/job/types.js';
 import type { Clock } from '../ports/clock.js';
@@ -23,7 +24,7 @@ import type { PodLogs } from '../ports/pod-logs.js';
 import { gracePeriodSeconds, podsToStop, removePods, stopPods } from './job-deletion.js';
 import { finishedOutcome, type JobOutcome } from './job-status.js';
 import { LogRecorder } from './log-recorder.js';
-import { newPodIdentity, podHostname, podLabels, podPlanFor } from './pod-plan.js';
+import { newPodIdentity, podHostname, podLabels, podPlanFor, type PodIdentity } from './pod-plan.js';
 import { toPodView } from './pod-view.js';
 import { recordedEvent } from './recorded-event.js';
 import { Wakeup } from './wakeup.js';
@@ -38,6 +39,11 @@ export interface JobRunnerOptions {
   newUid: () => string;
   /** End the run (with 'Suspended') once the job is suspended and its pods have stopped. */
   leaveWhenSuspended?: boolean;
+  /**
+   * Prepare the sandboxes of the pods predicted next while the engine has room (default on; see
+   * docs/warm-sandboxes.md).
+   */
+  warmSandboxes?: boolean;
 }
 
 export interface JobRunObserver {
@@ -92,6 +98,12 @@ export class JobRunner {
   private createBlockedUntil = 0;
   /** The last removal failure said of each pod: retried every pass, said again only if it changes. */
   private readonly removalWarned = new Map<string, string>();
+  /**
+   * The identities (name, uid, index) reserved for the pods predicted next, whose sandboxes the
+   * runtime prepares; a created pod of the same index takes one. Not recorded: until a pod takes
+   * it, a reservation is no pod (docs/warm-sandboxes.md).
+   */
+  private reserved: PodRecord[] = [];
 
   constructor(
     private readonly deps: JobRunnerDeps,
@@ -201,6 +213,8 @@ export class JobRunner {
         if (kill?.aborted) throw new Error('killed');
       }
     } finally {
+      // Killed (a test's kill -9): nothing is cleaned up; the next run's adoption removes them.
+      if (!kill?.aborted) await this.discardSandboxes();
       interrupt?.removeEventListener('abort', onInterrupt);
       stopWatching();
       unsubscribe();
@@ -459,7 +473,53 @@ export class JobRunner {
       await this.commit({ pods: created, events: created.map((r) => this.createdEvent(r, now)) });
     }
     this.startPods(created);
+    this.prepareSandboxes();
     return requeue;
+  }
+
+  /**
+   * Warm sandboxes: reserves the identities of the pods the controller will create next
+   * (predictNextPods) and has the runtime prepare their sandboxes, as many as it has room for;
+   * reservations no longer predicted (the job finished, was suspended, an index was taken) lose
+   * their sandboxes.
+   */
+  private prepareSandboxes(): void {
+    const runtime = this.deps.runtime;
+    if (this.options.warmSandboxes === false || !runtime.prepareSandbox || !runtime.sandboxRoom) return;
+    const job = this.state.job;
+    let room = runtime.sandboxRoom();
+    const predicted = predictNextPods(job, this.podsForSync().map(toPodView), this.reserved.length + room);
+    const unmatched = [...this.reserved];
+    const kept: PodRecord[] = [];
+    const wanted: (number | undefined)[] = [];
+    for (const p of predicted) {
+      const at = unmatched.findIndex((r) => r.index === p.index);
+      if (at >= 0) kept.push(...unmatched.splice(at, 1));
+      else wanted.push(p.index);
+    }
+    const now = this.deps.clock.now();
+    for (const index of wanted) {
+      if (room-- <= 0) break;
+      const action: Extract<JobAction, { type: 'createPod' }> = { type: 'createPod' };
+      if (index !== undefined) action.index = index;
+      const record = this.podRecord(
+        newPodIdentity(job, action, this.options.random, this.options.newUid()),
+        now,
+      );
+      if (!runtime.prepareSandbox(podPlanFor(job, record, this.options.config))) break;
+      kept.push(record);
+    }
+    this.reserved = kept;
+    if (unmatched.length > 0) void this.discardSandboxes(new Set(kept.map((r) => r.name)));
+  }
+
+  /** Removes the prepared sandboxes no pod took (all of them without `keep`). */
+  private async discardSandboxes(keep?: ReadonlySet<string>): Promise<void> {
+    if (!keep) this.reserved = [];
+    if (!this.deps.runtime.discardSandboxes || !this.state) return;
+    await this.deps.runtime
+      .discardSandboxes(this.state.job.metadata.uid ?? '', keep)
+      .catch((err: Error) => this.observer.warning?.(`removing unused pod sandboxes: ${err.message}`));
   }
 
   /**
@@ -528,27 +588,38 @@ export class JobRunner {
   private newPodRecords(creates: Extract<JobAction, { type: 'createPod' }>[], now: Date): PodRecord[] {
     const job = this.state.job;
     return creates.map((action) => {
-      const id = newPodIdentity(job, action, this.options.random, this.options.newUid());
-      const record: PodRecord = {
-        name: id.name,
-        uid: id.uid,
-        createdAt: rfc3339Milli(now),
-        labels: podLabels(job, id.index),
-        annotations: id.annotations,
-        hostname: podHostname(job, id.name, id.index),
-        tracked: true,
-        observation: {
-          name: id.name,
-          phase: 'Pending',
-          ready: false,
-          terminating: false,
-          initContainerStatuses: [],
-          containerStatuses: [],
-        },
-      };
-      if (id.index !== undefined) record.index = id.index;
-      return record;
+      // A reserved identity of the same index is taken with its prepared sandbox.
+      const at = this.reserved.findIndex((r) => r.index === action.index);
+      const taken = at >= 0 ? this.reserved.splice(at, 1)[0] : undefined;
+      const id = taken
+        ? newPodIdentity(job, action, this.options.random, taken.uid, taken.name)
+        : newPodIdentity(job, action, this.options.random, this.options.newUid());
+      return this.podRecord(id, now);
     });
+  }
+
+  /** A new pod's record, Pending: its name, uid, labels, annotations and hostname. */
+  private podRecord(id: PodIdentity, now: Date): PodRecord {
+    const job = this.state.job;
+    const record: PodRecord = {
+      name: id.name,
+      uid: id.uid,
+      createdAt: rfc3339Milli(now),
+      labels: podLabels(job, id.index),
+      annotations: id.annotations,
+      hostname: podHostname(job, id.name, id.index),
+      tracked: true,
+      observation: {
+        name: id.name,
+        phase: 'Pending',
+        ready: false,
+        terminating: false,
+        initContainerStatuses: [],
+        containerStatuses: [],
+      },
+    };
+    if (id.index !== undefined) record.index = id.index;
+    return record;
   }
 
   private createdEvent(r: PodRecord, now: Date): StoredEvent {

@@ -38,6 +38,8 @@ export function newPodIdentity(
   action: Extract<JobAction, { type: 'createPod' }>,
   random: () => number,
   uid: string,
+  /** A name reserved earlier for this pod (its sandbox was prepared under it). */
+  reservedName?: string,
 ): PodIdentity {
   const annotations: Record<string, string> = { ...(job.spec.template.metadata?.annotations ?? {}) };
   if (action.index !== undefined) annotations[JobCompletionIndexAnnotation] = String(action.index);
@@ -47,7 +49,8 @@ export function newPodIdentity(
       annotations[JobIndexIgnoredFailureCountAnnotation] = String(action.indexIgnoredFailureCount);
     }
   }
-  const identity: PodIdentity = { name: generatePodName(job, action.index, random), uid, annotations };
+  const name = reservedName ?? generatePodName(job, action.index, random);
+  const identity: PodIdentity = { name, uid, annotations };
   if (action.index !== undefined) identity.index = action.index;
   return identity;
 }

@@ -106,9 +106,26 @@ export interface PodRuntime {
   removeClaimVolume?(volumeName: string): Promise<void>;
   /**
    * The pods of a job that still have containers, resuming supervision of their containers
-   * (adoption after a crash). Pods whose containers are gone are absent.
+   * (adoption after a crash). Pods whose containers are gone are absent. Prepared sandboxes of
+   * pods never created (no plan) are removed.
    */
   adoptPods(jobUid: string, plans: Map<string, PodPlan>): Promise<PodObservation[]>;
+  /**
+   * Warm sandboxes (docs/warm-sandboxes.md): how many pod sandboxes may be prepared ahead of need
+   * now; 0 while the engine's launches are queued (preparing would slow the pods waiting).
+   */
+  sandboxRoom?(): number;
+  /**
+   * Prepares the sandbox (network, IPC and UTS namespaces) of a pod not created yet, under its
+   * final identity; startPod of that plan's name then only starts the pod's containers. False when
+   * the pod cannot have one prepared (host network, a shared PID namespace).
+   */
+  prepareSandbox?(plan: PodPlan): boolean;
+  /**
+   * Removes the job's prepared sandboxes that no pod took: all of them without `keep`, else those
+   * of pods not named in it. (Those a crashed process left go with adoptPods.)
+   */
+  discardSandboxes?(jobUid: string, keep?: ReadonlySet<string>): Promise<void>;
   /** Log lines of a pod's containers from `since` on, then new ones via the listener. */
   subscribe(listener: PodRuntimeListener): () => void;
   close(): Promise<void>;

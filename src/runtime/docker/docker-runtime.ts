@@ -38,7 +38,8 @@ import { ensureImages } from './images.js';
 import type { CredentialSource } from '../registry/credentials.js';
 import { checkNetwork } from './networks.js';
 import { PodImagePuller } from './pod-image.js';
-import { PodSupervisor } from './pod-supervisor.js';
+import { PodSupervisor, pauseDockerName } from './pod-supervisor.js';
+import { canPrepareSandbox, sandboxRoom } from './warm-sandbox.js';
 import type { Clock } from '../../ports/clock.js';
 import { SystemClock } from '../system-clock.js';
 import { removePodVolumes } from './volumes.js';
@@ -95,6 +96,14 @@ export class DockerRuntime implements PodRuntime {
   private readonly listeners = new Set<PodRuntimeListener>();
   private readonly pods = new Map<string, PodSupervisor>();
   private readonly launches: LaunchGate;
+  /**
+   * Sandboxes prepared ahead of their pods (warm sandboxes, docs/warm-sandboxes.md), by podKey:
+   * the pause container's id once it runs (undefined when preparing it failed).
+   */
+  private readonly sandboxes = new Map<
+    string,
+    { jobUid: string; pod: string; ready: Promise<string | undefined> }
+  >();
   private readonly debug: (message: string) => void;
   private closed = false;
   private identityLogged = false;
@@ -239,7 +248,13 @@ export class DockerRuntime implements PodRuntime {
     const key = podKey(plan.jobUid, plan.name);
     const existing = this.pods.get(key);
     if (existing) return existing.observe();
+    const prepared = this.sandboxes.get(key);
+    this.sandboxes.delete(key);
+    const sandboxId = prepared && (await prepared.ready);
+    const again = this.pods.get(key);
+    if (again) return again.observe();
     const sup = this.newSupervisor(plan);
+    if (sandboxId !== undefined) sup.useSandbox(sandboxId);
     this.pods.set(key, sup);
     try {
       return await sup.start();
@@ -252,6 +267,52 @@ export class DockerRuntime implements PodRuntime {
       }
       return this.wrap(err);
     }
+  }
+
+  sandboxRoom(): number {
+    return this.closed ? 0 : sandboxRoom(this.launches.load, this.launches.limit);
+  }
+
+  prepareSandbox(plan: PodPlan): boolean {
+    this.assertOpen();
+    if (!canPrepareSandbox(plan.spec)) return false;
+    const key = podKey(plan.jobUid, plan.name);
+    if (this.sandboxes.has(key) || this.pods.has(key)) return true;
+    const sup = this.newSupervisor(plan);
+    const ready = (async (): Promise<string | undefined> => {
+      // A create and a start like any launch: through the gate, so the limit holds.
+      const release = await this.launches.enter();
+      if (!release) return undefined;
+      try {
+        return await sup.prepareSandbox();
+      } catch (err) {
+        this.debug(`preparing the sandbox of pod ${plan.name}: ${dockerMessage(err)}`);
+        return undefined;
+      } finally {
+        release();
+        sup.dispose();
+      }
+    })();
+    this.sandboxes.set(key, { jobUid: plan.jobUid, pod: plan.name, ready });
+    return true;
+  }
+
+  async discardSandboxes(jobUid: string, keep?: ReadonlySet<string>): Promise<void> {
+    const unused = [...this.sandboxes].filter(([, s]) => s.jobUid === jobUid && !keep?.has(s.pod));
+    for (const [key] of unused) this.sandboxes.delete(key);
+    await Promise.all(
+      unused.map(async ([, s]) => {
+        // By name when preparing it failed half-way (created, not started).
+        const id = (await s.ready) ?? pauseDockerName(s.pod);
+        await this.docker
+          .getContainer(id)
+          .remove({ force: true, v: true })
+          .catch((err: unknown) => {
+            if (!isNotFound(err))
+              this.debug(`removing the unused sandbox ${id.slice(0, 12)}: ${dockerMessage(err)}`);
+          });
+      }),
+    );
   }
 
   async deletePod(jobUid: string, podName: string, gracePeriodSeconds: number): Promise<void> {
@@ -276,8 +337,19 @@ export class DockerRuntime implements PodRuntime {
     const sup = this.pods.get(key);
     sup?.dispose();
     this.pods.delete(key);
-    const containers = await this.listPodContainers(jobUid, podName);
-    const remove = (list: Docker.ContainerInfo[]): Promise<unknown> =>
+    // A pod this process made whole: its containers are known, no listing (one engine call less
+    // per pod); otherwise the engine says which carry the pod's labels.
+    const known = sup?.knownContainers();
+    const containers: { Id: string; pause: boolean }[] = known
+      ? [
+          ...known.others.map((Id) => ({ Id, pause: false })),
+          ...(known.pause ? [{ Id: known.pause, pause: true }] : []),
+        ]
+      : (await this.listPodContainers(jobUid, podName)).map((c) => ({
+          Id: c.Id,
+          pause: c.Labels[TjobLabel.role] === 'pause',
+        }));
+    const remove = (list: { Id: string }[]): Promise<unknown> =>
       Promise.all(
         list.map((c) =>
           this.docker
@@ -290,12 +362,14 @@ export class DockerRuntime implements PodRuntime {
       ).catch((err: unknown) => this.wrap(err));
     // The pause container last: the others join its namespaces (`container:` network mode), and
     // Podman refuses to remove a container others depend on ("has dependent containers").
-    const isPause = (c: Docker.ContainerInfo): boolean => c.Labels[TjobLabel.role] === 'pause';
-    await remove(containers.filter((c) => !isPause(c)));
-    await remove(containers.filter(isPause));
+    await remove(containers.filter((c) => !c.pause));
+    await remove(containers.filter((c) => c.pause));
     await removePodVolumes(this.podDir(jobUid, podName));
-    // Its ephemeral volumes' claims are owned by the pod: they go with it.
-    await removeEphemeralVolumes(this.docker, jobUid, podName).catch((err: unknown) => this.wrap(err));
+    // Its ephemeral volumes' claims are owned by the pod: they go with it (a pod known to have
+    // none has nothing to look for).
+    const ephemeral = sup ? (sup.plan.spec.volumes ?? []).some((v) => !!v['ephemeral']) : true;
+    if (ephemeral)
+      await removeEphemeralVolumes(this.docker, jobUid, podName).catch((err: unknown) => this.wrap(err));
   }
 
   async removeClaimVolume(volumeName: string): Promise<void> {
@@ -330,6 +404,22 @@ export class DockerRuntime implements PodRuntime {
         continue;
       }
       const plan = plans.get(podName);
+      if (!plan && list.every((c) => c.Labels[TjobLabel.prepared] === 'true')) {
+        // A sandbox prepared for a pod that was never created (the process that prepared it
+        // died first): nobody will take it.
+        this.debug(`adopt: removing the unused sandbox of pod ${podName} of job ${jobUid}`);
+        await Promise.all(
+          list.map((c) =>
+            this.docker
+              .getContainer(c.Id)
+              .remove({ force: true, v: true })
+              .catch((err: unknown) => {
+                if (!isNotFound(err)) throw err;
+              }),
+          ),
+        ).catch((err: unknown) => this.wrap(err));
+        continue;
+      }
       if (!plan) {
         this.debug(`adopt: no plan for pod ${podName} of job ${jobUid}; leaving its containers alone`);
         continue;
@@ -357,6 +447,8 @@ export class DockerRuntime implements PodRuntime {
   async close(): Promise<void> {
     this.closed = true;
     this.launches.close();
+    // Sandboxes of kept pods waiting to be stopped are stopped now, not left running.
+    await Promise.allSettled([...this.pods.values()].map((sup) => sup.stopPendingSandbox()));
     for (const sup of this.pods.values()) sup.dispose();
     this.pods.clear();
     this.hub?.close();

@@ -114,6 +114,8 @@ const ENGINE_ANSWER_RETRIES = 5;
 const CLAIM_RECHECK_MS = 1000;
 /** How many times one attempt's never-started container may be removed and made again. */
 const MAX_REMAKES = 2;
+/** How long an ended pod's sandbox waits before it is stopped (stopPause). */
+const PAUSE_STOP_DELAY_MS = 2000;
 
 export function containerDockerName(pod: string, container: string, attempt: number): string {
   return attempt === 0 ? `${pod}-${container}` : `${pod}-${container}-${attempt}`;
@@ -130,6 +132,14 @@ export class PodSupervisor {
   private volumes: Record<string, PodVolumeMount> | undefined;
   private pauseId: string | undefined;
   private pauseStopping = false;
+  /**
+   * Every container this supervisor made (all attempts, the pause container), while that is all
+   * the pod has: undefined once it adopted containers or the engine went away mid-call (a create
+   * whose answer was lost may have made one). Removal then needs no listing (knownContainers).
+   */
+  private madeContainers: Set<string> | undefined = new Set();
+  /** The sandbox's stop, waiting for its moment (stopPause). */
+  private pauseStopTimer: { timer: AbortController; graceSeconds: number } | undefined;
   /** Log lines passed on per container id and stream. */
   private readonly linesPassedOn = new Map<string, Record<StdStream, number>>();
   private readonly inflight = new Set<Promise<void>>();
@@ -234,7 +244,8 @@ export class PodSupervisor {
         `preparing the pod's volumes failed: ${err instanceof Error ? err.message : String(err)}`,
       );
     }
-    if (!this.kubelet.hasFailed && podNeedsPause(this.plan.spec)) {
+    // A sandbox prepared ahead of the pod (useSandbox) is the pod's: none is made.
+    if (!this.kubelet.hasFailed && this.pauseId === undefined && podNeedsPause(this.plan.spec)) {
       try {
         await this.startPause();
       } catch (err) {
@@ -255,6 +266,7 @@ export class PodSupervisor {
    * Each current container's log is replayed from its start (the consumer drops lines it has).
    */
   async adopt(containers: Docker.ContainerInfo[]): Promise<PodObservation> {
+    this.madeContainers = undefined;
     await this.ctx.events.ensure();
     const created = containers.map((c) => c.Created * 1000).filter((t) => t > 0);
     this.kubelet.placed(created.length > 0 ? new Date(Math.min(...created)) : this.ctx.clock.now());
@@ -321,6 +333,32 @@ export class PodSupervisor {
     return this.observe();
   }
 
+  /**
+   * Makes and starts the pod's pause container before the pod exists (a warm sandbox, see
+   * docs/warm-sandboxes.md), labelled as this pod's and as prepared; returns its id. The
+   * supervisor of the pod, once created, takes it with useSandbox.
+   */
+  async prepareSandbox(): Promise<string> {
+    await this.startPause({ [TjobLabel.prepared]: 'true' });
+    return this.pauseId!;
+  }
+
+  /** The pod's containers join this running sandbox (prepared ahead, prepareSandbox). */
+  useSandbox(pauseId: string): void {
+    this.pauseId = pauseId;
+    this.madeContainers?.add(pauseId);
+  }
+
+  /**
+   * The pod's containers, when this supervisor made every one of them (a pause container first);
+   * undefined when only the engine can tell (adopted, or a call lost with the engine).
+   */
+  knownContainers(): { pause?: string; others: string[] } | undefined {
+    if (!this.madeContainers) return undefined;
+    const others = [...this.madeContainers].filter((id) => id !== this.pauseId);
+    return this.pauseId === undefined ? { others } : { pause: this.pauseId, others };
+  }
+
   /** Graceful deletion: SIGTERM, SIGKILL after `graceSeconds`; no further restarts. */
   delete(graceSeconds: number): void {
     this.kubelet.delete(graceSeconds);
@@ -330,6 +368,7 @@ export class PodSupervisor {
   dispose(): void {
     this.kubelet.dispose();
     this.claimTimer?.abort();
+    this.pauseStopTimer?.timer.abort();
     for (const run of this.runs.values()) {
       run.logs?.stop();
       if (run.containerId) this.ctx.events.off(run.containerId);
@@ -339,6 +378,7 @@ export class PodSupervisor {
   /** The engine came back: re-read every container we believed alive, resume logs. */
   async reconcile(): Promise<void> {
     if (this.disposed) return;
+    this.madeContainers = undefined; // the engine went away: a call's answer may have been lost
     // Containers whose create/start met the engine going away are launched now, not after a delay.
     this.kubelet.releaseHolds();
     for (const run of this.runs.values()) {
@@ -393,11 +433,37 @@ export class PodSupervisor {
       .catch((err: unknown) => this.ctx.debug(`stopping ${id.slice(0, 12)} failed: ${dockerMessage(err)}`));
   }
 
+  /**
+   * The pod's containers have all ended: its sandbox stops (StopPodSandbox), a moment later. A pod
+   * whose containers are removed as soon as it is recorded (deviation 4) is removed within that
+   * moment, and its pause goes with the removal: one engine stop less per pod, off the next pod's
+   * start. A pod kept stops its pause then, or when the runtime closes (stopPendingSandbox).
+   */
   private stopPause(t: number): void {
-    const id = this.pauseId;
-    if (!id || this.pauseStopping) return;
+    if (!this.pauseId || this.pauseStopping) return;
     this.pauseStopping = true;
-    this.ctx.docker
+    const timer = new AbortController();
+    this.pauseStopTimer = { timer, graceSeconds: t };
+    void this.ctx.clock.sleep(PAUSE_STOP_DELAY_MS, timer.signal).then(() => {
+      if (timer.signal.aborted) return;
+      this.pauseStopTimer = undefined;
+      this.stopPauseNow(t);
+    });
+  }
+
+  /** A sandbox stop still waiting for its moment is made now (the runtime is closing). */
+  stopPendingSandbox(): Promise<void> {
+    const pending = this.pauseStopTimer;
+    if (!pending) return Promise.resolve();
+    pending.timer.abort();
+    this.pauseStopTimer = undefined;
+    return this.stopPauseNow(pending.graceSeconds);
+  }
+
+  private stopPauseNow(t: number): Promise<void> {
+    const id = this.pauseId;
+    if (!id) return Promise.resolve();
+    return this.ctx.docker
       .getContainer(id)
       .stop({ t })
       .catch(ignoreGoneOrNotModified)
@@ -436,9 +502,9 @@ export class PodSupervisor {
     return labels;
   }
 
-  private async startPause(): Promise<void> {
+  private async startPause(extraLabels: Record<string, string> = {}): Promise<void> {
     const name = pauseDockerName(this.plan.name);
-    const labels = this.labelsFor('pause', 'pause', 0);
+    const labels = { ...this.labelsFor('pause', 'pause', 0), ...extraLabels };
     const options = buildPauseConfig(this.plan, {
       dockerName: name,
       labels,
@@ -450,6 +516,7 @@ export class PodSupervisor {
       labels,
     );
     this.pauseId = id;
+    this.madeContainers?.add(id);
     if (state === 'created' || state === 'exited') {
       await this.ctx.docker.getContainer(id).start().catch(ignoreNotModified);
     }
@@ -558,6 +625,7 @@ export class PodSupervisor {
       return;
     }
     run.containerId = id;
+    this.madeContainers?.add(id);
     this.kubelet.created(slot);
     if (this.disposed) return;
     this.ctx.events.on(id, (ev) => this.onEvent(slot, ev));
@@ -734,6 +802,7 @@ export class PodSupervisor {
    */
   private awaitEngine(slot: ContainerSlot, id: string | undefined, err: unknown, during: string): void {
     const run = this.run(slot);
+    this.madeContainers = undefined; // the engine may have made a container it did not answer for
     this.forgetUnstarted(slot, id);
     const message = dockerMessage(err);
     const answered = !isConnectionError(err);

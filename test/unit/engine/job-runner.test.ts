@@ -306,3 +306,93 @@ describe('JobRunner on a fake runtime', () => {
     assert.equal(state.job.status.failed ?? 0, 0);
   });
 });
+
+/** A fake runtime that prepares sandboxes: records what was prepared, taken and discarded. */
+class SandboxRuntime extends FakeRuntime {
+  readonly prepared: PodPlan[] = [];
+  readonly discarded: string[] = [];
+  readonly unused = new Set<string>();
+  sandboxRoom(): number {
+    return 1;
+  }
+  prepareSandbox(plan: PodPlan): boolean {
+    this.prepared.push(plan);
+    this.unused.add(plan.name);
+    return true;
+  }
+  discardSandboxes(_jobUid: string, keep?: ReadonlySet<string>): Promise<void> {
+    for (const name of [...this.unused]) {
+      if (keep?.has(name)) continue;
+      this.unused.delete(name);
+      this.discarded.push(name);
+    }
+    return Promise.resolve();
+  }
+  override startPod(plan: PodPlan) {
+    this.unused.delete(plan.name);
+    return super.startPod(plan);
+  }
+}
+
+describe('JobRunner: warm sandboxes (docs/warm-sandboxes.md)', () => {
+  async function sandboxHarness(job: Job, exitCode = 0) {
+    const h = await harness(job, () => ({ exitCode, runMs: 1000 }));
+    const runtime = new SandboxRuntime(h.clock, () => ({ exitCode, runMs: 1000 }));
+    return { ...h, runtime };
+  }
+  const identity = (p: PodPlan) => ({
+    name: p.name,
+    uid: p.uid,
+    hostname: p.hostname,
+    labels: p.labels,
+    index: p.index,
+    annotations: p.annotations,
+  });
+
+  it('the next pods take the identities their sandboxes were prepared under; none is left', async () => {
+    const h = await sandboxHarness(testJob('warm-ix', { completions: 4, completionMode: 'Indexed' }));
+    const events: string[] = [];
+    const { end, state } = await runToEnd(h, 'warm-ix', 3_600_000, {
+      event: (_j, e) => events.push(e.reason),
+    });
+    assert.equal(end, 'Complete');
+    const started = h.runtime.plans;
+    assert.equal(started.length, 4);
+    assert.deepEqual(
+      started.map((p) => p.hostname),
+      ['warm-ix-0', 'warm-ix-1', 'warm-ix-2', 'warm-ix-3'],
+    );
+    // Pods 1..3 were predicted while their predecessor ran: prepared under exactly their identity.
+    for (const pod of started.slice(1)) {
+      const prepared = h.runtime.prepared.find((p) => p.name === pod.name);
+      assert.ok(prepared, `${pod.name} was prepared`);
+      assert.deepEqual(identity(prepared), identity(pod));
+    }
+    assert.equal(h.runtime.prepared.length, 3, 'nothing prepared beyond the last pod');
+    assert.deepEqual([...h.runtime.unused], []);
+    assert.equal(state.pods.length, 4, 'reservations are not pods');
+    assert.equal(events.filter((r) => r === 'SuccessfulCreate').length, 4, 'no event of a reservation');
+  });
+
+  it('a failed job leaves no prepared sandbox: the unused one is discarded', async () => {
+    const h = await sandboxHarness(testJob('warm-fail', { completions: 4, backoffLimit: 0 }), 1);
+    const { end, state } = await runToEnd(h, 'warm-fail');
+    assert.equal(end, 'Failed');
+    assert.ok(h.runtime.prepared.length >= 1);
+    assert.deepEqual([...h.runtime.unused], []);
+    const taken = new Set(h.runtime.plans.map((p) => p.name));
+    assert.ok(h.runtime.discarded.every((n) => !taken.has(n)));
+    assert.ok(h.runtime.discarded.length >= 1);
+    assert.ok(
+      state.pods.every((p) => !h.runtime.discarded.includes(p.name)),
+      'no record of a discarded one',
+    );
+  });
+
+  it('warmSandboxes: false prepares nothing', async () => {
+    const h = await sandboxHarness(testJob('warm-off', { completions: 3 }));
+    const { end } = await runToEnd(h, 'warm-off', 3_600_000, {}, { ...options, warmSandboxes: false });
+    assert.equal(end, 'Complete');
+    assert.deepEqual(h.runtime.prepared, []);
+  });
+});
