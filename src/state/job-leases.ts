@@ -18,7 +18,14 @@ export class FileJobLeases implements JobLeases {
 
   async acquireJobLease(name: string, command: string): Promise<Lease | LeaseHolder> {
     await this.dir.init();
-    const got = await acquireLeaseFile(join(this.dir.jobDir(name), LEASE_FILE), command, `job "${name}"`);
+    // A full or read-only disk is the state directory's error, with its hint, not a bare ENOSPC.
+    const got = await acquireLeaseFile(
+      join(this.dir.jobDir(name), LEASE_FILE),
+      command,
+      `job "${name}"`,
+    ).catch((err: unknown) => {
+      throw this.dir.writeError(err);
+    });
     if (!('renew' in got)) return got;
     this.records.startDriving(name);
     return {
