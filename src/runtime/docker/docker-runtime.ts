@@ -102,8 +102,13 @@ export class DockerRuntime implements PodRuntime {
    */
   private readonly sandboxes = new Map<
     string,
-    { jobUid: string; pod: string; ready: Promise<string | undefined> }
+    { jobUid: string; pod: string; ready: Promise<string | undefined>; engineEpoch: number }
   >();
+  /**
+   * How many times the engine went away. A sandbox prepared before it did is not running any more
+   * (a restarted engine does not start its containers again), so no app container may join it.
+   */
+  private engineEpoch = 0;
   private readonly debug: (message: string) => void;
   private closed = false;
   private identityLogged = false;
@@ -138,6 +143,7 @@ export class DockerRuntime implements PodRuntime {
   private get events(): EventHub {
     this.hub ??= new EventHub(this.docker, {
       onDown: (message) => {
+        this.engineEpoch++;
         this.debug(message);
         for (const l of this.listeners) safe(() => l.onEngineDown?.(true, message));
       },
@@ -250,7 +256,13 @@ export class DockerRuntime implements PodRuntime {
     if (existing) return existing.observe();
     const prepared = this.sandboxes.get(key);
     this.sandboxes.delete(key);
-    const sandboxId = prepared && (await prepared.ready);
+    let sandboxId = prepared && (await prepared.ready);
+    if (sandboxId !== undefined && prepared!.engineEpoch !== this.engineEpoch) {
+      // Prepared before the engine went away: stopped since (a restarted engine does not start
+      // it again). It goes, before the pod makes its own under the same name.
+      await this.removeSandbox(sandboxId);
+      sandboxId = undefined;
+    }
     const again = this.pods.get(key);
     if (again) return again.observe();
     const sup = this.newSupervisor(plan);
@@ -293,7 +305,7 @@ export class DockerRuntime implements PodRuntime {
         sup.dispose();
       }
     })();
-    this.sandboxes.set(key, { jobUid: plan.jobUid, pod: plan.name, ready });
+    this.sandboxes.set(key, { jobUid: plan.jobUid, pod: plan.name, ready, engineEpoch: this.engineEpoch });
     return true;
   }
 
@@ -303,16 +315,20 @@ export class DockerRuntime implements PodRuntime {
     await Promise.all(
       unused.map(async ([, s]) => {
         // By name when preparing it failed half-way (created, not started).
-        const id = (await s.ready) ?? pauseDockerName(s.pod);
-        await this.docker
-          .getContainer(id)
-          .remove({ force: true, v: true })
-          .catch((err: unknown) => {
-            if (!isNotFound(err))
-              this.debug(`removing the unused sandbox ${id.slice(0, 12)}: ${dockerMessage(err)}`);
-          });
+        await this.removeSandbox((await s.ready) ?? pauseDockerName(s.pod));
       }),
     );
+  }
+
+  /** Removes a sandbox no pod took, by id or name. */
+  private async removeSandbox(id: string): Promise<void> {
+    await this.docker
+      .getContainer(id)
+      .remove({ force: true, v: true })
+      .catch((err: unknown) => {
+        if (!isNotFound(err))
+          this.debug(`removing the unused sandbox ${id.slice(0, 12)}: ${dockerMessage(err)}`);
+      });
   }
 
   async deletePod(jobUid: string, podName: string, gracePeriodSeconds: number): Promise<void> {
