@@ -276,6 +276,9 @@ export class JobRunner {
     }
     await this.logs.flush();
     if (failures.length === 0) {
+      // Its unused sandboxes go before its record: a `tjob delete` that sees the job gone finds
+      // none of its containers left.
+      await this.discardSandboxes();
       await this.deps.store.deleteJob(this.name);
       return true;
     }
