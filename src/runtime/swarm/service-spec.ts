@@ -14,7 +14,6 @@ import type { Container } from '../../api/k8s.js';
 import type { PodPlan } from '../../api/pod.js';
 import { DefaultTerminationGracePeriodSeconds } from '../../manifest/pod-defaults.js';
 import { buildContainerConfig, podHostname } from '../docker/container-config.js';
-import type { EnvContext } from '../docker/env.js';
 import { cpuToNanoCpus, memoryToBytes } from '../docker/quantity.js';
 import type { PodVolumeMount } from '../docker/volumes.js';
 import type { ConfigFile } from './config-files.js';
@@ -35,6 +34,19 @@ export function serviceName(podName: string, role: 'init' | 'app', index: number
   const hash = createHash('sha256').update(full).digest('hex').slice(0, 8);
   const keep = MaxServiceNameLength - suffix.length - hash.length - 1;
   return `${podName.slice(0, keep).replace(/-+$/, '')}-${hash}${suffix}`;
+}
+
+/** Stands for spec.nodeName in the container's env until it becomes Swarm's template. */
+const NodeNamePlaceholder = '\u0000tjob-node-name\u0000';
+
+/**
+ * An env entry as Swarm reads it: Swarm expands Go templates in a service's env (docker/cli
+ * docs/reference/commandline/service_create.md, "Create services using templates"), so a literal
+ * `{{` is escaped, and spec.nodeName is `{{.Node.Hostname}}`, the hostname of the node the task
+ * runs on (what the pod's nodeName is), known for the pod's first service too.
+ */
+export function templatedEnv(entry: string): string {
+  return entry.replaceAll('{{', '{{"{{"}}').replaceAll(NodeNamePlaceholder, '{{.Node.Hostname}}');
 }
 
 /** The container's requests as Swarm reservations (the scheduler places by them). */
@@ -66,8 +78,6 @@ export interface ServiceSpecContext {
   fileIds: Map<string, string>;
   /** Pins the service to this node (the node the pod's first container landed on). */
   nodeId?: string;
-  /** The downward API's node facts. */
-  node?: EnvContext;
 }
 
 /**
@@ -93,7 +103,7 @@ export function buildServiceSpec(
     labels: ctx.labels,
     role: ctx.role,
     volumes: ctx.volumes,
-    ...(ctx.node ? { node: ctx.node } : {}),
+    node: { nodeName: NodeNamePlaceholder },
   });
   const host = options.HostConfig ?? {};
 
@@ -101,7 +111,7 @@ export function buildServiceSpec(
   const containerSpec: NonNullable<Dockerode.ContainerSpec> & Record<string, unknown> = {
     Image: options.Image!,
     Labels: ctx.labels,
-    Env: options.Env ?? [],
+    Env: (options.Env ?? []).map(templatedEnv),
     Hostname: podHostname(plan).Hostname,
     StopGracePeriod: grace * 1e9,
     Init: false,

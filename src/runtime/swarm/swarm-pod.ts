@@ -225,7 +225,6 @@ export class SwarmPod implements KubeletRuntime {
         files,
         fileIds,
         ...(this.nodeId !== undefined ? { nodeId: this.nodeId } : {}),
-        ...(this.nodeName !== undefined ? { node: { nodeName: this.nodeName } } : {}),
       });
       if (this.disposed) return;
       let id: string;

@@ -10,7 +10,7 @@ import {
   type ServiceSpecContext,
 } from '../../../../src/runtime/swarm/service-spec.js';
 import { podVolumeMounts } from '../../../../src/runtime/swarm/swarm-pod.js';
-import { node, testContainer, testPlan } from '../docker/plan.js';
+import { testContainer, testPlan } from '../docker/plan.js';
 
 function build(
   container: Partial<Container>,
@@ -27,7 +27,6 @@ function build(
     volumes: podVolumeMounts(plan),
     files,
     fileIds: new Map(files.map((f) => [f.name, `id-of-${f.name}`])),
-    node,
     ...ctx,
   });
   const task = service.TaskTemplate as {
@@ -122,6 +121,20 @@ describe('PodPlan → Swarm service spec', () => {
     const env = (spec.TaskTemplate as { ContainerSpec: { Env: string[] } }).ContainerSpec.Env;
     assert.ok(env.includes('POD=pi-0-abcde'), env.join(' '));
     assert.ok(env.includes('IDX=2'), env.join(' '));
+  });
+
+  it("spec.nodeName is Swarm's {{.Node.Hostname}} for every container; a literal {{ is escaped", () => {
+    const { cs } = build({
+      env: [
+        { name: 'NODE', valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } } },
+        { name: 'WHERE', value: 'on $(NODE)' },
+        { name: 'TPL', value: '{{.Node.ID}} }}' },
+      ],
+    });
+    const env = cs['Env'] as string[];
+    assert.ok(env.includes('NODE={{.Node.Hostname}}'), env.join(' '));
+    assert.ok(env.includes('WHERE=on {{.Node.Hostname}}'), env.join(' '));
+    assert.ok(env.includes('TPL={{"{{"}}.Node.ID}} }}'), env.join(' '));
   });
 
   it('hostAliases are the Hosts lines, dnsConfig the DNSConfig', () => {
