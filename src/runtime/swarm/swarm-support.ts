@@ -168,7 +168,7 @@ export const SwarmRules = {
   emptyDirShared: {
     field: 'volumes[].emptyDir mounted by more than one container (init containers included)',
     support: 'refused',
-    note: "each container of the pod is a service with volumes of its own, which the engine removes with it, and tjob cannot remove a volume from a worker node: the containers would not see each other's files",
+    note: "each container of the pod is a service with an anonymous volume of its own, removed with it (a named volume would outlive the pod on its node: tjob talks only to the manager): the containers would not see each other's files",
   },
   hostPath: {
     field: 'volumes[].hostPath',
