@@ -40,8 +40,8 @@ export function serviceName(podName: string, role: 'init' | 'app', index: number
 const NodeNamePlaceholder = '\u0000tjob-node-name\u0000';
 
 /**
- * An env entry as Swarm reads it: Swarm expands Go templates in a service's env (docker/cli
- * docs/reference/commandline/service_create.md, "Create services using templates"), so a literal
+ * An env entry as Swarm reads it: Swarm expands Go templates in a service's env (docker/cli's
+ * `docker service create` reference, "Create services using templates"), so a literal
  * `{{` is escaped, and spec.nodeName is `{{.Node.Hostname}}`, the hostname of the node the task
  * runs on (what the pod's nodeName is), known for the pod's first service too.
  */
