@@ -21,10 +21,11 @@ export function swarmReports(loaded: Pick<LoadResult, 'documents' | 'report'>): 
     const object = loaded.documents.find(
       (d) => d.source === docker.source && d.object?.metadata.name === docker.name,
     )?.object;
-    // Fields the defaults added (terminationMessagePath, ...) are not the user's to hear about.
+    // Fields the defaults added (terminationMessagePath, ...) are not the user's to hear about;
+    // a refusal always is (an emptyDir: {} has no field of the Docker report under it).
     const swarm = (
       object ? podTemplatesOf(object).flatMap((t) => swarmPodFields(t.spec, t.path)) : []
-    ).filter((s) => docker.fields.some((f) => related(f.path, s.path)));
+    ).filter((s) => s.support === 'refused' || docker.fields.some((f) => related(f.path, s.path)));
     return { ...docker, fields: merged(docker, swarm) };
   });
 }

@@ -35,10 +35,7 @@ export function configFiles(plan: PodPlan, container: Container): ConfigFile[] {
   for (const vm of container.volumeMounts ?? []) {
     const volume = (plan.spec.volumes ?? []).find((v) => v.name === vm.name);
     if (!volume || (!volume.configMap && !volume.secret)) continue;
-    if (vm.subPath || vm.subPathExpr)
-      throw new Error(
-        `volumeMount "${vm.name}": subPath of a configMap or secret volume is not supported on Swarm`,
-      );
+    // A subPath is refused before the pod starts (swarmRefusals, swarm-support.ts).
     let files: FileToWrite[];
     const kind = volume.configMap ? 'config' : 'secret';
     try {

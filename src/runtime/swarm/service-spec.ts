@@ -14,10 +14,10 @@ import type { Container } from '../../api/k8s.js';
 import type { PodPlan } from '../../api/pod.js';
 import { DefaultTerminationGracePeriodSeconds } from '../../manifest/pod-defaults.js';
 import { buildContainerConfig, podHostname } from '../docker/container-config.js';
-import type { EnvContext } from '../docker/env.js';
 import { cpuToNanoCpus, memoryToBytes } from '../docker/quantity.js';
 import type { PodVolumeMount } from '../docker/volumes.js';
 import type { ConfigFile } from './config-files.js';
+import { swarmPlacement, swarmRefusals } from './swarm-support.js';
 
 /** Swarm service names are at most 63 characters (a DNS label). */
 export const MaxServiceNameLength = 63;
@@ -36,54 +36,17 @@ export function serviceName(podName: string, role: 'init' | 'app', index: number
   return `${podName.slice(0, keep).replace(/-+$/, '')}-${hash}${suffix}`;
 }
 
-interface NodeSelectorRequirement {
-  key: string;
-  operator: string;
-  values?: string[];
-}
+/** Stands for spec.nodeName in the container's env until it becomes Swarm's template. */
+const NodeNamePlaceholder = '\u0000tjob-node-name\u0000';
 
 /**
- * Swarm's placement constraints for the pod's nodeSelector and required node affinity. Swarm
- * constrains by node labels with `==` and `!=` only: `In` and `NotIn` of one value map exactly;
- * anything else is refused (thrown, naming the field). `kubernetes.io/hostname` is the node's
- * hostname, as a kubelet registers it.
+ * An env entry as Swarm reads it: Swarm expands Go templates in a service's env (docker/cli's
+ * `docker service create` reference, "Create services using templates"), so a literal
+ * `{{` is escaped, and spec.nodeName is `{{.Node.Hostname}}`, the hostname of the node the task
+ * runs on (what the pod's nodeName is), known for the pod's first service too.
  */
-export function placementConstraints(plan: PodPlan): string[] {
-  const out: string[] = [];
-  const target = (key: string): string =>
-    key === 'kubernetes.io/hostname' ? 'node.hostname' : `node.labels.${key}`;
-  for (const [key, value] of Object.entries(plan.spec.nodeSelector ?? {}))
-    out.push(`${target(key)}==${value}`);
-  const affinity = plan.spec['affinity'] as
-    | {
-        nodeAffinity?: {
-          requiredDuringSchedulingIgnoredDuringExecution?: {
-            nodeSelectorTerms?: { matchExpressions?: NodeSelectorRequirement[]; matchFields?: unknown[] }[];
-          };
-        };
-      }
-    | undefined;
-  const terms =
-    affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms ?? [];
-  const path = 'spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms';
-  // Terms are ORed (pkg/scheduler/framework/plugins/nodeaffinity); Swarm ANDs its constraints.
-  if (terms.length > 1) throw new Error(`${path}: Swarm cannot place by more than one term (they are ORed)`);
-  for (const term of terms) {
-    if ((term.matchFields?.length ?? 0) > 0)
-      throw new Error(`${path}[0].matchFields: not supported on Swarm`);
-    for (const [i, req] of (term.matchExpressions ?? []).entries()) {
-      const where = `${path}[0].matchExpressions[${i}]`;
-      const values = req.values ?? [];
-      if ((req.operator === 'In' || req.operator === 'NotIn') && values.length === 1) {
-        out.push(`${target(req.key)}${req.operator === 'In' ? '==' : '!='}${values[0]}`);
-      } else {
-        throw new Error(
-          `${where}: ${req.operator} ${JSON.stringify(values)} cannot be placed on Swarm (only In or NotIn of one value)`,
-        );
-      }
-    }
-  }
-  return out;
+export function templatedEnv(entry: string): string {
+  return entry.replaceAll('{{', '{{"{{"}}').replaceAll(NodeNamePlaceholder, '{{.Node.Hostname}}');
 }
 
 /** The container's requests as Swarm reservations (the scheduler places by them). */
@@ -115,24 +78,20 @@ export interface ServiceSpecContext {
   fileIds: Map<string, string>;
   /** Pins the service to this node (the node the pod's first container landed on). */
   nodeId?: string;
-  /** The downward API's node facts. */
-  node?: EnvContext;
 }
 
 /**
- * The service spec of one container of the pod. Throws, with the field, what Swarm cannot do
- * (privileged, hostNetwork, TTY/stdin, subPath into a volume, a placement it cannot express).
+ * The service spec of one container of the pod. What Swarm cannot run is refused, with its path,
+ * by swarm-support.ts (one home for those rules): `tjob run --runtime swarm` refuses it before
+ * anything starts, and a stored or adopted pod that has one fails here with the same message.
  */
 export function buildServiceSpec(
   plan: PodPlan,
   container: Container,
   ctx: ServiceSpecContext,
 ): { spec: Dockerode.CreateServiceOptions; warnings: string[] } {
-  if (plan.spec.hostNetwork) throw new Error('spec.hostNetwork: not supported on Swarm');
-  if (container.securityContext?.privileged)
-    throw new Error(`container "${container.name}": securityContext.privileged is not supported on Swarm`);
-  if (container.tty || container.stdin)
-    throw new Error(`container "${container.name}": tty and stdin are not supported on Swarm`);
+  const refused = swarmRefusals(plan.spec, 'spec');
+  if (refused.length > 0) throw new Error(refused.map((r) => `${r.path}: ${r.note}`).join('; '));
   const fileMounts = new Set(ctx.files.map((f) => f.volumeMount));
   // configMap and secret volumes are Swarm configs and secrets, not mounts.
   const mounted: Container = {
@@ -144,17 +103,15 @@ export function buildServiceSpec(
     labels: ctx.labels,
     role: ctx.role,
     volumes: ctx.volumes,
-    ...(ctx.node ? { node: ctx.node } : {}),
+    node: { nodeName: NodeNamePlaceholder },
   });
   const host = options.HostConfig ?? {};
-  if ((host.Binds?.length ?? 0) > 0)
-    throw new Error(`container "${container.name}": subPath mounts are not supported on Swarm`);
 
   const grace = plan.spec.terminationGracePeriodSeconds ?? DefaultTerminationGracePeriodSeconds;
   const containerSpec: NonNullable<Dockerode.ContainerSpec> & Record<string, unknown> = {
     Image: options.Image!,
     Labels: ctx.labels,
-    Env: options.Env ?? [],
+    Env: (options.Env ?? []).map(templatedEnv),
     Hostname: podHostname(plan).Hostname,
     StopGracePeriod: grace * 1e9,
     Init: false,
@@ -166,6 +123,17 @@ export function buildServiceSpec(
   if (options.User) containerSpec.User = options.User;
   if (host.GroupAdd) containerSpec.Groups = host.GroupAdd;
   if (host.ReadonlyRootfs) containerSpec.ReadOnly = true;
+  // hostAliases: Docker's `name:ip` entries as Swarm's `ip name` hosts lines (ContainerSpec.Hosts).
+  if (host.ExtraHosts && host.ExtraHosts.length > 0)
+    containerSpec.Hosts = host.ExtraHosts.map((entry: string) => {
+      const at = entry.indexOf(':');
+      return `${entry.slice(at + 1)} ${entry.slice(0, at)}`;
+    });
+  const dns: Record<string, string[]> = {};
+  if (host.Dns) dns['Nameservers'] = host.Dns;
+  if (host.DnsSearch) dns['Search'] = host.DnsSearch;
+  if (host.DnsOptions) dns['Options'] = host.DnsOptions;
+  if (Object.keys(dns).length > 0) containerSpec.DNSConfig = dns;
   if (host.CapAdd) containerSpec['CapabilityAdd'] = host.CapAdd;
   if (host.CapDrop) containerSpec['CapabilityDrop'] = host.CapDrop;
   const mounts = (host.Mounts ?? []).map((m) => {
@@ -190,7 +158,7 @@ export function buildServiceSpec(
   const limits: Record<string, number> = {};
   if (host.NanoCpus) limits['NanoCPUs'] = host.NanoCpus;
   if (host.Memory) limits['MemoryBytes'] = host.Memory;
-  const constraints = placementConstraints(plan);
+  const constraints = swarmPlacement(plan.spec);
   if (ctx.nodeId !== undefined) constraints.push(`node.id==${ctx.nodeId}`);
 
   const spec = {

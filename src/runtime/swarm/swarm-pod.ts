@@ -215,7 +215,6 @@ export class SwarmPod implements KubeletRuntime {
   private async createService(slot: ContainerSlot): Promise<void> {
     const name = this.nameOf(slot);
     try {
-      if (slot.role === 'sidecar') throw new Error('sidecar containers are not supported on Swarm');
       const files = configFiles(this.plan, slot.spec);
       const fileIds = await this.ensureFiles(files);
       const { spec } = buildServiceSpec(this.plan, slot.spec, {
@@ -226,7 +225,6 @@ export class SwarmPod implements KubeletRuntime {
         files,
         fileIds,
         ...(this.nodeId !== undefined ? { nodeId: this.nodeId } : {}),
-        ...(this.nodeName !== undefined ? { node: { nodeName: this.nodeName } } : {}),
       });
       if (this.disposed) return;
       let id: string;
@@ -456,9 +454,10 @@ export class SwarmPod implements KubeletRuntime {
 }
 
 /**
- * The pod's volumes that are mounts on Swarm: emptyDir as a volume of the container's own
- * (removed with it), medium Memory as tmpfs, hostPath as a bind of the node's path. configMap
- * and secret volumes are files (config-files.ts); other kinds are refused.
+ * The pod's volumes that are mounts on Swarm: emptyDir as an anonymous volume of the container
+ * run's own (removed with it, so swarm-support refuses one mounted by two containers), medium
+ * Memory as tmpfs, hostPath as a bind of the node's path. configMap and secret volumes are files
+ * (config-files.ts); other kinds are refused by swarm-support.
  */
 export function podVolumeMounts(plan: PodPlan): Record<string, PodVolumeMount> {
   const out: Record<string, PodVolumeMount> = {};
@@ -468,10 +467,7 @@ export function podVolumeMounts(plan: PodPlan): Record<string, PodVolumeMount> {
     else if (v.emptyDir?.medium === 'Memory') out[v.name] = { kind: 'tmpfs' };
     else if (v.emptyDir || Object.keys(v).length === 1)
       out[v.name] = { kind: 'volume', name: '', mountpoint: '' };
-    else {
-      const kind = Object.keys(v).find((k) => k !== 'name') ?? 'unknown';
-      throw new Error(`volume "${v.name}": ${kind} volumes are not supported on Swarm`);
-    }
+    // Other kinds are refused before the pod starts (swarmRefusals, swarm-support.ts).
   }
   return out;
 }

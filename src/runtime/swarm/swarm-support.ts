@@ -113,7 +113,7 @@ export const SwarmRules = {
   initContainers: {
     field: 'initContainers[]',
     support: 'approximated',
-    note: 'run in order as services of their own pinned to the node the pod landed on; they share its volumes there, not its network namespace',
+    note: "run in order as services of their own: the pod's first service lands where Swarm places it, every later one is pinned to that node; they share no volume (see emptyDir) and no network namespace",
   },
   shareProcessNamespace: {
     field: 'shareProcessNamespace: true, hostPID: true, hostIPC: true',
@@ -122,19 +122,28 @@ export const SwarmRules = {
   },
   hostNetwork: {
     field: 'hostNetwork: true',
-    support: 'honoured',
-    note: 'the service joins the `host` network of the node that runs it',
+    support: 'refused',
+    note: "tjob's services are not attached to a node's `host` network: the pod would not see the node's network",
+  },
+  tty: {
+    field: 'containers[].tty, stdin',
+    support: 'refused',
+    note: 'a service has no terminal or input to attach to',
   },
   hostname: {
     field: 'hostname, subdomain',
     support: 'honoured',
     note: "the service's Hostname",
   },
-  hostAliases: { field: 'hostAliases', support: 'honoured', note: "the service's Hosts" },
-  dnsConfig: {
-    field: 'dnsConfig',
+  hostAliases: {
+    field: 'hostAliases',
     support: 'honoured',
-    note: "the service's DNSConfig (nameservers, searches, options)",
+    note: "the service's Hosts (its /etc/hosts entries)",
+  },
+  dnsConfig: {
+    field: 'dnsConfig, dnsPolicy: None',
+    support: 'approximated',
+    note: "the service's DNSConfig: the pod's nameservers, searches and options replace the node's (tjob cannot read a node's resolv.conf to append to it)",
   },
   terminationGracePeriodSeconds: {
     field: 'terminationGracePeriodSeconds',
@@ -153,23 +162,43 @@ export const SwarmRules = {
   },
   emptyDir: {
     field: 'volumes[].emptyDir',
-    support: 'honoured',
-    note: 'a volume of the pod on the node that runs it, removed with the pod; medium Memory is a tmpfs',
+    support: 'approximated',
+    note: "an anonymous volume (medium Memory: a tmpfs) of each container run, removed with it: unlike a pod's, it is not kept across in-place restarts (restartPolicy OnFailure)",
+  },
+  emptyDirShared: {
+    field: 'volumes[].emptyDir mounted by more than one container (init containers included)',
+    support: 'refused',
+    note: "each container of the pod is a service with an anonymous volume of its own, removed with it (a named volume would outlive the pod on its node: tjob talks only to the manager): the containers would not see each other's files",
   },
   hostPath: {
     field: 'volumes[].hostPath',
     support: 'approximated',
     note: 'a bind of that path on whichever node runs the pod: it is that node’s path, not the machine where tjob runs',
   },
-  persistentVolumeClaim: {
-    field: 'volumes[].persistentVolumeClaim, ephemeral',
-    support: 'approximated',
-    note: 'a named volume on the node that runs the pod: pods on different nodes see different data',
+  otherVolumes: {
+    field: 'volumes[].persistentVolumeClaim, ephemeral, downwardAPI, projected and other kinds',
+    support: 'refused',
+    note: 'tjob maps only emptyDir, hostPath, configMap and secret volumes to Swarm: a claim would be a different volume on each node',
+  },
+  subPath: {
+    field: 'containers[].volumeMounts[].subPath, subPathExpr',
+    support: 'refused',
+    note: 'Swarm mounts whole volumes, configs and secrets; a subPath would be bound from a directory of the machine where tjob runs, not of the node',
+  },
+  nodeNameEnv: {
+    field: 'env valueFrom.fieldRef spec.nodeName',
+    support: 'honoured',
+    note: 'the Swarm template `{{.Node.Hostname}}`: the hostname of the node that runs the container',
+  },
+  hostIPEnv: {
+    field: 'env valueFrom.fieldRef status.hostIP, status.hostIPs',
+    support: 'refused',
+    note: "Swarm's service templates do not know a node's address, and tjob learns it only after the container started: the value would be wrong (use spec.nodeName)",
   },
   terminationMessagePath: {
     field: 'containers[].terminationMessagePath',
-    support: 'approximated',
-    note: 'the file is on the node that ran the pod and is not read; FallbackToLogsOnError still takes the log tail',
+    support: 'ignored',
+    note: 'the file stays inside the container on its node and is not read; FallbackToLogsOnError still takes the log tail',
   },
 } as const satisfies Record<string, SwarmRule>;
 
@@ -252,15 +281,35 @@ export function swarmPodFields(spec: PodSpec, base: string): SwarmFieldEntry[] {
     out.push(...containerFields(c, path));
   });
 
+  const mountedBy = new Map<string, string[]>();
+  for (const c of [...(spec.initContainers ?? []), ...spec.containers])
+    for (const vm of c.volumeMounts ?? []) {
+      const names = mountedBy.get(vm.name) ?? [];
+      if (!names.includes(c.name)) names.push(c.name);
+      mountedBy.set(vm.name, names);
+    }
   (spec.volumes ?? []).forEach((v, i) => {
     const path = `${base}.volumes[${i}]`;
+    const kind = Object.keys(v).find((k) => k !== 'name');
     if (v.secret) add(`${path}.secret`, 'secretVolume');
     else if (v.configMap) add(`${path}.configMap`, 'configMapVolume');
-    else if (v.emptyDir) add(`${path}.emptyDir`, 'emptyDir');
     else if (v.hostPath) add(`${path}.hostPath`, 'hostPath');
-    else if (v.persistentVolumeClaim !== undefined)
-      add(`${path}.persistentVolumeClaim`, 'persistentVolumeClaim');
-    else if (v.ephemeral !== undefined) add(`${path}.ephemeral`, 'persistentVolumeClaim');
+    else if (v.emptyDir || kind === undefined) {
+      // A volume of no kind is an emptyDir (SetDefaults_Volume, pkg/apis/core/v1/defaults.go).
+      const users = mountedBy.get(v.name) ?? [];
+      if (users.length > 1)
+        add(
+          `${path}.emptyDir`,
+          'emptyDirShared',
+          `emptyDir "${v.name}" is mounted by the containers ${users.map((u) => `"${u}"`).join(', ')}: ${SwarmRules.emptyDirShared.note} (hand files over through a hostPath, or run the steps in one container)`,
+        );
+      else add(`${path}.emptyDir`, 'emptyDir');
+    } else
+      add(
+        `${path}.${kind}`,
+        'otherVolumes',
+        `volume "${v.name}" is a ${kind} volume: ${SwarmRules.otherVolumes.note}`,
+      );
   });
   return out;
 }
@@ -292,6 +341,27 @@ function containerFields(c: Container, path: string): SwarmFieldEntry[] {
   }
   if (c.resources?.limits !== undefined) add(`${path}.resources.limits`, 'limits');
   if (c.resources?.requests !== undefined) add(`${path}.resources.requests`, 'requests');
+  if (c.tty === true) add(`${path}.tty`, 'tty', `container "${c.name}": ${SwarmRules.tty.note}`);
+  if (c.stdin === true) add(`${path}.stdin`, 'tty', `container "${c.name}": ${SwarmRules.tty.note}`);
+  (c.volumeMounts ?? []).forEach((vm, i) => {
+    for (const field of ['subPath', 'subPathExpr'] as const)
+      if (typeof vm[field] === 'string' && vm[field] !== '')
+        add(
+          `${path}.volumeMounts[${i}].${field}`,
+          'subPath',
+          `container "${c.name}": ${SwarmRules.subPath.note} (mount the whole volume and use the path inside it)`,
+        );
+  });
+  (c.env ?? []).forEach((e, i) => {
+    const field = e.valueFrom?.fieldRef?.fieldPath;
+    if (field === 'spec.nodeName') add(`${path}.env[${i}]`, 'nodeNameEnv');
+    if (field === 'status.hostIP' || field === 'status.hostIPs')
+      add(
+        `${path}.env[${i}]`,
+        'hostIPEnv',
+        `container "${c.name}", env "${e.name}": ${SwarmRules.hostIPEnv.note}`,
+      );
+  });
   if (c.terminationMessagePath !== undefined) add(`${path}.terminationMessagePath`, 'terminationMessagePath');
   return out;
 }

@@ -250,7 +250,14 @@ describe('Jobs on a three-node Swarm', { skip, timeout: 600_000 }, () => {
         spec: {
           restartPolicy: 'Never',
           terminationGracePeriodSeconds: 2,
-          initContainers: [{ name: 'prep', image: 'busybox:latest', command: ['sh', '-c', 'echo prepared'] }],
+          initContainers: [
+            {
+              name: 'prep',
+              image: 'busybox:latest',
+              command: ['sh', '-c', 'echo prepared on $NODE'],
+              env: [{ name: 'NODE', valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } } }],
+            },
+          ],
           containers: [
             {
               name: 'main',
@@ -258,7 +265,11 @@ describe('Jobs on a three-node Swarm', { skip, timeout: 600_000 }, () => {
               command: [
                 'sh',
                 '-c',
-                'cat /etc/c/greeting; echo; cat /etc/s/token; echo; touch /scratch/x && echo writable',
+                'cat /etc/c/greeting; echo; cat /etc/s/token; echo; touch /scratch/x && echo writable; echo "$NODE $TPL"',
+              ],
+              env: [
+                { name: 'NODE', valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } } },
+                { name: 'TPL', value: '{{.Node.ID}}' },
               ],
               volumeMounts: [
                 { name: 'c', mountPath: '/etc/c' },
@@ -281,7 +292,15 @@ describe('Jobs on a three-node Swarm', { skip, timeout: 600_000 }, () => {
         await new Promise((r) => setTimeout(r, 200));
       const last = seen[seen.length - 1]!;
       assert.equal(last.phase, 'Succeeded', JSON.stringify(last));
-      assert.deepEqual(lines, ['prep: prepared', 'main: hello', 'main: s3cr3t', 'main: writable']);
+      // spec.nodeName is the pod's node for its first service too (Swarm's {{.Node.Hostname}}).
+      assert.ok(cluster.nodeByName(last.nodeName ?? ''), last.nodeName);
+      assert.deepEqual(lines, [
+        `prep: prepared on ${last.nodeName}`,
+        'main: hello',
+        'main: s3cr3t',
+        'main: writable',
+        `main: ${last.nodeName} {{.Node.ID}}`,
+      ]);
       assert.equal(last.initContainerStatuses[0]?.state.terminated?.reason, 'Completed');
       const prepEnd = last.initContainerStatuses[0]!.state.terminated!.finishedAt!;
       const mainStart = last.containerStatuses[0]!.state.terminated!.startedAt!;

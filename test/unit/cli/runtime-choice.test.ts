@@ -174,6 +174,38 @@ describe('tjob run --runtime on the fake runtime', { timeout: 120_000 }, () => {
     assert.equal(await h.run('run', file), 0, h.err());
   });
 
+  it('an emptyDir handed from an init container to the app is refused on Swarm, with the way out', async () => {
+    const h = engine();
+    const handOff = `apiVersion: batch/v1
+kind: Job
+metadata:
+  name: handoff
+spec:
+  template:
+    spec:
+      restartPolicy: Never
+      initContainers:
+      - name: fetch
+        image: busybox
+        imagePullPolicy: IfNotPresent
+        volumeMounts: [{name: work, mountPath: /work}]
+      containers:
+      - name: main
+        image: busybox
+        imagePullPolicy: IfNotPresent
+        volumeMounts: [{name: work, mountPath: /work}]
+      volumes: [{name: work, emptyDir: {}}]
+`;
+    assert.equal(await h.run('run', h.manifest(handOff), '--runtime', 'swarm'), 2);
+    assert.match(
+      h.err(),
+      /spec\.template\.spec\.volumes\[0\]\.emptyDir: Forbidden on swarm: emptyDir "work" is mounted by the containers "fetch", "main"/,
+    );
+    assert.match(h.err(), /hand files over through a hostPath, or run the steps in one container/);
+    assert.equal(await h.store.loadJob('handoff'), undefined);
+    assert.deepEqual(h.kinds, []);
+  });
+
   it('apply --runtime swarm refuses a Job Swarm cannot run before anything is stored', async () => {
     const h = engine();
     assert.equal(await h.run('apply', '-f', h.manifest(twoContainers), '--runtime', 'swarm'), 2);

@@ -5,13 +5,12 @@ import type { Container, PodSpec } from '../../../../src/api/k8s.js';
 import { configFiles, swarmFileName } from '../../../../src/runtime/swarm/config-files.js';
 import {
   buildServiceSpec,
-  placementConstraints,
   reservations,
   serviceName,
   type ServiceSpecContext,
 } from '../../../../src/runtime/swarm/service-spec.js';
 import { podVolumeMounts } from '../../../../src/runtime/swarm/swarm-pod.js';
-import { node, testContainer, testPlan } from '../docker/plan.js';
+import { testContainer, testPlan } from '../docker/plan.js';
 
 function build(
   container: Partial<Container>,
@@ -28,7 +27,6 @@ function build(
     volumes: podVolumeMounts(plan),
     files,
     fileIds: new Map(files.map((f) => [f.name, `id-of-${f.name}`])),
-    node,
     ...ctx,
   });
   const task = service.TaskTemplate as {
@@ -123,6 +121,29 @@ describe('PodPlan → Swarm service spec', () => {
     const env = (spec.TaskTemplate as { ContainerSpec: { Env: string[] } }).ContainerSpec.Env;
     assert.ok(env.includes('POD=pi-0-abcde'), env.join(' '));
     assert.ok(env.includes('IDX=2'), env.join(' '));
+  });
+
+  it("spec.nodeName is Swarm's {{.Node.Hostname}} for every container; a literal {{ is escaped", () => {
+    const { cs } = build({
+      env: [
+        { name: 'NODE', valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } } },
+        { name: 'WHERE', value: 'on $(NODE)' },
+        { name: 'TPL', value: '{{.Node.ID}} }}' },
+      ],
+    });
+    const env = cs['Env'] as string[];
+    assert.ok(env.includes('NODE={{.Node.Hostname}}'), env.join(' '));
+    assert.ok(env.includes('WHERE=on {{.Node.Hostname}}'), env.join(' '));
+    assert.ok(env.includes('TPL={{"{{"}}.Node.ID}} }}'), env.join(' '));
+  });
+
+  it('hostAliases are the Hosts lines, dnsConfig the DNSConfig', () => {
+    const { cs } = build({}, {
+      hostAliases: [{ ip: '10.0.0.5', hostnames: ['db', 'db.local'] }],
+      dnsConfig: { nameservers: ['10.0.0.53'], searches: ['corp'], options: [{ name: 'ndots', value: '2' }] },
+    } as Partial<PodSpec>);
+    assert.deepEqual(cs['Hosts'], ['10.0.0.5 db', '10.0.0.5 db.local']);
+    assert.deepEqual(cs['DNSConfig'], { Nameservers: ['10.0.0.53'], Search: ['corp'], Options: ['ndots:2'] });
   });
 
   it('limits are Limits, requests are Reservations', () => {
@@ -229,9 +250,38 @@ describe('PodPlan → Swarm service spec', () => {
   });
 
   for (const [name, container, spec, message] of [
-    ['privileged', { securityContext: { privileged: true } }, {}, /privileged is not supported on Swarm/],
-    ['hostNetwork', {}, { hostNetwork: true }, /spec.hostNetwork: not supported on Swarm/],
-    ['tty', { tty: true }, {}, /tty and stdin are not supported on Swarm/],
+    [
+      'privileged',
+      { securityContext: { privileged: true } },
+      {},
+      /^spec\.containers\[0\]\.securityContext\.privileged: container "main": Swarm services cannot run privileged$/,
+    ],
+    ['hostNetwork', {}, { hostNetwork: true }, /^spec\.hostNetwork: tjob's services are not attached/],
+    ['tty', { tty: true }, {}, /^spec\.containers\[0\]\.tty: container "main": a service has no terminal/],
+    [
+      'subPath',
+      { volumeMounts: [{ name: 'd', mountPath: '/d', subPath: 'x' }] },
+      { volumes: [{ name: 'd', hostPath: { path: '/tmp' } }] },
+      /^spec\.containers\[0\]\.volumeMounts\[0\]\.subPath: container "main": Swarm mounts whole volumes/,
+    ],
+    [
+      'a persistentVolumeClaim',
+      {},
+      { volumes: [{ name: 'd', persistentVolumeClaim: { claimName: 'c' } }] },
+      /^spec\.volumes\[0\]\.persistentVolumeClaim: volume "d" is a persistentVolumeClaim volume/,
+    ],
+    [
+      'a downwardAPI volume',
+      {},
+      { volumes: [{ name: 'd', downwardAPI: { items: [] } }] },
+      /^spec\.volumes\[0\]\.downwardAPI: volume "d" is a downwardAPI volume/,
+    ],
+    [
+      'status.hostIP in env',
+      { env: [{ name: 'IP', valueFrom: { fieldRef: { fieldPath: 'status.hostIP' } } }] },
+      {},
+      /^spec\.containers\[0\]\.env\[0\]: container "main", env "IP": Swarm's service templates/,
+    ],
   ] as const) {
     it(`refuses ${name}`, () => {
       assert.throws(() => build(container as Partial<Container>, spec as Partial<PodSpec>), { message });
@@ -272,7 +322,7 @@ describe('placement constraints from nodeSelector and required node affinity', (
     {
       name: 'In of two values is refused',
       spec: required([{ key: 'pool', operator: 'In', values: ['a', 'b'] }]),
-      want: /matchExpressions\[0\]: In \["a","b"\] cannot be placed on Swarm/,
+      want: /matchExpressions\[0\]: In of 2 values on "pool": Swarm constraints compare with one value only/,
     },
     { name: 'Exists is refused', spec: required([{ key: 'pool', operator: 'Exists' }]), want: /Exists/ },
     {
@@ -286,14 +336,14 @@ describe('placement constraints from nodeSelector and required node affinity', (
           },
         },
       },
-      want: /more than one term/,
+      want: /nodeSelectorTerms: 2 terms, any of which may hold/,
     },
   ];
   for (const r of rows) {
     it(r.name, () => {
-      const plan = testPlan({}, r.spec as Partial<PodSpec>);
-      if (r.want instanceof RegExp) assert.throws(() => placementConstraints(plan), { message: r.want });
-      else assert.deepEqual(placementConstraints(plan), r.want);
+      if (r.want instanceof RegExp)
+        assert.throws(() => build({}, r.spec as Partial<PodSpec>), { message: r.want });
+      else assert.deepEqual(build({}, r.spec as Partial<PodSpec>).task.Placement.Constraints, r.want);
     });
   }
 });
