@@ -318,6 +318,23 @@ export class DockerRuntime implements PodRuntime {
         await this.removeSandbox((await s.ready) ?? pauseDockerName(s.pod));
       }),
     );
+    if (keep !== undefined) return;
+    // The job's end: also any prepared sandbox a pod took while it was being removed (a start
+    // racing the end). One listing per job, not per pod.
+    const left = await this.docker
+      .listContainers({
+        all: true,
+        filters: { label: [`${TjobLabel.jobUid}=${jobUid}`, `${TjobLabel.prepared}=true`] },
+      })
+      .catch((err: unknown) => {
+        this.debug(`listing the sandboxes of job ${jobUid}: ${dockerMessage(err)}`);
+        return [];
+      });
+    await Promise.all(
+      left
+        .filter((c) => !this.pods.has(podKey(jobUid, c.Labels[TjobLabel.pod] ?? '')))
+        .map((c) => this.removeSandbox(c.Id)),
+    );
   }
 
   /** Removes a sandbox no pod took, by id or name. */
