@@ -4,7 +4,7 @@
 // that ends is replaced by at most one new pod, so no more are predicted than are active.
 
 import type { Job } from '../../api/k8s.js';
-import { isJobFinished } from './conditions.js';
+import { hasTrueCondition, isJobFinished } from './conditions.js';
 import { isActive } from './counts.js';
 import { firstPendingIndexes, isValidIndex, parseIndexes } from './indexes.js';
 import type { PodView } from './types.js';
@@ -24,6 +24,11 @@ export interface PredictedPod {
 export function predictNextPods(job: Job, pods: readonly PodView[], max: number): PredictedPod[] {
   if (max <= 0 || job.spec.suspend || isJobFinished(job)) return [];
   if (job.metadata.deletionTimestamp) return [];
+  // A job whose end is decided terminates its pods and creates none (job_controller.go's
+  // syncJob: FailureTarget and SuccessCriteriaMet come before Failed/Complete).
+  const conditions = job.status?.conditions;
+  if (hasTrueCondition(conditions, 'FailureTarget') || hasTrueCondition(conditions, 'SuccessCriteriaMet'))
+    return [];
   const completions = job.spec.completions;
   if (completions === null || completions === undefined) return [];
   const active = pods.filter(isActive);

@@ -86,6 +86,26 @@ const rows: Row[] = [
     want: [],
   },
   {
+    name: 'failing (FailureTarget, e.g. past its deadline): no pod comes after, nothing',
+    job: job({
+      completions: 50,
+      status: { conditions: [{ type: 'FailureTarget', status: 'True' }] },
+    }),
+    pods: [pod('a').running().build()],
+    max: 4,
+    want: [],
+  },
+  {
+    name: 'succeeding (SuccessCriteriaMet): nothing',
+    job: job({
+      completions: 5,
+      status: { conditions: [{ type: 'SuccessCriteriaMet', status: 'True' }] },
+    }),
+    pods: [pod('a').running().build()],
+    max: 4,
+    want: [],
+  },
+  {
     name: 'terminating pods are not active: nothing to replace them with yet',
     job: job({ completions: 5 }),
     pods: [pod('a').terminating(1).build()],
