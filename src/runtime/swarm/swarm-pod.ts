@@ -24,6 +24,9 @@ import { buildServiceSpec, serviceName } from './service-spec.js';
 import type { SwarmNodeInfo, TaskPoller } from './task-poller.js';
 import { containerStatusOfTask, taskView, type SwarmTask } from './task-status.js';
 
+/** How long past its grace a stopped service may take to report its task's end. */
+const StopMarginSeconds = 5;
+
 export interface SwarmPodContext {
   docker: Docker;
   poller: TaskPoller;
@@ -159,10 +162,12 @@ export class SwarmPod implements KubeletRuntime {
         this.ctx.debug(`swarm: stopping ${run.name}: ${(err as Error).message}`);
       }
       const specGrace = this.plan.spec.terminationGracePeriodSeconds ?? DefaultTerminationGracePeriodSeconds;
-      if (graceSeconds >= specGrace) return;
       // A shorter grace than the service's: at its end the service goes (its container is
-      // killed), and the run ends as a SIGKILL.
-      await this.ctx.clock.sleep(graceSeconds * 1000);
+      // killed), and the run ends as a SIGKILL. With the service's own grace Swarm does that, but
+      // a service scaled to nothing before its task was made has no task that could end: after
+      // the grace and a margin, it goes the same way.
+      const waitSeconds = graceSeconds < specGrace ? graceSeconds : graceSeconds + StopMarginSeconds;
+      await this.ctx.clock.sleep(waitSeconds * 1000);
       if (run.ended || this.disposed) return;
       run.ended = true;
       this.ctx.poller.unwatch(run.serviceId);
