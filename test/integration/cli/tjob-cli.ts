@@ -1,7 +1,7 @@
 // Runs the built CLI as a user would (node bin/tjob.js), against the real Docker engine.
 
 import { spawn, type ChildProcess } from 'node:child_process';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -77,11 +77,24 @@ export async function containersOf(stateDir: string, job: string, onlyRunning = 
 }
 
 export function removeContainersOf(job: string): void {
-  const ids = execFileSync('docker', ['ps', '-aq', '--filter', `label=io.tjob.job=${job}`])
+  removeContainersLabelled(`io.tjob.job=${job}`);
+}
+
+/**
+ * A test's clean-up: removes the containers with the label. One that tjob is removing already (it
+ * exits once the engine has the request) or that is gone is not an error.
+ */
+export function removeContainersLabelled(label: string): void {
+  const ids = execFileSync('docker', ['ps', '-aq', '--filter', `label=${label}`])
     .toString()
     .split('\n')
     .filter(Boolean);
-  if (ids.length) execFileSync('docker', ['rm', '-f', ...ids]);
+  if (ids.length === 0) return;
+  const rm = spawnSync('docker', ['rm', '-f', ...ids], { encoding: 'utf8' });
+  const unexpected = rm.stderr
+    .split('\n')
+    .filter((l) => l.trim() !== '' && !/is already in progress|No such container/.test(l));
+  if (rm.status !== 0 && unexpected.length > 0) throw new Error(`docker rm -f: ${unexpected.join('; ')}`);
 }
 
 /** Ids of the containers tjob made for the jobs whose names start with `prefix`, in any state. */

@@ -18,6 +18,7 @@ import { FileCronStore } from '../../../src/state/cron-store.js';
 import {
   ROOT,
   containersOf,
+  removeContainersLabelled,
   newStateDir,
   start,
   tjob,
@@ -106,13 +107,7 @@ const idle = { active: 0, ready: 0, terminating: 0 };
 
 after(() => {
   for (const d of daemons) if (d.exitCode === null && d.signalCode === null) d.kill('SIGKILL');
-  for (const uid of jobUids) {
-    const ids = execFileSync('docker', ['ps', '-aq', '--filter', `label=io.tjob.job-uid=${uid}`])
-      .toString()
-      .split('\n')
-      .filter(Boolean);
-    if (ids.length) execFileSync('docker', ['rm', '-f', ...ids]);
-  }
+  for (const uid of jobUids) removeContainersLabelled(`io.tjob.job-uid=${uid}`);
   for (const dir of scratch) rmSync(dir, { recursive: true, force: true });
 });
 

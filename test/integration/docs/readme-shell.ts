@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { outcomeOf, ROOT, type Outcome } from '../cli/tjob-cli.js';
+import { outcomeOf, removeContainersLabelled, ROOT, type Outcome } from '../cli/tjob-cli.js';
 import type { Job } from '../../../src/api/k8s.js';
 
 export { ROOT };
@@ -77,13 +77,7 @@ export function terminalReason(job: Job): string | undefined {
 
 /** Removes the containers a workspace's jobs left (by the job uids it recorded), then the workspace. */
 export function cleanup(ws: Workspace, uids: string[] = []): void {
-  for (const uid of uids) {
-    const ids = execFileSync('docker', ['ps', '-aq', '--filter', `label=io.tjob.job-uid=${uid}`])
-      .toString()
-      .split('\n')
-      .filter(Boolean);
-    if (ids.length) execFileSync('docker', ['rm', '-f', ...ids]);
-  }
+  for (const uid of uids) removeContainersLabelled(`io.tjob.job-uid=${uid}`);
   rmSync(ws.cwd, { recursive: true, force: true });
 }
 
