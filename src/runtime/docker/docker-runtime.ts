@@ -109,6 +109,8 @@ export class DockerRuntime implements PodRuntime {
    * (a restarted engine does not start its containers again), so no app container may join it.
    */
   private engineEpoch = 0;
+  /** The jobs this process prepared sandboxes for, until their end's clean-up. */
+  private readonly jobsWithSandboxes = new Set<string>();
   private readonly debug: (message: string) => void;
   private closed = false;
   private identityLogged = false;
@@ -306,6 +308,7 @@ export class DockerRuntime implements PodRuntime {
       }
     })();
     this.sandboxes.set(key, { jobUid: plan.jobUid, pod: plan.name, ready, engineEpoch: this.engineEpoch });
+    this.jobsWithSandboxes.add(plan.jobUid);
     return true;
   }
 
@@ -318,9 +321,9 @@ export class DockerRuntime implements PodRuntime {
         await this.removeSandbox((await s.ready) ?? pauseDockerName(s.pod));
       }),
     );
-    if (keep !== undefined) return;
+    if (keep !== undefined || !this.jobsWithSandboxes.delete(jobUid)) return;
     // The job's end: also any prepared sandbox a pod took while it was being removed (a start
-    // racing the end). One listing per job, not per pod.
+    // racing the end). One listing per job that had sandboxes, not per pod.
     const left = await this.docker
       .listContainers({
         all: true,

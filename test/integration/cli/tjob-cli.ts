@@ -89,6 +89,11 @@ export function removeContainersLabelled(label: string): void {
     .toString()
     .split('\n')
     .filter(Boolean);
+  removeContainers(ids);
+}
+
+/** `docker rm -f`: a container tjob is removing already, or that is gone, is not an error. */
+function removeContainers(ids: string[]): void {
   if (ids.length === 0) return;
   const rm = spawnSync('docker', ['rm', '-f', ...ids], { encoding: 'utf8' });
   const unexpected = rm.stderr
@@ -115,8 +120,7 @@ export function containersWithPrefix(prefix: string): string[] {
 
 /** Force-removes the containers of the jobs whose names start with `prefix`. */
 export function removeContainersWithPrefix(prefix: string): void {
-  const ids = containersWithPrefix(prefix);
-  if (ids.length) execFileSync('docker', ['rm', '-f', ...ids], { stdio: 'ignore' });
+  removeContainers(containersWithPrefix(prefix));
 }
 
 export async function until(cond: () => boolean | Promise<boolean>, timeoutMs = 30_000): Promise<void> {
