@@ -27,3 +27,29 @@ export const TjobLabel = {
   prepared: 'io.tjob.prepared',
 } as const;
 export const TjobManagedByValue = 'tjob';
+
+/**
+ * The labels of one container (or service) of a pod: whose it is, which container, its role and
+ * run, the pod's completion index. The Docker and Swarm runtimes find and adopt by them.
+ */
+export function tjobContainerLabels(
+  pod: { jobName: string; jobUid: string; name: string; uid: string; index?: number },
+  instanceLabels: Record<string, string>,
+  container: string,
+  role: string,
+  attempt: number,
+): Record<string, string> {
+  const labels: Record<string, string> = {
+    ...instanceLabels,
+    [TjobLabel.managedBy]: TjobManagedByValue,
+    [TjobLabel.job]: pod.jobName,
+    [TjobLabel.jobUid]: pod.jobUid,
+    [TjobLabel.pod]: pod.name,
+    [TjobLabel.podUid]: pod.uid,
+    [TjobLabel.container]: container,
+    [TjobLabel.role]: role,
+    [TjobLabel.attempt]: String(attempt),
+  };
+  if (pod.index !== undefined) labels[TjobLabel.index] = String(pod.index);
+  return labels;
+}

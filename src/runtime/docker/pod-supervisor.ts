@@ -15,7 +15,7 @@ import type Docker from 'dockerode';
 import type { ContainerStateTerminated, ContainerStatus } from '../../api/k8s.js';
 import { claimNamesOf, unschedulableClaim, unschedulableMessage } from '../../api/claims.js';
 import { rfc3339 } from '../../controller/job/conditions.js';
-import { TjobLabel, TjobManagedByValue } from '../../api/labels.js';
+import { TjobLabel, TjobManagedByValue, tjobContainerLabels } from '../../api/labels.js';
 import type { PodObservation, PodPlan } from '../../api/pod.js';
 import type { Clock } from '../../ports/clock.js';
 import type { LogLines, PodEvent } from '../../ports/pod-runtime.js';
@@ -486,20 +486,7 @@ export class PodSupervisor {
   // ---- containers ----------------------------------------------------------------------------
 
   private labelsFor(role: Role | 'pause', container: string, attempt: number): Record<string, string> {
-    const p = this.plan;
-    const labels: Record<string, string> = {
-      ...this.ctx.instanceLabels,
-      [TjobLabel.managedBy]: TjobManagedByValue,
-      [TjobLabel.job]: p.jobName,
-      [TjobLabel.jobUid]: p.jobUid,
-      [TjobLabel.pod]: p.name,
-      [TjobLabel.podUid]: p.uid,
-      [TjobLabel.container]: container,
-      [TjobLabel.role]: role,
-      [TjobLabel.attempt]: String(attempt),
-    };
-    if (p.index !== undefined) labels[TjobLabel.index] = String(p.index);
-    return labels;
+    return tjobContainerLabels(this.plan, this.ctx.instanceLabels, container, role, attempt);
   }
 
   private async startPause(extraLabels: Record<string, string> = {}): Promise<void> {

@@ -8,7 +8,7 @@
 import type Docker from 'dockerode';
 
 import { rfc3339 } from '../../api/time.js';
-import { TjobLabel, TjobManagedByValue } from '../../api/labels.js';
+import { TjobLabel, TjobManagedByValue, tjobContainerLabels } from '../../api/labels.js';
 import type { PodCondition } from '../../api/k8s.js';
 import { DefaultTerminationGracePeriodSeconds } from '../../manifest/pod-defaults.js';
 import type { PodObservation, PodPlan } from '../../api/pod.js';
@@ -194,20 +194,7 @@ export class SwarmPod implements KubeletRuntime {
   // ---- services ------------------------------------------------------------------------------
 
   private labelsFor(slot: ContainerSlot): Record<string, string> {
-    const p = this.plan;
-    const labels: Record<string, string> = {
-      ...this.ctx.instanceLabels,
-      [TjobLabel.managedBy]: TjobManagedByValue,
-      [TjobLabel.job]: p.jobName,
-      [TjobLabel.jobUid]: p.jobUid,
-      [TjobLabel.pod]: p.name,
-      [TjobLabel.podUid]: p.uid,
-      [TjobLabel.container]: slot.spec.name,
-      [TjobLabel.role]: slot.role,
-      [TjobLabel.attempt]: String(slot.attempt),
-    };
-    if (p.index !== undefined) labels[TjobLabel.index] = String(p.index);
-    return labels;
+    return tjobContainerLabels(this.plan, this.ctx.instanceLabels, slot.spec.name, slot.role, slot.attempt);
   }
 
   private nameOf(slot: ContainerSlot): string {
