@@ -5,7 +5,6 @@
 // a job of two-container pods and for an Indexed job. Runs alternate so a drifting machine does
 // not favour one side; medians over the repetitions.
 
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import Docker from 'dockerode';
 import {
@@ -22,6 +21,7 @@ import {
   sleep,
   tempDir,
   writeFile,
+  watchDockerEvents,
 } from './util.js';
 
 type Kind = 'single' | 'multi' | 'indexed';
@@ -73,35 +73,14 @@ async function tjobChain(
 ): Promise<{ ms: number; gaps: number[] }> {
   const file = writeFile(dir, `${name}.yaml`, chainYaml(name, completions, kind));
   const events: { action: string; pod: string; nano: bigint }[] = [];
-  const watcher = spawn(
-    'docker',
-    [
-      'events',
-      '--format',
-      '{{.TimeNano}} {{.Action}} {{index .Actor.Attributes "io.tjob.pod"}}',
-      '--filter',
-      'type=container',
-      '--filter',
-      `label=io.tjob.job=${name}`,
-      '--filter',
-      'label=io.tjob.role=app',
-      '--filter',
-      'event=start',
-      '--filter',
-      'event=die',
-    ],
-    { stdio: ['ignore', 'pipe', 'ignore'] },
-  );
-  let buf = '';
-  watcher.stdout.on('data', (b: Buffer) => {
-    buf += b.toString('utf8');
-    let nl: number;
-    while ((nl = buf.indexOf('\n')) >= 0) {
-      const [nano, action, pod] = buf.slice(0, nl).split(' ');
-      buf = buf.slice(nl + 1);
+  const watcher = watchDockerEvents(
+    '{{.TimeNano}} {{.Action}} {{index .Actor.Attributes "io.tjob.pod"}}',
+    ['type=container', `label=io.tjob.job=${name}`, 'label=io.tjob.role=app', 'event=start', 'event=die'],
+    (line) => {
+      const [nano, action, pod] = line.split(' ');
       if (nano && action && pod) events.push({ action, pod, nano: BigInt(nano) });
-    }
-  });
+    },
+  );
   await sleep(500);
   let ms: number;
   try {

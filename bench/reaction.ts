@@ -2,7 +2,6 @@
 // replacement's container (the next start event), measured from a separate `docker events`
 // subscription while tjob runs a sequential job of `true` containers (no backoff: they succeed).
 
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import {
   QUICK,
@@ -16,6 +15,7 @@ import {
   sleep,
   tempDir,
   writeFile,
+  watchDockerEvents,
 } from './util.js';
 
 export interface ReactionResult {
@@ -51,32 +51,10 @@ export async function reaction(): Promise<ReactionResult> {
     jobYaml({ name, completions, parallelism: 1, command: ['true'] }),
   );
   const events: { action: string; nano: bigint }[] = [];
-  const watcher = spawn(
-    'docker',
-    [
-      'events',
-      '--format',
-      '{{json .}}',
-      '--filter',
-      'type=container',
-      '--filter',
-      `label=io.tjob.job=${name}`,
-      '--filter',
-      'event=create',
-      '--filter',
-      'event=start',
-      '--filter',
-      'event=die',
-    ],
-    { stdio: ['ignore', 'pipe', 'ignore'] },
-  );
-  let buf = '';
-  watcher.stdout.on('data', (b: Buffer) => {
-    buf += b.toString('utf8');
-    let nl: number;
-    while ((nl = buf.indexOf('\n')) >= 0) {
-      const line = buf.slice(0, nl);
-      buf = buf.slice(nl + 1);
+  const watcher = watchDockerEvents(
+    '{{json .}}',
+    ['type=container', `label=io.tjob.job=${name}`, 'event=create', 'event=start', 'event=die'],
+    (line) => {
       try {
         // timeNano exceeds 2^53: take it from the text, not the parsed number.
         const nano = /"timeNano":(\d+)/.exec(line)?.[1];
@@ -86,8 +64,8 @@ export async function reaction(): Promise<ReactionResult> {
       } catch {
         // not an event line
       }
-    }
-  });
+    },
+  );
   await sleep(500); // let the subscription be in place
   try {
     await mustRun(process.execPath, [join(dirOfTjob(), 'bin/tjob.js'), 'run', '--no-logs', '-q', file], {

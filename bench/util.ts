@@ -209,3 +209,26 @@ export function writeFile(dir: string, name: string, text: string): string {
   writeFileSync(p, text);
   return p;
 }
+
+/**
+ * `docker events --format FORMAT` with the filters, each complete line to `onLine` as it comes.
+ * Kill the returned process to stop watching.
+ */
+export function watchDockerEvents(
+  format: string,
+  filters: string[],
+  onLine: (line: string) => void,
+): ChildProcess {
+  const args = ['events', '--format', format, ...filters.flatMap((f) => ['--filter', f])];
+  const watcher = spawn('docker', args, { stdio: ['ignore', 'pipe', 'ignore'] });
+  let buf = '';
+  watcher.stdout!.on('data', (b: Buffer) => {
+    buf += b.toString('utf8');
+    for (let nl = buf.indexOf('\n'); nl >= 0; nl = buf.indexOf('\n')) {
+      const line = buf.slice(0, nl);
+      buf = buf.slice(nl + 1);
+      onLine(line);
+    }
+  });
+  return watcher;
+}
