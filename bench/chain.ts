@@ -10,6 +10,7 @@ import Docker from 'dockerode';
 import {
   BENCH_LABEL,
   QUICK,
+  ROOT,
   RUN_ID,
   TJOB,
   cleanupContainers,
@@ -24,7 +25,9 @@ import {
   watchDockerEvents,
 } from './util.js';
 
-type Kind = 'single' | 'multi' | 'indexed';
+/** `long`: pods of `sleep 2`, where a sandbox prepared while the previous pod runs is ready in time. */
+type Kind = 'single' | 'multi' | 'indexed' | 'long';
+type EngineMode = 'bridge' | 'sandbox';
 
 export interface ChainResult {
   completions: number;
@@ -34,13 +37,27 @@ export interface ChainResult {
   tjobMs: Record<Kind, number[]>;
   gapsMs: Record<Kind, number[]>;
   joinedStartMs: number[];
+  /** The engine-limit client's chains (engine-chain.ts). */
+  engineMs: Record<EngineMode, number[]>;
+  engineGapsMs: Record<EngineMode, number[]>;
   medians: {
     serial: number;
     tjob: Record<Kind, number>;
     gapP50: Record<Kind, number>;
     joinedStartP50: number;
+    engine: Record<EngineMode, number>;
+    engineGapP50: Record<EngineMode, number>;
   };
-  ratios: { tjobVsSerial: number; gapVsJoined: number; multiGapVsJoined: number; indexedGapVsJoined: number };
+  ratios: {
+    /** The fastest engine-limit chain against serial docker run: the best any client reaches here. */
+    engineVsSerial: number;
+    tjobVsEngine: number;
+    tjobVsSerial: number;
+    gapVsJoined: number;
+    multiGapVsJoined: number;
+    indexedGapVsJoined: number;
+    longGapVsJoined: number;
+  };
 }
 
 function chainYaml(name: string, completions: number, kind: Kind): string {
@@ -48,7 +65,7 @@ function chainYaml(name: string, completions: number, kind: Kind): string {
       - name: ${n}
         image: busybox:latest
         imagePullPolicy: IfNotPresent
-        command: ["true"]`;
+        command: ${kind === 'long' ? '["sleep", "2"]' : '["true"]'}`;
   return `apiVersion: batch/v1
 kind: Job
 metadata:
@@ -64,18 +81,21 @@ ${kind === 'indexed' ? '  completionMode: Indexed\n' : ''}  template:
 `;
 }
 
-/** Runs tjob on the job with a docker events watcher; returns the whole run and the die → start gaps. */
-async function tjobChain(
-  dir: string,
-  name: string,
-  completions: number,
-  kind: Kind,
+/**
+ * Runs a chain (tjob, or the engine-limit client) with a docker events watcher on its app
+ * containers; returns the whole run and the die → start gaps between consecutive pods.
+ */
+async function timedChain(
+  cmd: string,
+  args: string[],
+  env: Record<string, string>,
+  filters: string[],
+  podLabel: string,
 ): Promise<{ ms: number; gaps: number[] }> {
-  const file = writeFile(dir, `${name}.yaml`, chainYaml(name, completions, kind));
   const events: { action: string; pod: string; nano: bigint }[] = [];
   const watcher = watchDockerEvents(
-    '{{.TimeNano}} {{.Action}} {{index .Actor.Attributes "io.tjob.pod"}}',
-    ['type=container', `label=io.tjob.job=${name}`, 'label=io.tjob.role=app', 'event=start', 'event=die'],
+    `{{.TimeNano}} {{.Action}} {{index .Actor.Attributes "${podLabel}"}}`,
+    ['type=container', 'event=start', 'event=die', ...filters],
     (line) => {
       const [nano, action, pod] = line.split(' ');
       if (nano && action && pod) events.push({ action, pod, nano: BigInt(nano) });
@@ -84,11 +104,7 @@ async function tjobChain(
   await sleep(500);
   let ms: number;
   try {
-    ms = (
-      await mustRun(process.execPath, [TJOB, 'run', '--no-logs', '-q', file], {
-        env: { TJOB_STATE_DIR: join(dir, `state-${name}`), NO_COLOR: '1' },
-      })
-    ).ms;
+    ms = (await mustRun(cmd, args, { env })).ms;
     await sleep(500);
   } finally {
     watcher.kill();
@@ -110,6 +126,38 @@ async function tjobChain(
     if (die !== undefined && start !== undefined) gaps.push(round(Number(start - die) / 1e6, 1));
   }
   return { ms, gaps };
+}
+
+function tjobChain(
+  dir: string,
+  name: string,
+  completions: number,
+  kind: Kind,
+): Promise<{ ms: number; gaps: number[] }> {
+  const file = writeFile(dir, `${name}.yaml`, chainYaml(name, completions, kind));
+  return timedChain(
+    process.execPath,
+    [TJOB, 'run', '--no-logs', '-q', file],
+    { TJOB_STATE_DIR: join(dir, `state-${name}`), NO_COLOR: '1' },
+    [`label=io.tjob.job=${name}`, 'label=io.tjob.role=app'],
+    'io.tjob.pod',
+  );
+}
+
+/** The engine-limit client (engine-chain.ts): the fastest chain a client makes on this engine. */
+function engineChain(
+  completions: number,
+  mode: EngineMode,
+  rep: number,
+): Promise<{ ms: number; gaps: number[] }> {
+  const label = `${RUN_ID}-${mode}-${rep}`;
+  return timedChain(
+    process.execPath,
+    [join(ROOT, 'dist/bench/engine-chain.js'), String(completions), mode, label],
+    {},
+    [`label=${BENCH_LABEL}=${label}`, 'label=bench.role=app'],
+    'bench.pod',
+  );
 }
 
 /** The engine's own create + start of a `true` container joined to a running pause container. */
@@ -156,21 +204,30 @@ export async function chain(): Promise<ChainResult> {
   const completions = QUICK ? 10 : 20;
   const reps = QUICK ? 1 : Number(process.env.BENCH_REPS ?? 3);
   const dir = tempDir('chain');
-  const kinds: Kind[] = ['single', 'multi', 'indexed'];
+  const kinds: Kind[] = ['single', 'multi', 'indexed', 'long'];
   const serialMs: number[] = [];
-  const tjobMs: Record<Kind, number[]> = { single: [], multi: [], indexed: [] };
-  const gapsMs: Record<Kind, number[]> = { single: [], multi: [], indexed: [] };
+  const tjobMs: Record<Kind, number[]> = { single: [], multi: [], indexed: [], long: [] };
+  const gapsMs: Record<Kind, number[]> = { single: [], multi: [], indexed: [], long: [] };
   const joinedStartMs: number[] = [];
+  const engineMs: Record<EngineMode, number[]> = { bridge: [], sandbox: [] };
+  const engineGapsMs: Record<EngineMode, number[]> = { bridge: [], sandbox: [] };
   const loadAverage: number[] = [];
   for (let rep = 0; rep < reps; rep++) {
-    const steps = ['serial', 'joined', ...kinds];
+    const steps = ['serial', 'joined', 'engine-bridge', 'engine-sandbox', ...kinds];
     for (const step of rep % 2 === 0 ? steps : steps.reverse()) {
       loadAverage.push(Number((await import('node:os')).loadavg()[0]!.toFixed(2)));
       if (step === 'serial') serialMs.push(await serialRuns(completions));
       else if (step === 'joined') joinedStartMs.push(...(await joinedStarts(Math.ceil(completions / 2))));
-      else {
+      else if (step.startsWith('engine-')) {
+        const mode = step.slice('engine-'.length) as EngineMode;
+        const r = await engineChain(completions, mode, rep);
+        engineMs[mode].push(r.ms);
+        engineGapsMs[mode].push(...r.gaps);
+      } else {
         const kind = step as Kind;
-        const r = await tjobChain(dir, `${RUN_ID}-chain-${kind}-${rep}`, completions, kind);
+        // Pods of two seconds: fewer of them, as many gaps are enough.
+        const n = kind === 'long' ? Math.ceil(completions / 2) : completions;
+        const r = await tjobChain(dir, `${RUN_ID}-chain-${kind}-${rep}`, n, kind);
         tjobMs[kind].push(r.ms);
         gapsMs[kind].push(...r.gaps);
       }
@@ -182,14 +239,27 @@ export async function chain(): Promise<ChainResult> {
     single: percentile(gapsMs.single, 50),
     multi: percentile(gapsMs.multi, 50),
     indexed: percentile(gapsMs.indexed, 50),
+    long: percentile(gapsMs.long, 50),
   };
   const joinedStartP50 = percentile(joinedStartMs, 50);
+  const engine = { bridge: median(engineMs.bridge), sandbox: median(engineMs.sandbox) };
   const medians = {
     serial: median(serialMs),
-    tjob: { single: median(tjobMs.single), multi: median(tjobMs.multi), indexed: median(tjobMs.indexed) },
+    tjob: {
+      single: median(tjobMs.single),
+      multi: median(tjobMs.multi),
+      indexed: median(tjobMs.indexed),
+      long: median(tjobMs.long),
+    },
     gapP50,
     joinedStartP50,
+    engine,
+    engineGapP50: {
+      bridge: percentile(engineGapsMs.bridge, 50),
+      sandbox: percentile(engineGapsMs.sandbox, 50),
+    },
   };
+  const bestEngine = Math.min(engine.bridge, engine.sandbox);
   return {
     completions,
     reps,
@@ -198,12 +268,17 @@ export async function chain(): Promise<ChainResult> {
     tjobMs,
     gapsMs,
     joinedStartMs,
+    engineMs,
+    engineGapsMs,
     medians,
     ratios: {
+      engineVsSerial: round(bestEngine / medians.serial),
+      tjobVsEngine: round(medians.tjob.single / bestEngine),
       tjobVsSerial: round(medians.tjob.single / medians.serial),
       gapVsJoined: round(gapP50.single / joinedStartP50),
       multiGapVsJoined: round(gapP50.multi / joinedStartP50),
       indexedGapVsJoined: round(gapP50.indexed / joinedStartP50),
+      longGapVsJoined: round(gapP50.long / joinedStartP50),
     },
   };
 }

@@ -27,6 +27,7 @@ import { LogRecorder } from './log-recorder.js';
 import { newPodIdentity, podHostname, podLabels, podPlanFor, type PodIdentity } from './pod-plan.js';
 import { toPodView } from './pod-view.js';
 import { recordedEvent } from './recorded-event.js';
+import { sandboxLead } from './sandbox-timing.js';
 import { Wakeup } from './wakeup.js';
 
 export interface JobRunnerOptions {
@@ -104,6 +105,11 @@ export class JobRunner {
    * it, a reservation is no pod (docs/warm-sandboxes.md).
    */
   private reserved: PodRecord[] = [];
+  /**
+   * When each active pod's containers were first seen running (ms, the clock's): how long a pod
+   * has run decides whether its successor's sandbox is worth preparing (sandbox-timing.ts).
+   */
+  private readonly runningSince = new Map<string, number>();
 
   constructor(
     private readonly deps: JobRunnerDeps,
@@ -130,6 +136,7 @@ export class JobRunner {
       onPod: (jobUid, obs) => {
         if (jobUid !== uid) return;
         this.observations.set(obs.name, obs);
+        this.noteRunning(obs);
         this.wakeup.notify();
       },
       onLogs: (jobUid, lines) => {
@@ -412,7 +419,10 @@ export class JobRunner {
       if (failure)
         this.observer.warning?.(`cannot record pod logs in the state directory: ${failure.message}`);
     }
-    for (const p of changedPods) this.records.set(p.name, p);
+    for (const p of changedPods) {
+      this.records.set(p.name, p);
+      this.noteRunning(p.observation);
+    }
 
     const now = this.deps.clock.now();
     const result: SyncResult = syncJob({
@@ -476,22 +486,44 @@ export class JobRunner {
       await this.commit({ pods: created, events: created.map((r) => this.createdEvent(r, now)) });
     }
     this.startPods(created);
-    this.prepareSandboxes();
-    return requeue;
+    const recheck = this.prepareSandboxes();
+    return recheck === undefined || (requeue !== undefined && requeue <= recheck) ? requeue : recheck;
+  }
+
+  /** Keeps runningSince: from a pod's first observation with a running container to its end. */
+  private noteRunning(obs: PodObservation): void {
+    if (obs.phase === 'Succeeded' || obs.phase === 'Failed' || obs.terminating) {
+      this.runningSince.delete(obs.name);
+    } else if (!this.runningSince.has(obs.name) && obs.containerStatuses.some((c) => c.state?.running)) {
+      this.runningSince.set(obs.name, this.deps.clock.now().getTime());
+    }
   }
 
   /**
    * Warm sandboxes: reserves the identities of the pods the controller will create next
    * (predictNextPods) and has the runtime prepare their sandboxes, as many as it has room for;
    * reservations no longer predicted (the job finished, was suspended, an index was taken) lose
-   * their sandboxes.
+   * their sandboxes. A sandbox is prepared only for the successor of a pod that has run for as
+   * long as a preparation takes (sandbox-timing.ts); returns when to look again for one that has
+   * not yet.
    */
-  private prepareSandboxes(): void {
+  private prepareSandboxes(): number | undefined {
     const runtime = this.deps.runtime;
     if (this.options.warmSandboxes === false || !runtime.prepareSandbox || !runtime.sandboxRoom) return;
     const job = this.state.job;
-    let room = runtime.sandboxRoom();
-    const predicted = predictNextPods(job, this.podsForSync().map(toPodView), this.reserved.length + room);
+    const nowMs = this.deps.clock.now().getTime();
+    const runningFor = [...this.runningSince]
+      .filter(([name]) => this.records.has(name))
+      .map(([, since]) => nowMs - since);
+    const lead = sandboxLead(runningFor, runtime.sandboxPreparationMs?.());
+    const engineRoom = runtime.sandboxRoom();
+    const predicted = predictNextPods(
+      job,
+      this.podsForSync().map(toPodView),
+      this.reserved.length + engineRoom,
+    );
+    const leadRoom = Math.max(0, lead.count - this.reserved.length);
+    let room = Math.min(engineRoom, leadRoom);
     const unmatched = [...this.reserved];
     const kept: PodRecord[] = [];
     const wanted: (number | undefined)[] = [];
@@ -501,8 +533,13 @@ export class JobRunner {
       else wanted.push(p.index);
     }
     const now = this.deps.clock.now();
+    let waitingForLead = false;
     for (const index of wanted) {
-      if (room-- <= 0) break;
+      if (room-- <= 0) {
+        // Not yet worth it for the rest: an active pod may have run long enough soon.
+        waitingForLead = leadRoom < engineRoom;
+        break;
+      }
       const action: Extract<JobAction, { type: 'createPod' }> = { type: 'createPod' };
       if (index !== undefined) action.index = index;
       const record = this.podRecord(
@@ -514,6 +551,7 @@ export class JobRunner {
     }
     this.reserved = kept;
     if (unmatched.length > 0) void this.discardSandboxes(new Set(kept.map((r) => r.name)));
+    return waitingForLead ? lead.recheckInMs : undefined;
   }
 
   /** Removes the prepared sandboxes no pod took (all of them without `keep`). */

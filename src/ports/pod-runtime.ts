@@ -115,6 +115,8 @@ export interface PodRuntime {
    * now; 0 while the engine's launches are queued (preparing would slow the pods waiting).
    */
   sandboxRoom?(): number;
+  /** What preparing a sandbox takes on this engine (ms, as measured), undefined before any was made. */
+  sandboxPreparationMs?(): number | undefined;
   /**
    * Prepares the sandbox (network, IPC and UTS namespaces) of a pod not created yet, under its
    * final identity; startPod of that plan's name then only starts the pod's containers. False when

@@ -39,7 +39,7 @@ import type { CredentialSource } from '../registry/credentials.js';
 import { checkNetwork } from './networks.js';
 import { PodImagePuller } from './pod-image.js';
 import { PodSupervisor, pauseDockerName } from './pod-supervisor.js';
-import { canPrepareSandbox, sandboxRoom } from './warm-sandbox.js';
+import { canPrepareSandbox, SandboxStartTimes, sandboxRoom } from './warm-sandbox.js';
 import type { Clock } from '../../ports/clock.js';
 import { SystemClock } from '../system-clock.js';
 import { removePodVolumes } from './volumes.js';
@@ -96,6 +96,7 @@ export class DockerRuntime implements PodRuntime {
   private readonly listeners = new Set<PodRuntimeListener>();
   private readonly pods = new Map<string, PodSupervisor>();
   private readonly launches: LaunchGate;
+  private readonly sandboxStarts = new SandboxStartTimes();
   /**
    * Sandboxes prepared ahead of their pods (warm sandboxes, docs/warm-sandboxes.md), by podKey:
    * the pause container's id once it runs (undefined when preparing it failed).
@@ -285,6 +286,10 @@ export class DockerRuntime implements PodRuntime {
 
   sandboxRoom(): number {
     return this.closed ? 0 : sandboxRoom(this.launches.load, this.launches.limit);
+  }
+
+  sandboxPreparationMs(): number | undefined {
+    return this.sandboxStarts.typicalMs;
   }
 
   prepareSandbox(plan: PodPlan): boolean {
@@ -513,6 +518,7 @@ export class DockerRuntime implements PodRuntime {
         backoffCapMs: this.opts.restartBackoffCapMs,
         podDir: this.podDir(plan.jobUid, plan.name),
         launches: this.launches,
+        namespaceStarted: (ms) => this.sandboxStarts.add(ms),
         ...(this.opts.lookupClaim ? { lookupClaim: this.opts.lookupClaim } : {}),
         images: this.images,
         emitPod: (jobUid, obs) => this.emitPod(jobUid, obs),

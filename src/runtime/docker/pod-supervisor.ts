@@ -70,6 +70,11 @@ export interface SupervisorContext {
   podDir: string;
   /** Bounds the creates/starts in flight across all pods of the process. */
   launches: LaunchGate;
+  /**
+   * A container that makes its own network namespace (a pause container, or the one container of
+   * a pod without one) was started, in that many ms: what a sandbox costs here (warm-sandbox.ts).
+   */
+  namespaceStarted?(ms: number): void;
   /** The stored PersistentVolumeClaims, read live (a pod waits for its claims). */
   lookupClaim?: ClaimLookup;
   /** The image manager shared by the runtime's pods (without it, images are taken as they are). */
@@ -498,6 +503,7 @@ export class PodSupervisor {
       image: this.ctx.pauseImage,
       nodeDns: cachedNodeResolvConf(),
     });
+    const began = performance.now();
     const { id, state } = await this.createOrAdopt(
       { ...options, name, Labels: { ...options.Labels, ...labels } },
       labels,
@@ -506,6 +512,7 @@ export class PodSupervisor {
     this.madeContainers?.add(id);
     if (state === 'created' || state === 'exited') {
       await this.ctx.docker.getContainer(id).start().catch(ignoreNotModified);
+      if (state === 'created') this.ctx.namespaceStarted?.(performance.now() - began);
     }
   }
 
@@ -673,11 +680,14 @@ export class PodSupervisor {
         });
         const attached = run.logs !== undefined;
         stage = 'starting the container';
+        const startBegan = performance.now();
         await c
           .start()
           .catch(ignoreNotModified)
           .finally(() => run.releaseLaunch?.());
         started = true;
+        if (this.pauseId === undefined && this.plan.spec.hostNetwork !== true)
+          this.ctx.namespaceStarted?.(performance.now() - startBegan);
         const startedAt = this.ctx.clock.now().toISOString();
         info = {
           ...createdInfo,

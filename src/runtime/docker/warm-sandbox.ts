@@ -30,3 +30,21 @@ export function sandboxRoom(load: { active: number; waiting: number }, limit: nu
   if (load.waiting > 0) return 0;
   return Math.max(0, Math.min(limit, SandboxLaunchRoom) - load.active);
 }
+
+/**
+ * What a sandbox's preparation takes here: the starts that made a network namespace (pause
+ * containers, and the containers of pods without one), as the engine answered them lately (an
+ * exponentially weighted mean, so a machine getting busier counts soon).
+ */
+export class SandboxStartTimes {
+  private mean: number | undefined;
+
+  /** Undefined until a pause container was made. */
+  get typicalMs(): number | undefined {
+    return this.mean === undefined ? undefined : Math.round(this.mean);
+  }
+
+  add(ms: number): void {
+    this.mean = this.mean === undefined ? ms : this.mean + 0.3 * (ms - this.mean);
+  }
+}

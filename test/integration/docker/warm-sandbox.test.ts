@@ -40,7 +40,7 @@ ${o.indexed ? '  completionMode: Indexed\n' : ''}${o.deadline ? `  activeDeadlin
           valueFrom: {fieldRef: {fieldPath: metadata.name}}
         - name: POD_TEAM
           valueFrom: {fieldRef: {fieldPath: "metadata.labels['team']"}}
-        command: ["sh", "-c", ${JSON.stringify(o.script ?? 'sleep 1')}]
+        command: ["sh", "-c", ${JSON.stringify(o.script ?? 'sleep 3')}]
 `;
 }
 
@@ -129,7 +129,8 @@ describe('warm sandboxes (real Docker)', { timeout: 600_000 }, () => {
           completions: 3,
           indexed,
           script:
-            'echo "host=$(hostname) env=$HOSTNAME pod=$POD_NAME team=$POD_TEAM idx=$JOB_COMPLETION_INDEX"',
+            // Long enough for a successor's sandbox to be worth preparing (sandbox-timing.ts).
+            'echo "host=$(hostname) env=$HOSTNAME pod=$POD_NAME team=$POD_TEAM idx=$JOB_COMPLETION_INDEX"; sleep 3',
         }),
       );
       try {
@@ -179,11 +180,11 @@ describe('warm sandboxes (real Docker)', { timeout: 600_000 }, () => {
     code?: number;
   }[] = [
     { how: 'success', opts: { completions: 4 }, code: 0 },
-    { how: 'failure', opts: { completions: 4, script: 'sleep 1; exit 1', backoffLimit: 1 }, code: 1 },
+    { how: 'failure', opts: { completions: 4, script: 'sleep 3; exit 1', backoffLimit: 1 }, code: 1 },
     { how: 'deadline', opts: { completions: 50, deadline: 6 }, code: 1 },
     {
       how: 'suspend',
-      opts: { completions: 50, script: 'sleep 2' },
+      opts: { completions: 50, script: 'sleep 3' },
       end: async (child, dir, name) => {
         assert.equal((await tjob(['suspend', `job/${name}`], dir)).code, 0);
         const uid = await uidOf(dir, name);
@@ -194,19 +195,19 @@ describe('warm sandboxes (real Docker)', { timeout: 600_000 }, () => {
     },
     {
       how: 'delete',
-      opts: { completions: 50, script: 'sleep 2' },
+      opts: { completions: 50, script: 'sleep 3' },
       end: async (_child, dir, name) => {
         assert.equal((await tjob(['delete', 'job', name], dir)).code, 0);
       },
     },
     {
       how: 'SIGINT',
-      opts: { completions: 50, script: 'sleep 2' },
+      opts: { completions: 50, script: 'sleep 3' },
       end: (child) => Promise.resolve(void child.kill('SIGINT')),
     },
     {
       how: 'SIGTERM',
-      opts: { completions: 50, script: 'sleep 2' },
+      opts: { completions: 50, script: 'sleep 3' },
       end: (child) => Promise.resolve(void child.kill('SIGTERM')),
     },
   ];
@@ -232,7 +233,7 @@ describe('warm sandboxes (real Docker)', { timeout: 600_000 }, () => {
   it('after kill -9, the next run removes the sandbox nobody took and finishes clean', async () => {
     const dir = newStateDir();
     const name = `warm-kill-${process.pid}`;
-    const file = writeManifest(jobYaml(name, { completions: 4, script: 'sleep 2' }));
+    const file = writeManifest(jobYaml(name, { completions: 4, script: 'sleep 3' }));
     const first = start(['run', '--no-logs', '-q', file], dir);
     try {
       const uid = await uidOf(dir, name);

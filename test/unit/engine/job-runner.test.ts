@@ -29,6 +29,18 @@ async function runToEnd(
   runnerOptions: JobRunnerOptions = options,
 ) {
   let idle = 0;
+  // A pass woken by a pod's change may be writing when the runner last said it was idle: the
+  // clock moves on only once no commit is in flight (and the pass has said idle again).
+  let committing = 0;
+  const commitJob = h.store.commitJob.bind(h.store);
+  h.store.commitJob = async (...args: Parameters<typeof commitJob>) => {
+    committing++;
+    try {
+      return await commitJob(...args);
+    } finally {
+      committing--;
+    }
+  };
   const runner = new JobRunner({ store: h.store, runtime: h.runtime, clock: h.clock }, name, runnerOptions, {
     ...observer,
     idle: () => idle++,
@@ -43,6 +55,7 @@ async function runToEnd(
     if (done) break;
     seen = idle;
     await settle(10);
+    while (committing > 0) await new Promise((r) => setTimeout(r, 1));
     if (idle !== seen || done) continue;
     let next = h.clock.nextDue();
     if (next === undefined) {
@@ -312,10 +325,19 @@ class SandboxRuntime extends FakeRuntime {
   readonly prepared: PodPlan[] = [];
   readonly discarded: string[] = [];
   readonly unused = new Set<string>();
+  /** How long each predecessor had run when its successor's sandbox was prepared (ms). */
+  readonly preparedAfterMs: number[] = [];
+  /** What preparing a sandbox takes on this pretend engine; pods run 1000 ms. */
+  preparationMs: number | undefined = 300;
   sandboxRoom(): number {
     return 1;
   }
+  sandboxPreparationMs(): number | undefined {
+    return this.preparationMs;
+  }
   prepareSandbox(plan: PodPlan): boolean {
+    // Parallelism 1: the predecessor is the pod started last.
+    this.preparedAfterMs.push(this.now() - this.lastStartMs);
     this.prepared.push(plan);
     this.unused.add(plan.name);
     return true;
@@ -328,8 +350,19 @@ class SandboxRuntime extends FakeRuntime {
     }
     return Promise.resolve();
   }
+  private lastStartMs = 0;
+  private now(): number {
+    return this.clockOf.now().getTime();
+  }
+  constructor(
+    private readonly clockOf: FakeClock,
+    script: ConstructorParameters<typeof FakeRuntime>[1],
+  ) {
+    super(clockOf, script);
+  }
   override startPod(plan: PodPlan) {
     this.unused.delete(plan.name);
+    this.lastStartMs = this.now();
     return super.startPod(plan);
   }
 }
@@ -386,6 +419,34 @@ describe('JobRunner: warm sandboxes (docs/warm-sandboxes.md)', () => {
     assert.ok(
       state.pods.every((p) => !h.runtime.discarded.includes(p.name)),
       'no record of a discarded one',
+    );
+  });
+
+  it('a sandbox is prepared once its predecessor has run as long as a preparation takes', async () => {
+    const h = await sandboxHarness(testJob('warm-lead', { completions: 3 }));
+    const { end } = await runToEnd(h, 'warm-lead');
+    assert.equal(end, 'Complete');
+    assert.equal(h.runtime.prepared.length, 2);
+    for (const ms of h.runtime.preparedAfterMs) assert.ok(ms >= 300 && ms < 1000, `after ${ms} ms`);
+  });
+
+  it('pods shorter than a preparation get no sandbox prepared (it would run into the next start)', async () => {
+    const h = await sandboxHarness(testJob('warm-short', { completions: 3 }));
+    h.runtime.preparationMs = 5000;
+    const { end } = await runToEnd(h, 'warm-short');
+    assert.equal(end, 'Complete');
+    assert.deepEqual(h.runtime.prepared, []);
+  });
+
+  it('before any preparation was timed, one is taken to last a second', async () => {
+    const h = await sandboxHarness(testJob('warm-untimed', { completions: 2 }));
+    h.runtime.preparationMs = undefined;
+    const { end } = await runToEnd(h, 'warm-untimed');
+    assert.equal(end, 'Complete');
+    // Pods of 1000 ms: the successor is made when the first ends, not prepared before.
+    assert.ok(
+      h.runtime.preparedAfterMs.every((ms) => ms >= 1000),
+      String(h.runtime.preparedAfterMs),
     );
   });
 

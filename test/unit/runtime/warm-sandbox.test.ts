@@ -1,7 +1,11 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { PodSpec } from '../../../src/api/k8s.js';
-import { canPrepareSandbox, sandboxRoom } from '../../../src/runtime/docker/warm-sandbox.js';
+import {
+  canPrepareSandbox,
+  SandboxStartTimes,
+  sandboxRoom,
+} from '../../../src/runtime/docker/warm-sandbox.js';
 import { LaunchGate } from '../../../src/runtime/docker/launch-gate.js';
 
 describe('sandboxRoom: prepare sandboxes only while the engine is not kept busy', () => {
@@ -40,4 +44,17 @@ describe('canPrepareSandbox', () => {
     ['hostIPC is fine (the sandbox takes the host IPC)', { ...base, hostIPC: true }, true],
   ];
   for (const [name, spec, want] of rows) it(name, () => assert.equal(canPrepareSandbox(spec), want));
+});
+
+describe('SandboxStartTimes: what a preparation takes here, following a changing machine', () => {
+  it('is unknown before any, the first measure after one, then a weighted mean', () => {
+    const t = new SandboxStartTimes();
+    assert.equal(t.typicalMs, undefined);
+    t.add(400);
+    assert.equal(t.typicalMs, 400);
+    t.add(1400); // the machine got busy: the estimate moves by 0.3 of the difference
+    assert.equal(t.typicalMs, 700);
+    for (let i = 0; i < 20; i++) t.add(1400);
+    assert.ok(t.typicalMs! > 1390 && t.typicalMs! <= 1400, String(t.typicalMs));
+  });
 });
