@@ -17,7 +17,13 @@ export async function followJob(
   signal: AbortSignal,
 ): Promise<{ end: JobOutcome | 'Deleted' | 'Left' | 'Orphaned'; state?: StoredJob }> {
   let eventsShown = -1;
-  const linesShown = new Map<string, number>();
+  /** Where the next read of each log starts (pod, container, run): every line is read once. */
+  const logAt = new Map<string, number>();
+  /**
+   * Pods that had ended when their logs were last read: their logs are whole (a pod's lines are
+   * on disk before its end is recorded, src/engine/job-runner.ts), nothing more to read.
+   */
+  const logsDone = new Set<string>();
   let last: StoredJob | undefined;
   follower.job(name);
   let woken: 'change' | 'poll' | undefined;
@@ -39,20 +45,25 @@ export async function followJob(
       ...state.job.spec.template.spec.containers,
     ].map((c) => c.name);
     for (const pod of state.pods) {
+      if (logsDone.has(pod.name)) continue;
+      const ended = pod.observation.phase === 'Succeeded' || pod.observation.phase === 'Failed';
       for (const c of containers) {
         follower.logs(name, pod.name, c);
-        const key = `${pod.name}/${c}`;
-        const lines = await store.readLogs(name, pod.name, c);
-        const from = linesShown.get(key) ?? 0;
-        for (const l of lines.slice(from)) {
-          printer.log(
-            name,
-            { pod: pod.name, container: c, stream: l.stream, time: l.time, text: l.text },
-            false,
-          );
+        const runs: (number | 'before-runs')[] = ['before-runs', ...(await store.logRuns(name, pod.name, c))];
+        for (const run of runs) {
+          const key = `${pod.name}\0${c}\0${run}`;
+          const read = await store.readLogsFrom(name, pod.name, c, run, logAt.get(key) ?? 0);
+          logAt.set(key, read.next);
+          for (const l of read.lines) {
+            printer.log(
+              name,
+              { pod: pod.name, container: c, stream: l.stream, time: l.time, text: l.text },
+              false,
+            );
+          }
         }
-        linesShown.set(key, lines.length);
       }
+      if (ended) logsDone.add(pod.name);
     }
     const outcome = finishedOutcome(state.job.status);
     if (outcome) return { end: outcome, state };

@@ -34,6 +34,18 @@ export interface PodLogs {
   /** The lines of one run of a container, or (without `restartCount`) of all its runs in order. */
   readLogs(job: string, pod: string, container: string, restartCount?: number): Promise<LogRecord[]>;
   /**
+   * What a follower reads on each change: the whole lines of one log after `from` (a position
+   * this call returned before, 0 at first) and the position after them. `run` is a run's
+   * restartCount, or `before-runs` for the one log recorded before runs were kept apart.
+   */
+  readLogsFrom(
+    job: string,
+    pod: string,
+    container: string,
+    run: number | 'before-runs',
+    from: number,
+  ): Promise<{ lines: LogRecord[]; next: number }>;
+  /**
    * The runs of a container that have a log of their own, ascending. Empty for a log recorded
    * before runs were kept apart: readLogs without `restartCount` gives it as one run.
    */

@@ -148,6 +148,15 @@ export class FileStore implements StateStore, ClaimStore {
   readLogs(job: string, pod: string, container: string, restartCount?: number): Promise<LogRecord[]> {
     return this.logs.readLogs(job, pod, container, restartCount);
   }
+  readLogsFrom(
+    job: string,
+    pod: string,
+    container: string,
+    run: number | 'before-runs',
+    from: number,
+  ): Promise<{ lines: LogRecord[]; next: number }> {
+    return this.logs.readLogsFrom(job, pod, container, run, from);
+  }
   logRuns(job: string, pod: string, container: string): Promise<number[]> {
     return this.logs.logRuns(job, pod, container);
   }

@@ -2,11 +2,11 @@
 // line format of log-format.ts, appended as lines arrive and capped per run. Versions before runs
 // were kept apart wrote jobs/<name>/logs/<pod>/<container>.log, which is read as the first run.
 
-import { appendFile, mkdir, stat } from 'node:fs/promises';
+import { appendFile, mkdir, open, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { LogChunk, LogRecord, PodLogs } from '../ports/pod-logs.js';
 import { formatLogChunk, formatLogLine, parseLogLine, truncationMarker } from './log-format.js';
-import { readStateDir, readStateFile } from './read-state-file.js';
+import { isMissing, readStateDir, readStateFile, unreadable } from './read-state-file.js';
 import type { StateDirectory } from './state-directory.js';
 
 /** Per-container log cap; beyond it a marker line says how much was dropped. */
@@ -103,12 +103,62 @@ export class FilePodLogs implements PodLogs {
       .sort((a, b) => a - b);
   }
 
+  readLogsFrom(
+    job: string,
+    pod: string,
+    container: string,
+    run: number | 'before-runs',
+    from: number,
+  ): Promise<{ lines: LogRecord[]; next: number }> {
+    const path =
+      run === 'before-runs'
+        ? this.singleLogPath(job, pod, container)
+        : this.runLogPath(job, pod, container, run);
+    return readLogFileFrom(path, from);
+  }
+
   async readLogs(job: string, pod: string, container: string, restartCount?: number): Promise<LogRecord[]> {
     if (restartCount !== undefined) return readLogFile(this.runLogPath(job, pod, container, restartCount));
     const out = await readLogFile(this.singleLogPath(job, pod, container));
     for (const run of await this.logRuns(job, pod, container))
       out.push(...(await readLogFile(this.runLogPath(job, pod, container, run))));
     return out;
+  }
+}
+
+/**
+ * The whole lines of a log file after byte `from`, and the byte after the last of them: a line
+ * still being appended waits for the next read. A file shorter than `from` (none there) gives
+ * nothing and the same position.
+ */
+async function readLogFileFrom(path: string, from: number): Promise<{ lines: LogRecord[]; next: number }> {
+  let file;
+  try {
+    file = await open(path, 'r');
+  } catch (err) {
+    if (isMissing(err)) return { lines: [], next: from };
+    throw unreadable(path, err);
+  }
+  try {
+    const size = (await file.stat()).size;
+    if (size <= from) return { lines: [], next: from };
+    const bytes = Buffer.allocUnsafe(size - from);
+    let got = 0;
+    while (got < bytes.length) {
+      const { bytesRead } = await file.read(bytes, got, bytes.length - got, from + got);
+      if (bytesRead === 0) break;
+      got += bytesRead;
+    }
+    const end = bytes.lastIndexOf(0x0a, got - 1);
+    if (end < 0) return { lines: [], next: from };
+    const lines: LogRecord[] = [];
+    for (const line of bytes.toString('utf8', 0, end).split('\n')) {
+      const parsed = parseLogLine(line);
+      if (parsed) lines.push(parsed);
+    }
+    return { lines, next: from + end + 1 };
+  } finally {
+    await file.close();
   }
 }
 

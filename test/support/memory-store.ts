@@ -215,6 +215,18 @@ export class MemoryStore implements StateStore {
     return runs.flatMap((r) => structuredClone(this.logs.get(`${job}/${pod}/${container}/${r}`) ?? []));
   }
 
+  /** Positions are line numbers here (opaque to the caller, as the file store's bytes are). */
+  async readLogsFrom(
+    job: string,
+    pod: string,
+    container: string,
+    run: number | 'before-runs',
+    from: number,
+  ): Promise<{ lines: LogRecord[]; next: number }> {
+    const all = run === 'before-runs' ? [] : (this.logs.get(`${job}/${pod}/${container}/${run}`) ?? []);
+    return { lines: structuredClone(all.slice(from)), next: Math.max(from, all.length) };
+  }
+
   async logRuns(job: string, pod: string, container: string): Promise<number[]> {
     const prefix = `${job}/${pod}/${container}/`;
     return [...this.logs.keys()]

@@ -70,7 +70,8 @@ interface Stream {
   container: string;
   /** The run shown ('whole': a log recorded before runs were kept apart); unset before the first read. */
   run?: Run;
-  printed: number;
+  /** Where the next read of that run's log starts (readLogsFrom): each line is read once. */
+  at: number;
 }
 
 export async function runLogs(
@@ -152,7 +153,7 @@ export async function runLogs(
     pods.flatMap((pod) =>
       containers
         .filter((c) => !flags.previous || restartCount(pod, c) > 0)
-        .map((container) => ({ pod, container, printed: 0 })),
+        .map((container) => ({ pod, container, at: 0 })),
     );
 
   let pods = selectPods(stored);
@@ -191,15 +192,19 @@ export async function runLogs(
       flags.previous && s.run !== undefined ? s.run : await runToShow(store, jobName, s, !!flags.previous);
     if (run !== s.run) {
       s.run = run; // a new run of the container: shown from its start
-      s.printed = 0;
+      s.at = 0;
     }
-    const lines =
-      run === 'none'
-        ? []
-        : await store.readLogs(jobName, s.pod.name, s.container, run === 'whole' ? undefined : run);
-    let fresh = lines.slice(s.printed);
+    if (run === 'none') return;
+    const read = await store.readLogsFrom(
+      jobName,
+      s.pod.name,
+      s.container,
+      run === 'whole' ? 'before-runs' : run,
+      s.at,
+    );
+    s.at = read.next;
+    let fresh = read.lines;
     if (initial && tail >= 0) fresh = tail === 0 ? [] : fresh.slice(-tail);
-    s.printed = lines.length;
     emit(s, fresh);
   };
 

@@ -145,4 +145,56 @@ describe('followers wake on a change of the state directory, not on a poll', () 
     const end = await followed.finally(() => follower.close());
     assert.equal(end.end, 'Complete');
   });
+  it('run following another process reads each log line once, and an ended pod’s logs no more', async () => {
+    const clock = noPollClock();
+    const h = harness({ clock });
+    await storeJob(h, {
+      name: 'e',
+      status: { active: 1, succeeded: 1 },
+      pods: [pod('e-ended', 'Succeeded'), pod('e-going', 'Running')],
+    });
+    await h.store.appendLogs('e', 'e-ended', 'main', [log('2026-01-01T00:00:01Z', 'ended line')]);
+    const reads: string[] = [];
+    const readLogsFrom = h.store.readLogsFrom.bind(h.store);
+    h.store.readLogsFrom = (job, podName, container, run, from) => {
+      reads.push(podName);
+      return readLogsFrom(job, podName, container, run, from);
+    };
+    const readLogs = h.store.readLogs.bind(h.store);
+    h.store.readLogs = (job, podName, container, run) => {
+      reads.push(podName);
+      return readLogs(job, podName, container, run);
+    };
+    let out = '';
+    const printer = new RunPrinter({
+      stdout: { write: (s: string) => ((out += s), true) },
+      stderr: { write: () => true },
+      colorStdout: false,
+      colorStderr: false,
+      live: false,
+      quiet: false,
+      showLogs: true,
+      now: () => clock.now(),
+    });
+    const follower = new StateFollower(stateWatchAt(h.dir), clock);
+    const followed = followJob(h.store, follower, 'e', printer, new AbortController().signal);
+    await waitFor(() => clock.sleeping() > 0, { what: 'the follower to be waiting' });
+    const endedReads = reads.filter((p) => p === 'e-ended').length;
+    for (const text of ['one', 'two']) {
+      await h.store.appendLogs('e', 'e-going', 'main', [log('2026-01-01T00:00:03Z', text)]);
+      await waitFor(() => out.includes(text), { what: `the line ${text}` });
+    }
+    await h.store.commitJob('e', {
+      pods: [pod('e-going', 'Succeeded')],
+      status: { succeeded: 2, conditions: complete() },
+    });
+    await followed.finally(() => follower.close());
+    assert.equal(out.split('ended line').length - 1, 1, out);
+    assert.equal(out.match(/\bone\b/g)?.length, 1, out);
+    assert.equal(
+      reads.filter((p) => p === 'e-ended').length,
+      endedReads,
+      'the ended pod was read on the first pass only',
+    );
+  });
 });

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { FileStore } from '../../../src/state/file-store.js';
 import type { JobStatus } from '../../../src/api/k8s.js';
@@ -59,4 +59,46 @@ describe('pod logs appended in chunks', () => {
       if (cap < 64 * 1024 * 1024) assert.match(byChunk.file(), /log truncated here/);
     });
   }
+});
+
+describe('FilePodLogs.readLogsFrom: a follower reads each byte once', () => {
+  it('a line still being appended waits for its end; the position never splits a line', async () => {
+    const root = tempDir();
+    const s = new FileStore(root);
+    await s.createJob({ ...testJob('l'), status: {} as JobStatus });
+    await s.appendLogs('l', 'p', 'c', [
+      { time: '2026-01-01T00:00:00.000000000Z', stream: 'stdout', text: 'a' },
+    ]);
+    const path = join(root, 'jobs', 'l', 'logs', 'p', 'c', '0.log');
+    const whole = readFileSync(path, 'utf8');
+    // The same line again, written in two pieces as a large append may land.
+    appendFileSync(path, whole.slice(0, 9));
+    const first = await s.readLogsFrom('l', 'p', 'c', 0, 0);
+    assert.deepEqual(
+      first.lines.map((l) => l.text),
+      ['a'],
+    );
+    assert.equal(first.next, Buffer.byteLength(whole));
+    appendFileSync(path, whole.slice(9));
+    const second = await s.readLogsFrom('l', 'p', 'c', 0, first.next);
+    assert.deepEqual(
+      second.lines.map((l) => l.text),
+      ['a'],
+    );
+    assert.equal(second.next, 2 * Buffer.byteLength(whole));
+  });
+
+  it('reads the one log of a container recorded before runs were kept apart', async () => {
+    const root = tempDir();
+    const s = new FileStore(root);
+    await s.createJob({ ...testJob('l'), status: {} as JobStatus });
+    await s.appendLogs('l', 'p', 'c', [
+      { time: '2026-01-01T00:00:00.000000000Z', stream: 'stderr', text: 'old' },
+    ]);
+    const runs = join(root, 'jobs', 'l', 'logs', 'p', 'c');
+    renameSync(join(runs, '0.log'), `${runs}.log`);
+    rmSync(runs, { recursive: true });
+    const r = await s.readLogsFrom('l', 'p', 'c', 'before-runs', 0);
+    assert.deepEqual(r.lines, [{ time: '2026-01-01T00:00:00.000000000Z', stream: 'stderr', text: 'old' }]);
+  });
 });

@@ -427,6 +427,24 @@ export function describeStateStoreContract(name: string, makeStore: () => StateS
         ]);
       });
 
+      it('readLogsFrom: only what was appended since the position it gave', async () => {
+        const store = makeStore();
+        await store.createJob(newJob('j'));
+        const first = await store.readLogsFrom('j', 'p', 'main', 0, 0);
+        assert.deepEqual(first.lines, [], 'no log yet');
+        await store.appendLogs('j', 'p', 'main', [line('one'), line('zwei – ü')]);
+        const a = await store.readLogsFrom('j', 'p', 'main', 0, first.next);
+        assert.deepEqual(a.lines, [line('one'), line('zwei – ü')]);
+        assert.deepEqual((await store.readLogsFrom('j', 'p', 'main', 0, a.next)).lines, [], 'nothing new');
+        await store.appendLogs('j', 'p', 'main', [line('three')]);
+        await store.appendLogs('j', 'p', 'main', [line('run 1')], 1);
+        const b = await store.readLogsFrom('j', 'p', 'main', 0, a.next);
+        assert.deepEqual(b.lines, [line('three')], 'its own run only');
+        assert.ok(b.next > a.next);
+        assert.deepEqual((await store.readLogsFrom('j', 'p', 'main', 1, 0)).lines, [line('run 1')]);
+        assert.deepEqual((await store.readLogsFrom('j', 'p', 'main', 'before-runs', 0)).lines, []);
+      });
+
       it('keeps the logs of each job and each pod apart', async () => {
         const store = makeStore();
         await store.createJob(newJob('j'));
