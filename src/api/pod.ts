@@ -53,6 +53,10 @@ export interface PodPlan {
 /** What a pod sees of the job it belongs to beyond its spec, captured when the job was created. */
 export type JobEnvironment = Pick<PodPlan, 'configMaps' | 'secrets' | 'network'>;
 
+/** Why the Job controller deletes a pod (its deletePod actions). */
+export type PodDeletionReason =
+  'Excess' | 'Suspended' | 'InvalidIndex' | 'DuplicateIndex' | 'JobFinished' | 'FailedIndex';
+
 /** The stored record of a pod attempt. */
 export interface PodRecord {
   name: string;
@@ -66,6 +70,8 @@ export interface PodRecord {
   tracked: boolean;
   /** When tjob asked for the pod to be deleted (graceful stop). */
   deletionRequestedAt?: string;
+  /** Why the Job controller deleted it (a deletePod reason: Excess, Suspended, JobFinished...). */
+  deletionReason?: PodDeletionReason;
   /** The containers are gone (removed after their status and logs were recorded). */
   removed?: boolean;
   observation: PodObservation;

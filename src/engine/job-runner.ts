@@ -12,6 +12,7 @@ import {
   type PodRecord,
 } from '../api/pod.js';
 import { rfc3339, rfc3339Milli } from '../api/time.js';
+import { deletionCountsAsFailure } from '../controller/job/counts.js';
 import { predictNextPods } from '../controller/job/next-pods.js';
 import { syncJob } from '../controller/job/sync.js';
 import type { JobAction, JobEvent, SyncResult } from '../controller/job/types.js';
@@ -596,12 +597,11 @@ export class JobRunner {
     for (const d of deletes) {
       const r = this.records.get(d.name);
       if (!r || r.deletionRequestedAt !== undefined) continue;
-      // Pods removed because they are not wanted (excess, suspension, bad index) are not failures:
-      // Kubernetes strips their tracking finalizer before deleting them.
-      const countsAsFailure = d.reason === 'JobFinished' || d.reason === 'FailedIndex';
+      const countsAsFailure = deletionCountsAsFailure(d.reason);
       const updated: PodRecord = {
         ...r,
         deletionRequestedAt: rfc3339Milli(now),
+        deletionReason: d.reason,
         tracked: countsAsFailure ? r.tracked : false,
         observation: { ...r.observation, terminating: true },
       };

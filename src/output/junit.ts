@@ -1,8 +1,11 @@
 // `tjob run --report FILE`: a JUnit XML report, as CI tools read it (the Ant/Jenkins "JUnit"
 // schema): one <testsuite> per job; one <testcase> per pod attempt (per index for Indexed jobs)
 // plus one for the job's own outcome; failures carry the reason, the exit code and the log tail.
+// Pods the controller stopped without counting them (a suspension, such as Ctrl-C; excess pods)
+// are no test cases: they are named in the suite's system-out.
 
 import { neverRan, type PodRecord } from '../api/pod.js';
+import { deletionCountsAsFailure } from '../controller/job/counts.js';
 import type { StoredJob } from '../ports/state-store.js';
 
 export interface JunitJob {
@@ -42,12 +45,28 @@ function suite(j: JunitJob, id: number, hostname: string, now: Date): string {
     `tests="${cases.length}" failures="${failures}" errors="0" time="${seconds(start, end)}">\n` +
     `    <properties>\n${props.map(([k, v]) => `      <property name="${k}" value="${attr(v)}"/>\n`).join('')}    </properties>\n` +
     cases.map((c) => testcase(c, `job.batch/${name}`)).join('') +
-    `    <system-out/>\n    <system-err/>\n  </testsuite>\n`
+    systemOut(stoppedPods(j.state.pods)) +
+    `    <system-err/>\n  </testsuite>\n`
   );
 }
 
+/** Pods the controller deleted for a reason that is no failure (Kubernetes never counts them). */
+function stopped(p: PodRecord): boolean {
+  return p.deletionReason !== undefined && !deletionCountsAsFailure(p.deletionReason);
+}
+
+function stoppedPods(pods: PodRecord[]): PodRecord[] {
+  return pods.filter((p) => !neverRan(p) && stopped(p));
+}
+
+function systemOut(stoppedList: PodRecord[]): string {
+  if (stoppedList.length === 0) return `    <system-out/>\n`;
+  const lines = stoppedList.map((p) => `${p.name}: deleted by the job controller (${p.deletionReason})`);
+  return `    <system-out>${text(['Stopped, not counted as failures:', ...lines].join('\n'))}</system-out>\n`;
+}
+
 function podCases(j: JunitJob): Case[] {
-  const pods = j.state.pods.filter((p) => !neverRan(p));
+  const pods = j.state.pods.filter((p) => !neverRan(p) && !stopped(p));
   if (j.state.job.spec.completionMode === 'Indexed') {
     // One case per index: its last attempt decides; earlier attempts are counted in the text.
     const byIndex = new Map<number, PodRecord[]>();

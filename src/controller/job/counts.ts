@@ -1,6 +1,7 @@
 // Pod classification of one sync (docs/job.md §2.3): active, ready, terminating, newly finished.
 
 import type { Job } from '../../api/k8s.js';
+import type { PodDeletionReason } from '../../api/pod.js';
 import type { PodView } from './types.js';
 
 export function isActive(pod: PodView): boolean {
@@ -29,6 +30,15 @@ export function isPodFailed(pod: PodView, job: Job): boolean {
   if (pod.phase === 'Failed') return true;
   if (onlyReplaceFailedPods(job)) return false;
   return pod.terminating && pod.phase !== 'Succeeded';
+}
+
+/**
+ * Whether a pod the controller deleted for that reason counts as a failure. Pods removed because
+ * they are not wanted (excess, suspension, a bad index) do not: Kubernetes strips their tracking
+ * finalizer before deleting them; a finishing job's and a failed index's pods do.
+ */
+export function deletionCountsAsFailure(reason: PodDeletionReason): boolean {
+  return reason === 'JobFinished' || reason === 'FailedIndex';
 }
 
 /**

@@ -1,6 +1,7 @@
 // The contract of the pure Job controller: syncJob(input) → result. No I/O, no clock.
 
 import type { Job, JobStatus, PodCondition } from '../../api/k8s.js';
+import type { PodDeletionReason } from '../../api/pod.js';
 
 /** A pod as the controller sees it (derived by the engine from its PodRecord). */
 export interface PodView {
@@ -55,7 +56,7 @@ export type JobAction =
       type: 'deletePod';
       name: string;
       /** Why: excess pods and suspension are not failures; a finishing job's pods are. */
-      reason: 'Excess' | 'Suspended' | 'InvalidIndex' | 'DuplicateIndex' | 'JobFinished' | 'FailedIndex';
+      reason: PodDeletionReason;
     };
 
 export interface JobEvent {

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { newStateDir, tjob, writeManifest } from './tjob-cli.js';
+import { newStateDir, removeContainersOf, start, tjob, until, writeManifest } from './tjob-cli.js';
 
 const XSD = resolve(import.meta.dirname, '../../../../test/fixtures/junit/JUnit.xsd');
 
@@ -48,5 +48,48 @@ spec:
     assert.match(got.stderr, /^report-good\s+Complete\s+1\s+0\s+\d+s$/m);
     assert.match(got.stderr, /^report-bad\s+Failed\s+0\s+2\s+\d+s$/m);
     assert.match(got.stderr, /JUnit report written to /);
+  });
+  it('a run interrupted by Ctrl-C and resumed: the stopped pods are no failed test cases', async () => {
+    const state = newStateDir();
+    const report = join(newStateDir(), 'junit.xml');
+    const name = `report-resumed-${process.pid}`;
+    const file = writeManifest(`apiVersion: batch/v1
+kind: Job
+metadata:
+  name: ${name}
+spec:
+  completions: 2
+  parallelism: 2
+  template:
+    spec:
+      restartPolicy: Never
+      terminationGracePeriodSeconds: 1
+      containers:
+      - name: main
+        image: busybox
+        imagePullPolicy: IfNotPresent
+        command: ["sh", "-c", "[ -e /tmp/never ] || sleep 4"]
+`);
+    const first = start(['run', '--no-logs', '-q', file], state);
+    try {
+      await until(async () => {
+        const got = await tjob(['get', 'pods', '--job', name, '--no-headers'], state);
+        return (got.stdout.match(/Running/g) ?? []).length === 2;
+      }, 60_000);
+      first.child.kill('SIGINT');
+      assert.equal((await first.done).code, 130);
+      const again = await tjob(['run', file, '--report', report], state);
+      assert.equal(again.code, 0, again.stderr);
+      execFileSync('xmllint', ['--noout', '--schema', XSD, report], { stdio: 'pipe' });
+      const xml = readFileSync(report, 'utf8');
+      // Two pods that succeeded and the job's outcome; the two stopped ones are named apart.
+      assert.match(xml, new RegExp(`<testsuite [^>]*name="${name}" [^>]*tests="3" failures="0"`), xml);
+      const stopped = /<system-out>Stopped, not counted as failures:\n([^<]*)<\/system-out>/.exec(xml);
+      assert.ok(stopped, xml);
+      assert.equal(stopped[1]!.split('\n').filter((l) => l.endsWith('(Suspended)')).length, 2, xml);
+    } finally {
+      first.child.kill('SIGKILL');
+      removeContainersOf(name);
+    }
   });
 });

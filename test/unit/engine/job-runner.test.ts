@@ -274,6 +274,11 @@ describe('JobRunner on a fake runtime', () => {
     const suspended = state.job.status.conditions?.find((c) => c.type === 'Suspended');
     assert.equal(suspended?.status, 'True');
     assert.equal(h.runtime.running(), 0);
+    // Recorded with the controller's reason, so a report tells them from failures.
+    assert.deepEqual(
+      state.pods.map((p) => p.deletionReason),
+      ['Suspended', 'Suspended'],
+    );
   });
 
   it('a pod asked to stop by a run that left before the engine confirmed it is stopped by the next runner', async () => {

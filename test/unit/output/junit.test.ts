@@ -148,4 +148,34 @@ describe('JUnit report', () => {
     assert.match(out, /<testcase name="index 1" [^>]*>\n\s+<failure [^>]*>2 attempts\nx<\/failure>/);
     assert.doesNotMatch(out, /idx-1-bbbbb/);
   });
+  it('pods the controller stopped without counting them (Ctrl-C, excess) are no failed cases, but named', () => {
+    const job = stored(
+      'resumed',
+      [
+        pod('resumed-aaaaa', 'Failed', 143, {
+          deletionRequestedAt: '2026-01-01T00:00:02Z',
+          deletionReason: 'Suspended',
+        }),
+        pod('resumed-bbbbb', 'Succeeded', 0),
+        pod('resumed-ccccc', 'Failed', 1),
+        pod('resumed-ddddd', 'Failed', 143, {
+          deletionRequestedAt: '2026-01-01T00:00:04Z',
+          deletionReason: 'JobFinished',
+        }),
+      ],
+      'Failed',
+      'BackoffLimitExceeded',
+      'Job has reached the specified backoff limit',
+    );
+    const out = junitReport([{ state: job, logTail: () => ['x'] }], 'host', new Date('2026-01-01T00:01:00Z'));
+    validate(out);
+    assert.doesNotMatch(out, /<testcase name="resumed-aaaaa"/);
+    // A finishing job's pods count as failures (job_controller.go deletes them as failed).
+    assert.match(out, /<testcase name="resumed-ddddd" [^>]*>\n\s+<failure /);
+    assert.match(out, /tests="4" failures="3"/);
+    assert.match(
+      out,
+      /<system-out>Stopped, not counted as failures:\nresumed-aaaaa: deleted by the job controller \(Suspended\)<\/system-out>/,
+    );
+  });
 });
