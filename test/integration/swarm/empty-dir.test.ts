@@ -39,7 +39,7 @@ async function volumesOf(n: number, uid: string): Promise<Map<string, Record<str
 }
 
 /** A Job whose init container writes into an emptyDir and whose app container reads it. */
-function handOff(name: string, placement: string, { extra = '', pause = 0 } = {}): string {
+function handOff(name: string, placement: string, { extra = '', pause = 0, emptyDir = '{}' } = {}): string {
   return `apiVersion: batch/v1
 kind: Job
 metadata:
@@ -62,7 +62,7 @@ ${extra}  template:
         imagePullPolicy: IfNotPresent
         command: ["sh", "-c", "echo read: \`cat /work/data\`"]
         volumeMounts: [{name: work, mountPath: /work}]
-      volumes: [{name: work, emptyDir: {}}]
+      volumes: [{name: work, emptyDir: ${emptyDir}}]
 `;
 }
 
@@ -83,6 +83,18 @@ describe('emptyDir on a three-node Swarm', { skip, timeout: 900_000 }, () => {
     const uid = await jobUid(stateDir, 'handoff');
     for (const n of [1, 2, 3]) assert.deepEqual([...(await volumesOf(n, uid)).keys()], [], `node ${n}`);
     assert.deepEqual(await cluster.manager().listServices(), [], 'every service is gone');
+  });
+
+  it('medium Memory handed from the init container to the app: the pod volume (a tmpfs volume would lose it)', async () => {
+    const stateDir = newStateDir();
+    const file = writeManifest(
+      handOff('inmemory', onManager(), { emptyDir: '{medium: Memory, sizeLimit: 1Mi}' }),
+    );
+    const got = await tjob(['run', '--runtime', 'swarm', file], stateDir, onCluster());
+    assert.equal(got.code, 0, got.stderr);
+    assert.match(got.stdout, /read: payload-of-inmemory-/);
+    const uid = await jobUid(stateDir, 'inmemory');
+    assert.deepEqual([...(await volumesOf(1, uid)).keys()], [], 'removed with the pod');
   });
 
   it('restartPolicy OnFailure: the restarted container finds what its first run wrote', async () => {
