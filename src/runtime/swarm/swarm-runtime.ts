@@ -3,7 +3,8 @@
 // (Swarm's job mode re-runs failed tasks after a manager restart and leaves containers behind on
 // removal in engine 20.10); tjob's kubelet (PodKubelet) and Job controller keep every rule. Tasks
 // are polled by one shared TaskPoller; a pod whose node is lost fails with a DisruptionTarget
-// condition. The manager is found as the docker CLI finds an engine (DOCKER_HOST, contexts).
+// condition. A pod's emptyDir volumes (pod-volumes.ts) go with it where the manager's engine can
+// reach them. The manager is found as the docker CLI finds an engine (DOCKER_HOST, contexts).
 
 import Docker from 'dockerode';
 
@@ -216,7 +217,8 @@ export class SwarmRuntime implements PodRuntime {
     pod?.dispose();
     this.pods.delete(key);
     const services = await this.listPodServices(jobUid, podName);
-    // The node of its emptyDir volumes, read before the services (and their tasks) go.
+    // Whether it has emptyDir volumes: its plan says, or its services' mounts (a pod this process
+    // does not supervise); and their node, read before the services (and their tasks) go.
     const volumes = pod ? hasEmptyDirVolume(pod.plan) : services.some((s) => mountsPodVolume(s, podName));
     const node = volumes ? (pod?.nodeId ?? (await this.podNode(jobUid, podName))) : undefined;
     const files = new Set<string>();
@@ -239,7 +241,9 @@ export class SwarmRuntime implements PodRuntime {
         kind === 'secret' ? this.docker.getSecret(id).remove() : this.docker.getConfig(id).remove();
       await remove.catch(() => undefined);
     }
-    if (volumes) await this.removeEmptyDirs(jobUid, podName, node);
+    // One whose services went already (an earlier removal cut short) may still have its volumes
+    // on the manager: they are looked for there too.
+    if (volumes || (!pod && services.length === 0)) await this.removeEmptyDirs(jobUid, podName, node);
   }
 
   /**

@@ -173,6 +173,28 @@ spec:
     assert.deepEqual([...(await volumesOf(2, uid)).keys()], []);
   });
 
+  it('--keep-containers keeps the volumes with the services; tjob delete removes them, also of a pod whose services went already', async () => {
+    const stateDir = newStateDir();
+    const file = writeManifest(
+      handOff('kept', onManager(), { extra: '  completions: 2\n  parallelism: 2\n' }),
+    );
+    const got = await tjob(['run', '--runtime', 'swarm', '--keep-containers', file], stateDir, onCluster());
+    assert.equal(got.code, 0, got.stderr);
+    const uid = await jobUid(stateDir, 'kept');
+    const kept = await volumesOf(1, uid);
+    assert.equal(kept.size, 2, 'kept with the pods');
+    // One pod's services removed behind tjob's back (or by an earlier removal cut short).
+    const manager = cluster.manager();
+    const pod = [...kept.values()][0]![TjobLabel.pod]!;
+    for (const s of await manager.listServices({ filters: { label: [`${TjobLabel.pod}=${pod}`] } }))
+      await manager.getService(s.ID).remove();
+
+    const deleted = await tjob(['delete', 'job', 'kept'], stateDir, onCluster());
+    assert.equal(deleted.code, 0, deleted.stderr);
+    assert.deepEqual([...(await volumesOf(1, uid)).keys()], []);
+    assert.deepEqual(await manager.listServices(), []);
+  });
+
   it('kill -9 of tjob while the init container runs: the next run adopts the pod and its app reads the same volume', async () => {
     const stateDir = newStateDir();
     const file = writeManifest(handOff('adopted', onManager(), { pause: 8 }));
