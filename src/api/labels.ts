@@ -28,16 +28,22 @@ export const TjobLabel = {
 } as const;
 export const TjobManagedByValue = 'tjob';
 
+/** A pod as its labels name it. */
+export interface LabelledPod {
+  jobName: string;
+  jobUid: string;
+  name: string;
+  uid: string;
+  index?: number;
+}
+
 /**
- * The labels of one container (or service) of a pod: whose it is, which container, its role and
- * run, the pod's completion index. The Docker and Swarm runtimes find and adopt by them.
+ * The labels of what belongs to one pod (a Swarm pod's emptyDir volume): whose it is, the pod's
+ * completion index. A runtime removes what carries them with the pod.
  */
-export function tjobContainerLabels(
-  pod: { jobName: string; jobUid: string; name: string; uid: string; index?: number },
+export function tjobPodLabels(
+  pod: LabelledPod,
   instanceLabels: Record<string, string>,
-  container: string,
-  role: string,
-  attempt: number,
 ): Record<string, string> {
   const labels: Record<string, string> = {
     ...instanceLabels,
@@ -46,10 +52,26 @@ export function tjobContainerLabels(
     [TjobLabel.jobUid]: pod.jobUid,
     [TjobLabel.pod]: pod.name,
     [TjobLabel.podUid]: pod.uid,
+  };
+  if (pod.index !== undefined) labels[TjobLabel.index] = String(pod.index);
+  return labels;
+}
+
+/**
+ * The labels of one container (or service) of a pod: the pod's, and which container, its role
+ * and run. The Docker and Swarm runtimes find and adopt by them.
+ */
+export function tjobContainerLabels(
+  pod: LabelledPod,
+  instanceLabels: Record<string, string>,
+  container: string,
+  role: string,
+  attempt: number,
+): Record<string, string> {
+  return {
+    ...tjobPodLabels(pod, instanceLabels),
     [TjobLabel.container]: container,
     [TjobLabel.role]: role,
     [TjobLabel.attempt]: String(attempt),
   };
-  if (pod.index !== undefined) labels[TjobLabel.index] = String(pod.index);
-  return labels;
 }

@@ -22,10 +22,18 @@ export function swarmReports(loaded: Pick<LoadResult, 'documents' | 'report'>): 
       (d) => d.source === docker.source && d.object?.metadata.name === docker.name,
     )?.object;
     // Fields the defaults added (terminationMessagePath, ...) are not the user's to hear about;
-    // a refusal always is (an emptyDir: {} has no field of the Docker report under it).
+    // a refusal always is, and so is what becomes of a volume the user wrote (an emptyDir: {} has
+    // no field of the Docker report under it, only the volume's name beside it).
+    const userVolume = (path: string): boolean => {
+      const volume = /^(.*\.volumes\[\d+\])\./.exec(path)?.[1];
+      return volume !== undefined && docker.fields.some((f) => f.path.startsWith(`${volume}.`));
+    };
     const swarm = (
       object ? podTemplatesOf(object).flatMap((t) => swarmPodFields(t.spec, t.path)) : []
-    ).filter((s) => s.support === 'refused' || docker.fields.some((f) => related(f.path, s.path)));
+    ).filter(
+      (s) =>
+        s.support === 'refused' || userVolume(s.path) || docker.fields.some((f) => related(f.path, s.path)),
+    );
     return { ...docker, fields: merged(docker, swarm) };
   });
 }

@@ -158,6 +158,9 @@ export class JobRunner {
         this.observer.engine?.(down, message);
         if (!down) this.wakeup.notify();
       },
+      onWarning: (jobUid, message) => {
+        if (jobUid === uid) this.observer.warning?.(message);
+      },
     });
     const stopWatching = this.deps.store.watchJobRequests(this.name, () => {
       void this.deps.store.pendingJobRequests(this.name).then(

@@ -60,6 +60,8 @@ export interface PodRuntimeListener {
   onPodEvent?(jobUid: string, podName: string, event: PodEvent): void;
   /** The engine stopped answering (true) or came back (false). */
   onEngineDown?(down: boolean, message: string): void;
+  /** Something about the job's pods the user should know, and act on (shown as a warning). */
+  onWarning?(jobUid: string, message: string): void;
 }
 
 export interface PodRuntimeOptions {

@@ -39,6 +39,8 @@ export class FakeRuntime implements PodRuntime {
   failNextStart: Error | undefined;
   /** While set, every removePod fails with it (an engine that refuses removals). */
   failRemovals: Error | undefined;
+  /** While set, removePod warns with it, for the job's uid and then for another job's. */
+  warnOnRemoval: string | undefined;
   /** Pods started while another live pod of the same job held the same index. */
   readonly duplicateIndexes: string[] = [];
 
@@ -203,8 +205,14 @@ export class FakeRuntime implements PodRuntime {
     queueMicrotask(() => this.finish(pod, 143));
   }
 
-  async removePod(_jobUid: string, podName: string): Promise<void> {
+  async removePod(jobUid: string, podName: string): Promise<void> {
     if (this.failRemovals) throw this.failRemovals;
+    const warning = this.warnOnRemoval;
+    if (warning !== undefined)
+      for (const l of this.listeners) {
+        l.onWarning?.(jobUid, `${warning} (${podName})`);
+        l.onWarning?.(`not-${jobUid}`, `another job's: ${warning}`);
+      }
     const pod = this.pods.get(podName);
     if (pod) pod.removed = true;
     this.removed.push(podName);

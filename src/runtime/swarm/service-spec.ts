@@ -72,6 +72,8 @@ export interface ServiceSpecContext {
   role: 'init' | 'app';
   /** The pod's volumes that become mounts (emptyDir, hostPath); configMap and secret ones are files. */
   volumes: Record<string, PodVolumeMount>;
+  /** The labels of the pod's emptyDir volumes, set by the node that makes one (pod-volumes.ts). */
+  volumeLabels?: Record<string, string>;
   /** The configMap and secret files this container mounts, as Swarm configs and secrets. */
   files: ConfigFile[];
   /** The ids of the Swarm configs and secrets by name (created before the service). */
@@ -142,6 +144,9 @@ export function buildServiceSpec(
     if (m.ReadOnly) out['ReadOnly'] = true;
     if (m.BindOptions) out['BindOptions'] = m.BindOptions;
     if (m.TmpfsOptions) out['TmpfsOptions'] = m.TmpfsOptions;
+    // The pod's emptyDir: the node makes it, with these labels, when the first service mounts it.
+    if (m.Type === 'volume')
+      out['VolumeOptions'] = { Labels: ctx.volumeLabels ?? {}, DriverConfig: { Name: 'local' } };
     return out;
   });
   if (mounts.length > 0) containerSpec.Mounts = mounts as unknown as Dockerode.ContainerSpec['Mounts'];

@@ -8,7 +8,7 @@
 import type Docker from 'dockerode';
 
 import { rfc3339 } from '../../api/time.js';
-import { TjobLabel, TjobManagedByValue, tjobContainerLabels } from '../../api/labels.js';
+import { TjobLabel, TjobManagedByValue, tjobContainerLabels, tjobPodLabels } from '../../api/labels.js';
 import type { PodCondition } from '../../api/k8s.js';
 import { DefaultTerminationGracePeriodSeconds } from '../../manifest/pod-defaults.js';
 import type { PodObservation, PodPlan } from '../../api/pod.js';
@@ -17,8 +17,8 @@ import type { LogLines } from '../../ports/pod-runtime.js';
 import { lineCount } from '../docker/logs.js';
 import type { ContainerSlot } from '../kubelet/container-slot.js';
 import { PodKubelet, type KubeletRuntime } from '../kubelet/pod-kubelet.js';
-import type { PodVolumeMount } from '../docker/volumes.js';
 import { configFiles, type ConfigFile } from './config-files.js';
+import { podVolumeMounts } from './pod-volumes.js';
 import { followServiceLogs, readServiceLogs } from './service-logs.js';
 import { buildServiceSpec, serviceName } from './service-spec.js';
 import type { SwarmNodeInfo, TaskPoller } from './task-poller.js';
@@ -214,6 +214,7 @@ export class SwarmPod implements KubeletRuntime {
         labels: this.labelsFor(slot),
         role: slot.role === 'init' ? 'init' : 'app',
         volumes: podVolumeMounts(this.plan),
+        volumeLabels: tjobPodLabels(this.plan, this.ctx.instanceLabels),
         files,
         fileIds,
         ...(this.nodeId !== undefined ? { nodeId: this.nodeId } : {}),
@@ -443,23 +444,4 @@ export class SwarmPod implements KubeletRuntime {
       .remove()
       .catch((err: unknown) => this.ctx.debug(`swarm: removing ${run.name}: ${(err as Error).message}`));
   }
-}
-
-/**
- * The pod's volumes that are mounts on Swarm: emptyDir as an anonymous volume of the container
- * run's own (removed with it, so swarm-support refuses one mounted by two containers), medium
- * Memory as tmpfs, hostPath as a bind of the node's path. configMap and secret volumes are files
- * (config-files.ts); other kinds are refused by swarm-support.
- */
-export function podVolumeMounts(plan: PodPlan): Record<string, PodVolumeMount> {
-  const out: Record<string, PodVolumeMount> = {};
-  for (const v of plan.spec.volumes ?? []) {
-    if (v.configMap || v.secret) continue;
-    if (v.hostPath) out[v.name] = { kind: 'bind', source: v.hostPath.path };
-    else if (v.emptyDir?.medium === 'Memory') out[v.name] = { kind: 'tmpfs' };
-    else if (v.emptyDir || Object.keys(v).length === 1)
-      out[v.name] = { kind: 'volume', name: '', mountpoint: '' };
-    // Other kinds are refused before the pod starts (swarmRefusals, swarm-support.ts).
-  }
-  return out;
 }

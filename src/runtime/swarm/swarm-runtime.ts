@@ -3,7 +3,8 @@
 // (Swarm's job mode re-runs failed tasks after a manager restart and leaves containers behind on
 // removal in engine 20.10); tjob's kubelet (PodKubelet) and Job controller keep every rule. Tasks
 // are polled by one shared TaskPoller; a pod whose node is lost fails with a DisruptionTarget
-// condition. The manager is found as the docker CLI finds an engine (DOCKER_HOST, contexts).
+// condition. A pod's emptyDir volumes (pod-volumes.ts) go with it where the manager's engine can
+// reach them. The manager is found as the docker CLI finds an engine (DOCKER_HOST, contexts).
 
 import Docker from 'dockerode';
 
@@ -23,8 +24,10 @@ import { connectionFromEnv } from '../docker/docker-runtime.js';
 import { dockerMessage, engineUnavailable, isConnectionError, isNotFound } from '../docker/docker-errors.js';
 import { describeIdentity, engineIdentity } from '../docker/engine-identity.js';
 import { SystemClock } from '../system-clock.js';
+import { hasEmptyDirVolume } from './pod-volumes.js';
 import { SwarmPod } from './swarm-pod.js';
-import { DefaultPollIntervalMs, TaskPoller } from './task-poller.js';
+import { emptyDirPruneCommand } from './swarm-support.js';
+import { DefaultPollIntervalMs, TaskPoller, type SwarmNodeInfo } from './task-poller.js';
 import type { SwarmTask } from './task-status.js';
 
 export interface SwarmRuntimeOptions extends PodRuntimeOptions {
@@ -56,6 +59,10 @@ export class SwarmRuntime implements PodRuntime {
   private readonly debug: (message: string) => void;
   private closed = false;
   private down = false;
+  /** The manager's own node id, once read ('' when the engine did not say). */
+  private managerNode: string | undefined;
+  /** The jobs told already that emptyDir volumes are left on a node (told once per job). */
+  private readonly volumesLeft = new Set<string>();
 
   constructor(opts: SwarmRuntimeOptions) {
     this.opts = opts;
@@ -210,6 +217,10 @@ export class SwarmRuntime implements PodRuntime {
     pod?.dispose();
     this.pods.delete(key);
     const services = await this.listPodServices(jobUid, podName);
+    // Whether it has emptyDir volumes: its plan says, or its services' mounts (a pod this process
+    // does not supervise); and their node, read before the services (and their tasks) go.
+    const volumes = pod ? hasEmptyDirVolume(pod.plan) : services.some((s) => mountsPodVolume(s, podName));
+    const node = volumes ? (pod?.nodeId ?? (await this.podNode(jobUid, podName))) : undefined;
     const files = new Set<string>();
     for (const s of services) {
       const cs = s.Spec?.TaskTemplate?.ContainerSpec as
@@ -230,6 +241,87 @@ export class SwarmRuntime implements PodRuntime {
         kind === 'secret' ? this.docker.getSecret(id).remove() : this.docker.getConfig(id).remove();
       await remove.catch(() => undefined);
     }
+    // One whose services went already (an earlier removal cut short) may still have its volumes
+    // on the manager: they are looked for there too.
+    if (volumes || (!pod && services.length === 0)) await this.removeEmptyDirs(jobUid, podName, node);
+  }
+
+  /**
+   * The pod's emptyDir volumes go with it, as the kubelet removes a pod's emptyDirs
+   * (pkg/volume/emptydir): on the manager's own node, through its engine, once the containers of
+   * the removed services are gone (the node removes them just after; until then the volume is in
+   * use). Swarm's API reaches no other node's volumes (engine 20.10 has no cluster volumes): a
+   * volume there is left, and the job's first such pod says where and how to remove them.
+   */
+  private async removeEmptyDirs(jobUid: string, podName: string, node: string | undefined): Promise<void> {
+    const manager = await this.managerNodeId();
+    if (node !== undefined && node !== manager) {
+      if (this.volumesLeft.has(jobUid)) return;
+      this.volumesLeft.add(jobUid);
+      const nodes = await this.poller.refreshNodes().catch(() => new Map<string, SwarmNodeInfo>());
+      const where = nodes.get(node)?.hostname ?? node;
+      const message = `pod ${podName} ran on node ${where}: its emptyDir volumes stay there (Swarm's API removes no volume of a node other than the manager); remove this job's on that node with: ${emptyDirPruneCommand(jobUid)}`;
+      for (const l of this.listeners) safe(() => l.onWarning?.(jobUid, message));
+      return;
+    }
+    let volumes: { Name: string }[];
+    try {
+      volumes =
+        (
+          await this.docker.listVolumes({
+            filters: {
+              label: [
+                `${TjobLabel.managedBy}=${TjobManagedByValue}`,
+                `${TjobLabel.jobUid}=${jobUid}`,
+                `${TjobLabel.pod}=${podName}`,
+              ],
+            },
+          })
+        ).Volumes ?? [];
+    } catch (err) {
+      return this.wrap(err);
+    }
+    for (const v of volumes) {
+      for (let waitedMs = 0; ; waitedMs += VolumeInUseRetryMs) {
+        try {
+          await this.docker.getVolume(v.Name).remove();
+          break;
+        } catch (err) {
+          if (isNotFound(err)) break;
+          if (!isInUse(err) || waitedMs >= VolumeInUseWaitMs) return this.wrap(err);
+          await new Promise((r) => setTimeout(r, VolumeInUseRetryMs));
+        }
+      }
+    }
+  }
+
+  /** The node the pod's tasks ran on (undefined: none was placed). */
+  private async podNode(jobUid: string, podName: string): Promise<string | undefined> {
+    try {
+      const tasks = (await this.docker.listTasks({
+        filters: {
+          label: [
+            `${TjobLabel.managedBy}=${TjobManagedByValue}`,
+            `${TjobLabel.jobUid}=${jobUid}`,
+            `${TjobLabel.pod}=${podName}`,
+          ],
+        },
+      })) as SwarmTask[];
+      return tasks.find((t) => t.NodeID)?.NodeID;
+    } catch (err) {
+      return this.wrap(err);
+    }
+  }
+
+  /** The Swarm node of the engine tjob talks to. */
+  private async managerNodeId(): Promise<string | undefined> {
+    if (this.managerNode === undefined) {
+      const info = (await this.docker.info().catch((err: unknown) => this.wrap(err))) as {
+        Swarm?: { NodeID?: string };
+      };
+      this.managerNode = info.Swarm?.NodeID ?? '';
+    }
+    return this.managerNode === '' ? undefined : this.managerNode;
   }
 
   async adoptPods(jobUid: string, plans: Map<string, PodPlan>): Promise<PodObservation[]> {
@@ -361,6 +453,24 @@ interface ServiceInfo {
     Labels?: Record<string, string>;
     TaskTemplate?: { ContainerSpec?: unknown };
   };
+}
+
+/** How long a removed service's container may hold the pod's volume, and how often to retry. */
+const VolumeInUseWaitMs = 20_000;
+const VolumeInUseRetryMs = 200;
+
+/** The service mounts an emptyDir volume of the pod (its labels name the pod). */
+function mountsPodVolume(s: ServiceInfo, podName: string): boolean {
+  const cs = s.Spec?.TaskTemplate?.ContainerSpec as
+    { Mounts?: { Type?: string; VolumeOptions?: { Labels?: Record<string, string> } }[] } | undefined;
+  return (cs?.Mounts ?? []).some(
+    (m) => m.Type === 'volume' && m.VolumeOptions?.Labels?.[TjobLabel.pod] === podName,
+  );
+}
+
+/** The engine refuses to remove a volume a container still uses (409 "volume is in use"). */
+function isInUse(err: unknown): boolean {
+  return (err as { statusCode?: number }).statusCode === 409 || /in use/i.test(dockerMessage(err));
 }
 
 function podKey(jobUid: string, podName: string): string {

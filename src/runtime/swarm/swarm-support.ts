@@ -12,6 +12,7 @@
 // Docker (src/manifest/field-report.ts).
 
 import type { Container, KubeObject, PodSpec } from '../../api/k8s.js';
+import { TjobLabel } from '../../api/labels.js';
 
 export type SwarmSupport = 'honoured' | 'approximated' | 'ignored' | 'refused';
 
@@ -23,8 +24,7 @@ export interface SwarmRule {
   note: string;
 }
 
-const sharedNamespaces =
-  "Swarm services share no network namespace, so the pod's localhost (and its volumes between containers) cannot be kept";
+const sharedNamespaces = "Swarm services share no network namespace, so the pod's localhost cannot be kept";
 
 export const SwarmRules = {
   command: {
@@ -113,7 +113,7 @@ export const SwarmRules = {
   initContainers: {
     field: 'initContainers[]',
     support: 'approximated',
-    note: "run in order as services of their own: the pod's first service lands where Swarm places it, every later one is pinned to that node; they share no volume (see emptyDir) and no network namespace",
+    note: "run in order as services of their own: the pod's first service lands where Swarm places it, every later one is pinned to that node; they share the pod's volumes (see emptyDir), not its network namespace",
   },
   shareProcessNamespace: {
     field: 'shareProcessNamespace: true, hostPID: true, hostIPC: true',
@@ -163,12 +163,18 @@ export const SwarmRules = {
   emptyDir: {
     field: 'volumes[].emptyDir',
     support: 'approximated',
-    note: "an anonymous volume (medium Memory: a tmpfs) of each container run, removed with it: unlike a pod's, it is not kept across in-place restarts (restartPolicy OnFailure)",
+    note: `a named volume of the pod on its node (local driver, labelled with the job's uid and the pod), mounted by each of its containers, init containers and in-place restarts included. It goes with the pod when that node is the manager tjob talks to; on another node it is left, with a warning, for Swarm's API reaches no other node's volumes: remove them there with \`${emptyDirPruneCommand('UID')}\` (engines 23 and later: add \`--all\`). sizeLimit is not enforced (no eviction)`,
   },
-  emptyDirShared: {
-    field: 'volumes[].emptyDir mounted by more than one container (init containers included)',
-    support: 'refused',
-    note: "each container of the pod is a service with an anonymous volume of its own, removed with it (a named volume would outlive the pod on its node: tjob talks only to the manager): the containers would not see each other's files",
+  emptyDirMemory: {
+    field:
+      'volumes[].emptyDir.medium: Memory, mounted by one container of a pod that does not restart in place',
+    support: 'honoured',
+    note: "a tmpfs of that container's service (sizeLimit its size)",
+  },
+  emptyDirMemoryShared: {
+    field: 'volumes[].emptyDir.medium: Memory, mounted by several containers or with restartPolicy OnFailure',
+    support: 'approximated',
+    note: "the pod's named volume on the node's disk, as a disk emptyDir (sizeLimit not enforced): a volume of the local driver with tmpfs options loses its files once no container mounts it, so an init container's files would not reach the next container, nor a run's its restart",
   },
   hostPath: {
     field: 'volumes[].hostPath',
@@ -281,29 +287,20 @@ export function swarmPodFields(spec: PodSpec, base: string): SwarmFieldEntry[] {
     out.push(...containerFields(c, path));
   });
 
-  const mountedBy = new Map<string, string[]>();
-  for (const c of [...(spec.initContainers ?? []), ...spec.containers])
-    for (const vm of c.volumeMounts ?? []) {
-      const names = mountedBy.get(vm.name) ?? [];
-      if (!names.includes(c.name)) names.push(c.name);
-      mountedBy.set(vm.name, names);
-    }
   (spec.volumes ?? []).forEach((v, i) => {
     const path = `${base}.volumes[${i}]`;
     const kind = Object.keys(v).find((k) => k !== 'name');
     if (v.secret) add(`${path}.secret`, 'secretVolume');
     else if (v.configMap) add(`${path}.configMap`, 'configMapVolume');
     else if (v.hostPath) add(`${path}.hostPath`, 'hostPath');
+    else if (v.emptyDir?.medium === 'Memory')
+      add(
+        `${path}.emptyDir.medium`,
+        memoryEmptyDirIsTmpfs(spec, v.name) ? 'emptyDirMemory' : 'emptyDirMemoryShared',
+      );
     else if (v.emptyDir || kind === undefined) {
       // A volume of no kind is an emptyDir (SetDefaults_Volume, pkg/apis/core/v1/defaults.go).
-      const users = mountedBy.get(v.name) ?? [];
-      if (users.length > 1)
-        add(
-          `${path}.emptyDir`,
-          'emptyDirShared',
-          `emptyDir "${v.name}" is mounted by the containers ${users.map((u) => `"${u}"`).join(', ')}: ${SwarmRules.emptyDirShared.note} (hand files over through a hostPath, or run the steps in one container)`,
-        );
-      else add(`${path}.emptyDir`, 'emptyDir');
+      add(`${path}.emptyDir`, 'emptyDir');
     } else
       add(
         `${path}.${kind}`,
@@ -462,6 +459,24 @@ function labelConstraint(key: string, op: '==' | '!=', value: string): Constrain
   if (value === '' || /[=!,\s]/.test(value))
     return { ok: false, why: `the value "${value}" of "${key}" cannot be written in a Swarm constraint` };
   return { ok: true, constraint: `node.labels.${key}${op}${value}` };
+}
+
+/**
+ * Whether an emptyDir of medium Memory is a tmpfs of the one container run that mounts it, which
+ * is exact when no other container mounts it and the pod does not restart containers in place
+ * (restartPolicy Never). Otherwise it is the pod's volume on disk (SwarmRules.emptyDirMemoryShared).
+ */
+export function memoryEmptyDirIsTmpfs(spec: PodSpec, volumeName: string): boolean {
+  if ((spec.restartPolicy ?? 'Always') !== 'Never') return false;
+  const users = [...(spec.initContainers ?? []), ...spec.containers].filter((c) =>
+    (c.volumeMounts ?? []).some((vm) => vm.name === volumeName),
+  );
+  return users.length <= 1;
+}
+
+/** What removes a job's emptyDir volumes that tjob left on a node, run against that node's engine. */
+export function emptyDirPruneCommand(jobUid: string): string {
+  return `docker volume prune --force --filter label=${TjobLabel.jobUid}=${jobUid}`;
 }
 
 /** The placement constraints of a pod spec Swarm accepts (none refused): the service's Placement. */

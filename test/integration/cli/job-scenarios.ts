@@ -120,8 +120,6 @@ export const jobScenarios: JobScenario[] = [
 
   {
     title: 'logs shows the current run of a restarted container, -p the one before it',
-    dockerOnly:
-      'it counts the runs in an emptyDir, which Swarm does not keep across in-place restarts (swarm-support: emptyDir approximated), and a container has no other way to know its run',
     check: async (r) => {
       // The emptyDir outlives the in-place restarts: it counts the runs.
       const script = 'echo x >> /runs/count; n=`wc -l < /runs/count`; echo "run $n"; [ $n -ge 3 ]';

@@ -133,6 +133,16 @@ describe('JobRunner on a fake runtime', () => {
     assert.equal(new Set(pods).size, 4, warnings.join('\n'));
   });
 
+  it("a runtime's warning about the job's pods is the run's warning; another job's is not", async () => {
+    const job = testJob('warned', { completions: 2 });
+    const h = await harness(job, () => ({ exitCode: 0, runMs: 1000 }));
+    h.runtime.warnOnRemoval = 'volumes left on node n2';
+    const warnings: string[] = [];
+    const { end, state } = await runToEnd(h, 'warned', undefined, { warning: (m) => warnings.push(m) });
+    assert.equal(end, 'Complete');
+    assert.deepEqual(warnings.sort(), state.pods.map((p) => `volumes left on node n2 (${p.name})`).sort());
+  });
+
   it('a deletion whose containers cannot be removed keeps the job, says so, and is retried', async () => {
     const job = testJob('del', { completions: 1 });
     const h = await harness(job, () => ({ exitCode: 0, runMs: 3_600_000 }));

@@ -9,7 +9,7 @@ import {
   serviceName,
   type ServiceSpecContext,
 } from '../../../../src/runtime/swarm/service-spec.js';
-import { podVolumeMounts } from '../../../../src/runtime/swarm/swarm-pod.js';
+import { emptyDirVolumeName, podVolumeMounts } from '../../../../src/runtime/swarm/pod-volumes.js';
 import { testContainer, testPlan } from '../docker/plan.js';
 
 function build(
@@ -155,28 +155,131 @@ describe('PodPlan → Swarm service spec', () => {
     assert.deepEqual(reservations(testContainer({})), {});
   });
 
-  it('emptyDir is a volume of the container, medium Memory a tmpfs, hostPath a bind of the node path', () => {
+  it("an emptyDir is the pod's named volume, labelled with the pod; hostPath a bind of the node path", () => {
     const { cs } = build(
       {
         volumeMounts: [
           { name: 'scratch', mountPath: '/scratch' },
-          { name: 'mem', mountPath: '/mem' },
           { name: 'host', mountPath: '/host', readOnly: true },
         ],
       },
       {
         volumes: [
           { name: 'scratch', emptyDir: {} },
-          { name: 'mem', emptyDir: { medium: 'Memory' } },
           { name: 'host', hostPath: { path: '/var/data' } },
         ],
       },
+      { volumeLabels: { 'io.tjob.pod': 'pi-0-abcde', 'io.tjob.job-uid': 'job-uid-1' } },
     );
     assert.deepEqual(cs['Mounts'], [
-      { Type: 'volume', Target: '/scratch' },
-      { Type: 'tmpfs', Target: '/mem', TmpfsOptions: { SizeBytes: 0, Mode: 0o1777 } },
+      {
+        Type: 'volume',
+        Target: '/scratch',
+        Source: 'pi-0-abcde-scratch-pod-uid-',
+        VolumeOptions: {
+          Labels: { 'io.tjob.pod': 'pi-0-abcde', 'io.tjob.job-uid': 'job-uid-1' },
+          DriverConfig: { Name: 'local' },
+        },
+      },
       { Type: 'bind', Target: '/host', Source: '/var/data', ReadOnly: true },
     ]);
+  });
+
+  // Every service of the pod (init containers, the app, its in-place restarts) mounts one
+  // volume per emptyDir; medium Memory is a tmpfs of the run only where no other run needs its files.
+  const emptyDirCases: {
+    name: string;
+    spec: Partial<PodSpec>;
+    mount: Record<string, unknown>;
+  }[] = [
+    {
+      name: 'emptyDir of one container',
+      spec: { volumes: [{ name: 'e', emptyDir: {} }] },
+      mount: { Type: 'volume', Source: 'pi-0-abcde-e-pod-uid-' },
+    },
+    {
+      name: 'a volume of no kind (an emptyDir)',
+      spec: { volumes: [{ name: 'e' }] },
+      mount: { Type: 'volume', Source: 'pi-0-abcde-e-pod-uid-' },
+    },
+    {
+      name: 'emptyDir with a sizeLimit (not enforced)',
+      spec: { volumes: [{ name: 'e', emptyDir: { sizeLimit: '1Mi' } }] },
+      mount: { Type: 'volume', Source: 'pi-0-abcde-e-pod-uid-' },
+    },
+    {
+      name: 'medium Memory of one container, restartPolicy Never: a tmpfs of its size',
+      spec: { volumes: [{ name: 'e', emptyDir: { medium: 'Memory', sizeLimit: '1Mi' } }] },
+      mount: { Type: 'tmpfs', TmpfsOptions: { SizeBytes: 1024 * 1024, Mode: 0o1777 } },
+    },
+    {
+      name: 'medium Memory without a size',
+      spec: { volumes: [{ name: 'e', emptyDir: { medium: 'Memory' } }] },
+      mount: { Type: 'tmpfs', TmpfsOptions: { SizeBytes: 0, Mode: 0o1777 } },
+    },
+    {
+      name: 'medium Memory, restartPolicy OnFailure: the pod volume (a restart finds the files)',
+      spec: { restartPolicy: 'OnFailure', volumes: [{ name: 'e', emptyDir: { medium: 'Memory' } }] },
+      mount: { Type: 'volume', Source: 'pi-0-abcde-e-pod-uid-' },
+    },
+    {
+      name: 'medium Memory shared with an init container: the pod volume',
+      spec: {
+        initContainers: [{ name: 'setup', image: 'busybox', volumeMounts: [{ name: 'e', mountPath: '/x' }] }],
+        volumes: [{ name: 'e', emptyDir: { medium: 'Memory' } }],
+      },
+      mount: { Type: 'volume', Source: 'pi-0-abcde-e-pod-uid-' },
+    },
+  ];
+  for (const c of emptyDirCases)
+    it(`emptyDir mapping: ${c.name}`, () => {
+      const { cs } = build({ volumeMounts: [{ name: 'e', mountPath: '/e' }] }, c.spec, { volumeLabels: {} });
+      const [mount] = cs['Mounts'] as Record<string, unknown>[];
+      const { VolumeOptions, ...rest } = mount!;
+      assert.deepEqual(rest, { Target: '/e', ...c.mount });
+      if (c.mount['Type'] === 'volume')
+        assert.deepEqual(VolumeOptions, { Labels: {}, DriverConfig: { Name: 'local' } });
+      else assert.equal(VolumeOptions, undefined);
+    });
+
+  it('the init container, the app and a restart of the app mount the same volume', () => {
+    const spec: Partial<PodSpec> = {
+      restartPolicy: 'OnFailure',
+      initContainers: [{ name: 'setup', image: 'busybox', volumeMounts: [{ name: 'e', mountPath: '/in' }] }],
+      volumes: [{ name: 'e', emptyDir: {} }],
+    };
+    const plan = testPlan(
+      {},
+      { ...spec, containers: [testContainer({ volumeMounts: [{ name: 'e', mountPath: '/e' }] })] },
+    );
+    const sources = [plan.spec.initContainers![0]!, plan.spec.containers[0]!, plan.spec.containers[0]!].map(
+      (c, i) => {
+        const { spec: s } = buildServiceSpec(plan, c, {
+          name: `svc-${i}`,
+          labels: {},
+          role: i === 0 ? 'init' : 'app',
+          volumes: podVolumeMounts(plan),
+          files: [],
+          fileIds: new Map(),
+        });
+        const mounts = (s.TaskTemplate as { ContainerSpec: { Mounts: { Source: string }[] } }).ContainerSpec
+          .Mounts;
+        return mounts[0]!.Source;
+      },
+    );
+    assert.deepEqual(sources, Array(3).fill('pi-0-abcde-e-pod-uid-'));
+  });
+
+  it('emptyDir volume names are per pod: the pod name, the volume, the start of the pod uid', () => {
+    assert.equal(
+      emptyDirVolumeName({ name: 'job-0-x1y2z', uid: '0123456789abcdef' }, 'data'),
+      'job-0-x1y2z-data-01234567',
+    );
+    assert.notEqual(
+      emptyDirVolumeName({ name: 'job-0-x1y2z', uid: '0123456789abcdef' }, 'data'),
+      emptyDirVolumeName({ name: 'job-0-x1y2z', uid: 'fedcba9876543210' }, 'data'),
+    );
+    assert.match(emptyDirVolumeName({ name: 'a.b-0-x', uid: 'u' }, 'v'), /^[a-zA-Z0-9][a-zA-Z0-9_.-]+$/);
   });
 
   it('configMap and secret volumes are Swarm configs and secrets named by content, one file per key', () => {
