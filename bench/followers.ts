@@ -23,12 +23,17 @@ export interface FollowersResult {
   /** Finishing line → `condition met` on its stdout. */
   waitPrinted: { p50Ms: number; p99Ms: number; maxMs: number };
   logs: { p50Ms: number; p99Ms: number; maxMs: number };
+  /** The same after a long log recorded before the follower started. */
+  longLogs: { recordedMB: number; p50Ms: number; p99Ms: number; maxMs: number };
   /** A bare node process's fs.watch: change → exit, change → printed. */
   floor: {
     exit: { p50Ms: number; p99Ms: number; maxMs: number };
     printed: { p50Ms: number; p99Ms: number; maxMs: number };
   };
 }
+
+/** The log a long job has written before `logs -f` starts (about, in MB). */
+const LONG_LOG_MB = 50;
 
 const ms = (from: bigint) => Number(process.hrtime.bigint() - from) / 1e6;
 
@@ -154,12 +159,28 @@ async function waitLatencies(
   return out;
 }
 
-async function logsLatencies(dir: string, store: FileStore, samples: number): Promise<number[]> {
-  const name = 'follow';
-  const pod = 'follow-aaaaa';
+/**
+ * `logs -f` of a running pod: append → printed, per line. `recordedMB`: a log of that size written
+ * before the follower starts (`--tail=0`: not printed), as a long job's log is; each line after it
+ * must cost the same as on a short log.
+ */
+async function logsLatencies(
+  dir: string,
+  store: FileStore,
+  samples: number,
+  recordedMB = 0,
+): Promise<number[]> {
+  const name = `follow-${recordedMB}`;
+  const pod = `${name}-aaaaa`;
   await store.createJob({ ...testJob(name), status: {} });
   await store.commitJob(name, { status: { active: 1 }, pods: [runningPod(pod)] });
-  const child = spawn(process.execPath, [TJOB, 'logs', name, '-f'], {
+  const filler = 'x'.repeat(100);
+  for (let mb = 0; mb < recordedMB; mb++) {
+    const time = new Date().toISOString();
+    const lines = Array.from({ length: 7000 }, () => ({ time, stream: 'stdout' as const, text: filler }));
+    await store.appendLogs(name, pod, 'main', lines);
+  }
+  const child = spawn(process.execPath, [TJOB, 'logs', name, '-f', ...(recordedMB > 0 ? ['--tail=0'] : [])], {
     env: { ...process.env, TJOB_STATE_DIR: dir, NO_COLOR: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -183,6 +204,18 @@ async function logsLatencies(dir: string, store: FileStore, samples: number): Pr
     }
   });
   await watching(child.pid!, () => exited);
+  if (recordedMB > 0) {
+    // Its first read of the long log is start-up, not the follow: a line printed ends it (one
+    // appended during that read is within --tail=0's skip: the next one is printed).
+    let isReady = false;
+    const ready = new Promise<bigint>((resolve) => (expected = { text: 'ready', resolve }));
+    void ready.then(() => (isReady = true));
+    while (!isReady) {
+      const line = { time: new Date().toISOString(), stream: 'stdout' as const, text: 'ready' };
+      await store.appendLogs(name, pod, 'main', [line]);
+      await Promise.race([ready, sleep(1000)]);
+    }
+  }
   const out: number[] = [];
   for (let i = 0; i < samples; i++) {
     await randomMoment();
@@ -219,6 +252,8 @@ export async function followers(): Promise<FollowersResult> {
   ]);
   log(`tjob logs -f: ${samples} lines appended at random moments`);
   const logs = await logsLatencies(dir, store, samples);
+  log(`tjob logs -f --tail=0 after a ${LONG_LOG_MB} MB log: ${samples} lines appended at random moments`);
+  const longLogs = await logsLatencies(dir, store, samples, LONG_LOG_MB);
   log(`the floor: a bare node process's fs.watch, ${samples} changes`);
   const floor = await waitLatencies(dir, store, samples, 'bare-', (name) => bareWatcher(dir, name));
   return {
@@ -226,6 +261,7 @@ export async function followers(): Promise<FollowersResult> {
     wait: stats(wait.exit),
     waitPrinted: stats(wait.printed),
     logs: stats(logs),
+    longLogs: { recordedMB: LONG_LOG_MB, ...stats(longLogs) },
     floor: { exit: stats(floor.exit), printed: stats(floor.printed) },
   };
 }
