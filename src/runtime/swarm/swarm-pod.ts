@@ -63,6 +63,8 @@ interface Run {
   startedAt?: string;
   /** The end is being handled (logs read, kubelet told): later task reports are ignored. */
   ended: boolean;
+  /** Its node rejected it for want of the image: the next pull is a new service of the same name. */
+  imageRejected?: boolean;
   /** Its logs followed while it runs, and how many lines that delivered. */
   follower?: { stop(): void };
   delivered: number;
@@ -157,7 +159,7 @@ export class SwarmPod implements KubeletRuntime {
    */
   stop(slot: ContainerSlot, graceSeconds: number): void {
     const run = this.runs.get(slot);
-    if (!run) return;
+    if (!run || run.imageRejected) return;
     if (this.disruption) {
       // Its node is gone: nothing there answers; the service goes.
       void this.removeService(run);
@@ -236,6 +238,7 @@ export class SwarmPod implements KubeletRuntime {
     }
     let auth: RegistryAuth | undefined;
     try {
+      await this.dropRejectedRun(slot);
       auth = await this.registryAuth(image);
     } catch (err) {
       // A pull Secret or Docker config that does not parse, a helper that fails: the pull fails,
@@ -328,17 +331,13 @@ export class SwarmPod implements KubeletRuntime {
   }
 
   /**
-   * A task its node rejected for want of the image: the service goes (the next pull is a new one,
-   * with the same name, pinned to that node), then the kubelet hears of the failed pull.
+   * A task its node rejected for want of the image: the kubelet hears of the failed pull. The
+   * service stays until the pull is tried again (a new service of the same name, pinned to that
+   * node; launchRetry), so that a tjob that restarts meanwhile adopts the pod and its wait.
    */
-  private async imageRejected(
-    slot: ContainerSlot,
-    run: Run,
-    message: string,
-    nodeId: string | undefined,
-  ): Promise<void> {
-    await this.removeService(run);
-    if (this.runs.get(slot) === run) this.runs.delete(slot);
+  private imageRejected(slot: ContainerSlot, run: Run, message: string, nodeId: string | undefined): void {
+    run.imageRejected = true;
+    run.follower?.stop();
     if (this.disposed) return;
     const node = nodeId !== undefined ? (this.nodeName ?? nodeId) : undefined;
     this.pullFailed(
@@ -347,6 +346,14 @@ export class SwarmPod implements KubeletRuntime {
         ? `${message} (on node ${node}, whose dockerd log has the registry's answer)`
         : message,
     );
+  }
+
+  /** The service of the slot's image-rejected run goes before its pull is tried again. */
+  private async dropRejectedRun(slot: ContainerSlot): Promise<void> {
+    const prev = this.runs.get(slot);
+    if (!prev?.imageRejected) return;
+    await this.removeService(prev);
+    if (this.runs.get(slot) === prev) this.runs.delete(slot);
   }
 
   /** The pod's configMap and secret files as Swarm configs and secrets (made once per content). */
@@ -466,7 +473,7 @@ export class SwarmPod implements KubeletRuntime {
         this.ctx.poller.unwatch(run.serviceId);
         this.kubelet.setUnschedulable(undefined);
         if (view.nodeId) this.place(view.nodeId, nodes);
-        void this.imageRejected(slot, run, view.message, view.nodeId);
+        this.imageRejected(slot, run, view.message, view.nodeId);
         return;
       case 'rejected':
         run.ended = true;

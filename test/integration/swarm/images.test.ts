@@ -3,25 +3,30 @@
 // the manager's network namespace, trusted by every node's dockerd over plain HTTP). A node that
 // cannot have a pod's image leaves the container Waiting with ErrImagePull, then ImagePullBackOff,
 // the pod Pending and the Job not failed; the pull is tried again on that node and succeeds once
-// the node can have the image. A pod's imagePullSecret reaches the node that pulls.
+// the node can have the image, also after a tjob killed meanwhile. A pod's imagePullSecret
+// reaches the node that pulls.
 
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
 import type { Job } from '../../../src/api/k8s.js';
 import type { PodObservation } from '../../../src/api/pod.js';
 import { SwarmRuntime } from '../../../src/runtime/swarm/swarm-runtime.js';
-import { testJob } from '../../support/jobs.js';
+import { FileStore } from '../../../src/state/file-store.js';
+import { tempDir, testJob } from '../../support/jobs.js';
 import { authOf, registryUnavailable, TestRegistry } from '../../support/registry.js';
 import { useSwarmCluster } from '../../support/swarm.js';
 import { runJob } from '../../support/swarm-jobs.js';
 
 const run = promisify(execFile);
+
+const child = resolve(fileURLToPath(import.meta.url), '../run-job-process.js');
 
 const Subnet = '10.203.7';
 const RegistryHost = `${Subnet}.11:5000`;
@@ -90,6 +95,14 @@ function imageJob(name: string, image: string, extra: Record<string, unknown> = 
 
 function waitingReason(obs: PodObservation): string | undefined {
   return obs.containerStatuses[0]?.state.waiting?.reason;
+}
+
+async function untilAsync(what: string, check: () => Promise<boolean>, timeoutMs = 120_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
 }
 
 async function until(what: string, check: () => boolean, timeoutMs = 120_000): Promise<void> {
@@ -166,6 +179,57 @@ describe('images on the nodes of a three-node Swarm', { skip, timeout: 600_000 }
       const reasons = ((await store.loadJob('only-manager'))?.events ?? []).map((e) => e.reason);
       assert.ok(reasons.includes('Failed'), reasons.join(' '));
       assert.ok(reasons.includes('BackOff'), reasons.join(' '));
+      assert.deepEqual(await cluster.manager().listServices(), []);
+    } finally {
+      await rt.close();
+    }
+  });
+
+  it('kill -9 of tjob while the pod waits for its image: the next run adopts the pod, which waits on and completes once its node has the image', async () => {
+    const image = `${RegistryHost}/tjsimg/adopted:1`;
+    await buildImage(1, image, 'adopted while it waited');
+    const job = imageJob('adopted-wait', image, { nodeSelector: { pool: 'b' } });
+    const root = tempDir('tjob-swarm-images-');
+    const store = new FileStore(root);
+    await store.init();
+    await store.createJob({ ...job, status: {} });
+    const proc = spawn(process.execPath, [child, root, 'adopted-wait', `${cluster.dir}/n1/docker.sock`], {
+      stdio: 'ignore',
+    });
+    let first: string | undefined;
+    try {
+      await untilAsync('ImagePullBackOff recorded by the first run', async () => {
+        const pod = (await store.loadJob('adopted-wait'))?.pods[0];
+        first = pod?.name;
+        return pod !== undefined && waitingReason(pod.observation) === 'ImagePullBackOff';
+      });
+    } finally {
+      proc.kill('SIGKILL');
+      await new Promise((r) => (proc.exitCode !== null ? r(undefined) : proc.once('exit', r)));
+    }
+    // The rejected service stays while the pod waits: the next run finds the pod by it.
+    assert.equal((await cluster.manager().listServices()).length, 1);
+
+    const rt = runtime();
+    const seen: PodObservation[] = [];
+    rt.subscribe({ onPod: (_uid, obs) => seen.push(obs) });
+    try {
+      const running = runJob(rt, job, root);
+      await until('ErrImagePull after adoption', () =>
+        seen.some((o) => o.name === first && waitingReason(o) === 'ErrImagePull'),
+      );
+      await copyImage(image, 1, 2);
+      const { end, state } = await running;
+      assert.equal(end, 'Complete');
+      assert.equal(state.job.status.failed ?? 0, 0);
+      assert.deepEqual(
+        state.pods.map((p) => p.name),
+        [first],
+      );
+      assert.deepEqual(
+        (await store.readLogs('adopted-wait', first!, 'main')).map((l) => l.text),
+        ['adopted while it waited'],
+      );
       assert.deepEqual(await cluster.manager().listServices(), []);
     } finally {
       await rt.close();
