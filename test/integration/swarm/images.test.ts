@@ -233,6 +233,7 @@ describe('images on the nodes of a three-node Swarm', { skip, timeout: 600_000 }
       assert.deepEqual(await cluster.manager().listServices(), []);
     } finally {
       await rt.close();
+      await rm(root, { recursive: true, force: true });
     }
   });
 
