@@ -6,7 +6,8 @@
 # roots, containerd and cgroup parent. The namespaces share a bridge in a fourth namespace; only
 # their own addresses on it are ever contacted. Images come from this machine's engine by
 # `docker save | docker load`, and every dockerd runs with DOCKER_SERVICE_PREFER_OFFLINE_IMAGE=1 so
-# no task tries a pull.
+# no task tries a pull (unless SWARM_NODE_PULLS=1: then each task pulls its image, as a node of a
+# real cluster does, from a registry inside the cluster's network).
 #
 # Usage (as root):
 #   scripts/swarm-cluster.sh up            bring the cluster up (a leftover one of that prefix first goes)
@@ -19,6 +20,11 @@
 #   SWARM_SUBNET  first three octets of the nodes' addresses, .11 .12 .13 (default 10.203.0)
 #   SWARM_DIR     where the nodes keep their state and sockets (default /tmp/$SWARM_PREFIX)
 #   SWARM_IMAGES  the images copied onto every node (default busybox:latest registry.k8s.io/pause:3.10)
+#   SWARM_NODE_PULLS  1: the nodes pull a task's image (Swarm's default; no
+#                 DOCKER_SERVICE_PREFER_OFFLINE_IMAGE), for a registry the tests run inside the
+#                 cluster's network (default 0: no node ever pulls)
+#   SWARM_INSECURE_REGISTRIES  registries (host:port, space-separated) the nodes reach over plain
+#                 HTTP (dockerd --insecure-registry), e.g. one on the manager's address
 # Node 1 is the manager; node 2 carries the label pool=b.
 set -euo pipefail
 
@@ -26,6 +32,8 @@ P=${SWARM_PREFIX:-tjsw}
 SUBNET=${SWARM_SUBNET:-10.203.0}
 DIR=${SWARM_DIR:-/tmp/$P}
 IMAGES=${SWARM_IMAGES:-busybox:latest registry.k8s.io/pause:3.10}
+NODE_PULLS=${SWARM_NODE_PULLS:-0}
+INSECURE=${SWARM_INSECURE_REGISTRIES:-}
 NODES="1 2 3"
 
 if ! [[ $P =~ ^[a-z][a-z0-9]{1,7}$ ]]; then
@@ -36,6 +44,16 @@ if ! [[ $SUBNET =~ ^10\.[0-9]{1,3}\.[0-9]{1,3}$ ]]; then
   echo "swarm-cluster: SWARM_SUBNET \"$SUBNET\" must be three octets of a 10.x.y.0/24 network, e.g. 10.203.0" >&2
   exit 2
 fi
+if ! [[ $NODE_PULLS =~ ^[01]$ ]]; then
+  echo "swarm-cluster: SWARM_NODE_PULLS \"$NODE_PULLS\" must be 0 or 1" >&2
+  exit 2
+fi
+for r in $INSECURE; do
+  if ! [[ $r =~ ^[A-Za-z0-9.-]+(:[0-9]{1,5})?$ ]]; then
+    echo "swarm-cluster: SWARM_INSECURE_REGISTRIES entry \"$r\" must be host or host:port" >&2
+    exit 2
+  fi
+done
 case $DIR in
   /tmp/?* | /var/tmp/?* | /run/?*) ;;
   *)
@@ -65,16 +83,20 @@ live_pid() {
 }
 
 start_dockerd() {
-  local i=$1 node
+  local i=$1 node offline=1 r insecure=""
   node=$(ns "$i")
   mkdir -p "$DIR/n$i"
   [ -f "$DIR/empty.json" ] || echo '{}' >"$DIR/empty.json"
+  [ "$NODE_PULLS" = 1 ] && offline=""
+  for r in $INSECURE; do insecure="$insecure --insecure-registry $r"; done
   # setsid: its own session, so the caller's terminal or test runner signals do not reach it.
-  DOCKER_SERVICE_PREFER_OFFLINE_IMAGE=1 setsid nsenter --net="/var/run/netns/$node" unshare --uts \
+  # An empty DOCKER_SERVICE_PREFER_OFFLINE_IMAGE is not "1": the node pulls (moby's
+  # daemon/cluster/executor/container/controller.go Prepare).
+  DOCKER_SERVICE_PREFER_OFFLINE_IMAGE=$offline setsid nsenter --net="/var/run/netns/$node" unshare --uts \
     sh -c "hostname $node; exec dockerd --config-file $DIR/empty.json --data-root $DIR/n$i/data \
       --exec-root $DIR/n$i/exec --pidfile $DIR/n$i/dockerd.pid -H unix://$(sock "$i") \
       --containerd-namespace $node --containerd-plugins-namespace ${node}p \
-      --cgroup-parent /$P-n$i --bip 172.30.$i.1/24 --shutdown-timeout 2 --log-level warn" \
+      --cgroup-parent /$P-n$i --bip 172.30.$i.1/24 --shutdown-timeout 2 --log-level warn$insecure" \
     >>"$DIR/n$i/dockerd.log" 2>&1 </dev/null &
   local deadline=$((SECONDS + 60))
   until D "$i" version >/dev/null 2>&1; do

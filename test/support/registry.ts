@@ -4,6 +4,8 @@
 // The engine trusts 127.0.0.0/8 over plain HTTP, so no TLS is needed. A test starts one in its
 // `before` and stops it in `after` (by pid; its temp directories go too), so a failing test leaves
 // nothing running. Images are pushed with the docker CLI, logged in through a temp DOCKER_CONFIG.
+// For a Swarm cluster's nodes it can listen inside a node's network namespace instead (`inNetns`):
+// then only that cluster's engines reach it (they trust it with --insecure-registry).
 
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -37,6 +39,15 @@ export interface RegistryUser {
   password: string;
 }
 
+/** A registry listening inside a network namespace (a Swarm node's) on that node's address. */
+export interface RegistryNetns {
+  /** The namespace's path, for `nsenter --net=`. */
+  netns: string;
+  /** The address it listens on there. */
+  address: string;
+  port: number;
+}
+
 export class TestRegistry {
   private constructor(
     readonly port: number,
@@ -44,18 +55,23 @@ export class TestRegistry {
     private readonly dir: string,
     readonly user: RegistryUser | undefined,
     private readonly logPath: string,
+    private readonly address: string,
   ) {}
 
   /** host:port, as image references and docker config keys name it. */
   get host(): string {
-    return `127.0.0.1:${this.port}`;
+    return `${this.address}:${this.port}`;
   }
 
-  /** Starts a registry; with `user`, only that user (htpasswd, bcrypt) may push and pull. */
-  static async start(user?: RegistryUser): Promise<TestRegistry> {
+  /**
+   * Starts a registry; with `user`, only that user (htpasswd, bcrypt) may push and pull. With
+   * `inNetns`, it listens in that namespace (push to it with an engine there: `push(..., host)`).
+   */
+  static async start(user?: RegistryUser, inNetns?: RegistryNetns): Promise<TestRegistry> {
     const dir = await mkdtemp(join(tmpdir(), 'tjob-registry-'));
     try {
-      const port = await freePort();
+      const port = inNetns?.port ?? (await freePort());
+      const address = inNetns?.address ?? '127.0.0.1';
       let auth = '';
       if (user) {
         const { stdout } = await run('htpasswd', ['-Bbn', user.username, user.password]);
@@ -65,18 +81,21 @@ export class TestRegistry {
       const config =
         `version: 0.1\nlog:\n  level: info\n  accesslog:\n    disabled: false\n` +
         `storage:\n  filesystem:\n    rootdirectory: ${join(dir, 'data')}\n  delete:\n    enabled: true\n` +
-        `http:\n  addr: 127.0.0.1:${port}\n` +
+        `http:\n  addr: ${address}:${port}\n` +
         auth;
       await writeFile(join(dir, 'config.yml'), config);
       const logPath = join(dir, 'registry.log');
       const { openSync, closeSync } = await import('node:fs');
       const fd = openSync(logPath, 'a');
-      const child = spawn(RegistryBinary, ['serve', join(dir, 'config.yml')], {
-        stdio: ['ignore', fd, fd],
-      });
+      // nsenter execs the registry (no fork for a network namespace): the child's pid is its own.
+      const child = inNetns
+        ? spawn('nsenter', [`--net=${inNetns.netns}`, RegistryBinary, 'serve', join(dir, 'config.yml')], {
+            stdio: ['ignore', fd, fd],
+          })
+        : spawn(RegistryBinary, ['serve', join(dir, 'config.yml')], { stdio: ['ignore', fd, fd] });
       closeSync(fd);
-      const registry = new TestRegistry(port, child, dir, user, logPath);
-      await registry.waitReady();
+      const registry = new TestRegistry(port, child, dir, user, logPath, address);
+      await (inNetns ? registry.waitListening() : registry.waitReady());
       return registry;
     } catch (err) {
       await rm(dir, { recursive: true, force: true });
@@ -99,6 +118,18 @@ export class TestRegistry {
     throw new Error(`docker-registry did not answer on ${this.host} within 20 s: ${await this.log()}`);
   }
 
+  /** Ready by its log (this process cannot reach a namespace's address). */
+  private async waitListening(): Promise<void> {
+    const deadline = Date.now() + 20_000;
+    while (Date.now() < deadline) {
+      if (this.child.exitCode !== null) throw new Error(`docker-registry exited: ${await this.log()}`);
+      if ((await this.log()).includes('listening on')) return;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    await this.stop();
+    throw new Error(`docker-registry did not listen on ${this.host} within 20 s`);
+  }
+
   /** The registry's log (access lines included). */
   async log(): Promise<string> {
     return readFile(this.logPath, 'utf8').catch(() => '');
@@ -117,11 +148,17 @@ export class TestRegistry {
   /**
    * Tags local image `source` as `host/repository:tag` and pushes it (logged in with a temp
    * DOCKER_CONFIG when the registry has a user); returns the pushed reference and its digest. The
-   * local tag stays (remove it with `removeLocal` to make a pull necessary).
+   * local tag stays (remove it with `removeLocal` to make a pull necessary). `engine`: the engine
+   * that holds `source` and pushes (`unix://…`), this machine's by default.
    */
-  async push(source: string, repositoryTag: string): Promise<{ image: string; digest: string }> {
+  async push(
+    source: string,
+    repositoryTag: string,
+    engine?: string,
+  ): Promise<{ image: string; digest: string }> {
     const image = `${this.host}/${repositoryTag}`;
-    await run('docker', ['tag', source, image]);
+    const at = engine !== undefined ? ['-H', engine] : [];
+    await run('docker', [...at, 'tag', source, image]);
     const config = await mkdtemp(join(tmpdir(), 'tjob-push-config-'));
     try {
       const env = { ...process.env, DOCKER_CONFIG: config };
@@ -129,7 +166,7 @@ export class TestRegistry {
         await new Promise<void>((resolve, reject) => {
           const login = spawn(
             'docker',
-            ['login', '--username', this.user!.username, '--password-stdin', this.host],
+            [...at, 'login', '--username', this.user!.username, '--password-stdin', this.host],
             { env, stdio: ['pipe', 'ignore', 'pipe'] },
           );
           let err = '';
@@ -138,7 +175,7 @@ export class TestRegistry {
           login.stdin.end(this.user!.password);
         });
       }
-      const { stdout } = await run('docker', ['push', image], { env });
+      const { stdout } = await run('docker', [...at, 'push', image], { env });
       const digest = /digest: (sha256:[0-9a-f]{64})/.exec(stdout)?.[1];
       if (!digest) throw new Error(`docker push ${image}: no digest in its output: ${stdout}`);
       return { image, digest };

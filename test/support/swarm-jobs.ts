@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import Docker from 'dockerode';
 
 import type { Job, JobStatus } from '../../src/api/k8s.js';
+import type { JobEnvironment } from '../../src/api/pod.js';
 import { JobRunner, type RunEnd } from '../../src/engine/job-runner.js';
 import type { StoredJob } from '../../src/ports/job-records.js';
 import type { PodRuntime } from '../../src/ports/pod-runtime.js';
@@ -36,17 +37,23 @@ export interface JobRun {
   store: FileStore;
 }
 
-/** Creates the job in a new state directory (or `root`) and runs it to its end. */
+/**
+ * Creates the job in a new state directory (or `root`) and runs it to its end; `config`: the
+ * ConfigMaps and Secrets its pods see (none by default).
+ */
 export async function runJob(
   runtime: PodRuntime,
   job: Job,
   root = tempDir('tjob-swarm-state-'),
+  config?: JobEnvironment,
 ): Promise<JobRun> {
   const store = new FileStore(root);
   await store.init();
-  if (!(await store.loadJob(job.metadata.name))) await store.createJob({ ...job, status: {} });
+  if (!(await store.loadJob(job.metadata.name)))
+    await store.createJob({ ...job, status: {} }, config && { ...config, runtime: 'swarm' });
   const runner = new JobRunner({ store, runtime, clock: new SystemClock() }, job.metadata.name, {
     ...quickRunnerOptions,
+    ...(config ? { config } : {}),
     newUid: randomUUID,
   });
   const { end, state } = await runner.run();

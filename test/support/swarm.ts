@@ -41,6 +41,10 @@ export interface SwarmClusterOptions {
   prefix: string;
   /** The nodes' /24, as three octets (`10.203.7`). */
   subnet: string;
+  /** The nodes pull a task's image (no DOCKER_SERVICE_PREFER_OFFLINE_IMAGE); default: they never do. */
+  nodePulls?: boolean;
+  /** Registries (host:port) the nodes reach over plain HTTP (dockerd --insecure-registry). */
+  insecureRegistries?: string[];
 }
 
 export class SwarmCluster {
@@ -48,15 +52,39 @@ export class SwarmCluster {
   readonly subnet: string;
   readonly dir: string;
   nodes: SwarmNode[] = [];
+  private readonly opts: SwarmClusterOptions;
 
   constructor(opts: SwarmClusterOptions) {
+    this.opts = opts;
     this.prefix = opts.prefix;
     this.subnet = opts.subnet;
     this.dir = `/tmp/${opts.prefix}`;
   }
 
   private env(): NodeJS.ProcessEnv {
-    return { ...process.env, SWARM_PREFIX: this.prefix, SWARM_SUBNET: this.subnet, SWARM_DIR: this.dir };
+    return {
+      ...process.env,
+      SWARM_PREFIX: this.prefix,
+      SWARM_SUBNET: this.subnet,
+      SWARM_DIR: this.dir,
+      SWARM_NODE_PULLS: this.opts.nodePulls === true ? '1' : '0',
+      SWARM_INSECURE_REGISTRIES: (this.opts.insecureRegistries ?? []).join(' '),
+    };
+  }
+
+  /** Node n's address on the cluster's network. */
+  address(n: number): string {
+    return `${this.subnet}.1${n}`;
+  }
+
+  /** Node n's network namespace (for `nsenter --net=`). */
+  netns(n: number): string {
+    return `/var/run/netns/${this.prefix}n${n}`;
+  }
+
+  /** A dockerode client of node n's own dockerd. */
+  nodeEngine(n: number): Docker {
+    return new Docker({ socketPath: `${this.dir}/n${n}/docker.sock` });
   }
 
   private async script(...args: string[]): Promise<string> {

@@ -62,3 +62,16 @@ export function convertToHostname(key: string): string {
   const slash = s.indexOf('/');
   return slash < 0 ? s : s.slice(0, slash);
 }
+
+/**
+ * Whether the reference names its registry (`registry.example.com/app`, `localhost:5000/app`,
+ * `docker.io/library/busybox`) rather than leaving it to Docker Hub's default (`busybox`,
+ * `team/app`): the first component is a domain by ParseNormalizedNamed's rule.
+ */
+export function namesRegistry(image: string): boolean {
+  const name = image.split('@')[0]!;
+  const slash = name.indexOf('/');
+  if (slash < 0) return false;
+  const first = name.slice(0, slash);
+  return /[.:]/.test(first) || first === 'localhost' || first.toLowerCase() !== first;
+}

@@ -4,16 +4,28 @@
 // (`node.id==X`), as the kubelet runs all of a pod's containers on the pod's node. Task changes
 // come from the shared TaskPoller; a terminal task's logs are read before the kubelet hears of its
 // end, so they are in the state directory before the service is removed.
+//
+// Images: each service is created with the pod's registry credential (its imagePullSecrets, then
+// the user's Docker config, as on Docker), sent as X-Registry-Auth as `docker service create
+// --with-registry-auth` does, so whichever node runs the task can pull. A task its node rejects
+// for want of the image is the kubelet's failed pull: the container waits with ErrImagePull, then
+// ImagePullBackOff under the kubelet's image backoff (one ImagePullBackOff per runtime, as on
+// Docker), the pod stays Pending, and the pull is tried again by a new service for the same
+// container run, pinned to that node (the pod is bound to it, as a scheduled pod is).
 
 import type Docker from 'dockerode';
 
 import { rfc3339 } from '../../api/time.js';
 import { TjobLabel, TjobManagedByValue, tjobContainerLabels, tjobPodLabels } from '../../api/labels.js';
 import type { PodCondition } from '../../api/k8s.js';
-import { DefaultTerminationGracePeriodSeconds } from '../../manifest/pod-defaults.js';
-import type { PodObservation, PodPlan } from '../../api/pod.js';
+import { DefaultTerminationGracePeriodSeconds, defaultPullPolicy } from '../../manifest/pod-defaults.js';
+import { pullSecretsOf, type PodObservation, type PodPlan } from '../../api/pod.js';
 import type { Clock } from '../../ports/clock.js';
-import type { LogLines } from '../../ports/pod-runtime.js';
+import type { LogLines, PodEvent } from '../../ports/pod-runtime.js';
+import type { ImagePullBackOff } from '../image-pull-backoff.js';
+import { CredentialHelperError } from '../registry/credential-helper.js';
+import { credentialsFor, type CredentialSource } from '../registry/credentials.js';
+import { CredentialFormatError, type RegistryAuth } from '../registry/keyring.js';
 import { lineCount } from '../docker/logs.js';
 import type { ContainerSlot } from '../kubelet/container-slot.js';
 import { PodKubelet, type KubeletRuntime } from '../kubelet/pod-kubelet.js';
@@ -34,8 +46,13 @@ export interface SwarmPodContext {
   backoffBaseMs: number;
   backoffCapMs: number;
   instanceLabels: Record<string, string>;
+  /** The kubelet's image pull backoff, shared by the runtime's pods (keyed by pod and image). */
+  imagePulls: ImagePullBackOff;
+  /** Where the user's Docker config and credential helpers are found. */
+  credentials: CredentialSource;
   emitPod(jobUid: string, obs: PodObservation): void;
   emitLog(jobUid: string, lines: LogLines): void;
+  emitPodEvent(jobUid: string, podName: string, event: PodEvent): void;
   debug(message: string): void;
 }
 
@@ -46,6 +63,8 @@ interface Run {
   startedAt?: string;
   /** The end is being handled (logs read, kubelet told): later task reports are ignored. */
   ended: boolean;
+  /** Its node rejected it for want of the image: the next pull is a new service of the same name. */
+  imageRejected?: boolean;
   /** Its logs followed while it runs, and how many lines that delivered. */
   follower?: { stop(): void };
   delivered: number;
@@ -140,7 +159,7 @@ export class SwarmPod implements KubeletRuntime {
    */
   stop(slot: ContainerSlot, graceSeconds: number): void {
     const run = this.runs.get(slot);
-    if (!run) return;
+    if (!run || run.imageRejected) return;
     if (this.disruption) {
       // Its node is gone: nothing there answers; the service goes.
       void this.removeService(run);
@@ -206,6 +225,29 @@ export class SwarmPod implements KubeletRuntime {
 
   private async createService(slot: ContainerSlot): Promise<void> {
     const name = this.nameOf(slot);
+    const image = slot.spec.image ?? '';
+    // EnsureImageExists (pkg/kubelet/images/image_manager.go): no pull is tried while backing off.
+    const backingOff =
+      this.pullPolicyOf(slot) === 'Never'
+        ? undefined
+        : this.ctx.imagePulls.beforePull(this.plan.uid, image, this.ctx.clock.now());
+    if (backingOff) {
+      this.recordEvent({ type: 'Normal', reason: 'BackOff', message: `Back-off pulling image "${image}"` });
+      this.kubelet.imageUnavailable(slot, { reason: backingOff.reason, message: backingOff.message });
+      return;
+    }
+    let auth: RegistryAuth | undefined;
+    try {
+      await this.dropRejectedRun(slot);
+      auth = await this.registryAuth(image);
+    } catch (err) {
+      // A pull Secret or Docker config that does not parse, a helper that fails: the pull fails,
+      // as on Docker (src/runtime/docker/images.ts; the messages never hold a value).
+      if (err instanceof CredentialFormatError || err instanceof CredentialHelperError)
+        this.pullFailed(slot, err.message);
+      else this.kubelet.launchFailed(slot, (err as Error).message);
+      return;
+    }
     try {
       const files = configFiles(this.plan, slot.spec);
       const fileIds = await this.ensureFiles(files);
@@ -222,7 +264,11 @@ export class SwarmPod implements KubeletRuntime {
       if (this.disposed) return;
       let id: string;
       try {
-        id = ((await this.ctx.docker.createService(spec)) as { id?: string; ID?: string }).id!;
+        // The credential goes with the create (X-Registry-Auth), never into the spec or a log.
+        const made = auth
+          ? await this.ctx.docker.createService(auth as Docker.AuthConfig, spec as Docker.ServiceSpec)
+          : await this.ctx.docker.createService(spec);
+        id = (made as { id?: string; ID?: string }).id!;
       } catch (err) {
         // Made already (a retried create, an adoption race): that one is the run.
         if (!/already exists|name conflicts/i.test((err as Error).message)) throw err;
@@ -236,6 +282,79 @@ export class SwarmPod implements KubeletRuntime {
     } catch (err) {
       this.kubelet.launchFailed(slot, (err as Error).message);
     }
+  }
+
+  private pullPolicyOf(slot: ContainerSlot): 'Always' | 'IfNotPresent' | 'Never' {
+    return slot.spec.imagePullPolicy ?? defaultPullPolicy(slot.spec.image ?? '');
+  }
+
+  /**
+   * The credential the nodes pull the image with: the first the kubelet would try (the pod's
+   * imagePullSecrets, then the user's Docker config and its helpers); none for an anonymous pull.
+   * Swarm takes one credential per service, so the later ones are not tried.
+   */
+  private async registryAuth(image: string): Promise<RegistryAuth | undefined> {
+    const found = await credentialsFor(
+      image,
+      pullSecretsOf(this.plan.spec, this.plan.secrets),
+      this.ctx.credentials,
+    );
+    this.ctx.debug(
+      `pod ${this.plan.name}: the nodes pull "${image}" ${found[0] ? `with the credential from ${found[0].source}` : 'anonymously'}`,
+    );
+    return found[0]?.auth;
+  }
+
+  private recordEvent(event: PodEvent): void {
+    this.ctx.emitPodEvent(this.plan.jobUid, this.plan.name, event);
+  }
+
+  /**
+   * The node could not pull the slot's image: ErrImagePull and the next backoff period, or
+   * ErrImageNeverPull under `Never` (the node had no copy and was not to pull); either way the
+   * container waits and is launched again at the pod's next sync (PodKubelet.imageUnavailable).
+   */
+  private pullFailed(slot: ContainerSlot, error: string): void {
+    const image = slot.spec.image ?? '';
+    if (this.pullPolicyOf(slot) === 'Never') {
+      const message = `Container image "${image}" is not present with pull policy of Never`;
+      this.recordEvent({ type: 'Warning', reason: 'ErrImageNeverPull', message });
+      this.kubelet.imageUnavailable(slot, { reason: 'ErrImageNeverPull', message });
+      return;
+    }
+    this.recordEvent({ type: 'Normal', reason: 'Pulling', message: `Pulling image "${image}"` });
+    const failed = this.ctx.imagePulls.pullFailed(this.plan.uid, image, this.ctx.clock.now(), error);
+    this.recordEvent({ type: 'Warning', reason: 'Failed', message: failed.message });
+    this.ctx.debug(
+      `pod ${this.plan.name}: container "${slot.spec.name}": ${failed.reason}: ${failed.message}`,
+    );
+    this.kubelet.imageUnavailable(slot, { reason: failed.reason, message: failed.message });
+  }
+
+  /**
+   * A task its node rejected for want of the image: the kubelet hears of the failed pull. The
+   * service stays until the pull is tried again (a new service of the same name, pinned to that
+   * node; launchRetry), so that a tjob that restarts meanwhile adopts the pod and its wait.
+   */
+  private imageRejected(slot: ContainerSlot, run: Run, message: string, nodeId: string | undefined): void {
+    run.imageRejected = true;
+    run.follower?.stop();
+    if (this.disposed) return;
+    const node = nodeId !== undefined ? (this.nodeName ?? nodeId) : undefined;
+    this.pullFailed(
+      slot,
+      node !== undefined
+        ? `${message} (on node ${node}, whose dockerd log has the registry's answer)`
+        : message,
+    );
+  }
+
+  /** The service of the slot's image-rejected run goes before its pull is tried again. */
+  private async dropRejectedRun(slot: ContainerSlot): Promise<void> {
+    const prev = this.runs.get(slot);
+    if (!prev?.imageRejected) return;
+    await this.removeService(prev);
+    if (this.runs.get(slot) === prev) this.runs.delete(slot);
   }
 
   /** The pod's configMap and secret files as Swarm configs and secrets (made once per content). */
@@ -350,6 +469,13 @@ export class SwarmPod implements KubeletRuntime {
         this.changed();
         return;
       }
+      case 'imageUnavailable':
+        run.ended = true;
+        this.ctx.poller.unwatch(run.serviceId);
+        this.kubelet.setUnschedulable(undefined);
+        if (view.nodeId) this.place(view.nodeId, nodes);
+        this.imageRejected(slot, run, view.message, view.nodeId);
+        return;
       case 'rejected':
         run.ended = true;
         this.ctx.poller.unwatch(run.serviceId);

@@ -23,6 +23,8 @@ import type {
 import { connectionFromEnv } from '../docker/docker-runtime.js';
 import { dockerMessage, engineUnavailable, isConnectionError, isNotFound } from '../docker/docker-errors.js';
 import { describeIdentity, engineIdentity } from '../docker/engine-identity.js';
+import { ImagePullBackOff } from '../image-pull-backoff.js';
+import { namesRegistry } from '../registry/reference.js';
 import { SystemClock } from '../system-clock.js';
 import { hasEmptyDirVolume } from './pod-volumes.js';
 import { SwarmPod } from './swarm-pod.js';
@@ -56,6 +58,8 @@ export class SwarmRuntime implements PodRuntime {
   private taskPoller: TaskPoller | undefined;
   private readonly listeners = new Set<PodRuntimeListener>();
   private readonly pods = new Map<string, SwarmPod>();
+  /** The kubelet's image pull backoff, per pod and image, for every pod of this runtime. */
+  private readonly imagePulls = new ImagePullBackOff();
   private readonly debug: (message: string) => void;
   private closed = false;
   private down = false;
@@ -155,19 +159,21 @@ export class SwarmRuntime implements PodRuntime {
   }
 
   /**
-   * The images must be on the nodes already: Swarm's nodes pull by themselves, each from its own
-   * registry access, and a node without the image rejects its task. Checked here on the manager,
-   * with a hint for the others.
+   * Each node gets a task's image by itself: pulled from the registry its reference names, with
+   * the pod's credential (SwarmPod), or its own copy; a node that cannot have it leaves the pod
+   * waiting with ErrImagePull. Only an image named without a registry (a local build, or a Docker
+   * Hub short name) must be on the manager: without it there, nothing says any node has it.
    */
   async ensureImages(images: ImageRequest[]): Promise<string[]> {
     for (const req of images) {
+      if (namesRegistry(req.image)) continue;
       try {
         await this.docker.getImage(req.image).inspect();
       } catch (err) {
         if (isNotFound(err)) {
           throw new ImageUnavailableError(
-            `image "${req.image}" is not on the Swarm manager at ${this.address}`,
-            'load it on every node (docker save | docker load) or push it to a registry the nodes can reach',
+            `image "${req.image}" is not on the Swarm manager at ${this.address}, and its name names no registry the nodes could pull it from`,
+            'push it to a registry every node can reach and name it so (REGISTRY/NAME:TAG, credentials in imagePullSecrets or docker login), or load it on every node (docker save | docker load)',
           );
         }
         return this.wrap(err);
@@ -416,8 +422,13 @@ export class SwarmRuntime implements PodRuntime {
         backoffBaseMs: this.opts.restartBackoffBaseMs,
         backoffCapMs: this.opts.restartBackoffCapMs,
         instanceLabels: this.opts.instanceLabels ?? {},
+        imagePulls: this.imagePulls,
+        credentials: { env: this.opts.env ?? process.env },
         emitPod: (jobUid, obs) => {
           for (const l of this.listeners) safe(() => l.onPod(jobUid, obs));
+        },
+        emitPodEvent: (jobUid, podName, event) => {
+          for (const l of this.listeners) safe(() => l.onPodEvent?.(jobUid, podName, event));
         },
         emitLog: (jobUid, lines: LogLines) => {
           for (const l of this.listeners) safe(() => l.onLogs?.(jobUid, lines));

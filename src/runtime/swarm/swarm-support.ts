@@ -145,6 +145,21 @@ export const SwarmRules = {
     support: 'approximated',
     note: "the service's DNSConfig: the pod's nameservers, searches and options replace the node's (tjob cannot read a node's resolv.conf to append to it)",
   },
+  image: {
+    field: 'containers[].image',
+    support: 'honoured',
+    note: "the node that runs the pod pulls it or uses its own copy; a node that cannot have it leaves the container Waiting with ErrImagePull, then ImagePullBackOff (the kubelet's backoff, 10 s doubling to 5 min), the pod Pending and bound to that node, where the pull is tried again. An image named without a registry (a local build, a Docker Hub short name) must be on the manager: tjob refuses it otherwise before anything starts",
+  },
+  imagePullSecrets: {
+    field: 'imagePullSecrets',
+    support: 'approximated',
+    note: "found as on Docker (the pod's Secrets, then the user's Docker config and its helpers); the first credential for the image's registry goes with each service's create (X-Registry-Auth, as `docker service create --with-registry-auth`) and Swarm hands it to the node that pulls; a later one is not tried",
+  },
+  imagePullPolicy: {
+    field: 'containers[].imagePullPolicy',
+    support: 'approximated',
+    note: "the nodes decide: a node pulls a tag at every container start and uses its own copy when the pull fails (Always and IfNotPresent alike), or never pulls when its dockerd runs with DOCKER_SERVICE_PREFER_OFFLINE_IMAGE=1; under Never a node without the image shows ErrImageNeverPull. The tag is not pinned to a digest on the manager (as `docker service create` does): each pod's node resolves it when it pulls, as a kubelet does",
+  },
   terminationGracePeriodSeconds: {
     field: 'terminationGracePeriodSeconds',
     support: 'honoured',
@@ -241,6 +256,8 @@ export function swarmPodFields(spec: PodSpec, base: string): SwarmFieldEntry[] {
     const r: SwarmRule = SwarmRules[rule];
     out.push({ path, support: r.support, note: note ?? r.note, rule });
   };
+  if (((spec['imagePullSecrets'] as unknown[] | undefined) ?? []).length > 0)
+    add(`${base}.imagePullSecrets`, 'imagePullSecrets');
   if (spec.hostNetwork === true) add(`${base}.hostNetwork`, 'hostNetwork');
   for (const field of ['shareProcessNamespace', 'hostPID', 'hostIPC'] as const)
     if (spec[field] === true) add(`${base}.${field}`, 'shareProcessNamespace');
@@ -318,6 +335,7 @@ function containerFields(c: Container, path: string): SwarmFieldEntry[] {
     out.push({ path: p, support: r.support, note: note ?? r.note, rule });
   };
   if (c.command !== undefined) add(`${path}.command`, 'command');
+  if (c.imagePullPolicy !== undefined) add(`${path}.imagePullPolicy`, 'imagePullPolicy');
   if (c.args !== undefined) add(`${path}.args`, 'command');
   if (c.env !== undefined) add(`${path}.env`, 'env');
   if (c.envFrom !== undefined) add(`${path}.envFrom`, 'env');

@@ -41,6 +41,8 @@ export type TaskView =
     }
   /** It could not be started on its node. */
   | { kind: 'rejected'; message: string; nodeId?: string }
+  /** It could not be started on its node because that node has not got its image (a pull failed). */
+  | { kind: 'imageUnavailable'; message: string; nodeId?: string }
   /** Its node is down while it ran (or was about to). */
   | { kind: 'nodeLost'; nodeId: string };
 
@@ -71,7 +73,11 @@ export function taskView(task: SwarmTask, nodeDown: (nodeId: string) => boolean,
   if (Waiting.has(state)) return { kind: 'waiting' };
   if (state === 'running') return { kind: 'running', nodeId, startedAt: at, ...id };
   if (state === 'rejected')
-    return { kind: 'rejected', message: err || 'rejected by its node', ...(nodeId ? { nodeId } : {}) };
+    return {
+      kind: rejectedForImage(err) ? 'imageUnavailable' : 'rejected',
+      message: err || 'rejected by its node',
+      ...(nodeId ? { nodeId } : {}),
+    };
   if (state === 'orphaned') return { kind: 'nodeLost', nodeId };
   // complete, failed, shutdown (and remove): its exit code when the container ran. A container
   // that could not start (`starting container failed`) has none: the CRI's StartError, 128.
@@ -79,6 +85,18 @@ export function taskView(task: SwarmTask, nodeDown: (nodeId: string) => boolean,
   const exitCode = code ?? (state === 'complete' ? 0 : 128);
   const message = code === undefined && err ? { message: err } : {};
   return { kind: 'exited', nodeId, exitCode, finishedAt: at, ...message, ...id };
+}
+
+/**
+ * Whether a task's rejection says its node has not got the image. A node pulls a task's image
+ * before it makes the container and only logs a failed pull; the container's creation then fails
+ * with the engine's "No such image" (moby daemon/cluster/executor/container/controller.go
+ * Prepare). A pull error itself can reach the task too (a digest reference, older engines).
+ */
+export function rejectedForImage(err: string): boolean {
+  return /no such image|pull access denied|manifest unknown|manifest for \S+ not found|repository does not exist|unauthorized: authentication required|no basic auth credentials|error pulling image|failed to resolve reference/i.test(
+    err,
+  );
 }
 
 /** The container's status for a running or exited task. */

@@ -12,6 +12,7 @@ import {
 import {
   authKeyOf,
   convertToHostname,
+  namesRegistry,
   parseImageReference,
 } from '../../../../src/runtime/registry/reference.js';
 
@@ -125,6 +126,21 @@ describe('image references (distribution/reference ParseNormalizedNamed)', () =>
         image,
       );
     }
+  });
+
+  it('a reference names its registry when its first component is a domain', () => {
+    const table: [string, boolean][] = [
+      ['busybox', false],
+      ['busybox:1.36', false],
+      ['me/app:1', false],
+      [`busybox@sha256:${'a'.repeat(64)}`, false],
+      ['docker.io/library/busybox', true],
+      ['localhost/app', true],
+      ['localhost:5000/app', true],
+      ['10.203.7.11:5000/priv/app:1', true],
+      ['registry.example.com/team/app', true],
+    ];
+    for (const [image, want] of table) assert.equal(namesRegistry(image), want, image);
   });
 
   it('the docker CLI auth key: https://index.docker.io/v1/ for Hub, else host:port', () => {

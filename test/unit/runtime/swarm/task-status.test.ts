@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import {
   containerStatusOfTask,
   latestTask,
+  rejectedForImage,
   taskView,
   type SwarmTask,
   type TaskView,
@@ -86,8 +87,19 @@ describe('Swarm task → what the kubelet sees', () => {
     },
     {
       name: 'rejected: the node words',
-      task: task('rejected', { Err: 'No such image: nope:1' }),
-      want: { kind: 'rejected', message: 'No such image: nope:1', nodeId: 'n2' },
+      task: task('rejected', {
+        Err: 'invalid mount config for type "bind": bind source path does not exist: /data',
+      }),
+      want: {
+        kind: 'rejected',
+        message: 'invalid mount config for type "bind": bind source path does not exist: /data',
+        nodeId: 'n2',
+      },
+    },
+    {
+      name: 'rejected for want of the image: the pull failed on that node',
+      task: task('rejected', { Err: 'No such image: 10.203.7.11:5000/x:1' }),
+      want: { kind: 'imageUnavailable', message: 'No such image: 10.203.7.11:5000/x:1', nodeId: 'n2' },
     },
     {
       name: 'running on a node that is down, desired shutdown: node lost',
@@ -157,5 +169,23 @@ describe('Swarm task → what the kubelet sees', () => {
       ])?.ID,
       'b',
     );
+  });
+
+  it('a rejection is a failed pull (ErrImagePull) only when it says the image could not be had', () => {
+    const rows: [string, boolean][] = [
+      // moby 20.10: the pull error is only logged by the node; the create that follows says this.
+      ['No such image: 10.203.7.11:5000/priv/app:1', true],
+      ['no such image: busybox:latest', true],
+      ['Error response from daemon: pull access denied for app, repository does not exist', true],
+      ['manifest unknown: manifest unknown', true],
+      ['manifest for registry.example.com/app:2 not found: manifest unknown', true],
+      ['unauthorized: authentication required', true],
+      ['Head "http://10.203.7.11:5000/v2/x/manifests/1": no basic auth credentials', true],
+      ['failed to resolve reference "registry.example.com/app:1": not found', true],
+      ['invalid mount config for type "bind": bind source path does not exist: /data', false],
+      ['starting container failed: exec: "nope": not found', false],
+      ['', false],
+    ];
+    for (const [err, want] of rows) assert.equal(rejectedForImage(err), want, err);
   });
 });
