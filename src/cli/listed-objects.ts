@@ -72,7 +72,10 @@ export async function listKind(
       return {
         kind,
         name: brief.metadata.name,
-        labels: jobLabels(brief),
+        // Read by a selector only: a brief may parse its labels when they are first read.
+        get labels() {
+          return jobLabels(brief);
+        },
         get object() {
           return (object ??= jobObject(s.job));
         },
