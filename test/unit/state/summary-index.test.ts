@@ -107,6 +107,31 @@ describe('the summaries index', () => {
     assert.ok(!head.includes('a long message'), 'the brief leaves out what no listing reads');
   });
 
+  it('keeps a brief exactly, whichever of its optional fields a job has or lacks', async () => {
+    const { root, store } = await newStore([]);
+    const bare = testJob('bare', { completions: undefined, parallelism: undefined, selector: undefined });
+    delete bare.metadata.labels;
+    delete bare.metadata.creationTimestamp;
+    delete bare.spec.template.metadata;
+    await store.createJob({ ...bare, status: {} as JobStatus });
+    await store.createJob({
+      ...testJob('full', { ttlSecondsAfterFinished: 0, completions: 3, parallelism: 2 }),
+      status: {} as JobStatus,
+    });
+    await store.commitJob('full', {
+      status: {
+        startTime: '2026-01-01T00:00:00Z',
+        succeeded: 0,
+        conditions: [{ type: 'Suspended', status: 'False' }],
+      },
+    });
+    const first = await listing(root);
+    assert.equal(first.jobs.length, 2);
+    const second = await listing(root);
+    assert.deepEqual(second.briefs, first.jobs.map(jobBrief));
+    assert.deepEqual(second.jobs, await truth(root));
+  });
+
   it('is stale after a change, and the journal wins: a commit, a line appended by hand', async () => {
     const { root, store } = await newStore(['a', 'b']);
     await listing(root);
@@ -137,7 +162,12 @@ describe('the summaries index', () => {
       () => truncateSync(indexPath(root), good.indexOf('\n', good.indexOf('\n') + 1) + 10),
       () => truncateSync(indexPath(root), good.length - 10),
       () => truncateSync(indexPath(root), Math.floor(good.length / 2)),
-      () => writeFileSync(indexPath(root), good.replace('"name":"b"', '"name":"b')),
+      // b's head (`b TAB stamp TAB {...}`, before the objects) broken.
+      () => {
+        const bad = good.replace(/^b\t([^\t]*)\t\{/m, 'b\t$1\t{{');
+        assert.notEqual(bad, good);
+        writeFileSync(indexPath(root), bad);
+      },
       () => writeFileSync(indexPath(root), 'garbage'),
       () => writeFileSync(indexPath(root), ''),
     ]) {
