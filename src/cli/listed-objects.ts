@@ -38,6 +38,33 @@ export interface Listed {
   cells(now: Date, wide: boolean): string[];
 }
 
+/**
+ * A job as `get` lists it. The row, the labels and the filters read the brief; the API object (the
+ * whole job, a copy with defaults) is made only for the formats that print it (on 10,000 jobs that
+ * is most of a listing's time), and the labels only for a selector. A class: no closures per job.
+ */
+class ListedJob implements Listed {
+  readonly kind = 'jobs';
+  readonly name: string;
+  private made: ReturnType<typeof jobObject> | undefined;
+
+  constructor(private readonly summary: JobSummary) {
+    this.name = briefOf(summary).metadata.name;
+  }
+
+  get labels(): Labels | undefined {
+    return jobLabels(briefOf(this.summary));
+  }
+
+  get object(): unknown {
+    return (this.made ??= jobObject(this.summary.job));
+  }
+
+  cells(now: Date, wide: boolean): string[] {
+    return jobCells(briefOf(this.summary), now, wide);
+  }
+}
+
 /** What listing every kind reads. */
 export type ListingStore = JobRecords &
   JobSummaries &
@@ -63,22 +90,7 @@ export async function listKind(
     const asked = await mapLimit(unfinished, 16, (s) => deletionAsked(store, briefOf(s)));
     const deleted = new Set(unfinished.filter((_, i) => asked[i]));
     const listed = all.filter((s) => !deleted.has(s));
-    return listed.map((s) => {
-      // The row, the labels and the filters read the brief; the API object (the whole job, a
-      // copy with defaults) is made only for the formats that print it: on 10,000 jobs that is
-      // most of a listing's time.
-      const brief = briefOf(s);
-      let object: ReturnType<typeof jobObject> | undefined;
-      return {
-        kind,
-        name: brief.metadata.name,
-        labels: jobLabels(brief),
-        get object() {
-          return (object ??= jobObject(s.job));
-        },
-        cells: (now, wide) => jobCells(brief, now, wide),
-      };
-    });
+    return listed.map((s) => new ListedJob(s));
   }
   if (kind === 'pods') {
     const out: Listed[] = [];

@@ -40,27 +40,44 @@ export function escapeCell(text: string): string {
     .replace(/[\t\n]/g, ' ');
 }
 
+/** Spaces to pad with, by count (a table pads with a few widths only). */
+const pads: string[] = [];
+
+function pad(n: number): string {
+  return (pads[n] ??= ' '.repeat(n));
+}
+
 /**
  * Renders rows (the header first, if any) into aligned lines; the widths grow to fit and are kept
- * in `state` for later rows.
+ * in `state` for later rows. One pass to measure and one to write, without an array or a joined
+ * string per row (10,000 rows).
  */
-export function renderRows(rows: string[][], state: TableState = newTableState()): string {
-  const escaped = rows.map((r) => r.map(escapeCell));
-  for (const row of escaped) {
-    row.forEach((cell, i) => {
-      if (i === row.length - 1) return;
-      const w = Math.max(TABLE_TABS.minWidth, cellWidth(cell) + TABLE_TABS.padding);
-      state.widths[i] = Math.max(state.widths[i] ?? 0, w);
-    });
+export function renderRows(
+  rows: readonly (readonly string[])[],
+  state: TableState = newTableState(),
+): string {
+  const { widths } = state;
+  const escaped: string[][] = [];
+  const cellWidths: number[][] = [];
+  for (const row of rows) {
+    const cells = row.map(escapeCell);
+    const w = new Array<number>(Math.max(0, cells.length - 1));
+    for (let i = 0; i < cells.length - 1; i++) {
+      w[i] = cellWidth(cells[i]!);
+      const column = Math.max(TABLE_TABS.minWidth, w[i]! + TABLE_TABS.padding);
+      if (!(widths[i]! >= column)) widths[i] = column;
+    }
+    escaped.push(cells);
+    cellWidths.push(w);
   }
-  return escaped
-    .map(
-      (row) =>
-        row
-          .map((cell, i) =>
-            i === row.length - 1 ? cell : cell + ' '.repeat(state.widths[i]! - cellWidth(cell)),
-          )
-          .join('') + '\n',
-    )
-    .join('');
+  let out = '';
+  for (let r = 0; r < escaped.length; r++) {
+    const cells = escaped[r]!;
+    const w = cellWidths[r]!;
+    const last = cells.length - 1;
+    for (let i = 0; i < last; i++) out += cells[i]! + pad(widths[i]! - w[i]!);
+    if (last >= 0) out += cells[last]!;
+    out += '\n';
+  }
+  return out;
 }

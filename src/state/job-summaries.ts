@@ -2,7 +2,7 @@
 // a job whose index line and summary are missing or stale is read from its journal, which leaves a
 // fresh summary and index line for the next listing.
 
-import { readFileSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { StateError } from '../api/errors.js';
@@ -17,26 +17,37 @@ import {
   journalKey,
   journalStamp,
   stampOf,
+  summaryKeyed,
   summaryStamped,
   writeSummary,
   type JournalStamp,
 } from './summary-file.js';
 import {
+  IndexedJob,
   SUMMARY_INDEX_FILE,
-  indexLine,
-  indexedAt,
-  indexedSummary,
+  indexEntry,
+  indexedEntry,
   readSummaryIndex,
   writeSummaryIndex,
-  type IndexedSummary,
+  type IndexEntry,
+  type IndexedHead,
+  type SummaryIndex,
 } from './summary-index.js';
 
-/** A job as a listing found it, with its index line (undefined: not to be indexed). */
-interface Listed {
-  summary: JobSummary;
-  line: Buffer | undefined;
-  /** Whether the line is the index's own. */
-  fromIndex: boolean;
+/** A job read from its own files (summary or journal) at a stamp: a new entry of the index. */
+class FreshSummary implements JobSummary {
+  constructor(
+    readonly job: JobSummary['job'],
+    readonly entry: IndexEntry,
+  ) {}
+}
+
+/** A job this process drives: its copy in memory, which is not indexed (its head, if any, is kept). */
+class DrivenSummary implements JobSummary {
+  constructor(
+    readonly job: JobSummary['job'],
+    readonly kept: IndexedHead | undefined,
+  ) {}
 }
 
 export class FileJobSummaries implements JobSummaries {
@@ -56,12 +67,13 @@ export class FileJobSummaries implements JobSummaries {
     await this.dir.init();
     const names = await this.dir.jobNames();
     const index = readSummaryIndex(this.dir.root);
+    const truth = (name: string, journal: string) => this.jobNow(name, journal);
     // Synchronous reads of small files are several times faster than as many promises; only the
     // jobs whose summary is missing or stale are read from their journal, a few at a time.
     // Paths by concatenation: a name read from the directory is one entry, and 10,000 joins
     // (normalizing each path) cost more than the stats.
     const jobsDir = this.dir.jobsDir;
-    const all = names.map((name) => this.listed(name, `${jobsDir}/${name}`, index));
+    const all = names.map((name) => this.listed(name, `${jobsDir}/${name}`, index, truth));
     const misses = names.filter((_, i) => all[i] === 'miss');
     const read = new Map(
       await mapLimit(
@@ -75,19 +87,31 @@ export class FileJobSummaries implements JobSummaries {
       ),
     );
     const out: JobSummary[] = [];
-    const lines: Buffer[] = [];
-    let reused = 0;
+    let fresh = 0;
+    let kept = 0;
     names.forEach((name, i) => {
       const hit = all[i];
       const found = hit === 'miss' ? read.get(name) : hit;
       if (!found) return;
-      out.push(found.summary);
-      if (found.line !== undefined) {
-        lines.push(found.line);
-        if (found.fromIndex) reused++;
-      }
+      out.push(found);
+      if (found instanceof FreshSummary) fresh++;
+      else if (found instanceof IndexedJob || (found instanceof DrivenSummary && found.kept)) kept++;
     });
-    if (reused !== lines.length || reused !== index.size) await writeSummaryIndex(this.dir.root, lines);
+    // Written anew when a job was read from its own files, or the index holds one no more listed.
+    if (fresh > 0 || kept !== index.heads.size || !index.whole)
+      await writeSummaryIndex(this.dir.root, this.entries(out, index));
+    return out;
+  }
+
+  /** The index's entries for these jobs: those read anew, and those of the index still current. */
+  private entries(listed: JobSummary[], index: SummaryIndex): IndexEntry[] {
+    const taken = (name: string, journal: string) => summaryKeyed(this.dir.jobDir(name), journal);
+    const out: IndexEntry[] = [];
+    for (const s of listed) {
+      if (s instanceof FreshSummary) out.push(s.entry);
+      else if (s instanceof IndexedJob) out.push(indexedEntry(index, s.head, taken));
+      else if (s instanceof DrivenSummary && s.kept) out.push(indexedEntry(index, s.kept, taken));
+    }
     return out;
   }
 
@@ -98,43 +122,43 @@ export class FileJobSummaries implements JobSummaries {
     if (driven) return { job: structuredClone(driven) };
     const hit = currentSummary(this.records.journalPath(name), this.dir.jobDir(name));
     if (hit !== 'miss') return hit;
-    return (await this.summaryFromJournal(name))?.summary;
+    return this.summaryFromJournal(name);
   }
 
   /**
-   * A job of a listing from what is current of its index line or summary; undefined when there is
-   * no job; 'miss' otherwise. A job this process drives is its copy in memory, which is not
-   * indexed (its index line, if any, is kept: a line is trusted only at its own stamp).
+   * A job of a listing from what is current of its index head or summary; undefined when there is
+   * no job; 'miss' otherwise.
    */
   private listed(
     name: string,
     jobDir: string,
-    index: Map<string, IndexedSummary>,
-  ): Listed | undefined | 'miss' {
+    index: SummaryIndex,
+    truth: (name: string, journal: string) => JobSummary['job'],
+  ): JobSummary | undefined | 'miss' {
     const driven = this.records.drivenJob(name);
-    if (driven)
-      return { summary: { job: structuredClone(driven) }, line: index.get(name)?.line, fromIndex: true };
+    if (driven) return new DrivenSummary(structuredClone(driven), index.heads.get(name));
     const key = journalKey(`${jobDir}/${JOURNAL_FILE}`);
     if (key === 'unreadable') return 'miss';
     if (key === undefined) return undefined;
-    const indexed = indexedAt(index, name, key);
-    if (indexed) {
-      const summary = indexedSummary(indexed, () => this.jobNow(name));
-      return { summary, line: indexed.line, fromIndex: true };
-    }
+    const indexed = index.indexedAt(name, key);
+    if (indexed) return new IndexedJob(index, indexed, truth);
     // Not indexed at this state: the summary at the journal's stamp (taken anew, in full).
     const stamp = journalStamp(`${jobDir}/${JOURNAL_FILE}`);
     if (stamp === undefined) return undefined;
     if (stamp === 'unreadable') return 'miss';
     const job = summaryStamped(jobDir, stamp);
-    return job ? { summary: { job }, line: indexLine(name, stamp, job), fromIndex: false } : 'miss';
+    return job ? new FreshSummary(job, indexEntry(name, stamp, job)) : 'miss';
   }
 
   /**
-   * The job from its own files, synchronously (an index line whose object is damaged, found when
-   * the object is asked for): its summary if current, else its journal as it is now.
+   * The job from its own files, synchronously (an index head whose object is gone or damaged,
+   * found when the object is asked for): its summary at the head's stamp `journal` if it still
+   * holds it (the object then agrees with the brief), else its summary if current, else its
+   * journal as it is now.
    */
-  private jobNow(name: string): JobSummary['job'] {
+  private jobNow(name: string, journal: string): JobSummary['job'] {
+    const atHead = summaryKeyed(this.dir.jobDir(name), journal) ?? this.journalAt(name, journal);
+    if (atHead) return atHead;
     const path = this.records.journalPath(name);
     const stamp = journalStamp(path);
     const summarized = typeof stamp === 'object' && summaryStamped(this.dir.jobDir(name), stamp);
@@ -149,8 +173,36 @@ export class FileJobSummaries implements JobSummaries {
     }
   }
 
+  /**
+   * The job as its journal held it at the stamp `key` (inode:size:mtime): the journal is appended
+   * to, so while it is the same file its first `size` bytes are that state. Undefined when it has
+   * been folded into a new file since, or cannot be read.
+   */
+  private journalAt(name: string, key: string): JobSummary['job'] | undefined {
+    const [ino, size] = key.split(':').map(Number);
+    if (!Number.isSafeInteger(ino) || !Number.isSafeInteger(size)) return undefined;
+    let fd: number | undefined;
+    try {
+      fd = openSync(this.records.journalPath(name), 'r');
+      const st = fstatSync(fd);
+      if (st.ino !== ino || st.size < size!) return undefined;
+      const buf = Buffer.alloc(size!);
+      let got = 0;
+      while (got < buf.length) {
+        const n = readSync(fd, buf, got, buf.length - got, got);
+        if (n === 0) return undefined;
+        got += n;
+      }
+      return parseJournal(buf.toString('utf8')).state.job;
+    } catch {
+      return undefined;
+    } finally {
+      if (fd !== undefined) closeSync(fd);
+    }
+  }
+
   /** Folds the journal, exactly as far as one stat of it, and leaves a summary of that state. */
-  private async summaryFromJournal(name: string): Promise<Listed | undefined> {
+  private async summaryFromJournal(name: string): Promise<JobSummary | undefined> {
     const path = this.records.journalPath(name);
     let fh;
     try {
@@ -181,9 +233,9 @@ export class FileJobSummaries implements JobSummaries {
     } catch {
       // Damaged: the journal reader names the file and the way out.
       const folded = await this.records.readJournal(name);
-      return folded ? { summary: { job: folded.state.job }, line: undefined, fromIndex: false } : undefined;
+      return folded ? { job: folded.state.job } : undefined;
     }
     await writeSummary(this.dir.jobDir(name), job, stamp);
-    return { summary: { job }, line: indexLine(name, stamp, job), fromIndex: false };
+    return new FreshSummary(job, indexEntry(name, stamp, job));
   }
 }

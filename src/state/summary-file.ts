@@ -96,6 +96,17 @@ export function summaryStamped(jobDir: string, stamp: JournalStamp): JobSummary[
   return undefined;
 }
 
+/** The job in `jobDir`'s summary if that summary was taken at the journal state `key` (stampKey). */
+export function summaryKeyed(jobDir: string, key: string): JobSummary['job'] | undefined {
+  try {
+    const summary = JSON.parse(readFileSync(join(jobDir, SUMMARY_FILE), 'utf8')) as SummaryFile;
+    if (summary.v === SUMMARY_SCHEMA_VERSION && stampKey(summary.journal) === key) return summary.job;
+  } catch {
+    // missing, torn or damaged
+  }
+  return undefined;
+}
+
 /**
  * Atomic (rename) but not synced: a summary lost or torn by a crash is only a cache miss. Any
  * process may write it; a stale one, whoever wrote it, never matches the journal's stamp.

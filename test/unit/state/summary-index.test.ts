@@ -102,8 +102,34 @@ describe('the summaries index', () => {
     assert.deepEqual(brief.metadata.labels, s!.job.metadata.labels);
     assert.equal(brief.spec.completions, 1);
     assert.deepEqual(s!.job, (await truth(root))[0]);
-    const head = readFileSync(indexPath(root), 'utf8').split('\n')[1]!.split('\t')[0]!;
+    const head = readFileSync(indexPath(root), 'utf8').split('\n')[1]!;
+    assert.ok(head.startsWith('j\t'), head);
     assert.ok(!head.includes('a long message'), 'the brief leaves out what no listing reads');
+  });
+
+  it('keeps a brief exactly, whichever of its optional fields a job has or lacks', async () => {
+    const { root, store } = await newStore([]);
+    const bare = testJob('bare', { completions: undefined, parallelism: undefined, selector: undefined });
+    delete bare.metadata.labels;
+    delete bare.metadata.creationTimestamp;
+    delete bare.spec.template.metadata;
+    await store.createJob({ ...bare, status: {} as JobStatus });
+    await store.createJob({
+      ...testJob('full', { ttlSecondsAfterFinished: 0, completions: 3, parallelism: 2 }),
+      status: {} as JobStatus,
+    });
+    await store.commitJob('full', {
+      status: {
+        startTime: '2026-01-01T00:00:00Z',
+        succeeded: 0,
+        conditions: [{ type: 'Suspended', status: 'False' }],
+      },
+    });
+    const first = await listing(root);
+    assert.equal(first.jobs.length, 2);
+    const second = await listing(root);
+    assert.deepEqual(second.briefs, first.jobs.map(jobBrief));
+    assert.deepEqual(second.jobs, await truth(root));
   });
 
   it('is stale after a change, and the journal wins: a commit, a line appended by hand', async () => {
@@ -130,9 +156,18 @@ describe('the summaries index', () => {
     const good = readFileSync(indexPath(root), 'utf8');
     for (const damage of [
       () => rmSync(indexPath(root)),
-      () => writeFileSync(indexPath(root), good.replace('{"v":1}', '{"v":99}')),
+      () => writeFileSync(indexPath(root), good.replace('{"v":2,', '{"v":99,')),
+      () => writeFileSync(indexPath(root), good.replace('{"v":2,', '{"v":1,')),
+      // Torn in the heads, or in the objects after them (the heads whole: the size says it).
+      () => truncateSync(indexPath(root), good.indexOf('\n', good.indexOf('\n') + 1) + 10),
+      () => truncateSync(indexPath(root), good.length - 10),
       () => truncateSync(indexPath(root), Math.floor(good.length / 2)),
-      () => writeFileSync(indexPath(root), good.replace('"name":"b"', '"name":"b')),
+      // b's head (`b TAB stamp TAB {...}`, before the objects) broken.
+      () => {
+        const bad = good.replace(/^b\t([^\t]*)\t\{/m, 'b\t$1\t{{');
+        assert.notEqual(bad, good);
+        writeFileSync(indexPath(root), bad);
+      },
       () => writeFileSync(indexPath(root), 'garbage'),
       () => writeFileSync(indexPath(root), ''),
     ]) {
@@ -147,8 +182,10 @@ describe('the summaries index', () => {
     await store.commitJob('a', { status: { failed: 2 } });
     await listing(root);
     const text = readFileSync(indexPath(root), 'utf8');
-    const [head, rest] = text.split('\t');
-    writeFileSync(indexPath(root), `${head}\t{"broken${rest!.slice(1)}`);
+    // The last line is the object's: `a TAB stamp TAB {...}`.
+    const at = text.lastIndexOf('\t') + 1;
+    assert.ok(text.slice(at).startsWith('{"apiVersion"'), text.slice(at, at + 20));
+    writeFileSync(indexPath(root), `${text.slice(0, at)}{"broken${text.slice(at + 1)}`);
     const [s] = (await new FileStore(root).listJobSummaries()) as JobSummary[];
     assert.equal(briefOf(s!).metadata.name, 'a');
     assert.deepEqual(s!.job, (await truth(root))[0]);
@@ -220,6 +257,64 @@ describe('the summaries index', () => {
     await store.commitJob('a', { status: { active: 1 } });
     await listing(root);
     assert.equal(existsSync(dead), false);
+  });
+
+  it('is read as far as the heads: the objects only when one is asked for', async () => {
+    const { root, store } = await newStore(['a', 'b']);
+    await store.commitJob('b', { status: { failed: 1 } });
+    await listing(root);
+    const good = readFileSync(indexPath(root), 'utf8');
+    // The objects overwritten (same length): a listing that prints briefs never sees it...
+    const headsEnd =
+      good.indexOf('\n') + 1 + (JSON.parse(good.slice(0, good.indexOf('\n'))) as { heads: number }).heads;
+    writeFileSync(indexPath(root), good.slice(0, headsEnd) + 'x'.repeat(good.length - headsEnd - 1) + '\n');
+    const listed = await new FileStore(root).listJobSummaries();
+    assert.deepEqual(
+      listed.map((s) => briefOf(s).metadata.name),
+      ['a', 'b'],
+    );
+    // ... and an object asked for is read from the job's own files.
+    assert.deepEqual(
+      listed.map((s) => s.job),
+      await truth(root),
+    );
+  });
+
+  it("takes an object only at its head's stamp: not from another index nor another state", async () => {
+    const { root, store } = await newStore(['a']);
+    await listing(root);
+    const older = readFileSync(indexPath(root), 'utf8');
+    await store.commitJob('a', { status: { failed: 4 } });
+    await listing(root);
+    const newer = readFileSync(indexPath(root), 'utf8');
+    // The newer heads with the older objects: a head of the current state, an object of the last.
+    const split = (text: string) => {
+      const nl = text.indexOf('\n') + 1;
+      const heads = (JSON.parse(text.slice(0, nl)) as { heads: number }).heads;
+      return { heads: text.slice(nl, nl + heads), objects: text.slice(nl + heads) };
+    };
+    const mixed = split(newer).heads + split(older).objects;
+    const header = (size: number) => JSON.stringify({ v: 2, heads: split(newer).heads.length, size }) + '\n';
+    let size = mixed.length;
+    while (header(size).length + mixed.length !== size) size = header(size).length + mixed.length;
+    writeFileSync(indexPath(root), header(size) + mixed);
+    removeSummaries(root, ['a']);
+    const [s] = await new FileStore(root).listJobSummaries();
+    assert.equal(briefOf(s!).metadata.name, 'a');
+    assert.equal(s!.job.status.failed, 4, 'the object of the older state is not taken');
+    assert.deepEqual(s!.job, (await truth(root))[0]);
+  });
+
+  it("an object asked for after the index was replaced is the one at its head's stamp", async () => {
+    const { root, store } = await newStore(['a']);
+    await store.commitJob('a', { status: { failed: 1 } });
+    await listing(root);
+    const [first] = await new FileStore(root).listJobSummaries();
+    // Another process changes the job and lists (a new index) before this one reads the object.
+    await store.commitJob('a', { status: { failed: 2 } });
+    await listing(root);
+    assert.equal(briefOf(first!).metadata.name, 'a');
+    assert.equal(first!.job.status.failed, 1, 'the state its brief was read at');
   });
 
   it("compares the journal's state as a plain stat gives it, the same as its exact stamp", () => {
