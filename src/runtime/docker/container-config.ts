@@ -145,9 +145,25 @@ function ownPodNetwork(
   Object.assign(hostConfig, podNetworkSettings(plan), podDnsSettings(plan.spec, nodeDns));
 }
 
-/** True when the pod has more than one container (init included), which then share one pause container. */
+/**
+ * True when the pod has more than one container (init included), which then share one pause
+ * container; or when a container's env reads the pod's own address (status.podIP), which the
+ * kubelet knows before any container starts because it makes the sandbox first (SyncPod,
+ * pkg/kubelet/kuberuntime/kuberuntime_manager.go): so does tjob, to read its address.
+ */
 export function podNeedsPause(spec: PodSpec): boolean {
-  return (spec.initContainers?.length ?? 0) + spec.containers.length > 1;
+  return (spec.initContainers?.length ?? 0) + spec.containers.length > 1 || podReadsOwnIP(spec);
+}
+
+/** A container's env has a fieldRef of status.podIP or status.podIPs (and the pod has its own network). */
+export function podReadsOwnIP(spec: PodSpec): boolean {
+  if (spec.hostNetwork) return false;
+  return [...(spec.initContainers ?? []), ...spec.containers].some((c) =>
+    (c.env ?? []).some((e) => {
+      const field = e.valueFrom?.fieldRef?.fieldPath;
+      return field === 'status.podIP' || field === 'status.podIPs';
+    }),
+  );
 }
 
 /**

@@ -22,7 +22,7 @@ import type { LogLines, PodEvent } from '../../ports/pod-runtime.js';
 import { terminatedReason, type ContainerSlot, type Role } from '../kubelet/container-slot.js';
 import { PodKubelet } from '../kubelet/pod-kubelet.js';
 import { namedVolumes, type ClaimLookup } from './claim-volumes.js';
-import { buildContainerConfig, buildPauseConfig, podNeedsPause } from './container-config.js';
+import { buildContainerConfig, buildPauseConfig, podNeedsPause, podReadsOwnIP } from './container-config.js';
 import { cachedNodeResolvConf } from './dns.js';
 import {
   dockerMessage,
@@ -136,6 +136,8 @@ export class PodSupervisor {
   private readonly runs = new Map<ContainerSlot, ContainerRun>();
   private volumes: Record<string, PodVolumeMount> | undefined;
   private pauseId: string | undefined;
+  /** The pod's address (its sandbox's), read once for a pod whose env asks for it. */
+  private podIP: string | undefined;
   private pauseStopping = false;
   /**
    * Every container this supervisor made (all attempts, the pause container), while that is all
@@ -494,6 +496,14 @@ export class PodSupervisor {
     return tjobContainerLabels(this.plan, this.ctx.instanceLabels, container, role, attempt);
   }
 
+  /** The sandbox's address on its network (the pod's IP), as the engine gave it. */
+  private async sandboxAddress(pauseId: string): Promise<string | undefined> {
+    const info = await this.ctx.docker.getContainer(pauseId).inspect();
+    return Object.values(info.NetworkSettings?.Networks ?? {})
+      .map((n) => n.IPAddress)
+      .find((ip) => !!ip);
+  }
+
   private async startPause(extraLabels: Record<string, string> = {}): Promise<void> {
     const name = pauseDockerName(this.plan.name);
     const labels = { ...this.labelsFor('pause', 'pause', 0), ...extraLabels };
@@ -597,6 +607,10 @@ export class PodSupervisor {
         nodeDns: cachedNodeResolvConf(),
       };
       if (this.pauseId !== undefined) ctx.pauseContainerId = this.pauseId;
+      if (this.pauseId !== undefined && podReadsOwnIP(this.plan.spec)) {
+        this.podIP ??= await this.sandboxAddress(this.pauseId);
+        if (this.podIP !== undefined) ctx.node = { podIP: this.podIP };
+      }
       if (slot.spec.terminationMessagePath) {
         ctx.terminationMessageFile = terminationMessageFile(this.ctx.podDir, slot.spec.name, slot.attempt);
         await createTerminationMessageFile(ctx.terminationMessageFile);

@@ -66,6 +66,50 @@ describe('pod fields applied by the Docker runtime', { timeout: 8 * Timeout }, (
   });
 
   it(
+    "status.podIP in env is the pod's own address, for one container and for a pod with an init container",
+    { timeout: Timeout },
+    async () => {
+      const dir = newStateDir();
+      const env = `env: [{name: POD_IP, valueFrom: {fieldRef: {fieldPath: status.podIP}}}]`;
+      // hostname -i: the address /etc/hosts gives the pod's hostname, the one on its network.
+      const check = `[sh, -c, 'echo "env=$POD_IP own=$(hostname -i)"']`;
+      const file = writeManifest(
+        job(
+          'podip',
+          `      initContainers:
+      - {name: init, image: busybox:latest, imagePullPolicy: Never, command: ${check}, ${env}}
+      containers:
+      - {name: c, image: busybox:latest, imagePullPolicy: Never, command: ${check}, ${env}}
+`,
+        ) +
+          '---\n' +
+          job(
+            'podip-one',
+            `      containers:
+      - {name: c, image: busybox:latest, imagePullPolicy: Never, command: ${check}, ${env}}
+`,
+          ),
+      );
+      const run = await tjob(['run', file], dir);
+      assert.equal(run.code, 0, run.stderr);
+      for (const [name, containers] of [
+        ['podip', ['init', 'c']],
+        ['podip-one', ['c']],
+      ] as const) {
+        for (const c of containers) {
+          const logs = await tjob(['logs', `job/${name}`, '-c', c], dir);
+          const m = /^env=(\S+) own=(\S+)$/m.exec(logs.stdout);
+          assert.ok(m, logs.stdout);
+          assert.match(m[1]!, /^\d+\.\d+\.\d+\.\d+$/);
+          assert.notEqual(m[1], '127.0.0.1');
+          assert.equal(m[1], m[2], `${name}/${c}: ${logs.stdout}`);
+        }
+        await tjob(['delete', 'job', name], dir);
+      }
+    },
+  );
+
+  it(
     'termination messages: from the file, and from the log tail on error',
     { timeout: Timeout },
     async () => {

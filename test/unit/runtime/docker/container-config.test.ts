@@ -144,6 +144,43 @@ describe('buildContainerConfig', () => {
       ['two containers', { containers: [c, { ...c, name: 'b' }] }, true],
       ['an init container and one app', { containers: [c], initContainers: [{ ...c, name: 'i' }] }, true],
       ['one container with hostNetwork', { containers: [c], hostNetwork: true }, false],
+      [
+        "one container reading the pod's IP (known once the sandbox runs)",
+        {
+          containers: [
+            { ...c, env: [{ name: 'IP', valueFrom: { fieldRef: { fieldPath: 'status.podIP' } } }] },
+          ],
+        },
+        true,
+      ],
+      [
+        'one container reading status.podIPs',
+        {
+          containers: [
+            { ...c, env: [{ name: 'IPS', valueFrom: { fieldRef: { fieldPath: 'status.podIPs' } } }] },
+          ],
+        },
+        true,
+      ],
+      [
+        'one container reading the node name only',
+        {
+          containers: [
+            { ...c, env: [{ name: 'N', valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } } }] },
+          ],
+        },
+        false,
+      ],
+      [
+        "a hostNetwork pod reading the pod's IP (the host's)",
+        {
+          hostNetwork: true,
+          containers: [
+            { ...c, env: [{ name: 'IP', valueFrom: { fieldRef: { fieldPath: 'status.podIP' } } }] },
+          ],
+        },
+        false,
+      ],
     ];
     for (const [title, spec, want] of table) it(title, () => assert.equal(podNeedsPause(spec), want));
   });
