@@ -216,6 +216,11 @@ export const SwarmRules = {
     support: 'refused',
     note: "Swarm's service templates do not know a node's address, and tjob learns it only after the container started: the value would be wrong (use spec.nodeName)",
   },
+  podIPEnv: {
+    field: 'env valueFrom.fieldRef status.podIP, status.podIPs',
+    support: 'refused',
+    note: "Swarm's service templates do not know a task's address, which its node gives the container as it starts: the value would be wrong (read it in the container, e.g. `hostname -i`)",
+  },
   terminationMessagePath: {
     field: 'containers[].terminationMessagePath',
     support: 'ignored',
@@ -375,6 +380,12 @@ function containerFields(c: Container, path: string): SwarmFieldEntry[] {
         `${path}.env[${i}]`,
         'hostIPEnv',
         `container "${c.name}", env "${e.name}": ${SwarmRules.hostIPEnv.note}`,
+      );
+    if (field === 'status.podIP' || field === 'status.podIPs')
+      add(
+        `${path}.env[${i}]`,
+        'podIPEnv',
+        `container "${c.name}", env "${e.name}": ${SwarmRules.podIPEnv.note}`,
       );
   });
   if (c.terminationMessagePath !== undefined) add(`${path}.terminationMessagePath`, 'terminationMessagePath');

@@ -385,6 +385,12 @@ describe('PodPlan → Swarm service spec', () => {
       {},
       /^spec\.containers\[0\]\.env\[0\]: container "main", env "IP": Swarm's service templates/,
     ],
+    [
+      'status.podIP in env',
+      { env: [{ name: 'IP', valueFrom: { fieldRef: { fieldPath: 'status.podIP' } } }] },
+      {},
+      /^spec\.containers\[0\]\.env\[0\]: container "main", env "IP": Swarm's service templates do not know a task's address/,
+    ],
   ] as const) {
     it(`refuses ${name}`, () => {
       assert.throws(() => build(container as Partial<Container>, spec as Partial<PodSpec>), { message });

@@ -352,6 +352,13 @@ const rows: { name: string; spec: PodSpec; path: string; support: SwarmSupport; 
     path: `${BASE}.containers[0].env[0]`,
     support: 'refused',
   },
+  {
+    name: 'status.podIP in env',
+    spec: pod({}, { env: [{ name: 'IP', valueFrom: { fieldRef: { fieldPath: 'status.podIP' } } }] }),
+    path: `${BASE}.containers[0].env[0]`,
+    support: 'refused',
+    note: /hostname -i/,
+  },
 ];
 
 describe('swarmPodFields', () => {
