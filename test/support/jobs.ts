@@ -1,7 +1,7 @@
 // Defaulted Job objects for engine and CLI tests.
 
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Job, JobCondition, JobSpec } from '../../src/api/k8s.js';
@@ -45,8 +45,24 @@ export function testJob(
   };
 }
 
+const made: string[] = [];
+// A test process leaves no directory of its own behind (thousands over the suite otherwise). One
+// that cannot go (a mount a failed test left on it) stays for the machine's clean-up.
+process.once('exit', () => {
+  for (const dir of made) {
+    try {
+      rmSync(dir, { recursive: true, force: true });
+    } catch {
+      // left as it is
+    }
+  }
+});
+
+/** A new directory under the system's temp directory, removed when the test process exits. */
 export function tempDir(prefix = 'tjob-test-'): string {
-  return mkdtempSync(join(tmpdir(), prefix));
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  made.push(dir);
+  return dir;
 }
 
 /** A pod record as the store keeps it, with no container statuses. */

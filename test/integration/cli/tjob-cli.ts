@@ -2,10 +2,10 @@
 
 import { spawn, type ChildProcess } from 'node:child_process';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { FileStore } from '../../../src/state/file-store.js';
+import { tempDir } from '../../support/jobs.js';
 
 export const ROOT = resolve(import.meta.dirname, '../../../..');
 const BIN = join(ROOT, 'bin', 'tjob.js');
@@ -17,12 +17,13 @@ export interface Outcome {
   stderr: string;
 }
 
+/** A new state directory, removed when the test process exits. */
 export function newStateDir(): string {
-  return mkdtempSync(join(tmpdir(), 'tjob-it-'));
+  return tempDir('tjob-it-');
 }
 
 export function writeManifest(text: string): string {
-  const dir = mkdtempSync(join(tmpdir(), 'tjob-yaml-'));
+  const dir = tempDir('tjob-yaml-');
   const path = join(dir, 'job.yaml');
   writeFileSync(path, text);
   return path;
