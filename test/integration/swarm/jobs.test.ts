@@ -61,6 +61,41 @@ describe('Jobs on a three-node Swarm', { skip, timeout: 600_000 }, () => {
     }
   });
 
+  it('hostAliases and dnsConfig reach the container on its node: /etc/hosts and resolv.conf', async () => {
+    const runtime = swarmRuntime(`${cluster.dir}/n1/docker.sock`);
+    try {
+      const { end, state, store } = await runJob(
+        runtime,
+        job(
+          'dnsconf',
+          'cat /etc/hosts /etc/resolv.conf',
+          {},
+          {
+            hostAliases: [{ ip: '10.9.8.7', hostnames: ['db.internal', 'db'] }],
+            dnsPolicy: 'None',
+            dnsConfig: {
+              nameservers: ['10.9.8.53'],
+              searches: ['corp.example'],
+              options: [{ name: 'ndots', value: '2' }],
+            },
+          },
+        ),
+      );
+      assert.equal(end, 'Complete');
+      const text = (await store.readLogs('dnsconf', state.pods[0]!.name, 'main'))
+        .map((l) => l.text)
+        .join('\n');
+      // Swarm writes one line per name (the kubelet one per IP): both names resolve alike.
+      assert.match(text, /^10\.9\.8\.7\s+(\S+\s+)*db\.internal(\s|$)/m);
+      assert.match(text, /^10\.9\.8\.7\s+(\S+\s+)*db(\s|$)/m);
+      assert.match(text, /^nameserver 10\.9\.8\.53$/m);
+      assert.match(text, /^search corp\.example$/m);
+      assert.match(text, /^options ndots:2$/m);
+    } finally {
+      await runtime.close();
+    }
+  });
+
   it('nodeSelector pool=b pins every pod to the labelled node', async () => {
     const runtime = swarmRuntime(`${cluster.dir}/n1/docker.sock`);
     try {
