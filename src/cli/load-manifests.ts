@@ -15,7 +15,13 @@ import {
 } from '../manifest/index.js';
 import type { ConfigObjectStore } from '../ports/config-objects.js';
 import type { RuntimeKind } from '../ports/pod-runtime.js';
-import { formatSwarmReport, swarmRefusals, swarmReports, swarmWarnings } from './swarm-report.js';
+import {
+  formatSwarmReport,
+  swarmRefusals,
+  swarmReports,
+  swarmRunWarnings,
+  swarmWarnings,
+} from './swarm-report.js';
 import type { CliContext, GlobalOptions } from './context.js';
 import { stateOf } from './open-state.js';
 
@@ -104,7 +110,7 @@ export async function loadFromCommandLine(
     const reports = swarmReports(result);
     return {
       ...result,
-      warnings: swarmWarnings(result.warnings, reports),
+      warnings: [...swarmWarnings(result.warnings, reports), ...swarmRunWarnings(result)],
       reportText: formatSwarmReport(reports),
       refused: swarmRefusals(reports),
     };

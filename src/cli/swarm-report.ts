@@ -6,7 +6,12 @@
 import { ManifestError, type FieldError } from '../api/errors.js';
 import type { KubeObject } from '../api/k8s.js';
 import type { FieldReport, LoadResult } from '../manifest/types.js';
-import { podTemplatesOf, swarmPodFields, type SwarmSupport } from '../runtime/swarm/swarm-support.js';
+import {
+  podTemplatesOf,
+  swarmPodFields,
+  SwarmRunWarnings,
+  type SwarmSupport,
+} from '../runtime/swarm/swarm-support.js';
 
 export interface SwarmReport {
   source: string;
@@ -74,6 +79,22 @@ export function swarmWarnings(warnings: readonly string[], reports: SwarmReport[
     const still = m[2]!.split(', ').filter(ignoredOnSwarm);
     return still.length > 0 ? [`${m[1]!}${still.join(', ')}`] : [];
   });
+}
+
+/** What a run on Swarm says of the fields in SwarmRunWarnings (a hostPath: that node's path). */
+export function swarmRunWarnings(loaded: Pick<LoadResult, 'documents'>): string[] {
+  return loaded.documents.flatMap((d) =>
+    d.object
+      ? podTemplatesOf(d.object).flatMap((t) =>
+          swarmPodFields(t.spec, t.path)
+            .filter((f) => SwarmRunWarnings.has(f.rule))
+            .map(
+              (f) =>
+                `${d.source}: ${d.object!.kind} ${d.object!.metadata.name}: ${f.path}: on swarm, ${f.note}`,
+            ),
+        )
+      : [],
+  );
 }
 
 /** Manifest order: by path, with list indexes compared as numbers. */

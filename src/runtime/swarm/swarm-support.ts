@@ -24,6 +24,12 @@ export interface SwarmRule {
   note: string;
 }
 
+/**
+ * Approximations a run says every time, not only `validate`: ones that change what the pod sees
+ * in a way its author may not expect on a cluster.
+ */
+export const SwarmRunWarnings: ReadonlySet<SwarmRuleName> = new Set<SwarmRuleName>(['hostPath']);
+
 const sharedNamespaces = "Swarm services share no network namespace, so the pod's localhost cannot be kept";
 
 export const SwarmRules = {

@@ -247,6 +247,26 @@ describe('tjob validate --runtime swarm', () => {
 
     assert.equal(await h.run('validate', h.manifest(twoContainers)), 0, 'on Docker it is valid');
   });
+
+  it("a hostPath is said on every run to be the node's path, on Swarm only", async () => {
+    const h = engine();
+    const hostPath = h.manifest(
+      twoContainers
+        .replace(/\n {6}- name: helper[\s\S]*$/, '\n')
+        .replace(
+          'restartPolicy: Never',
+          'restartPolicy: Never\n      volumes: [{name: data, hostPath: {path: /srv/data}}]',
+        ),
+    );
+    assert.equal(await h.run('validate', '--runtime', 'swarm', hostPath), 0, h.err());
+    assert.match(
+      h.err(),
+      /^Warning: \S+: Job pair: spec\.template\.spec\.volumes\[0\]\.hostPath: on swarm, a bind of that path on whichever node runs the pod: it is that node’s path/m,
+    );
+    const before = h.err().length;
+    assert.equal(await h.run('validate', hostPath), 0, h.err());
+    assert.doesNotMatch(h.err().slice(before), /on swarm/, 'on Docker the path is this machine’s');
+  });
 });
 
 describe('tjob cron start --runtime swarm', { timeout: 120_000 }, () => {
