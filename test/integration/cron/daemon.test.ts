@@ -236,7 +236,7 @@ describe('tjob cron start on Docker (@every 2s)', { concurrency: true }, () => {
     const first = daemon(dir, [file]);
     await until(async () => creations(await peek(first)).length >= 1, 10_000);
     const job = creations(await peek(first))[0]!.job;
-    await until(async () => (await jobsOf(dir)).some((j) => j.name === job && j.running), 10_000);
+    await until(async () => (await jobsOf(dir)).some((j) => j.name === job && j.running), 30_000);
     const out = await stopped(first, 'SIGTERM');
     assert.equal(out.code, 143);
     assert.match(out.stderr, /scheduler stopped \(SIGTERM\)/);
@@ -259,7 +259,7 @@ describe('tjob cron start on Docker (@every 2s)', { concurrency: true }, () => {
     const first = daemon(dir, [file]);
     await until(async () => creations(await peek(first)).length >= 1, 10_000);
     const job = creations(await peek(first))[0]!.job;
-    await until(async () => (await jobsOf(dir)).some((j) => j.name === job && j.running), 10_000);
+    await until(async () => (await jobsOf(dir)).some((j) => j.name === job && j.running), 30_000);
     first.child.kill('SIGKILL');
     await first.done;
     const running = execFileSync('docker', ['ps', '--filter', `label=io.tjob.job=${job}`, '-q']).toString();
