@@ -181,7 +181,7 @@ describe('warm sandboxes (real Docker)', { timeout: 600_000 }, () => {
   }[] = [
     { how: 'success', opts: { completions: 4 }, code: 0 },
     { how: 'failure', opts: { completions: 4, script: 'sleep 3; exit 1', backoffLimit: 1 }, code: 1 },
-    { how: 'deadline', opts: { completions: 50, deadline: 15 }, code: 1 },
+    { how: 'deadline', opts: { completions: 50, deadline: 20, script: 'sleep 8' }, code: 1 },
     {
       how: 'suspend',
       opts: { completions: 50, script: 'sleep 3' },
