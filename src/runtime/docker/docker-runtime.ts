@@ -12,12 +12,11 @@ import Docker from 'dockerode';
 import { RuntimeUnavailableError } from '../../api/errors.js';
 import { TjobLabel, TjobManagedByValue } from '../../api/labels.js';
 import type { PodObservation, PodPlan } from '../../api/pod.js';
+import { podKey, RuntimeListeners } from '../runtime-listeners.js';
 import type {
   EngineDescription,
   ImagePullProgress,
   ImageRequest,
-  LogLines,
-  PodEvent,
   PodRuntime,
   PodRuntimeListener,
   PodRuntimeOptions,
@@ -93,7 +92,7 @@ export class DockerRuntime implements PodRuntime {
   private connection: Connection | undefined;
   private hub: EventHub | undefined;
   private puller: PodImagePuller | undefined;
-  private readonly listeners = new Set<PodRuntimeListener>();
+  private readonly listeners = new RuntimeListeners();
   private readonly pods = new Map<string, PodSupervisor>();
   private readonly launches: LaunchGate;
   private readonly sandboxStarts = new SandboxStartTimes();
@@ -148,11 +147,10 @@ export class DockerRuntime implements PodRuntime {
       onDown: (message) => {
         this.engineEpoch++;
         this.debug(message);
-        for (const l of this.listeners) safe(() => l.onEngineDown?.(true, message));
+        this.listeners.engineDown(true, message);
       },
       onUp: async () => {
-        for (const l of this.listeners)
-          safe(() => l.onEngineDown?.(false, 'the Docker engine answers again'));
+        this.listeners.engineDown(false, 'the Docker engine answers again');
         await Promise.allSettled([...this.pods.values()].map((p) => p.reconcile()));
       },
       debug: this.debug,
@@ -479,10 +477,7 @@ export class DockerRuntime implements PodRuntime {
   }
 
   subscribe(listener: PodRuntimeListener): () => void {
-    this.listeners.add(listener);
-    return () => {
-      this.listeners.delete(listener);
-    };
+    return this.listeners.subscribe(listener);
   }
 
   async close(): Promise<void> {
@@ -521,9 +516,9 @@ export class DockerRuntime implements PodRuntime {
         namespaceStarted: (ms) => this.sandboxStarts.add(ms),
         ...(this.opts.lookupClaim ? { lookupClaim: this.opts.lookupClaim } : {}),
         images: this.images,
-        emitPod: (jobUid, obs) => this.emitPod(jobUid, obs),
-        emitLog: (jobUid, line) => this.emitLog(jobUid, line),
-        emitPodEvent: (jobUid, pod, event) => this.emitPodEvent(jobUid, pod, event),
+        emitPod: (jobUid, obs) => this.listeners.pod(jobUid, obs),
+        emitLog: (jobUid, line) => this.listeners.logs(jobUid, line),
+        emitPodEvent: (jobUid, pod, event) => this.listeners.podEvent(jobUid, pod, event),
         debug: this.debug,
       },
       plan,
@@ -545,29 +540,5 @@ export class DockerRuntime implements PodRuntime {
     } catch (err) {
       return this.wrap(err);
     }
-  }
-
-  private emitPod(jobUid: string, obs: PodObservation): void {
-    for (const l of this.listeners) safe(() => l.onPod(jobUid, obs));
-  }
-
-  private emitLog(jobUid: string, lines: LogLines): void {
-    for (const l of this.listeners) safe(() => l.onLogs?.(jobUid, lines));
-  }
-
-  private emitPodEvent(jobUid: string, podName: string, event: PodEvent): void {
-    for (const l of this.listeners) safe(() => l.onPodEvent?.(jobUid, podName, event));
-  }
-}
-
-function podKey(jobUid: string, podName: string): string {
-  return `${jobUid}/${podName}`;
-}
-
-function safe(fn: () => void): void {
-  try {
-    fn();
-  } catch {
-    // A listener's failure must not stop the supervision of the pods.
   }
 }

@@ -11,6 +11,7 @@ import Docker from 'dockerode';
 import { ImageUnavailableError, RuntimeUnavailableError, UsageError } from '../../api/errors.js';
 import { TjobLabel, TjobManagedByValue } from '../../api/labels.js';
 import type { PodObservation, PodPlan } from '../../api/pod.js';
+import { podKey, RuntimeListeners } from '../runtime-listeners.js';
 import type { Clock } from '../../ports/clock.js';
 import type {
   EngineDescription,
@@ -56,7 +57,7 @@ export class SwarmRuntime implements PodRuntime {
   private client: Docker | undefined;
   private addr: string | undefined;
   private taskPoller: TaskPoller | undefined;
-  private readonly listeners = new Set<PodRuntimeListener>();
+  private readonly listeners = new RuntimeListeners();
   private readonly pods = new Map<string, SwarmPod>();
   /** The kubelet's image pull backoff, per pod and image, for every pod of this runtime. */
   private readonly imagePulls = new ImagePullBackOff();
@@ -95,13 +96,12 @@ export class SwarmRuntime implements PodRuntime {
         if (this.down || !isConnectionError(err)) return;
         this.down = true;
         const message = `the Swarm manager at ${this.address} does not answer: ${dockerMessage(err)}`;
-        for (const l of this.listeners) safe(() => l.onEngineDown?.(true, message));
+        this.listeners.engineDown(true, message);
       },
       onOk: () => {
         if (!this.down) return;
         this.down = false;
-        for (const l of this.listeners)
-          safe(() => l.onEngineDown?.(false, 'the Swarm manager answers again'));
+        this.listeners.engineDown(false, 'the Swarm manager answers again');
       },
     });
     return this.taskPoller;
@@ -267,7 +267,7 @@ export class SwarmRuntime implements PodRuntime {
       const nodes = await this.poller.refreshNodes().catch(() => new Map<string, SwarmNodeInfo>());
       const where = nodes.get(node)?.hostname ?? node;
       const message = `pod ${podName} ran on node ${where}: its emptyDir volumes stay there (Swarm's API removes no volume of a node other than the manager); remove this job's on that node with: ${emptyDirPruneCommand(jobUid)}`;
-      for (const l of this.listeners) safe(() => l.onWarning?.(jobUid, message));
+      this.listeners.warning(jobUid, message);
       return;
     }
     let volumes: { Name: string }[];
@@ -393,10 +393,7 @@ export class SwarmRuntime implements PodRuntime {
   }
 
   subscribe(listener: PodRuntimeListener): () => void {
-    this.listeners.add(listener);
-    return () => {
-      this.listeners.delete(listener);
-    };
+    return this.listeners.subscribe(listener);
   }
 
   async close(): Promise<void> {
@@ -424,15 +421,9 @@ export class SwarmRuntime implements PodRuntime {
         instanceLabels: this.opts.instanceLabels ?? {},
         imagePulls: this.imagePulls,
         credentials: { env: this.opts.env ?? process.env },
-        emitPod: (jobUid, obs) => {
-          for (const l of this.listeners) safe(() => l.onPod(jobUid, obs));
-        },
-        emitPodEvent: (jobUid, podName, event) => {
-          for (const l of this.listeners) safe(() => l.onPodEvent?.(jobUid, podName, event));
-        },
-        emitLog: (jobUid, lines: LogLines) => {
-          for (const l of this.listeners) safe(() => l.onLogs?.(jobUid, lines));
-        },
+        emitPod: (jobUid, obs) => this.listeners.pod(jobUid, obs),
+        emitPodEvent: (jobUid, podName, event) => this.listeners.podEvent(jobUid, podName, event),
+        emitLog: (jobUid, lines: LogLines) => this.listeners.logs(jobUid, lines),
         debug: this.debug,
       },
       plan,
@@ -482,16 +473,4 @@ function mountsPodVolume(s: ServiceInfo, podName: string): boolean {
 /** The engine refuses to remove a volume a container still uses (409 "volume is in use"). */
 function isInUse(err: unknown): boolean {
   return (err as { statusCode?: number }).statusCode === 409 || /in use/i.test(dockerMessage(err));
-}
-
-function podKey(jobUid: string, podName: string): string {
-  return `${jobUid}/${podName}`;
-}
-
-function safe(fn: () => void): void {
-  try {
-    fn();
-  } catch {
-    // A listener's failure must not stop the supervision of the pods.
-  }
 }
