@@ -515,10 +515,10 @@ export class JobRunner {
     const runtime = this.deps.runtime;
     if (this.options.warmSandboxes === false || !runtime.prepareSandbox || !runtime.sandboxRoom) return;
     const job = this.state.job;
-    const nowMs = this.deps.clock.now().getTime();
+    const now = this.deps.clock.now();
     const runningFor = [...this.runningSince]
       .filter(([name]) => this.records.has(name))
-      .map(([, since]) => nowMs - since);
+      .map(([, since]) => now.getTime() - since);
     const lead = sandboxLead(runningFor, runtime.sandboxPreparationMs?.());
     const engineRoom = runtime.sandboxRoom();
     const predicted = predictNextPods(
@@ -527,7 +527,7 @@ export class JobRunner {
       this.reserved.length + engineRoom,
     );
     const leadRoom = Math.max(0, lead.count - this.reserved.length);
-    let room = Math.min(engineRoom, leadRoom);
+    const room = Math.min(engineRoom, leadRoom);
     const unmatched = [...this.reserved];
     const kept: PodRecord[] = [];
     const wanted: (number | undefined)[] = [];
@@ -536,14 +536,7 @@ export class JobRunner {
       if (at >= 0) kept.push(...unmatched.splice(at, 1));
       else wanted.push(p.index);
     }
-    const now = this.deps.clock.now();
-    let waitingForLead = false;
-    for (const index of wanted) {
-      if (room-- <= 0) {
-        // Not yet worth it for the rest: an active pod may have run long enough soon.
-        waitingForLead = leadRoom < engineRoom;
-        break;
-      }
+    for (const index of wanted.slice(0, room)) {
       const action: Extract<JobAction, { type: 'createPod' }> = { type: 'createPod' };
       if (index !== undefined) action.index = index;
       const record = this.podRecord(
@@ -555,7 +548,8 @@ export class JobRunner {
     }
     this.reserved = kept;
     if (unmatched.length > 0) void this.discardSandboxes(new Set(kept.map((r) => r.name)));
-    return waitingForLead ? lead.recheckInMs : undefined;
+    // Held back by the lead, not the engine: look again when an active pod has run long enough.
+    return wanted.length > room && leadRoom < engineRoom ? lead.recheckInMs : undefined;
   }
 
   /** Removes the prepared sandboxes no pod took (all of them without `keep`). */
