@@ -13,7 +13,7 @@ import { readdirSync, readlinkSync } from 'node:fs';
 import type { JobCondition } from '../src/api/k8s.js';
 import type { PodRecord } from '../src/api/pod.js';
 import { FileStore } from '../src/state/file-store.js';
-import { testJob } from '../test/support/jobs.js';
+import { podRecord, testJob } from '../test/support/jobs.js';
 import { QUICK, TJOB, log, median, percentile, round, sleep, tempDir } from './util.js';
 
 export interface FollowersResult {
@@ -48,23 +48,17 @@ function complete(at: string): JobCondition[] {
   }));
 }
 
+/** A pod record whose one container runs since now (logs -f follows a running pod). */
 function runningPod(name: string): PodRecord {
   const at = new Date().toISOString();
+  const base = podRecord(name, 'Running');
   return {
-    name,
-    uid: `${name}-uid`,
+    ...base,
     createdAt: at,
-    labels: {},
-    annotations: {},
-    hostname: name,
-    tracked: true,
     observation: {
-      name,
-      phase: 'Running',
+      ...base.observation,
       ready: true,
-      terminating: false,
       startTime: at,
-      initContainerStatuses: [],
       containerStatuses: [
         {
           name: 'main',

@@ -4,7 +4,7 @@
 // scripts/swarm-cluster.sh under its own prefix and subnet, and tears down whatever happens.
 
 import { join } from 'node:path';
-import { QUICK, ROOT, jobYaml, log, median, mustRun, round, tempDir, writeFile, RUN_ID } from './util.js';
+import { QUICK, ROOT, RUN_ID, log, median, mustRun, round, tempDir, timedTrueJob } from './util.js';
 
 export interface SwarmResult {
   completions: number;
@@ -38,18 +38,14 @@ export async function swarm(): Promise<SwarmResult> {
       const order = rep % 2 === 0 ? ['tjob', 'loop'] : ['loop', 'tjob'];
       for (const which of order) {
         if (which === 'tjob') {
-          const name = `${RUN_ID}-swarm-${rep}`;
-          const file = writeFile(
-            dir,
-            `${name}.yaml`,
-            jobYaml({ name, completions, parallelism, command: ['true'] }),
+          tjobMs.push(
+            await timedTrueJob(dir, `${RUN_ID}-swarm-${rep}`, {
+              completions,
+              parallelism,
+              args: ['--runtime', 'swarm'],
+              env: { DOCKER_HOST: manager },
+            }),
           );
-          const r = await mustRun(
-            process.execPath,
-            [join(ROOT, 'bin/tjob.js'), 'run', '--runtime', 'swarm', '--no-logs', '-q', file],
-            { env: { TJOB_STATE_DIR: join(dir, `state-${rep}`), NO_COLOR: '1', DOCKER_HOST: manager } },
-          );
-          tjobMs.push(r.ms);
         } else {
           const r = await mustRun(process.execPath, [
             join(ROOT, 'dist/bench/swarm-baseline.js'),

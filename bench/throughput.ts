@@ -8,13 +8,12 @@ import {
   ROOT,
   RUN_ID,
   cleanupContainers,
-  jobYaml,
   log,
   median,
   mustRun,
   round,
   tempDir,
-  writeFile,
+  timedTrueJob,
 } from './util.js';
 
 export interface ThroughputResult {
@@ -42,20 +41,7 @@ export async function throughput(): Promise<ThroughputResult> {
     const order = rep % 2 === 0 ? ['tjob', 'xargs', 'api'] : ['api', 'xargs', 'tjob'];
     for (const which of order) {
       if (which === 'tjob') {
-        const name = `${RUN_ID}-thru-${rep}`;
-        const file = writeFile(
-          dir,
-          `${name}.yaml`,
-          jobYaml({ name, completions, parallelism, command: ['true'] }),
-        );
-        const r = await mustRun(
-          process.execPath,
-          [join(ROOT, 'bin/tjob.js'), 'run', '--no-logs', '-q', file],
-          {
-            env: { TJOB_STATE_DIR: join(dir, `state-${rep}`), NO_COLOR: '1' },
-          },
-        );
-        tjobMs.push(r.ms);
+        tjobMs.push(await timedTrueJob(dir, `${RUN_ID}-thru-${rep}`, { completions, parallelism }));
       } else if (which === 'xargs') {
         const r = await mustRun(
           'xargs',

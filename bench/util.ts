@@ -97,6 +97,26 @@ export function tjob(args: string[], stateDir: string, opts: RunOptions = {}): P
   });
 }
 
+/**
+ * `tjob run --no-logs -q` of a job of `true` pods written into `dir`, in a state directory of its
+ * own; its wall time (ms). `args`: more flags (`--runtime swarm`); `env`: where the engine is.
+ */
+export async function timedTrueJob(
+  dir: string,
+  name: string,
+  o: { completions: number; parallelism: number; args?: string[]; env?: Record<string, string> },
+): Promise<number> {
+  const file = writeFile(
+    dir,
+    `${name}.yaml`,
+    jobYaml({ name, completions: o.completions, parallelism: o.parallelism, command: ['true'] }),
+  );
+  const r = await mustRun(process.execPath, [TJOB, 'run', ...(o.args ?? []), '--no-logs', '-q', file], {
+    env: { TJOB_STATE_DIR: join(dir, `state-${name}`), NO_COLOR: '1', ...o.env },
+  });
+  return r.ms;
+}
+
 export function median(xs: number[]): number {
   return percentile(xs, 50);
 }

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { jobYaml } from '../faults/fault-kit.js';
 import { newStateDir, removeContainersOf, start, tjob, until, writeManifest } from './tjob-cli.js';
 
 const XSD = resolve(import.meta.dirname, '../../../../test/fixtures/junit/JUnit.xsd');
@@ -53,23 +54,7 @@ spec:
     const state = newStateDir();
     const report = join(newStateDir(), 'junit.xml');
     const name = `report-resumed-${process.pid}`;
-    const file = writeManifest(`apiVersion: batch/v1
-kind: Job
-metadata:
-  name: ${name}
-spec:
-  completions: 2
-  parallelism: 2
-  template:
-    spec:
-      restartPolicy: Never
-      terminationGracePeriodSeconds: 1
-      containers:
-      - name: main
-        image: busybox
-        imagePullPolicy: IfNotPresent
-        command: ["sh", "-c", "[ -e /tmp/never ] || sleep 4"]
-`);
+    const file = writeManifest(jobYaml(name, { completions: 2, parallelism: 2, script: 'sleep 4' }));
     const first = start(['run', '--no-logs', '-q', file], state);
     try {
       await until(async () => {

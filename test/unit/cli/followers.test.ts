@@ -39,6 +39,22 @@ function noPollClock(): Clock & { sleeping: () => number } {
   };
 }
 
+/** A run's printer as a following `run` has it (logs shown, no live line), writing to `out()`. */
+function printerTo(clock: Clock): { printer: RunPrinter; out: () => string } {
+  let out = '';
+  const printer = new RunPrinter({
+    stdout: { write: (s: string) => ((out += s), true) },
+    stderr: { write: () => true },
+    colorStdout: false,
+    colorStderr: false,
+    live: false,
+    quiet: false,
+    showLogs: true,
+    now: () => clock.now(),
+  });
+  return { printer, out: () => out };
+}
+
 describe('followers wake on a change of the state directory, not on a poll', () => {
   it('wait returns once the finishing journal line is written', async () => {
     const clock = noPollClock();
@@ -122,22 +138,12 @@ describe('followers wake on a change of the state directory, not on a poll', () 
     const clock = noPollClock();
     const h = harness({ clock });
     await storeJob(h, { name: 'd', status: { active: 1 }, pods: [pod('d-aaaaa', 'Running')] });
-    let out = '';
-    const printer = new RunPrinter({
-      stdout: { write: (s: string) => ((out += s), true) },
-      stderr: { write: () => true },
-      colorStdout: false,
-      colorStderr: false,
-      live: false,
-      quiet: false,
-      showLogs: true,
-      now: () => clock.now(),
-    });
+    const { printer, out } = printerTo(clock);
     const follower = new StateFollower(stateWatchAt(h.dir), clock);
     const followed = followJob(h.store, follower, 'd', printer, new AbortController().signal);
     await waitFor(() => clock.sleeping() > 0, { what: 'the follower to be waiting' });
     await h.store.appendLogs('d', 'd-aaaaa', 'main', [log('2026-01-01T00:00:03Z', 'hello')]);
-    await waitFor(() => out.includes('hello'), { what: 'the line followed' });
+    await waitFor(() => out().includes('hello'), { what: 'the line followed' });
     await h.store.commitJob('d', {
       pods: [pod('d-aaaaa', 'Succeeded')],
       status: { succeeded: 1, conditions: complete() },
@@ -145,6 +151,7 @@ describe('followers wake on a change of the state directory, not on a poll', () 
     const end = await followed.finally(() => follower.close());
     assert.equal(end.end, 'Complete');
   });
+
   it('run following another process reads each log line once, and an ended pod’s logs no more', async () => {
     const clock = noPollClock();
     const h = harness({ clock });
@@ -165,32 +172,22 @@ describe('followers wake on a change of the state directory, not on a poll', () 
       reads.push(podName);
       return readLogs(job, podName, container, run);
     };
-    let out = '';
-    const printer = new RunPrinter({
-      stdout: { write: (s: string) => ((out += s), true) },
-      stderr: { write: () => true },
-      colorStdout: false,
-      colorStderr: false,
-      live: false,
-      quiet: false,
-      showLogs: true,
-      now: () => clock.now(),
-    });
+    const { printer, out } = printerTo(clock);
     const follower = new StateFollower(stateWatchAt(h.dir), clock);
     const followed = followJob(h.store, follower, 'e', printer, new AbortController().signal);
     await waitFor(() => clock.sleeping() > 0, { what: 'the follower to be waiting' });
     const endedReads = reads.filter((p) => p === 'e-ended').length;
     for (const text of ['one', 'two']) {
       await h.store.appendLogs('e', 'e-going', 'main', [log('2026-01-01T00:00:03Z', text)]);
-      await waitFor(() => out.includes(text), { what: `the line ${text}` });
+      await waitFor(() => out().includes(text), { what: `the line ${text}` });
     }
     await h.store.commitJob('e', {
       pods: [pod('e-going', 'Succeeded')],
       status: { succeeded: 2, conditions: complete() },
     });
     await followed.finally(() => follower.close());
-    assert.equal(out.split('ended line').length - 1, 1, out);
-    assert.equal(out.match(/\bone\b/g)?.length, 1, out);
+    assert.equal(out().split('ended line').length - 1, 1, out());
+    assert.equal(out().match(/\bone\b/g)?.length, 1, out());
     assert.equal(
       reads.filter((p) => p === 'e-ended').length,
       endedReads,
