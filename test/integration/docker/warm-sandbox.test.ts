@@ -233,7 +233,8 @@ describe('warm sandboxes (real Docker)', { timeout: 600_000 }, () => {
   it('after kill -9, the next run removes the sandbox nobody took and finishes clean', async () => {
     const dir = newStateDir();
     const name = `warm-kill-${process.pid}`;
-    const file = writeManifest(jobYaml(name, { completions: 4, script: 'sleep 3' }));
+    // Pods long enough that the sandbox seen unused is still unused when the kill comes.
+    const file = writeManifest(jobYaml(name, { completions: 4, script: 'sleep 6' }));
     const first = start(['run', '--no-logs', '-q', file], dir);
     try {
       const uid = await uidOf(dir, name);
