@@ -12,6 +12,7 @@ import {
   type PodRecord,
 } from '../api/pod.js';
 import { rfc3339, rfc3339Milli } from '../api/time.js';
+import { hasTrueCondition } from '../controller/job/conditions.js';
 import { deletionCountsAsFailure } from '../controller/job/counts.js';
 import { predictNextPods } from '../controller/job/next-pods.js';
 import { syncJob } from '../controller/job/sync.js';
@@ -106,6 +107,8 @@ export class JobRunner {
    * it, a reservation is no pod (docs/warm-sandboxes.md).
    */
   private reserved: PodRecord[] = [];
+  /** The last pass held the job's terminal condition for releases (releasesPending). */
+  private finishHeld = false;
   /**
    * When each active pod's containers were first seen running (ms, the clock's): how long a pod
    * has run decides whether its successor's sandbox is worth preparing (sandbox-timing.ts).
@@ -202,6 +205,12 @@ export class JobRunner {
         }
         const requeue = await this.syncOnce();
         await this.removeFinishedContainers();
+        if (this.finishHeld) {
+          // Finalizer order: released first (awaited, so a kill -9 from here on leaves an
+          // unfinished job, which the next run adopts), then the pass that finishes the job.
+          await this.discardSandboxes();
+          continue;
+        }
         const end: RunEnd | undefined =
           finishedOutcome(this.state.job.status) ??
           (this.options.leaveWhenSuspended && this.state.job.spec.suspend && this.allPodsStopped()
@@ -429,13 +438,22 @@ export class JobRunner {
     }
 
     const now = this.deps.clock.now();
+    const releasesPending = this.releasesPending();
     const result: SyncResult = syncJob({
       job: this.state.job,
       pods: this.podsForSync().map(toPodView),
       backoff: this.state.backoff,
       now,
       options: { backoffBaseMs: this.options.backoffBaseMs, backoffCapMs: this.options.backoffCapMs },
+      releasesPending,
     });
+    // The job reached its interim condition and holds Complete or Failed until the engine has
+    // released what is left (run(): removeFinishedContainers, discardSandboxes, then a new pass).
+    this.finishHeld =
+      releasesPending > 0 &&
+      !finishedOutcome(result.status) &&
+      (hasTrueCondition(result.status.conditions, 'SuccessCriteriaMet') ||
+        hasTrueCondition(result.status.conditions, 'FailureTarget'));
 
     const untracked: PodRecord[] = [];
     for (const name of result.untrack) {
@@ -731,14 +749,29 @@ export class JobRunner {
     return { pods, events };
   }
 
+  /**
+   * What the job's terminal condition waits for (SyncInput.releasesPending): finished pods whose
+   * containers are still there and whose removal was not yet tried (one that failed is a warning,
+   * and does not hold the job up), and prepared sandboxes.
+   */
+  private releasesPending(): number {
+    let pending = this.reserved.length;
+    if (!this.options.keepContainers) {
+      for (const r of this.records.values()) {
+        if (isFinishedPod(r) && !r.removed && !this.starting.has(r.name) && !this.removalWarned.has(r.name))
+          pending++;
+      }
+    }
+    return pending;
+  }
+
   /** Deviation 4: once a pod's outcome and logs are recorded, its containers can go. */
   private async removeFinishedContainers(): Promise<void> {
     if (this.options.keepContainers) return;
     const uid = this.state.job.metadata.uid ?? '';
     const done: PodRecord[] = [];
     for (const r of this.records.values()) {
-      const terminal = r.observation.phase === 'Succeeded' || r.observation.phase === 'Failed';
-      if (terminal && !r.tracked && !r.removed && !this.starting.has(r.name)) done.push(r);
+      if (isFinishedPod(r) && !r.tracked && !r.removed && !this.starting.has(r.name)) done.push(r);
     }
     if (done.length === 0) return;
     await this.logs.flush();
@@ -779,6 +812,10 @@ export class JobRunner {
     this.observer.changed?.(this.state);
     for (const e of change.events ?? []) this.observer.event?.(this.name, e);
   }
+}
+
+function isFinishedPod(r: PodRecord): boolean {
+  return r.observation.phase === 'Succeeded' || r.observation.phase === 'Failed';
 }
 
 function mergeRecords(a: PodRecord[], b: PodRecord[]): PodRecord[] {

@@ -219,9 +219,16 @@ export class FakeRuntime implements PodRuntime {
   }
 
   async adoptPods(jobUid: string, _plans: Map<string, PodPlan>): Promise<PodObservation[]> {
-    return [...this.pods.values()]
-      .filter((p) => p.plan.jobUid === jobUid && !p.removed)
-      .map((p) => structuredClone(p.obs));
+    return this.podsWithContainers(jobUid).map((p) => structuredClone(p.obs));
+  }
+
+  /** The names of a job's pods whose containers are still there. */
+  podsLeft(jobUid: string): string[] {
+    return this.podsWithContainers(jobUid).map((p) => p.plan.name);
+  }
+
+  private podsWithContainers(jobUid: string): FakePod[] {
+    return [...this.pods.values()].filter((p) => p.plan.jobUid === jobUid && !p.removed);
   }
 
   /** Simulates containers removed behind tjob's back. */

@@ -295,7 +295,7 @@ export function syncJob(input: SyncInput): SyncResult {
       now,
     );
     conditions = r.list;
-    if (terminating === 0) {
+    if (terminating === 0 && !(input.releasesPending ?? 0)) {
       const finalType = finishing.type === 'FailureTarget' ? 'Failed' : 'Complete';
       const f = ensureConditionStatus(
         conditions,

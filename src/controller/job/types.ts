@@ -71,6 +71,15 @@ export interface SyncInput {
   backoff: BackoffRecord;
   now: Date;
   options: SyncOptions;
+  /**
+   * What the engine has still to release of pods whose outcome is recorded: finished pods'
+   * containers, sandboxes prepared for pods that will not come. While it is above 0 the job gets
+   * its interim condition (SuccessCriteriaMet, FailureTarget) but not Complete or Failed, as
+   * upstream's enactJobFinished waits until no terminated pod still holds its tracking finalizer
+   * (pkg/controller/job/job_controller.go): a finished job has nothing left on the engine, and a
+   * process killed before the release leaves an unfinished job, which the next run adopts.
+   */
+  releasesPending?: number;
 }
 
 export interface SyncResult {

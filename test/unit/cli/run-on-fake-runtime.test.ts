@@ -129,13 +129,11 @@ describe('tjob run on the fake runtime', { timeout: 120_000 }, () => {
     );
     const file = h.manifest(jobManifest('ttl-$ITEM', 'ttlSecondsAfterFinished: 10'));
     const { done } = h.start('run', file, '--items', 'a,b');
-    await waitFor(async () => (await h.store.loadJob('ttl-a'))?.job.status.succeeded === 1, {
-      what: 'job ttl-a to complete',
-    });
-    const finishedAt = Date.parse(
-      (await h.store.loadJob('ttl-a'))?.job.status.conditions?.find((c) => c.type === 'Complete')
-        ?.lastTransitionTime ?? '',
-    );
+    // Complete follows the count once the pod's containers are gone (the finalizer order).
+    const complete = async () =>
+      (await h.store.loadJob('ttl-a'))?.job.status.conditions?.find((c) => c.type === 'Complete');
+    await waitFor(async () => (await complete()) !== undefined, { what: 'job ttl-a to complete' });
+    const finishedAt = Date.parse((await complete())?.lastTransitionTime ?? '');
     // The line is printed once the deletion is done: waited for, not the record's going alone.
     const deletedLine = /^[\d:]+ job\.batch\/ttl-a deleted \(ttlSecondsAfterFinished\)$/m;
     await waitFor(() => deletedLine.test(h.err()), { what: 'the deletion of ttl-a to be reported' });

@@ -1,7 +1,7 @@
 // Kill the controller at every kind of point (before or after any recorded change) across several
 // job shapes, start a new one over the same containers and state: the end is always the one the
 // uninterrupted run reaches, with no pod counted twice, no index run twice at once, and never
-// more pods at once than parallelism.
+// more pods at once than parallelism; and a job recorded as finished has no container left.
 
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -138,6 +138,18 @@ async function runWithCrash(
       await clock.advance(Math.max(0, next - clock.now().getTime()));
     }
     const r = await result;
+    if (killed) {
+      // Finalizer order: a job whose journal says it finished has nothing left on the engine,
+      // since nobody drives a finished job again.
+      const stored = await store.loadJob('crash');
+      const uid = stored?.job.metadata.uid ?? '';
+      if (stored && project(stored.job.status).end)
+        assert.deepEqual(
+          runtime.podsLeft(uid),
+          [],
+          `killed once finished (${crash?.when} commit ${crash?.commit})`,
+        );
+    }
     if (!killed && r) {
       return { status: project(r.state.job.status), commits: store.commits, runtime, store };
     }

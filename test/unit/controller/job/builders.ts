@@ -145,6 +145,7 @@ export interface SyncSetup {
   backoff?: BackoffRecord;
   now?: Date;
   options?: SyncOptions;
+  releasesPending?: number;
 }
 
 export function sync(setup: SyncSetup): SyncResult {
@@ -154,6 +155,7 @@ export function sync(setup: SyncSetup): SyncResult {
     backoff: setup.backoff ?? { failuresAfterLastSuccess: 0 },
     now: setup.now ?? T0,
     options: setup.options ?? defaultOptions,
+    ...(setup.releasesPending !== undefined ? { releasesPending: setup.releasesPending } : {}),
   });
 }
 

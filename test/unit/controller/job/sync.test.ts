@@ -15,6 +15,8 @@ interface Case {
   pods?: PodBuilder[];
   backoff?: BackoffRecord;
   now?: Date;
+  /** What the engine has still to release (finished pods' containers, prepared sandboxes). */
+  releasesPending?: number;
   // expected actions
   wantActions: string[];
   wantUntrack?: string[];
@@ -43,6 +45,7 @@ function runCases(cases: Case[]): void {
         pods: c.pods ?? [],
         ...(c.backoff ? { backoff: c.backoff } : {}),
         now: c.now ?? at(0),
+        ...(c.releasesPending !== undefined ? { releasesPending: c.releasesPending } : {}),
       });
       assert.deepEqual(actionsOf(got), c.wantActions, 'actions');
       assert.deepEqual(counters(got.status), c.want, 'counters');
@@ -193,6 +196,54 @@ describe('syncJob: pod-count arithmetic (§2.5)', () => {
       wantActions: [],
       want: { ...zero, succeeded: 1, terminating: 1 },
       wantConditions: ['SuccessCriteriaMet=True/CompletionsReached'],
+      wantEvents: [],
+    },
+    {
+      // Upstream's enactJobFinished waits for pods still holding their tracking finalizer.
+      name: 'complete waits for the finished pods to be released',
+      job: job({ completions: 1, parallelism: 1, status: running() }),
+      pods: [pod('a').succeeded(1)],
+      releasesPending: 1,
+      wantActions: [],
+      wantUntrack: ['a'],
+      want: { ...zero, succeeded: 1 },
+      wantConditions: ['SuccessCriteriaMet=True/CompletionsReached'],
+      wantCompletionTime: undefined,
+      wantEvents: [],
+    },
+    {
+      name: 'once released, the interim condition becomes Complete',
+      job: job({
+        completions: 1,
+        parallelism: 1,
+        status: running({
+          succeeded: 1,
+          conditions: [
+            {
+              type: 'SuccessCriteriaMet',
+              status: 'True',
+              reason: 'CompletionsReached',
+              message: 'Reached expected number of succeeded pods',
+            },
+          ],
+        }),
+      }),
+      pods: [pod('a').succeeded(1).untracked()],
+      releasesPending: 0,
+      wantActions: [],
+      want: { ...zero, succeeded: 1 },
+      wantConditions: ['SuccessCriteriaMet=True/CompletionsReached', 'Complete=True/CompletionsReached'],
+      wantCompletionTime: iso(0),
+      wantEvents: ['Normal Completed: Job completed'],
+    },
+    {
+      name: 'a failing job waits for its released pods too: FailureTarget, then Failed',
+      job: job({ completions: 1, parallelism: 1, backoffLimit: 0, status: running() }),
+      pods: [pod('a').failed(1)],
+      releasesPending: 1,
+      wantActions: [],
+      want: { ...zero, failed: 1 },
+      wantConditions: ['FailureTarget=True/BackoffLimitExceeded'],
       wantEvents: [],
     },
   ]);
