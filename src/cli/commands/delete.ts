@@ -15,7 +15,8 @@ import { DefaultTerminationGracePeriodSeconds } from '../../manifest/pod-default
 import { jobObject } from '../../output/objects.js';
 import { notFoundMessage, type Kind } from '../../output/printers.js';
 import type { CliContext, GlobalOptions, RegisterCommand } from '../context.js';
-import { openStateForReading } from '../open-state.js';
+import { openStateForReading, stateWatchAt } from '../open-state.js';
+import { StateFollower } from '../state-follower.js';
 import { RecordedRuntimes } from '../job-runtimes.js';
 import { rfc3339 } from '../../api/time.js';
 import { printable, reportError } from '../report-error.js';
@@ -26,8 +27,6 @@ import { DELETE_KINDS } from '../resource-kinds.js';
 
 /** How often a claim's deletion looks again whether a pod still uses it. */
 const CLAIM_USERS_POLL_MS = 500;
-/** How often a job another process drives is looked at, until that process has deleted it. */
-const DELEGATED_DELETE_POLL_MS = 100;
 /**
  * How long the driving process gets beyond the pods' grace period: to see the request (its runner
  * wakes for it), record the stopped pods and remove containers and records.
@@ -282,28 +281,36 @@ async function deleteJob(
     const grace =
       stored.job.spec.template.spec.terminationGracePeriodSeconds ?? DefaultTerminationGracePeriodSeconds;
     const deadline = ctx.clock.now().getTime() + (grace + DELEGATED_DELETE_SLACK_S) * 1000;
-    let current: StoredJob | undefined;
-    while ((current = await store.loadJob(name).catch(() => store.salvageJob(name)))) {
-      // Its controller could not remove some containers: it keeps the job and tries again.
-      const failed = current.events.filter(
-        (e) => e.reason === 'FailedDelete' && e.lastTimestamp >= requestedAt,
-      );
-      if (failed.length > 0) {
-        ctx.stderr.write(
-          `error: job "${name}" is not deleted: ${printable(failed.map((e) => e.message).join('; '))}\n` +
-            `hint: its record is kept and its controller (pid ${lease.pid}, ${lease.command}) tries again; ` +
-            `so does \`tjob delete job ${name}\` once the container engine answers\n`,
+    // Read again whenever the job's record changes (its controller's FailedDelete, or the record
+    // gone), not on a poll: the deletion is printed within milliseconds of the record going.
+    const follower = new StateFollower(stateWatchAt(store.root), ctx.clock);
+    follower.job(name);
+    try {
+      let current: StoredJob | undefined;
+      while ((current = await store.loadJob(name).catch(() => store.salvageJob(name)))) {
+        // Its controller could not remove some containers: it keeps the job and tries again.
+        const failed = current.events.filter(
+          (e) => e.reason === 'FailedDelete' && e.lastTimestamp >= requestedAt,
         );
-        return 'failed';
+        if (failed.length > 0) {
+          ctx.stderr.write(
+            `error: job "${name}" is not deleted: ${printable(failed.map((e) => e.message).join('; '))}\n` +
+              `hint: its record is kept and its controller (pid ${lease.pid}, ${lease.command}) tries again; ` +
+              `so does \`tjob delete job ${name}\` once the container engine answers\n`,
+          );
+          return 'failed';
+        }
+        if (ctx.clock.now().getTime() > deadline) {
+          ctx.stderr.write(
+            `error: job "${name}" is driven by another tjob process (pid ${lease.pid}, ${lease.command}) ` +
+              `that did not delete it in time; stop that process (\`kill ${lease.pid}\`) and try again\n`,
+          );
+          return 'busy';
+        }
+        await follower.next(undefined, deadline + 1 - ctx.clock.now().getTime());
       }
-      if (ctx.clock.now().getTime() > deadline) {
-        ctx.stderr.write(
-          `error: job "${name}" is driven by another tjob process (pid ${lease.pid}, ${lease.command}) ` +
-            `that did not delete it in time; stop that process (\`kill ${lease.pid}\`) and try again\n`,
-        );
-        return 'busy';
-      }
-      await ctx.clock.sleep(DELEGATED_DELETE_POLL_MS);
+    } finally {
+      follower.close();
     }
     ctx.stdout.write(`job.batch "${name}" deleted\n`);
     return 'deleted';

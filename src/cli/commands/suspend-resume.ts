@@ -9,7 +9,8 @@ import { NotFoundError, UsageError } from '../../api/errors.js';
 import { finishedOutcome } from '../../engine/job-status.js';
 import type { JobRecords } from '../../ports/job-records.js';
 import type { CliContext, GlobalOptions, RegisterCommand } from '../context.js';
-import { openState } from '../open-state.js';
+import { openState, stateWatchAt } from '../open-state.js';
+import { StateFollower } from '../state-follower.js';
 import { setCronJobSuspend } from '../cronjob-suspend.js';
 import { startController } from '../controller-process.js';
 import { parseResourceArgs } from '../args/resource-args.js';
@@ -103,7 +104,7 @@ async function setJobSuspend(
         suspend,
         from: `tjob ${suspend ? 'suspend' : 'resume'} (pid ${process.pid})`,
       });
-      await waitForSpec(store, ctx, name, suspend);
+      await waitForSpec(store, ctx, stateDir, name, suspend);
     } else {
       if ((state.job.spec.suspend ?? false) !== suspend) {
         const lease = await store.acquireJobLease(name, `tjob ${suspend ? 'suspend' : 'resume'}`);
@@ -133,18 +134,26 @@ async function setJobSuspend(
 async function waitForSpec(
   store: JobRecords,
   ctx: CliContext,
+  stateDir: string,
   name: string,
   suspend: boolean,
 ): Promise<void> {
   const deadline = ctx.clock.now().getTime() + WAIT_MS;
-  for (;;) {
-    const s = await store.loadJob(name);
-    if (!s || (s.job.spec.suspend ?? false) === suspend) return;
-    if (ctx.clock.now().getTime() > deadline) {
-      throw new NotFoundError(
-        `the controller of job "${name}" did not take the change within ${WAIT_MS / 1000} s`,
-      );
+  // Read again whenever the job's record changes, not on a poll.
+  const follower = new StateFollower(stateWatchAt(stateDir), ctx.clock);
+  follower.job(name);
+  try {
+    for (;;) {
+      const s = await store.loadJob(name);
+      if (!s || (s.job.spec.suspend ?? false) === suspend) return;
+      if (ctx.clock.now().getTime() > deadline) {
+        throw new NotFoundError(
+          `the controller of job "${name}" did not take the change within ${WAIT_MS / 1000} s`,
+        );
+      }
+      await follower.next(undefined, deadline + 1 - ctx.clock.now().getTime());
     }
-    await ctx.clock.sleep(100);
+  } finally {
+    follower.close();
   }
 }

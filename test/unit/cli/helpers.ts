@@ -10,6 +10,10 @@ import type { PodRecord } from '../../../src/api/pod.js';
 import type { LogRecord, StoredEvent } from '../../../src/ports/state-store.js';
 import { FileStore } from '../../../src/state/file-store.js';
 import { tempDir, testJob } from '../../support/jobs.js';
+import { SystemClock } from '../../../src/runtime/system-clock.js';
+import { processStartTime } from '../../../src/state/process-identity.js';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 export const NOW = '2026-01-01T00:10:00Z';
 
@@ -35,6 +39,27 @@ export function fixedClock(at: string = NOW): Clock {
         });
       }),
   };
+}
+
+/**
+ * The system's time, but every sleep lasts ten minutes unless aborted: a command that must react to
+ * a change of the state directory passes only if it watches it rather than polls.
+ */
+export function watchOnlyClock(): Clock {
+  const system = new SystemClock();
+  return { now: () => system.now(), sleep: (_ms, signal) => system.sleep(600_000, signal) };
+}
+
+/** Makes the job's lease look held by another live tjob process (this test's parent). */
+export async function leaseHeldElsewhere(h: Harness, name: string, command = 'tjob run'): Promise<void> {
+  const lease = await h.store.acquireJobLease(name, command);
+  if (!('renew' in lease)) throw new Error(`the lease of ${name} is held already`);
+  const path = join(h.dir, 'jobs', name, 'lease.json');
+  const holder = JSON.parse(readFileSync(path, 'utf8')) as object;
+  writeFileSync(
+    path,
+    JSON.stringify({ ...holder, pid: process.ppid, processStart: processStartTime(process.ppid) ?? '' }),
+  );
 }
 
 export function harness(options: { clock?: Clock; env?: Record<string, string> } = {}): Harness {

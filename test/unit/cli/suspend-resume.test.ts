@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { defaultCronJob } from '../../../src/manifest/index.js';
 import { FileCronStore } from '../../../src/state/cron-store.js';
-import { harness, tjob, type Harness } from './helpers.js';
+import { waitFor } from '../../support/wait-for.js';
+import { harness, leaseHeldElsewhere, storeJob, tjob, watchOnlyClock, type Harness } from './helpers.js';
 
 async function storeCronJob(h: Harness, name: string): Promise<FileCronStore> {
   const cronStore = new FileCronStore(h.dir);
@@ -88,5 +89,33 @@ describe('tjob suspend|resume cronjob', () => {
     const h = harness();
     assert.equal(await tjob(h, 'resume', 'job/ghost'), 1);
     assert.equal(h.err(), 'Error from server (NotFound): jobs.batch "ghost" not found\n');
+  });
+});
+
+describe('tjob suspend|resume job', () => {
+  it('asks the process that drives the job and returns once it has taken the change', async () => {
+    const h = harness({ clock: watchOnlyClock() });
+    await storeJob(h, { name: 'busy', status: { active: 1 } });
+    await leaseHeldElsewhere(h, 'busy');
+    // The "controller": applies the request it finds, as a runner does.
+    const controller = (async () => {
+      const [request] = await waitFor(
+        async () => {
+          const pending = await h.store.pendingJobRequests('busy');
+          return pending.length > 0 ? pending : undefined;
+        },
+        { what: "tjob suspend's request" },
+      );
+      // Later than the command's first look: it is waiting when the change comes.
+      await new Promise((r) => setTimeout(r, 200));
+      const stored = await h.store.loadJob('busy');
+      await h.store.commitJob('busy', { spec: { ...stored!.job.spec, suspend: request!.suspend } });
+      await h.store.completeJobRequest('busy', request!.id);
+      return request!;
+    })();
+    assert.equal(await tjob(h, 'suspend', 'job', 'busy'), 0, h.err());
+    assert.match((await controller).from, /^tjob suspend \(pid \d+\)$/);
+    assert.equal(h.out(), 'job.batch/busy suspended\n');
+    assert.equal((await h.store.loadJob('busy'))?.job.spec.suspend, true);
   });
 });

@@ -1,6 +1,16 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { complete, failed, harness, log, pod, storeJob, tjob } from './helpers.js';
+import {
+  complete,
+  failed,
+  harness,
+  leaseHeldElsewhere,
+  log,
+  pod,
+  storeJob,
+  tjob,
+  watchOnlyClock,
+} from './helpers.js';
 import { SystemClock } from '../../../src/runtime/system-clock.js';
 import { FileStore } from '../../../src/state/file-store.js';
 import { FakeRuntime } from '../../support/fake-runtime.js';
@@ -290,20 +300,9 @@ describe('tjob delete', () => {
   });
 
   it('hands a job whose controller is running to that controller, and reports it deleted', async () => {
-    const h = harness({ clock: new SystemClock() });
+    const h = harness({ clock: watchOnlyClock() });
     await storeJob(h, { name: 'busy' });
-    const lease = await h.store.acquireJobLease('busy', 'tjob run');
-    assert.ok('renew' in lease);
-    // Another process: simulate by rewriting the lease's holder with this (live) parent's pid.
-    const { writeFileSync, readFileSync } = await import('node:fs');
-    const { join } = await import('node:path');
-    const path = join(h.dir, 'jobs', 'busy', 'lease.json');
-    const holder = JSON.parse(readFileSync(path, 'utf8'));
-    const { processStartTime } = await import('../../../src/state/process-identity.js');
-    writeFileSync(
-      path,
-      JSON.stringify({ ...holder, pid: process.ppid, processStart: processStartTime(process.ppid) ?? '' }),
-    );
+    await leaseHeldElsewhere(h, 'busy');
     // The "controller": applies the delete request it finds.
     const controller = (async () => {
       const requests = await waitFor(
@@ -313,6 +312,8 @@ describe('tjob delete', () => {
         },
         { what: "tjob delete's request" },
       );
+      // Later than the command's first look: it is waiting when the change comes.
+      await new Promise((r) => setTimeout(r, 200));
       await h.store.deleteJob('busy');
       return requests;
     })();
