@@ -98,7 +98,8 @@ export async function driveJobs(names: string[], io: DriveIo, d: DriveOptions): 
     await ctx.clock.sleep(ms, finished.signal);
     if (finished.signal.aborted) return;
     try {
-      if (await deleteIfExpired(store, name, ctx.clock.now(), async () => runtime, uid))
+      const warn = (message: string) => printer.warning(message);
+      if (await deleteIfExpired(store, name, ctx.clock.now(), async () => runtime, uid, warn))
         printer.progress(`job.batch/${name} deleted (ttlSecondsAfterFinished)`);
     } catch (err) {
       printer.warning(`deleting job ${name} after its TTL: ${(err as Error).message}`);
@@ -164,7 +165,8 @@ export async function driveJobs(names: string[], io: DriveIo, d: DriveOptions): 
       // else by the next tjob command.
       const left =
         end === 'Complete' || end === 'Failed' ? ttlTimeLeft(state.job, ctx.clock.now()) : undefined;
-      if (left !== undefined && left <= 0) await deleteJobEverywhere(state, store, runtime);
+      if (left !== undefined && left <= 0)
+        await deleteJobEverywhere(state, store, runtime, (message) => printer.warning(message));
       else if (left !== undefined) void expireLater(name, state.job.metadata.uid, left);
     } finally {
       clearInterval(heartbeat);

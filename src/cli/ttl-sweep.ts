@@ -24,6 +24,7 @@ export async function sweepExpiredJobs(
   now: Date,
   runtime?: (job: string) => Promise<PodRuntime>,
   listed?: JobSummary[],
+  warn?: (message: string) => void,
 ): Promise<string[]> {
   const deleted: string[] = [];
   // Summaries: a command on a state directory of 1,000 jobs does not read every pod record first.
@@ -31,7 +32,7 @@ export async function sweepExpiredJobs(
     const brief = briefOf(summary);
     if (!ttlExpired(brief, now)) continue;
     const name = brief.metadata.name;
-    if (await deleteIfExpired(store, name, now, runtime)) deleted.push(name);
+    if (await deleteIfExpired(store, name, now, runtime, undefined, warn)) deleted.push(name);
   }
   return deleted;
 }
@@ -46,13 +47,14 @@ export async function deleteIfExpired(
   now: Date,
   runtime?: (job: string) => Promise<PodRuntime>,
   uid?: string,
+  warn?: (message: string) => void,
 ): Promise<boolean> {
   if (await store.jobLeaseHolder(name)) return false;
   const state = await store.loadJob(name);
   if (!state || !ttlExpired(state.job, now)) return false;
   if (uid !== undefined && state.job.metadata.uid !== uid) return false;
   if (state.pods.every((p) => p.removed)) await store.deleteJob(name);
-  else if (runtime) await deleteJobEverywhere(state, store, await runtime(name));
+  else if (runtime) await deleteJobEverywhere(state, store, await runtime(name), warn);
   else return false;
   return true;
 }

@@ -69,15 +69,30 @@ export async function removePods(
 /**
  * Deletes a job no process drives: stops its pods, removes their containers, then its records.
  * Throws PodsNotRemovedError, naming each pod and the engine's error, when some could not go (the
- * record stays).
+ * record stays). What the runtime says about the job meanwhile (e.g. a Swarm pod's emptyDir left on
+ * its node, and how to remove it) goes to `warn`, as a runner's observer shows it.
  */
 export async function deleteJobEverywhere(
   state: StoredJob,
   store: JobLifecycle,
   runtime: PodRuntime,
+  warn?: (message: string) => void,
 ): Promise<void> {
-  await stopPods(runtime, state.job, state.pods);
-  const { failures } = await removePods(runtime, state.job, state.pods);
-  if (failures.length > 0) throw new PodsNotRemovedError(state.job.metadata.name, failures);
-  await store.deleteJob(state.job.metadata.name);
+  const uid = state.job.metadata.uid ?? '';
+  const unsubscribe = warn
+    ? runtime.subscribe({
+        onPod: () => undefined,
+        onWarning: (jobUid, message) => {
+          if (jobUid === uid) warn(message);
+        },
+      })
+    : undefined;
+  try {
+    await stopPods(runtime, state.job, state.pods);
+    const { failures } = await removePods(runtime, state.job, state.pods);
+    if (failures.length > 0) throw new PodsNotRemovedError(state.job.metadata.name, failures);
+    await store.deleteJob(state.job.metadata.name);
+  } finally {
+    unsubscribe?.();
+  }
 }

@@ -1,6 +1,7 @@
 // `tjob cron start|list|next|trigger|suspend|resume`: the CronJob scheduler daemon and its helpers
 // (docs/cli.md#cron; deviations 5 and 6 in docs/deviations.md).
 
+import { warnOn } from '../report-error.js';
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { addTemplateFlags, collect } from '../args/template-flags.js';
@@ -512,7 +513,7 @@ async function cronTrigger(
             from: `tjob cron trigger (pid ${process.pid})`,
           });
         } else {
-          await deleteJobEverywhere(state, store, runtime);
+          await deleteJobEverywhere(state, store, runtime, warnOn(ctx));
         }
         ctx.stderr.write(`job.batch/${victim} deleted (concurrencyPolicy Replace)\n`);
       }

@@ -19,7 +19,7 @@ import { openStateForReading, stateWatchAt } from '../open-state.js';
 import { StateFollower } from '../state-follower.js';
 import { RecordedRuntimes } from '../job-runtimes.js';
 import { rfc3339 } from '../../api/time.js';
-import { printable, reportError } from '../report-error.js';
+import { printable, reportError, warnOn } from '../report-error.js';
 import { deleteJobEverywhere } from '../../engine/job-deletion.js';
 import { NO_RESOURCES } from '../listed-objects.js';
 import { parseResourceArgs, selectorOf } from '../args/resource-args.js';
@@ -318,7 +318,7 @@ async function deleteJob(
   try {
     const fresh = (await store.loadJob(name).catch(() => store.salvageJob(name))) ?? stored;
     if (fresh.pods.some((p) => p.removed !== true))
-      await deleteJobEverywhere(fresh, store, await runtimeFor(name));
+      await deleteJobEverywhere(fresh, store, await runtimeFor(name), warnOn(ctx));
     else await store.deleteJob(name);
   } catch (err) {
     await lease.release();

@@ -1,6 +1,7 @@
 // `tjob run FILE...`: create every Job in the files and drive them to the end in the foreground
 // (or, with -d, in a detached controller process); exit with the outcome.
 
+import { warnOn } from '../report-error.js';
 import { randomUUID } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
@@ -167,10 +168,16 @@ export async function runCommand(
   // Finished jobs whose TTL ran out go first (deviation 3), so they do not block a new run.
   let sweepRuntimes: RecordedRuntimes | undefined;
   try {
-    await sweepExpiredJobs(store, ctx.clock.now(), (job) => {
-      sweepRuntimes ??= new RecordedRuntimes(ctx, stateDir, store);
-      return sweepRuntimes.forJob(job);
-    });
+    await sweepExpiredJobs(
+      store,
+      ctx.clock.now(),
+      (job) => {
+        sweepRuntimes ??= new RecordedRuntimes(ctx, stateDir, store);
+        return sweepRuntimes.forJob(job);
+      },
+      undefined,
+      warnOn(ctx),
+    );
   } finally {
     await sweepRuntimes?.close();
   }
@@ -257,11 +264,11 @@ export async function runCommand(
           }
           // The job it replaces may be on the other runtime: its pods go through that one.
           const priorKind = recordedRuntime(await store.loadJobConfig(name));
-          if (priorKind === kind) await deleteJobEverywhere(prior, store, runtime);
+          if (priorKind === kind) await deleteJobEverywhere(prior, store, runtime, warnOn(ctx));
           else {
             const others = new RecordedRuntimes(ctx, stateDir, store);
             try {
-              await deleteJobEverywhere(prior, store, await others.of(priorKind));
+              await deleteJobEverywhere(prior, store, await others.of(priorKind), warnOn(ctx));
             } finally {
               await others.close();
             }

@@ -3,7 +3,9 @@ import assert from 'node:assert/strict';
 import { FileStore } from '../../../src/state/file-store.js';
 import { sweepExpiredJobs } from '../../../src/cli/ttl-sweep.js';
 import type { JobStatus } from '../../../src/api/k8s.js';
-import { tempDir, testJob } from '../../support/jobs.js';
+import { podRecord, tempDir, testJob } from '../../support/jobs.js';
+import { FakeClock } from '../../support/fake-clock.js';
+import { FakeRuntime } from '../../support/fake-runtime.js';
 
 const done = (at: string): JobStatus => ({
   startTime: '2026-01-01T00:00:00Z',
@@ -30,5 +32,28 @@ describe('ttlSecondsAfterFinished (deviation 3)', () => {
       (await store.listJobs()).map((s) => s.job.metadata.name),
       ['forever', 'running', 'young'],
     );
+  });
+
+  it('an expired job whose containers are still there goes through its runtime, whose warnings are passed on', async () => {
+    const store = new FileStore(tempDir());
+    const clock = new FakeClock();
+    const runtime = new FakeRuntime(clock, () => ({ exitCode: 0, runMs: 0 }));
+    runtime.warnOnRemoval = 'its emptyDir volumes stay on node w2';
+    await store.createJob({ ...testJob('kept', { ttlSecondsAfterFinished: 10 }), status: {} });
+    await store.commitJob('kept', {
+      status: done('2026-01-01T00:01:00Z'),
+      pods: [podRecord('kept-aaaaa', 'Succeeded')],
+    });
+    const warnings: string[] = [];
+    const deleted = await sweepExpiredJobs(
+      store,
+      new Date('2026-01-01T00:02:00Z'),
+      async () => runtime,
+      undefined,
+      (m) => warnings.push(m),
+    );
+    assert.deepEqual(deleted, ['kept']);
+    assert.deepEqual(runtime.removed, ['kept-aaaaa']);
+    assert.deepEqual(warnings, ['its emptyDir volumes stay on node w2 (kept-aaaaa)']);
   });
 });

@@ -299,6 +299,18 @@ describe('tjob delete', () => {
     assert.equal(await new FileStore(h.dir).loadJob('a'), undefined);
   });
 
+  it("prints what the runtime warns about the job's pods while removing them (e.g. a Swarm worker's emptyDir)", async () => {
+    const h = harness();
+    await storeJob(h, { name: 'a', pods: [pod('a-aaaaa', 'Succeeded')] });
+    const runtime = new FakeRuntime(h.ctx.clock, () => ({ exitCode: 0, runMs: 0 }));
+    runtime.warnOnRemoval = 'its emptyDir volumes stay on node w2';
+    h.ctx.createRuntime = async () => runtime;
+    assert.equal(await tjob(h, 'delete', 'job', 'a'), 0);
+    assert.equal(h.out(), 'job.batch "a" deleted\n');
+    // Only this job's warning: the fake also warns for another job's uid.
+    assert.equal(h.err(), 'Warning: its emptyDir volumes stay on node w2 (a-aaaaa)\n');
+  });
+
   it('hands a job whose controller is running to that controller, and reports it deleted', async () => {
     const h = harness({ clock: watchOnlyClock() });
     await storeJob(h, { name: 'busy' });
