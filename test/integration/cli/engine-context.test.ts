@@ -6,13 +6,12 @@
 
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-
 import { newStateDir, tjob, writeManifest } from './tjob-cli.js';
+import { tempDir } from '../../support/jobs.js';
 
 /** The engine this suite runs against (DOCKER_HOST for the Podman run, else the local socket). */
 const EngineSocket = (process.env['DOCKER_HOST'] ?? 'unix:///var/run/docker.sock').replace(/^unix:\/\//, '');
@@ -44,7 +43,7 @@ describe('the docker context decides the engine', { timeout: 180_000 }, () => {
   const env = (): Record<string, string> => ({ DOCKER_CONFIG: config, DOCKER_HOST: '', DOCKER_CONTEXT: '' });
 
   before(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'tjob-context-'));
+    dir = tempDir('tjob-context-');
     config = join(dir, 'docker-config');
     forwarderSocket = join(dir, 'forwarded.sock');
     forwarder = createServer((client) => {

@@ -4,13 +4,12 @@
 
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { EngineCallProxy } from '../../support/engine-call-proxy.js';
 import { newStateDir, removeContainersOf, tjob, writeManifest } from '../cli/tjob-cli.js';
+import { tempDir } from '../../support/jobs.js';
 
 const chain = (name: string, completions: number): string => `apiVersion: batch/v1
 kind: Job
@@ -31,7 +30,7 @@ spec:
 
 describe('engine calls per pod (real Docker)', { timeout: 300_000 }, () => {
   it('a chain of `true` pods: one create, inspect, attach, start and remove per container, one listing at the end', async () => {
-    const proxy = new EngineCallProxy(join(mkdtempSync(join(tmpdir(), 'tjob-calls-')), 'engine.sock'));
+    const proxy = new EngineCallProxy(join(tempDir('tjob-calls-'), 'engine.sock'));
     await proxy.start();
     const name = `calls-${process.pid}`;
     const pods = 4;
@@ -68,7 +67,7 @@ describe('engine calls per pod (real Docker)', { timeout: 300_000 }, () => {
   });
 
   it('the proxy counts what the docker CLI asks for a `run --rm` (the comparison)', async () => {
-    const proxy = new EngineCallProxy(join(mkdtempSync(join(tmpdir(), 'tjob-calls-')), 'engine.sock'));
+    const proxy = new EngineCallProxy(join(tempDir('tjob-calls-'), 'engine.sock'));
     await proxy.start();
     try {
       // Not execFileSync: the proxy runs in this process and must keep forwarding.

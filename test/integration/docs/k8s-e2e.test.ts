@@ -8,11 +8,10 @@
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CronJob, Job, PodPhase } from '../../../src/api/k8s.js';
-import { conditionsOf as conditions } from '../../support/jobs.js';
+import { conditionsOf as conditions, tempDir } from '../../support/jobs.js';
 import { FileStore } from '../../../src/state/file-store.js';
 import { FileCronStore } from '../../../src/state/cron-store.js';
 import {
@@ -52,7 +51,7 @@ const scratch: string[] = [];
 /** One upstream namespace: a state directory, and a directory for the hostPath marker files. */
 class Namespace {
   readonly state = newStateDir();
-  readonly markers = mkdtempSync(join(tmpdir(), 'tjob-e2e-marker-'));
+  readonly markers = tempDir('tjob-e2e-marker-');
   private readonly store = new FileStore(this.state);
 
   constructor() {

@@ -3,14 +3,14 @@
 // the PATH (as `npm link` would put it) and a state directory of its own.
 
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync, chmodSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, symlinkSync, writeFileSync, chmodSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { outcomeOf, removeContainersLabelled, ROOT, type Outcome } from '../cli/tjob-cli.js';
 import type { Job } from '../../../src/api/k8s.js';
+import { tempDir } from '../../support/jobs.js';
 
 export { ROOT };
 
@@ -21,7 +21,7 @@ export interface Workspace {
 }
 
 export function workspace(extraEnv: Record<string, string> = {}): Workspace {
-  const cwd = mkdtempSync(join(tmpdir(), 'tjob-docs-'));
+  const cwd = tempDir('tjob-docs-');
   symlinkSync(join(ROOT, 'samples'), join(cwd, 'samples'));
   symlinkSync(join(ROOT, 'bin'), join(cwd, 'bin'));
   const shim = join(cwd, '.path');

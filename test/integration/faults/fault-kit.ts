@@ -4,11 +4,11 @@
 
 import assert from 'node:assert/strict';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { StoredJob } from '../../../src/ports/state-store.js';
 import { FileStore } from '../../../src/state/file-store.js';
+import { tempDir } from '../../support/jobs.js';
 
 export function jobYaml(
   name: string,
@@ -128,7 +128,7 @@ export async function runningPod(stateDir: string, name: string): Promise<string
 
 /** A Docker engine of the test's own (so the machine's shared engine is never stopped). */
 export class SecondEngine {
-  readonly dir = mkdtempSync(join(tmpdir(), 'tjob-fault-'));
+  readonly dir = tempDir('tjob-fault-');
   readonly host = `unix://${join(this.dir, 'docker.sock')}`;
   private proc: ChildProcess | undefined;
 

@@ -7,12 +7,12 @@
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { appendFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseJournal } from '../../../src/state/job-journal.js';
 import { newStateDir, tjob, writeManifest } from '../cli/tjob-cli.js';
 import { checkFinishedJob, jobYaml, removeContainersLabelled } from './fault-kit.js';
+import { tempDir } from '../../support/jobs.js';
 
 const P = `itfst${process.pid}`;
 const mounts: string[] = [];
@@ -25,7 +25,7 @@ after(() => {
 });
 
 function tmpfs(size: string): string {
-  const dir = mkdtempSync(join(tmpdir(), 'tjob-fault-fs-'));
+  const dir = tempDir('tjob-fault-fs-');
   execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${size},mode=0700`, 'tmpfs', dir]);
   mounts.push(dir);
   return dir;

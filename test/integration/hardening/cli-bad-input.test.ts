@@ -7,7 +7,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -24,6 +24,7 @@ import {
 } from '../../unit/hardening/corpus.js';
 import { makeFlagFiles } from '../../unit/hardening/flag-files.js';
 import { argsFor, NoEngine, problems, Tally, type Outcome } from '../../unit/hardening/harness.js';
+import { tempDir } from '../../support/jobs.js';
 
 const BIN = join(ROOT, 'bin', 'tjob.js');
 const Concurrency = 4;
@@ -109,7 +110,7 @@ function record(category: string, o: Spawned, extra: string[] = []): string[] {
 }
 
 before(() => {
-  dir = mkdtempSync(join(tmpdir(), 'tjob-hardening-cli-'));
+  dir = tempDir('tjob-hardening-cli-');
 });
 after(() => {
   rmSync(dir, { recursive: true, force: true });

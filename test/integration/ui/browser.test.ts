@@ -7,8 +7,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -24,6 +23,7 @@ import {
   writeManifest,
   type Outcome,
 } from '../cli/tjob-cli.js';
+import { tempDir } from '../../support/jobs.js';
 
 const PREFIX = `itui${process.pid}`;
 const SHOTS = join(ROOT, '.tjob-test', 'screenshots');
@@ -126,7 +126,7 @@ describe('tjob ui in Chromium', { timeout: 300_000 }, () => {
   });
 
   it('--open hands the printed URL to $BROWSER', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'tjob-open-'));
+    const dir = tempDir('tjob-open-');
     const opener = join(dir, 'browser.sh');
     writeFileSync(opener, `#!/bin/sh\nprintf '%s' "$1" > ${join(dir, 'opened')}\n`, { mode: 0o755 });
     const second = start(['ui', '--open'], stateDir, { BROWSER: opener });

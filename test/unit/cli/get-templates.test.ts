@@ -2,10 +2,10 @@
 
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { complete, harness, log, pod, storeJob, tjob, type Harness } from './helpers.js';
+import { tempDir } from '../../support/jobs.js';
 
 /** The Jobs page's pi job (one pod, its digits in the log) next to another job. */
 async function piAndOther(): Promise<Harness> {
@@ -125,7 +125,7 @@ describe('tjob get -o jsonpath', () => {
       0,
       '[\n    "other",\n    "pi"\n]\n',
     ]);
-    const file = join(mkdtempSync(join(tmpdir(), 'tjob-jp-')), 'names.jsonpath');
+    const file = join(tempDir('tjob-jp-'), 'names.jsonpath');
     writeFileSync(file, '{range .items[*]}{.metadata.name}{"\\n"}{end}');
     assert.deepEqual(await run(h, 'get', 'jobs', '-o', `jsonpath-file=${file}`), [0, 'other\npi\n']);
   });
@@ -252,7 +252,7 @@ describe('tjob get -o custom-columns', () => {
 
   it('-o custom-columns-file=FILE: a header line and a path line', async () => {
     const h = await piAndOther();
-    const file = join(mkdtempSync(join(tmpdir(), 'tjob-cc-')), 'columns.txt');
+    const file = join(tempDir('tjob-cc-'), 'columns.txt');
     writeFileSync(file, 'JOB        SUCCEEDED\n.metadata.name   .status.succeeded\n');
     assert.deepEqual(await run(h, 'get', 'jobs', '-o', `custom-columns-file=${file}`), [
       0,

@@ -1,12 +1,12 @@
 // The files the bad-command-line cases refer to, made in os.tmpdir().
 
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT, type FlagFiles } from './corpus.js';
+import { tempDir } from '../../support/jobs.js';
 
 export function makeFlagFiles(): FlagFiles {
-  const d = mkdtempSync(join(tmpdir(), 'tjob-hardening-'));
+  const d = tempDir('tjob-hardening-');
   const f: FlagFiles = {
     job: join(ROOT, 'samples', 'job-hello.yaml'),
     items: join(d, 'items.txt'),

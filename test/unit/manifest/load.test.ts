@@ -1,7 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { dump } from 'js-yaml';
 import { ManifestError, UsageError } from '../../../src/api/errors.js';
@@ -16,6 +15,7 @@ import {
   renderManifests,
 } from '../../../src/manifest/index.js';
 import { cronJob, errors, fullErrors, job, load, repoRoot } from './helpers.js';
+import { tempDir } from '../../support/jobs.js';
 
 test('every sample validates', () => {
   const dir = new URL('samples/', repoRoot);
@@ -291,7 +291,7 @@ test('two Jobs of the same name in one run', () => {
 });
 
 test('readManifestSources: files, directories (sorted *.yaml/*.yml), stdin, missing paths', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'tjob-manifest-'));
+  const dir = tempDir('tjob-manifest-');
   mkdirSync(join(dir, 'd'));
   writeFileSync(join(dir, 'd', 'b.yml'), 'b');
   writeFileSync(join(dir, 'd', 'a.yaml'), 'a');

@@ -1,13 +1,12 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { junitReport } from '../../../src/output/junit.js';
 import type { PodRecord } from '../../../src/api/pod.js';
 import type { StoredJob } from '../../../src/ports/state-store.js';
-import { podRecord, testJob } from '../../support/jobs.js';
+import { podRecord, testJob, tempDir } from '../../support/jobs.js';
 
 const XSD = resolve(import.meta.dirname, '../../../../test/fixtures/junit/JUnit.xsd');
 
@@ -73,7 +72,7 @@ function stored(
 }
 
 function validate(xml: string): void {
-  const file = join(mkdtempSync(join(tmpdir(), 'tjob-junit-')), 'report.xml');
+  const file = join(tempDir('tjob-junit-'), 'report.xml');
   writeFileSync(file, xml);
   // Throws (with xmllint's message) when the report does not validate.
   execFileSync('xmllint', ['--noout', '--schema', XSD, file], { stdio: 'pipe' });

@@ -5,16 +5,13 @@
 
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-
 import type { Container, PodSpec, Volume } from '../../../../src/api/k8s.js';
 import { FieldRules } from '../../../../src/manifest/field-report.js';
 import { buildContainerConfig, buildPauseConfig } from '../../../../src/runtime/docker/container-config.js';
 import { fallsBackToLogs } from '../../../../src/runtime/docker/termination-message.js';
 import { preparePodVolumes, type NamedVolumes } from '../../../../src/runtime/docker/volumes.js';
 import { node, testContainer, testPlan } from './plan.js';
+import { tempDir } from '../../../support/jobs.js';
 
 /** The owner types whose fields the Docker runtime maps (the rest belong to the controllers). */
 const PodOwners = [
@@ -34,7 +31,7 @@ const named: NamedVolumes = {
 /** What the runtime makes of a pod: the first container's config, the pause config, the mounts. */
 async function mapping(spec: Partial<PodSpec>, container: Partial<Container> = {}, volumes: Volume[] = []) {
   const plan = testPlan({}, { ...spec, volumes, containers: [testContainer(container)] });
-  const dir = mkdtempSync(join(tmpdir(), 'tjob-map-'));
+  const dir = tempDir('tjob-map-');
   const mounts = await preparePodVolumes(plan, dir, {}, named);
   const c = plan.spec.containers[0]!;
   const ctx = {

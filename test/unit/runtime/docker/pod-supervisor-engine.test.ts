@@ -6,13 +6,10 @@
 
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { PassThrough } from 'node:stream';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-
 import type Docker from 'dockerode';
-
 import type { PodObservation } from '../../../../src/api/pod.js';
 import type { ContainerEvent, EventHub } from '../../../../src/runtime/docker/events.js';
 import { LaunchGate } from '../../../../src/runtime/docker/launch-gate.js';
@@ -20,8 +17,9 @@ import { PodSupervisor } from '../../../../src/runtime/docker/pod-supervisor.js'
 import { SystemClock } from '../../../../src/runtime/system-clock.js';
 import { testPlan } from './plan.js';
 import { waitFor } from '../../../support/wait-for.js';
+import { tempDir } from '../../../support/jobs.js';
 
-const root = mkdtempSync(join(tmpdir(), 'tjob-supervisor-'));
+const root = tempDir('tjob-supervisor-');
 after(() => rmSync(root, { recursive: true, force: true }));
 
 const ZERO = '0001-01-01T00:00:00Z';

@@ -1,27 +1,18 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import {
-  mkdtempSync,
-  mkdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-  existsSync,
-  readdirSync,
-} from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync, existsSync, readdirSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Volume } from '../../../../src/api/k8s.js';
 import type { PodPlan } from '../../../../src/api/pod.js';
 import { preparePodVolumes, removePodVolumes } from '../../../../src/runtime/docker/volumes.js';
 import { configData } from '../../../../src/engine/pod-plan.js';
 import { node, testPlan } from './plan.js';
+import { tempDir } from '../../../support/jobs.js';
 
 let root: string;
 before(() => {
-  root = mkdtempSync(join(tmpdir(), 'tjob-volumes-'));
+  root = tempDir('tjob-volumes-');
 });
 after(() => rmSync(root, { recursive: true, force: true }));
 
