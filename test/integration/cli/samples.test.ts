@@ -54,7 +54,9 @@ const expectations: Record<string, Expect> = {
   },
 };
 
-describe('samples run to their expected end', () => {
+// Three at a time: each sample has its own state directory and job names, and mostly waits
+// (its pods' sleeps, a deadline, a backoff).
+describe('samples run to their expected end', { concurrency: 3 }, () => {
   it('has an expectation for every Job sample', () => {
     const jobSamples = [
       ...readdirSync(join(ROOT, 'samples')).filter((f) => f.endsWith('.yaml') && !f.startsWith('cronjob')),

@@ -67,7 +67,11 @@ async function podName(dir: string, jobName: string): Promise<string> {
   );
 }
 
-describe('an image that cannot be pulled once the job runs', { skip, timeout: 3 * Timeout }, () => {
+// Both tests at once: each has its own image, job and state directory, and mostly waits (the pull
+// backoff, the deadline).
+const Suite = { skip, timeout: 3 * Timeout, concurrency: 2 };
+
+describe('an image that cannot be pulled once the job runs', Suite, () => {
   let registry: TestRegistry;
   const images: string[] = [];
   const dirs: string[] = [];

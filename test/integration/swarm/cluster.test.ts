@@ -52,7 +52,9 @@ describe('the three-node test Swarm', { skip, timeout: 300_000 }, () => {
     assert.deepEqual(mounts, []);
     const namespaces = execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' })
       .split('\n')
-      .filter((l) => l.startsWith(cluster.prefix));
+      .map((l) => l.split(' ')[0])
+      // This cluster's names exactly: another file's cluster (prefix tjscli) may be up meanwhile.
+      .filter((name) => ['br', 'n1', 'n2', 'n3'].some((suffix) => name === `${cluster.prefix}${suffix}`));
     assert.deepEqual(namespaces, []);
     const cgroups = readdirSync('/sys/fs/cgroup').flatMap((ctrl) => {
       try {
