@@ -3,14 +3,21 @@
 
 import { mapLimit } from '../api/map-limit.js';
 import type { Labels } from '../api/k8s.js';
-import { finishedOutcome } from '../engine/job-status.js';
 import type { ClaimStore } from '../ports/claims.js';
 import type { JobRecords, StoredJob } from '../ports/job-records.js';
 import type { JobRequestMailbox } from '../ports/job-requests.js';
-import { briefOf, type JobBrief, type JobSummaries, type JobSummary } from '../ports/job-summaries.js';
+import { briefOf, type JobRow, type JobSummaries, type JobSummary } from '../ports/job-summaries.js';
 import type { StateStore } from '../ports/state-store.js';
 import { cronJobObject, jobLabels, jobObject, podObject } from '../output/objects.js';
-import { claimCells, cronJobCells, jobCells, podCells, type Kind } from '../output/printers.js';
+import {
+  claimCells,
+  cronJobCells,
+  jobRowCells,
+  jobWideCells,
+  podCells,
+  type Kind,
+} from '../output/printers.js';
+import { rowOf } from '../state/job-row.js';
 
 /** kubectl's line when a listing is empty (on stderr). */
 export const NO_RESOURCES = 'No resources found in default namespace.\n';
@@ -19,14 +26,14 @@ export const NO_RESOURCES = 'No resources found in default namespace.\n';
  * Whether the job's deletion was asked of the process that drives it. Such a job is gone, as
  * after Kubernetes' background deletion (the CronJob controller's Replace, `kubectl delete`): the
  * object goes at once, its pods terminate in the background (and stay under `get pods` until then).
- * Only an unfinished job's deletion waits for its controller (a finished one has no pods to stop).
+ * Only an unfinished job's deletion waits for its controller (a finished one has no pods to stop):
+ * the caller asks this of unfinished jobs only.
  */
 async function deletionAsked(
   store: Pick<JobRequestMailbox, 'pendingJobRequests'>,
-  job: JobBrief,
+  name: string,
 ): Promise<boolean> {
-  if (finishedOutcome(job.status)) return false;
-  return (await store.pendingJobRequests(job.metadata.name)).some((r) => r.delete === true);
+  return (await store.pendingJobRequests(name)).some((r) => r.delete === true);
 }
 
 /** One object as `get` lists it. */
@@ -39,17 +46,26 @@ export interface Listed {
 }
 
 /**
- * A job as `get` lists it. The row, the labels and the filters read the brief; the API object (the
- * whole job, a copy with defaults) is made only for the formats that print it (on 10,000 jobs that
- * is most of a listing's time), and the labels only for a selector. A class: no closures per job.
+ * A job as `get` lists it. The name, the filters and the row read the row a store keeps
+ * (JobRow); the labels and `-o wide`'s cells its brief, and the API object (the whole job, a copy
+ * with defaults) is made only for the formats that print it (on 10,000 jobs that is most of a
+ * listing's time). A class: no closures per job.
  */
 class ListedJob implements Listed {
   readonly kind = 'jobs';
   readonly name: string;
   private made: ReturnType<typeof jobObject> | undefined;
 
-  constructor(private readonly summary: JobSummary) {
-    this.name = briefOf(summary).metadata.name;
+  constructor(
+    private readonly summary: JobSummary,
+    private readonly row: JobRow,
+  ) {
+    this.name = row.name;
+  }
+
+  /** Whether it has finished (a finished job's deletion waits for no controller: deletionAsked). */
+  get finished(): boolean {
+    return this.row.finished;
   }
 
   get labels(): Labels | undefined {
@@ -61,7 +77,9 @@ class ListedJob implements Listed {
   }
 
   cells(now: Date, wide: boolean): string[] {
-    return jobCells(briefOf(this.summary), now, wide);
+    const cells = jobRowCells(this.name, this.row, now);
+    if (wide) cells.push(...jobWideCells(briefOf(this.summary)));
+    return cells;
   }
 }
 
@@ -84,13 +102,12 @@ export async function listKind(
 ): Promise<Listed[]> {
   if (kind === 'jobs') {
     // Summaries: a listing of jobs reads no pod records (1,000 jobs answer in well under a second).
-    const all = summaries ?? (await store.listJobSummaries());
+    const all = (summaries ?? (await store.listJobSummaries())).map((s) => new ListedJob(s, rowOf(s)));
     // Only unfinished jobs can be gone this way (deletionAsked): the others read no requests.
-    const unfinished = all.filter((s) => !finishedOutcome(briefOf(s).status));
-    const asked = await mapLimit(unfinished, 16, (s) => deletionAsked(store, briefOf(s)));
+    const unfinished = all.filter((j) => !j.finished);
+    const asked = await mapLimit(unfinished, 16, (j) => deletionAsked(store, j.name));
     const deleted = new Set(unfinished.filter((_, i) => asked[i]));
-    const listed = all.filter((s) => !deleted.has(s));
-    return listed.map((s) => new ListedJob(s));
+    return deleted.size ? all.filter((j) => !deleted.has(j)) : all;
   }
   if (kind === 'pods') {
     const out: Listed[] = [];

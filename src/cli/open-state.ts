@@ -9,7 +9,8 @@ import { FileCronStore } from '../state/cron-store.js';
 import { FileStore } from '../state/file-store.js';
 import { FileStateWatch } from '../state/state-watch.js';
 import type { StateWatch } from '../ports/state-watch.js';
-import { briefOf, type JobSummary } from '../ports/job-summaries.js';
+import type { JobSummary } from '../ports/job-summaries.js';
+import { rowOf } from '../state/job-row.js';
 import { DEFAULT_BACKOFF, type BackoffSettings } from './args/backoff.js';
 import { stateDirOf, type CliContext, type GlobalOptions } from './context.js';
 import { sweepExpiredJobs } from './ttl-sweep.js';
@@ -70,7 +71,7 @@ export async function openStateForReading(ctx: CliContext, global: GlobalOptions
   await state.store.init();
   const listed = await state.store.listJobSummaries();
   const deleted = new Set(await sweepExpiredJobs(state.store, ctx.clock.now(), undefined, listed));
-  return { ...state, jobs: listed.filter((s) => !deleted.has(briefOf(s).metadata.name)) };
+  return { ...state, jobs: deleted.size ? listed.filter((s) => !deleted.has(rowOf(s).name)) : listed };
 }
 
 /**

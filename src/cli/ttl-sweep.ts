@@ -6,8 +6,9 @@ import type { PodRuntime } from '../ports/pod-runtime.js';
 import type { JobLeases } from '../ports/job-leases.js';
 import type { JobLifecycle } from '../ports/job-lifecycle.js';
 import type { JobRecords } from '../ports/job-records.js';
-import { briefOf, type JobSummaries, type JobSummary } from '../ports/job-summaries.js';
-import { ttlExpired } from '../engine/ttl-after-finished.js';
+import type { JobSummaries, JobSummary } from '../ports/job-summaries.js';
+import { expiredAt, ttlExpired } from '../engine/ttl-after-finished.js';
+import { rowOf } from '../state/job-row.js';
 import { deleteJobEverywhere } from '../engine/job-deletion.js';
 
 /** What deleting an expired job reads and changes: its lease holder, its record, the job. */
@@ -29,9 +30,9 @@ export async function sweepExpiredJobs(
   const deleted: string[] = [];
   // Summaries: a command on a state directory of 1,000 jobs does not read every pod record first.
   for (const summary of listed ?? (await store.listJobSummaries())) {
-    const brief = briefOf(summary);
-    if (!ttlExpired(brief, now)) continue;
-    const name = brief.metadata.name;
+    const row = rowOf(summary);
+    if (!expiredAt(row.ttlExpiry, now)) continue;
+    const name = row.name;
     if (await deleteIfExpired(store, name, now, runtime, undefined, warn)) deleted.push(name);
   }
   return deleted;

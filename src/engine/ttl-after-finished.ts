@@ -29,8 +29,12 @@ export function ttlTimeLeft(job: TtlJob, now: Date): number | undefined {
 
 /** Whether the job's TTL has run out at `now`. */
 export function ttlExpired(job: TtlJob, now: Date): boolean {
-  const left = ttlTimeLeft(job, now);
-  return left !== undefined && left <= 0;
+  return expiredAt(ttlExpiry(job), now);
+}
+
+/** Whether a TTL that runs out at `expiry` (ttlExpiry) has run out at `now`. */
+export function expiredAt(expiry: number | undefined, now: Date): boolean {
+  return expiry !== undefined && expiry - now.getTime() <= 0;
 }
 
 /**

@@ -2,10 +2,10 @@
 // printCronJob, printPersistentVolumeClaim): columns declared once with their wide priority, cells computed from the object.
 
 import type { Container, CronJob, PersistentVolumeClaim, PodStatus } from '../api/k8s.js';
-import type { JobBrief } from '../ports/job-summaries.js';
+import type { JobBrief, JobRowText } from '../ports/job-summaries.js';
 import type { PodObject } from './objects.js';
 import { formatLabelSelector } from './selector-format.js';
-import { age, between } from './time-format.js';
+import { age, ageSince, between, timeMs } from './time-format.js';
 
 export type Kind = 'jobs' | 'pods' | 'cronjobs' | 'persistentvolumeclaims';
 
@@ -121,21 +121,35 @@ export function jobCompletionsText(job: JobBrief): string {
 
 /** printJob's row; it reads no more of the job than a listing's brief holds. */
 export function jobCells(job: JobBrief, now: Date, wide: boolean): string[] {
+  const cells = jobRowCells(job.metadata.name, jobRowText(job), now);
+  if (wide) cells.push(...jobWideCells(job));
+  return cells;
+}
+
+/** printJob's cells that do not depend on the time, kept by the summaries index (JobRow). */
+export function jobRowText(job: JobBrief): JobRowText {
   const start = job.status?.startTime;
   const end = job.status?.completionTime;
-  const duration = !start ? '' : end ? between(start, end) : age(start, now);
-  const cells = [
-    job.metadata.name,
-    jobStatusText(job),
-    jobCompletionsText(job),
-    duration,
-    age(job.metadata.creationTimestamp, now),
-  ];
-  if (wide) {
-    const [names, images] = containerCells(job.spec.template.spec.containers);
-    cells.push(names, images, formatLabelSelector(job.spec.selector));
-  }
-  return cells;
+  return {
+    status: jobStatusText(job),
+    completions: jobCompletionsText(job),
+    duration: start && end ? between(start, end) : '',
+    runningSince: start && !end ? start : undefined,
+    createdMs: timeMs(job.metadata.creationTimestamp),
+  };
+}
+
+/** printJob's cells without `-o wide`'s: jobRowText's, and those of the time `now`. */
+export function jobRowCells(name: string, text: JobRowText, now: Date): string[] {
+  const { runningSince } = text;
+  const duration = runningSince === undefined ? text.duration : age(runningSince, now);
+  return [name, text.status, text.completions, duration, ageSince(text.createdMs, now)];
+}
+
+/** printJob's `-o wide` cells: CONTAINERS, IMAGES, SELECTOR. */
+export function jobWideCells(job: JobBrief): string[] {
+  const [names, images] = containerCells(job.spec.template.spec.containers);
+  return [names, images, formatLabelSelector(job.spec.selector)];
 }
 
 export function cronJobCells(cj: CronJob, now: Date, wide: boolean): string[] {

@@ -13,11 +13,20 @@ export function newTableState(): TableState {
 
 const NEEDS_ESCAPE = new RegExp(`[${String.fromCharCode(27)}\r\t\n]`);
 
-/** A cell's width in code points, as `[...cell].length` counts them, without the array. */
+/** ESC, carriage return, tab, newline: what escapeCell rewrites. */
+function isEscaped(c: number): boolean {
+  return c === 27 || c === 13 || c === 9 || c === 10;
+}
+
+/**
+ * A cell's width in code points, as `[...cell].length` counts them, without the array; -1 when it
+ * holds a character escapeCell rewrites (one scan for both: 10,000 rows have 50,000 cells).
+ */
 function cellWidth(cell: string): number {
   let n = cell.length;
   for (let i = 0; i < cell.length; i++) {
     const c = cell.charCodeAt(i);
+    if (c < 32 && isEscaped(c)) return -1;
     // A surrogate pair is one code point.
     if (c >= 0xd800 && c <= 0xdbff && i + 1 < cell.length) {
       const d = cell.charCodeAt(i + 1);
@@ -32,7 +41,7 @@ function cellWidth(cell: string): number {
 
 /** kubectl's EscapeTerminal: object data cannot inject escape sequences or move the cursor. */
 export function escapeCell(text: string): string {
-  // Most cells hold no control character: no copies for them (10,000 rows have 50,000 cells).
+  // Most cells hold no control character: no copies for them.
   if (!NEEDS_ESCAPE.test(text)) return text;
   return text
     .replaceAll(String.fromCharCode(27), '^[')
@@ -47,37 +56,54 @@ function pad(n: number): string {
   return (pads[n] ??= ' '.repeat(n));
 }
 
+/** Rows per chunk of a table's text (see renderRows). */
+const CHUNK_ROWS = 256;
+
 /**
  * Renders rows (the header first, if any) into aligned lines; the widths grow to fit and are kept
- * in `state` for later rows. One pass to measure and one to write, without an array or a joined
- * string per row (10,000 rows).
+ * in `state` for later rows. One pass to measure and one to write, with the escaped cells and their
+ * widths in one array each for the whole table (not two arrays and a joined string per row).
  */
 export function renderRows(
   rows: readonly (readonly string[])[],
   state: TableState = newTableState(),
 ): string {
   const { widths } = state;
-  const escaped: string[][] = [];
-  const cellWidths: number[][] = [];
+  const cells: string[] = [];
+  const cellWidths: number[] = [];
   for (const row of rows) {
-    const cells = row.map(escapeCell);
-    const w = new Array<number>(Math.max(0, cells.length - 1));
-    for (let i = 0; i < cells.length - 1; i++) {
-      w[i] = cellWidth(cells[i]!);
-      const column = Math.max(TABLE_TABS.minWidth, w[i]! + TABLE_TABS.padding);
+    const last = row.length - 1;
+    for (let i = 0; i <= last; i++) {
+      let cell = row[i]!;
+      let w = cellWidth(cell);
+      if (w < 0) {
+        cell = escapeCell(cell);
+        w = cellWidth(cell);
+      }
+      cells.push(cell);
+      cellWidths.push(w);
+      if (i === last) continue;
+      const column = Math.max(TABLE_TABS.minWidth, w + TABLE_TABS.padding);
       if (!(widths[i]! >= column)) widths[i] = column;
     }
-    escaped.push(cells);
-    cellWidths.push(w);
   }
-  let out = '';
-  for (let r = 0; r < escaped.length; r++) {
-    const cells = escaped[r]!;
-    const w = cellWidths[r]!;
-    const last = cells.length - 1;
-    for (let i = 0; i < last; i++) out += cells[i]! + pad(widths[i]! - w[i]!);
-    if (last >= 0) out += cells[last]!;
-    out += '\n';
+  // A string built by appending is a tree of all its pieces until it is read: the text is made in
+  // chunks of a few hundred rows, each read once (which makes it one flat string), so that 10,000
+  // rows' pieces die young rather than being copied by every collection until the text is written.
+  const chunks: string[] = [];
+  let chunk = '';
+  let k = 0;
+  for (let r = 0; r < rows.length; r++) {
+    const last = rows[r]!.length - 1;
+    for (let i = 0; i < last; i++, k++) chunk += cells[k]! + pad(widths[i]! - cellWidths[k]!);
+    if (last >= 0) chunk += cells[k++]!;
+    chunk += '\n';
+    if (r % CHUNK_ROWS === CHUNK_ROWS - 1) {
+      chunk.charCodeAt(0);
+      chunks.push(chunk);
+      chunk = '';
+    }
   }
-  return out;
+  chunks.push(chunk);
+  return chunks.join('');
 }

@@ -5,10 +5,17 @@ import { humanDuration } from './duration.js';
 
 /** kubectl's translateTimestampSince: `<unknown>` for no time, else the HumanDuration since it. */
 export function age(since: string | undefined, now: Date): string {
-  if (!since) return '<unknown>';
-  const t = Date.parse(since);
-  if (Number.isNaN(t)) return '<unknown>';
-  return humanDuration(now.getTime() - t);
+  return ageSince(timeMs(since), now);
+}
+
+/** A timestamp as ms since the epoch; NaN for none or one that is not a time. */
+export function timeMs(time: string | undefined): number {
+  return time ? Date.parse(time) : NaN;
+}
+
+/** age of a time already parsed (timeMs): `<unknown>` for NaN. */
+export function ageSince(ms: number, now: Date): string {
+  return Number.isNaN(ms) ? '<unknown>' : humanDuration(now.getTime() - ms);
 }
 
 /** The HumanDuration between two RFC 3339 times. */

@@ -7,14 +7,15 @@ import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { StateError } from '../api/errors.js';
 import { mapLimit } from '../api/map-limit.js';
-import type { JobSummaries, JobSummary } from '../ports/job-summaries.js';
+import type { JobRow, JobSummaries, JobSummary } from '../ports/job-summaries.js';
 import type { DamagedJobs } from './damaged-jobs.js';
 import { parseJournal } from './job-journal.js';
 import { JOURNAL_FILE, type FileJobRecords } from './job-records.js';
+import { jobRow } from './job-row.js';
 import type { StateDirectory } from './state-directory.js';
 import {
   currentSummary,
-  journalKey,
+  journalState,
   journalStamp,
   stampOf,
   summaryKeyed,
@@ -36,10 +37,14 @@ import {
 
 /** A job read from its own files (summary or journal) at a stamp: a new entry of the index. */
 class FreshSummary implements JobSummary {
+  readonly row: JobRow;
+
   constructor(
     readonly job: JobSummary['job'],
     readonly entry: IndexEntry,
-  ) {}
+  ) {
+    this.row = jobRow(job);
+  }
 }
 
 /** A job this process drives: its copy in memory, which is not indexed (its head, if any, is kept). */
@@ -48,6 +53,10 @@ class DrivenSummary implements JobSummary {
     readonly job: JobSummary['job'],
     readonly kept: IndexedHead | undefined,
   ) {}
+
+  get row(): JobRow {
+    return jobRow(this.job);
+  }
 }
 
 export class FileJobSummaries implements JobSummaries {
@@ -73,30 +82,28 @@ export class FileJobSummaries implements JobSummaries {
     // Paths by concatenation: a name read from the directory is one entry, and 10,000 joins
     // (normalizing each path) cost more than the stats.
     const jobsDir = this.dir.jobsDir;
-    const all = names.map((name) => this.listed(name, `${jobsDir}/${name}`, index, truth));
-    const misses = names.filter((_, i) => all[i] === 'miss');
-    const read = new Map(
-      await mapLimit(
-        misses,
-        16,
-        async (name) =>
-          [
-            name,
-            await this.summaryFromJournal(name).catch((err: unknown) => this.damaged.leaveOut(name, err)),
-          ] as const,
-      ),
-    );
-    const out: JobSummary[] = [];
+    // One pass, no closure per job: at 10,000 jobs every step of it counts.
+    const found: (JobSummary | undefined)[] = new Array<JobSummary | undefined>(names.length);
+    const misses: number[] = [];
+    for (let i = 0; i < names.length; i++) {
+      const hit = this.listed(names[i]!, `${jobsDir}/${names[i]}`, index, truth);
+      if (hit === 'miss') misses.push(i);
+      else found[i] = hit;
+    }
+    await mapLimit(misses, 16, async (i) => {
+      const name = names[i]!;
+      found[i] = await this.summaryFromJournal(name).catch((err: unknown) =>
+        this.damaged.leaveOut(name, err),
+      );
+    });
+    const out = found.filter((s): s is JobSummary => s !== undefined);
     let fresh = 0;
     let kept = 0;
-    names.forEach((name, i) => {
-      const hit = all[i];
-      const found = hit === 'miss' ? read.get(name) : hit;
-      if (!found) return;
-      out.push(found);
-      if (found instanceof FreshSummary) fresh++;
-      else if (found instanceof IndexedJob || (found instanceof DrivenSummary && found.kept)) kept++;
-    });
+    for (const s of out) {
+      if (s instanceof IndexedJob) kept++;
+      else if (s instanceof FreshSummary) fresh++;
+      else if (s instanceof DrivenSummary && s.kept) kept++;
+    }
     // Written anew when a job was read from its own files, or the index holds one no more listed.
     if (fresh > 0 || kept !== index.heads.size || !index.whole)
       await writeSummaryIndex(this.dir.root, this.entries(out, index));
@@ -137,10 +144,10 @@ export class FileJobSummaries implements JobSummaries {
   ): JobSummary | undefined | 'miss' {
     const driven = this.records.drivenJob(name);
     if (driven) return new DrivenSummary(structuredClone(driven), index.heads.get(name));
-    const key = journalKey(`${jobDir}/${JOURNAL_FILE}`);
-    if (key === 'unreadable') return 'miss';
-    if (key === undefined) return undefined;
-    const indexed = index.indexedAt(name, key);
+    const at = journalState(`${jobDir}/${JOURNAL_FILE}`);
+    if (at === 'unreadable') return 'miss';
+    if (at === undefined) return undefined;
+    const indexed = index.indexedAt(name, at);
     if (indexed) return new IndexedJob(index, indexed, truth);
     // Not indexed at this state: the summary at the journal's stamp (taken anew, in full).
     const stamp = journalStamp(`${jobDir}/${JOURNAL_FILE}`);

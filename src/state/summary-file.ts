@@ -61,16 +61,34 @@ export function currentSummary(journalPath: string, jobDir: string): JobSummary 
  * (msFromTimeSpec, lib/internal/fs/utils.js): the same double.
  */
 export function stampKey(s: JournalStamp): string {
+  const { ino, size, mtimeMs } = plainStamp(s);
+  return `${ino}:${size}:${mtimeMs}`;
+}
+
+/** A stamp as the numbers a plain (not bigint) stat gives (stampKey). */
+export function plainStamp(s: JournalStamp): PlainStamp {
   const ns = BigInt(s.mtimeNs);
-  const ms = Number(ns / 1_000_000_000n) * 1e3 + Number(ns % 1_000_000_000n) / 1e6;
-  return `${s.ino}:${s.size}:${ms}`;
+  const mtimeMs = Number(ns / 1_000_000_000n) * 1e3 + Number(ns % 1_000_000_000n) / 1e6;
+  return { ino: Number(s.ino), size: Number(s.size), mtimeMs };
+}
+
+/** A journal's state as a plain stat gives it: what a listing of 10,000 jobs compares. */
+export interface PlainStamp {
+  ino: number;
+  size: number;
+  mtimeMs: number;
 }
 
 /** A journal's state now as a stamp key; undefined when there is none; 'unreadable' when the stat fails. */
 export function journalKey(journalPath: string): string | undefined | 'unreadable' {
+  const st = journalState(journalPath);
+  return typeof st === 'object' ? `${st.ino}:${st.size}:${st.mtimeMs}` : st;
+}
+
+/** A journal's state now (plainStamp); undefined when there is none; 'unreadable' when the stat fails. */
+export function journalState(journalPath: string): PlainStamp | undefined | 'unreadable' {
   try {
-    const st = statSync(journalPath, { throwIfNoEntry: false });
-    return st && `${st.ino}:${st.size}:${st.mtimeMs}`;
+    return statSync(journalPath, { throwIfNoEntry: false });
   } catch {
     return 'unreadable';
   }

@@ -5,12 +5,16 @@
 // format, a torn or damaged line, a job added, changed or removed since: those jobs are read from
 // their own files (the journal stays the truth) and the listing writes the index anew.
 //
-// Layout: a header `{"v":2,"heads":H,"size":S}`, then H bytes of heads, one per job, `name TAB
-// journal-stamp TAB brief` (what a listing reads of the job, JobBrief), then the objects, one per
-// job, `name TAB journal-stamp TAB job`. A listing reads the header and the heads (a fifth of the
-// file); the objects only when one is asked for (-o json, a rewrite), and each is taken only when its
-// own name and stamp are the head's. Names (DNS labels), stamps and JSON.stringify hold no raw tab
-// or newline.
+// Layout (v3): a header `{"v":3,"heads":H,"briefs":B,"size":S}`; then H bytes of heads, one per
+// job, a JSON array of its name, the journal state it was taken at (inode, size, mtime as a plain
+// stat gives them) and its row (JobRow, job-row.ts: the few fields every listing reads; see
+// headLine); then B bytes of briefs, `name TAB journal-stamp TAB brief` (JobBrief: what a selector
+// or `-o wide` reads); then the objects, `name TAB journal-stamp TAB job`. A listing reads the
+// header and the heads (a twentieth of the file, one short JSON.parse per job, no brief); the
+// briefs and the objects only when one is asked for (a selector, `-o wide|json`, a rewrite), and
+// each is taken only when its own name and stamp are the head's. An index of an earlier version is
+// a miss for every job (and written anew). Names (DNS labels), stamps and JSON.stringify hold no raw
+// tab or newline.
 //
 // Only listings write it, whole and by rename (not synced: a cache): a killed process leaves the
 // old index or the new one, never a mix. Concurrent writers need no lock: of two listings writing
@@ -19,17 +23,18 @@
 
 import { closeSync, fstatSync, openSync, readSync, readdirSync, statSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import type { JobBrief, JobSummary } from '../ports/job-summaries.js';
+import type { JobBrief, JobRow, JobSummary } from '../ports/job-summaries.js';
 import { writeFileReplacing } from './atomic-file.js';
+import { jobRow } from './job-row.js';
 import { isProcessAlive } from './process-identity.js';
-import { stampKey, type JournalStamp } from './summary-file.js';
+import { plainStamp, stampKey, type JournalStamp, type PlainStamp } from './summary-file.js';
 
 export const SUMMARY_INDEX_FILE = 'job-summaries.jsonl';
-const INDEX_SCHEMA_VERSION = 2;
+const INDEX_SCHEMA_VERSION = 3;
 /** How old a dead process's temp file must be before it is removed. */
 const DEBRIS_AGE_MS = 60_000;
 /** The header's line is shorter than this. */
-const HEADER_MAX_BYTES = 128;
+const HEADER_MAX_BYTES = 160;
 const TAB = 0x09;
 const NL = 0x0a;
 
@@ -37,44 +42,77 @@ interface IndexHeader {
   v: number;
   /** Byte length of the heads. */
   heads: number;
+  /** Byte length of the briefs, after the heads. */
+  briefs: number;
   /** Byte length of the whole file: shorter is torn. */
   size: number;
 }
 
-/** One job's head as read: where it lies in the heads' bytes, its stamp, its brief. */
-export interface IndexedHead {
-  name: string;
-  journal: string;
-  brief: JobBrief;
-  start: number;
-  end: number;
+/**
+ * One job's head as read: the journal state it was taken at and the job's row (a head is the row
+ * itself, when the index keeps one: one object per job).
+ */
+export class IndexedHead implements JobRow {
+  constructor(
+    readonly name: string,
+    /** The journal state it was taken at, as a plain stat gives it (PlainStamp). */
+    readonly ino: number,
+    readonly size: number,
+    readonly mtimeMs: number,
+    /** Whether the index keeps the job's row (else its brief says what it is). */
+    private readonly hasRow: boolean,
+    readonly finished: boolean,
+    readonly ttlExpiry: number | undefined,
+    readonly status: string,
+    readonly completions: string,
+    readonly duration: string,
+    readonly runningSince: string | undefined,
+    readonly createdMs: number,
+  ) {}
+
+  /** The job's row at that state; undefined when the index keeps none for it. */
+  get row(): JobRow | undefined {
+    return this.hasRow ? this : undefined;
+  }
+
+  /** The journal state as a stamp key (stampKey): what its brief's and object's lines begin with. */
+  get journal(): string {
+    return `${this.ino}:${this.size}:${this.mtimeMs}`;
+  }
 }
 
-/** The index as a listing read it: the heads, and the objects read when one is first asked for. */
+/** Where a section of the file lies, and which file it was (inode and size when the heads were read). */
+interface Place {
+  ino: number;
+  size: number;
+  from: number;
+  length: number;
+}
+
+/** The index as a listing read it: the heads, and the briefs and objects read when one is first asked for. */
 export class SummaryIndex {
   /** The heads by job name. */
   readonly heads = new Map<string, IndexedHead>();
   /** Whether the file is whole (its size is the header's): a torn one is written anew. */
   whole = false;
+  private briefs: Map<string, Buffer> | undefined;
   private objects: Map<string, Buffer> | undefined;
 
   constructor(
     private readonly path: string,
-    /** The heads' bytes. */
-    private readonly bytes: Buffer = Buffer.alloc(0),
-    /** The file's identity when its heads were read (inode and size), and where its objects start. */
-    private readonly at?: { ino: number; size: number; objectsFrom: number },
+    private readonly briefsAt?: Place,
+    private readonly objectsAt?: Place,
   ) {}
 
-  /** The indexed job if its head was taken at the journal state `key` (summary-file.ts's journalKey). */
-  indexedAt(name: string, key: string): IndexedHead | undefined {
+  /** The indexed job if its head was taken at the journal state `at` (summary-file.ts's journalState). */
+  indexedAt(name: string, at: PlainStamp): IndexedHead | undefined {
     const hit = this.heads.get(name);
-    return hit && hit.journal === key ? hit : undefined;
+    return hit && hit.ino === at.ino && hit.size === at.size && hit.mtimeMs === at.mtimeMs ? hit : undefined;
   }
 
-  /** The head's line, as it is. */
-  headLine(head: IndexedHead): Buffer {
-    return this.bytes.subarray(head.start, head.end);
+  /** The line of the job's brief (`name TAB journal TAB brief`) taken at its head's stamp, if there. */
+  briefLine(head: IndexedHead): Buffer | undefined {
+    return keyed((this.briefs ??= readSection(this.path, this.briefsAt)).get(head.name), head);
   }
 
   /**
@@ -82,34 +120,39 @@ export class SummaryIndex {
    * when the file was replaced since its heads were read, torn or damaged there.
    */
   objectLine(head: IndexedHead): Buffer | undefined {
-    const line = (this.objects ??= this.readObjects()).get(head.name);
-    const key = `${head.name}\t${head.journal}\t`;
-    return line && line.length > key.length && line.toString('latin1', 0, key.length) === key
-      ? line
-      : undefined;
+    return keyed((this.objects ??= readSection(this.path, this.objectsAt)).get(head.name), head);
   }
+}
 
-  private readObjects(): Map<string, Buffer> {
-    const out = new Map<string, Buffer>();
-    if (!this.at) return out;
-    let bytes: Buffer;
-    let fd: number | undefined;
-    try {
-      fd = openSync(this.path, 'r');
-      const st = fstatSync(fd);
-      // Another file (a listing has written the index since): its objects are not these heads'.
-      if (st.ino !== this.at.ino || st.size !== this.at.size) return out;
-      bytes = readFully(fd, this.at.objectsFrom, st.size - this.at.objectsFrom);
-    } catch {
-      return out;
-    } finally {
-      if (fd !== undefined) closeSync(fd);
-    }
-    forEachLine(bytes, (start, tab, nl) => {
-      out.set(bytes.toString('latin1', start, tab), bytes.subarray(start, nl + 1));
-    });
+/** The line if it begins with the head's name and stamp. */
+function keyed(line: Buffer | undefined, head: IndexedHead): Buffer | undefined {
+  const key = `${head.name}\t${head.journal}\t`;
+  return line && line.length > key.length && line.toString('latin1', 0, key.length) === key
+    ? line
+    : undefined;
+}
+
+/** A section's lines by name; none when the file is another than the one its heads came from. */
+function readSection(path: string, at: Place | undefined): Map<string, Buffer> {
+  const out = new Map<string, Buffer>();
+  if (!at) return out;
+  let bytes: Buffer;
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, 'r');
+    const st = fstatSync(fd);
+    // Another file (a listing has written the index since): its lines are not these heads'.
+    if (st.ino !== at.ino || st.size !== at.size) return out;
+    bytes = readFully(fd, at.from, at.length);
+  } catch {
     return out;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
+  forEachLine(bytes, (start, tab, nl) => {
+    out.set(bytes.toString('latin1', start, tab), bytes.subarray(start, nl + 1));
+  });
+  return out;
 }
 
 /** Reads `length` bytes at `position` (fewer at the end of the file). */
@@ -135,6 +178,79 @@ function forEachLine(bytes: Buffer, line: (start: number, tab: number, nl: numbe
     offset = nl + 1;
     if (tab >= 0 && tab < nl) line(start, tab, nl);
   }
+}
+
+/**
+ * A job's head: the JSON array `[name, ino, size, mtimeMs, finished, ttlExpiry, status,
+ * completions, duration, runningSince, createdMs]` (the journal state it was taken at, PlainStamp,
+ * and its JobRow: finished 1 or 0, undefined and NaN as null), or `[name, ino, size, mtimeMs]`
+ * when the index keeps no row for the job (one whose object names another job, or whose TTL expiry
+ * is no finite number): its brief then says what a listing shows.
+ */
+export function headLine(name: string, at: PlainStamp, row: JobRow | undefined): string {
+  const stamp = [name, at.ino, at.size, at.mtimeMs];
+  if (!row || row.name !== name || (row.ttlExpiry !== undefined && !Number.isFinite(row.ttlExpiry)))
+    return JSON.stringify(stamp);
+  return JSON.stringify([
+    ...stamp,
+    row.finished ? 1 : 0,
+    row.ttlExpiry ?? null,
+    row.status,
+    row.completions,
+    row.duration,
+    row.runningSince ?? null,
+    Number.isNaN(row.createdMs) ? null : row.createdMs,
+  ]);
+}
+
+/** A head line read back (headLine); undefined when it is not one (damaged, torn). */
+function parseHead(line: string): IndexedHead | undefined {
+  let f: unknown;
+  try {
+    f = JSON.parse(line);
+  } catch {
+    return undefined;
+  }
+  // Fields by index: destructuring an array goes through its iterator, 10,000 times.
+  if (
+    !Array.isArray(f) ||
+    typeof f[0] !== 'string' ||
+    typeof f[1] !== 'number' ||
+    typeof f[2] !== 'number' ||
+    typeof f[3] !== 'number'
+  )
+    return undefined;
+  if (f.length === 4)
+    return new IndexedHead(f[0], f[1], f[2], f[3], false, false, undefined, '', '', '', undefined, NaN);
+  const finished = f[4];
+  const ttlExpiry = f[5];
+  const runningSince = f[9];
+  const createdMs = f[10];
+  if (
+    f.length !== 11 ||
+    (finished !== 0 && finished !== 1) ||
+    (ttlExpiry !== null && typeof ttlExpiry !== 'number') ||
+    typeof f[6] !== 'string' ||
+    typeof f[7] !== 'string' ||
+    typeof f[8] !== 'string' ||
+    (runningSince !== null && typeof runningSince !== 'string') ||
+    (createdMs !== null && typeof createdMs !== 'number')
+  )
+    return undefined;
+  return new IndexedHead(
+    f[0],
+    f[1],
+    f[2],
+    f[3],
+    true,
+    finished === 1,
+    ttlExpiry ?? undefined,
+    f[6],
+    f[7],
+    f[8],
+    runningSince ?? undefined,
+    createdMs ?? NaN,
+  );
 }
 
 /**
@@ -175,9 +291,10 @@ export function jobBrief(job: JobSummary['job']): JobBrief {
   return brief;
 }
 
-/** A job's lines of the index: its head and (made when written: undefined, left out) its object's. */
+/** A job's lines of the index: its head, and (made when written: undefined, left out) its brief's and object's. */
 export interface IndexEntry {
-  head: Buffer;
+  head: string;
+  brief: () => Buffer | undefined;
   object: () => Buffer | undefined;
 }
 
@@ -185,40 +302,49 @@ export interface IndexEntry {
 export function indexEntry(name: string, journal: JournalStamp, job: JobSummary['job']): IndexEntry {
   const key = `${name}\t${stampKey(journal)}\t`;
   return {
-    head: Buffer.from(key + JSON.stringify(jobBrief(job)) + '\n'),
+    head: headLine(name, plainStamp(journal), jobRow(job)),
+    brief: () => Buffer.from(key + JSON.stringify(jobBrief(job)) + '\n'),
     object: () => Buffer.from(key + JSON.stringify(job) + '\n'),
   };
 }
 
 /**
- * The entry of an indexed job: its head as it is, its object's line as it is when it is there,
- * else from `taken`, the object as of the head's stamp if it can still be read (its summary); a job
- * with neither is left out of the index (a miss next time, never an object of another state).
+ * The entry of an indexed job: its head as it is, its brief's and object's lines as they are when
+ * they are there, else from `taken`, the object as of the head's stamp if it can still be read (its
+ * summary); a job without them is left out of the index (a miss next time, never another state).
  */
 export function indexedEntry(
   index: SummaryIndex,
   head: IndexedHead,
   taken: (name: string, journal: string) => JobSummary['job'] | undefined,
 ): IndexEntry {
+  const key = `${head.name}\t${head.journal}\t`;
   return {
-    head: index.headLine(head),
+    head: headLine(head.name, head, head.row),
+    brief: () => {
+      const line = index.briefLine(head);
+      if (line) return line;
+      const job = taken(head.name, head.journal);
+      return job && Buffer.from(key + JSON.stringify(jobBrief(job)) + '\n');
+    },
     object: () => {
       const line = index.objectLine(head);
       if (line) return line;
       const job = taken(head.name, head.journal);
-      return job && Buffer.from(`${head.name}\t${head.journal}\t${JSON.stringify(job)}\n`);
+      return job && Buffer.from(key + JSON.stringify(job) + '\n');
     },
   };
 }
 
 /**
- * The index's heads. None when there is no index, it is unreadable or of another format; a head
- * that does not parse or does not hold a job of its name is left out (a miss).
+ * The index's heads. None when there is no index, it is unreadable or of another format (an index
+ * of an earlier version is a miss for every job, and written anew); a head that is not a row of
+ * its job is left out (a miss).
  */
 export function readSummaryIndex(root: string): SummaryIndex {
   const path = join(root, SUMMARY_INDEX_FILE);
   let fd: number | undefined;
-  let bytes: Buffer;
+  let text: string;
   let header: IndexHeader;
   let headerEnd: number;
   let ino: number;
@@ -233,49 +359,46 @@ export function readSummaryIndex(root: string): SummaryIndex {
     if (
       header?.v !== INDEX_SCHEMA_VERSION ||
       !Number.isSafeInteger(header.heads) ||
+      !Number.isSafeInteger(header.briefs) ||
       !Number.isSafeInteger(header.size) ||
-      header.heads < 0
+      header.heads < 0 ||
+      header.briefs < 0
     )
       return new SummaryIndex(path);
-    // The heads alone, in one read (not the objects after them: most of the file).
-    bytes = readFully(fd, headerEnd, Math.min(header.heads, size - headerEnd));
+    // The heads alone, in one read (not the briefs and objects after them: most of the file).
+    text = readFully(fd, headerEnd, Math.min(header.heads, size - headerEnd)).toString('utf8');
   } catch {
     return new SummaryIndex(path); // missing, unreadable or damaged: every job is a miss
   } finally {
     if (fd !== undefined) closeSync(fd);
   }
-  const index = new SummaryIndex(path, bytes, { ino, size, objectsFrom: headerEnd + header.heads });
+  const briefsFrom = headerEnd + header.heads;
+  const objectsFrom = briefsFrom + header.briefs;
+  const index = new SummaryIndex(
+    path,
+    { ino, size, from: briefsFrom, length: header.briefs },
+    { ino, size, from: objectsFrom, length: Math.max(0, size - objectsFrom) },
+  );
   index.whole = size === header.size;
-  // Bytes, not text: each head's brief is decoded alone, and the heads are kept as bytes.
-  forEachLine(bytes, (start, tab, nl) => {
-    const tab2 = bytes.indexOf(TAB, tab + 1);
-    if (tab2 < 0 || tab2 > nl) return;
-    const name = bytes.toString('latin1', start, tab);
-    try {
-      const brief = JSON.parse(bytes.toString('utf8', tab2 + 1, nl)) as JobBrief;
-      if (brief?.metadata?.name === name && Array.isArray(brief.spec?.template?.spec?.containers)) {
-        index.heads.set(name, {
-          name,
-          journal: bytes.toString('latin1', tab + 1, tab2),
-          brief,
-          start,
-          end: nl + 1,
-        });
-      }
-    } catch {
-      // damaged: that job is read from its own files
-    }
-  });
+  let offset = 0;
+  for (;;) {
+    const nl = text.indexOf('\n', offset);
+    if (nl < 0) break; // a torn last line is left out
+    const head = parseHead(text.slice(offset, nl));
+    offset = nl + 1;
+    if (head) index.heads.set(head.name, head);
+  }
   return index;
 }
 
 /**
- * A job of the index as a summary: its brief, its object read and parsed when asked for. An object
- * that is not there at the head's stamp or does not parse is read from `truth` (the job's own files)
- * instead. A class, so that 10,000 of these allocate no closures.
+ * A job of the index as a summary: its row, its brief and object read and parsed when asked for.
+ * A brief or object that is not there at the head's stamp or does not parse is read from `truth`
+ * (the job's own files) instead. A class, so that 10,000 of these allocate no closures.
  */
 export class IndexedJob implements JobSummary {
   private parsed: JobSummary['job'] | undefined;
+  private briefParsed: JobBrief | undefined;
 
   constructor(
     private readonly index: SummaryIndex,
@@ -283,21 +406,33 @@ export class IndexedJob implements JobSummary {
     private readonly truth: (name: string, journal: string) => JobSummary['job'],
   ) {}
 
+  get row(): JobRow | undefined {
+    return this.head.row;
+  }
+
   get brief(): JobBrief {
-    return this.head.brief;
+    if (this.briefParsed) return this.briefParsed;
+    const brief = parseLine<JobBrief>(this.index.briefLine(this.head));
+    if (brief?.metadata?.name === this.head.name && Array.isArray(brief.spec?.template?.spec?.containers))
+      this.briefParsed = brief;
+    return (this.briefParsed ??= jobBrief(this.job));
   }
 
   get job(): JobSummary['job'] {
     if (this.parsed) return this.parsed;
-    const line = this.index.objectLine(this.head);
-    try {
-      const at = line && line.indexOf(TAB, line.indexOf(TAB) + 1) + 1;
-      const job = line && (JSON.parse(line.toString('utf8', at)) as JobSummary['job']);
-      if (job?.metadata?.name === this.head.name) this.parsed = job;
-    } catch {
-      // damaged: the job's own files say what is true
-    }
+    const job = parseLine<JobSummary['job']>(this.index.objectLine(this.head));
+    if (job?.metadata?.name === this.head.name) this.parsed = job;
     return (this.parsed ??= this.truth(this.head.name, this.head.journal));
+  }
+}
+
+/** The JSON after a line's second tab; undefined when there is no line or it does not parse. */
+function parseLine<T>(line: Buffer | undefined): T | undefined {
+  if (!line) return undefined;
+  try {
+    return JSON.parse(line.toString('utf8', line.indexOf(TAB, line.indexOf(TAB) + 1) + 1)) as T;
+  } catch {
+    return undefined; // damaged: the job's own files say what is true
   }
 }
 
@@ -305,23 +440,31 @@ export class IndexedJob implements JobSummary {
 export async function writeSummaryIndex(root: string, entries: readonly IndexEntry[]): Promise<void> {
   sweepTempFiles(root);
   const heads: Buffer[] = [];
+  const briefs: Buffer[] = [];
   const objects: Buffer[] = [];
   for (const e of entries) {
-    const object = e.object();
+    const brief = e.brief();
+    const object = brief && e.object();
     if (!object) continue;
-    heads.push(e.head);
+    heads.push(Buffer.from(e.head + '\n'));
+    briefs.push(brief);
     objects.push(object);
   }
-  const headsLength = heads.reduce((n, b) => n + b.length, 0);
-  const objectsLength = objects.reduce((n, b) => n + b.length, 0);
+  const length = (list: Buffer[]) => list.reduce((n, b) => n + b.length, 0);
+  const headsLength = length(heads);
+  const briefsLength = length(briefs);
+  const body = headsLength + briefsLength + length(objects);
   // The header's own length is part of the size it states: settle it (a digit more at most).
   const headerOf = (size: number) =>
-    JSON.stringify({ v: INDEX_SCHEMA_VERSION, heads: headsLength, size } satisfies IndexHeader) + '\n';
-  let size = headsLength + objectsLength;
-  while (headerOf(size).length + headsLength + objectsLength !== size)
-    size = headerOf(size).length + headsLength + objectsLength;
-  const header = headerOf(size);
-  const bytes = Buffer.concat([Buffer.from(header), ...heads, ...objects]);
+    JSON.stringify({
+      v: INDEX_SCHEMA_VERSION,
+      heads: headsLength,
+      briefs: briefsLength,
+      size,
+    } satisfies IndexHeader) + '\n';
+  let size = body;
+  while (headerOf(size).length + body !== size) size = headerOf(size).length + body;
+  const bytes = Buffer.concat([Buffer.from(headerOf(size)), ...heads, ...briefs, ...objects]);
   await writeFileReplacing(join(root, SUMMARY_INDEX_FILE), bytes).catch(() => undefined);
 }
 

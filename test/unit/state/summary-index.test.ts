@@ -18,8 +18,9 @@ import { join } from 'node:path';
 import { FileStore } from '../../../src/state/file-store.js';
 import { SUMMARY_INDEX_FILE, jobBrief } from '../../../src/state/summary-index.js';
 import { journalKey, stampKey, stampOf } from '../../../src/state/summary-file.js';
-import { briefOf, type JobSummary } from '../../../src/ports/job-summaries.js';
-import type { JobStatus } from '../../../src/api/k8s.js';
+import { briefOf, type JobRow, type JobSummary } from '../../../src/ports/job-summaries.js';
+import type { JobSpec, JobStatus } from '../../../src/api/k8s.js';
+import { jobRow, rowOf } from '../../../src/state/job-row.js';
 import { tempDir, testJob } from '../../support/jobs.js';
 
 async function newStore(names: string[]) {
@@ -43,6 +44,12 @@ async function truth(root: string) {
 async function listing(root: string) {
   const listed = await new FileStore(root).listJobSummaries();
   return { jobs: listed.map((s) => s.job), briefs: listed.map(briefOf) };
+}
+
+/** A row's fields alone (a row read from the index is its head as well). */
+function rowFields(r: JobRow): JobRow {
+  const { name, finished, ttlExpiry, status, completions, duration, runningSince, createdMs } = r;
+  return { name, finished, ttlExpiry, status, completions, duration, runningSince, createdMs };
 }
 
 function removeSummaries(root: string, names: string[]) {
@@ -102,9 +109,11 @@ describe('the summaries index', () => {
     assert.deepEqual(brief.metadata.labels, s!.job.metadata.labels);
     assert.equal(brief.spec.completions, 1);
     assert.deepEqual(s!.job, (await truth(root))[0]);
-    const head = readFileSync(indexPath(root), 'utf8').split('\n')[1]!;
-    assert.ok(head.startsWith('j\t'), head);
-    assert.ok(!head.includes('a long message'), 'the brief leaves out what no listing reads');
+    const [, headLine, briefLine] = readFileSync(indexPath(root), 'utf8').split('\n');
+    assert.ok(headLine!.startsWith('["j",'), headLine);
+    assert.ok(briefLine!.startsWith('j\t'), briefLine);
+    assert.ok(!briefLine!.includes('a long message'), 'the brief leaves out what no listing reads');
+    assert.ok(!headLine!.includes('busybox'), 'the head holds the row alone');
   });
 
   it('keeps a brief exactly, whichever of its optional fields a job has or lacks', async () => {
@@ -162,12 +171,18 @@ describe('the summaries index', () => {
       () => truncateSync(indexPath(root), good.indexOf('\n', good.indexOf('\n') + 1) + 10),
       () => truncateSync(indexPath(root), good.length - 10),
       () => truncateSync(indexPath(root), Math.floor(good.length / 2)),
-      // b's head (`b TAB stamp TAB {...}`, before the objects) broken.
-      () => {
-        const bad = good.replace(/^b\t([^\t]*)\t\{/m, 'b\t$1\t{{');
+      // b's head (`["b",ino,size,mtime,...]`, before the briefs) broken, of the wrong shape, of another type.
+      ...[
+        (head: string) => head.replace('["b",', '[["b",'),
+        (head: string) => head.replace(/,[^,]*\]$/, ']'),
+        (head: string) => head.replace(/^\["b",(\d+)/, '["b","$1"'),
+        (head: string) => head.replace(',"Running",', ',7,'),
+        (head: string) => head.replace(/,1767225600000\]$/, ',"x"]'),
+      ].map((damage) => () => {
+        const bad = good.replace(/^\["b",.*$/m, damage);
         assert.notEqual(bad, good);
         writeFileSync(indexPath(root), bad);
-      },
+      }),
       () => writeFileSync(indexPath(root), 'garbage'),
       () => writeFileSync(indexPath(root), ''),
     ]) {
@@ -175,6 +190,105 @@ describe('the summaries index', () => {
       assert.deepEqual((await listing(root)).jobs, want);
       assert.equal(readFileSync(indexPath(root), 'utf8'), good, 'written whole again');
     }
+  });
+
+  it("keeps each job's row, which is what its brief says, whatever state the job is in", async () => {
+    const { root, store } = await newStore([]);
+    const at = '2026-01-01T00:05:00Z';
+    const jobs: [string, Partial<JobSpec>, JobStatus][] = [
+      ['created', {}, {}],
+      [
+        'running',
+        { completions: undefined, parallelism: 3 },
+        { startTime: '2026-01-01T00:00:00Z', active: 2 },
+      ],
+      ['suspended', { suspend: true }, { conditions: [{ type: 'Suspended', status: 'True' }] }],
+      [
+        'done',
+        { ttlSecondsAfterFinished: 600, completions: 2 },
+        {
+          startTime: '2026-01-01T00:00:00Z',
+          completionTime: at,
+          succeeded: 2,
+          conditions: [{ type: 'Complete', status: 'True', lastTransitionTime: at }],
+        },
+      ],
+      [
+        'failed',
+        {},
+        {
+          startTime: '2026-01-01T00:00:00Z',
+          conditions: [{ type: 'Failed', status: 'True', lastTransitionTime: at }],
+        },
+      ],
+    ];
+    for (const [name, spec, status] of jobs) {
+      const job = testJob(name, spec);
+      if (name === 'created') delete job.metadata.creationTimestamp;
+      await store.createJob({ ...job, status: {} as JobStatus });
+      await store.commitJob(name, { status });
+    }
+    await listing(root);
+    // Read from the index alone (no summaries): each row is the one its job gives.
+    removeSummaries(
+      root,
+      jobs.map(([n]) => n),
+    );
+    const listed = await new FileStore(root).listJobSummaries();
+    const want = (await truth(root)).map(jobRow);
+    assert.deepEqual(
+      listed.map((s) => rowFields(s.row!)),
+      want.map(rowFields),
+    );
+    assert.deepEqual(
+      listed.map((s) => rowFields(rowOf(s))),
+      listed.map((s) => jobRow(briefOf(s))),
+    );
+    const byName = new Map(want.map((r) => [r.name, r] as const));
+    assert.equal(byName.get('done')!.ttlExpiry, Date.parse(at) + 600_000);
+    assert.equal(byName.get('done')!.finished, true);
+    assert.equal(byName.get('failed')!.finished, true);
+    assert.equal(byName.get('running')!.runningSince, '2026-01-01T00:00:00Z');
+    assert.ok(Number.isNaN(byName.get('created')!.createdMs));
+  });
+
+  it("a damaged brief behind a good head: the row stands, the brief is read from the job's own files", async () => {
+    const { root, store } = await newStore(['a']);
+    await store.commitJob('a', { status: { failed: 2 } });
+    await listing(root);
+    const text = readFileSync(indexPath(root), 'utf8');
+    writeFileSync(indexPath(root), text.replace(/^(a\t[^\t]*\t)\{"metadata"/m, '$1{"metadata_'));
+    assert.notEqual(readFileSync(indexPath(root), 'utf8'), text);
+    const [s] = await new FileStore(root).listJobSummaries();
+    const [job] = await truth(root);
+    assert.deepEqual(rowFields(s!.row!), rowFields(jobRow(job!)));
+    assert.deepEqual(briefOf(s!), jobBrief(job!));
+  });
+
+  it('reads an index of the earlier format (v2: briefs as heads) as a miss, and writes it anew', async () => {
+    const { root, store } = await newStore(['a', 'b']);
+    await store.commitJob('b', { status: { failed: 3 } });
+    const want = await truth(root);
+    // v2, as the release before wrote it: `{"v":2,"heads":H,"size":S}`, then `name TAB stamp TAB
+    // brief` per job, then `name TAB stamp TAB job` per job; stamps of the journals as they are.
+    const key = (n: string) => stampKey(stampOf(statSync(journalPath(root, n), { bigint: true })));
+    const heads = want.map(
+      (j) => `${j.metadata.name}\t${key(j.metadata.name)}\t${JSON.stringify(jobBrief(j))}\n`,
+    );
+    const objects = want.map((j) => `${j.metadata.name}\t${key(j.metadata.name)}\t${JSON.stringify(j)}\n`);
+    const body = heads.join('') + objects.join('');
+    const header = (size: number) => JSON.stringify({ v: 2, heads: heads.join('').length, size }) + '\n';
+    let size = body.length;
+    while (header(size).length + body.length !== size) size = header(size).length + body.length;
+    writeFileSync(indexPath(root), header(size) + body);
+    removeSummaries(root, ['a', 'b']);
+    const listed = await listing(root);
+    assert.deepEqual(listed.jobs, want);
+    const rewritten = readFileSync(indexPath(root), 'utf8');
+    assert.ok(rewritten.startsWith('{"v":3,'), rewritten.slice(0, 40));
+    // ... and the new index answers alone.
+    assert.deepEqual((await listing(root)).jobs, want);
+    assert.equal(readFileSync(indexPath(root), 'utf8'), rewritten, 'not rewritten again');
   });
 
   it("a damaged object behind a good brief is read from the job's own files when asked for", async () => {
