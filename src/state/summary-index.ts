@@ -102,6 +102,8 @@ export class SummaryIndex {
     private readonly path: string,
     private readonly briefsAt?: Place,
     private readonly objectsAt?: Place,
+    /** The file its heads came from, still open: its sections are read from it, not from the path. */
+    private readonly pinned?: PinnedFile,
   ) {}
 
   /** The indexed job if its head was taken at the journal state `at` (summary-file.ts's journalState). */
@@ -112,7 +114,7 @@ export class SummaryIndex {
 
   /** The line of the job's brief (`name TAB journal TAB brief`) taken at its head's stamp, if there. */
   briefLine(head: IndexedHead): Buffer | undefined {
-    return keyed((this.briefs ??= readSection(this.path, this.briefsAt)).get(head.name), head);
+    return keyed((this.briefs ??= this.section(this.briefsAt)).get(head.name), head);
   }
 
   /**
@@ -120,7 +122,37 @@ export class SummaryIndex {
    * when the file was replaced since its heads were read, torn or damaged there.
    */
   objectLine(head: IndexedHead): Buffer | undefined {
-    return keyed((this.objects ??= readSection(this.path, this.objectsAt)).get(head.name), head);
+    return keyed((this.objects ??= this.section(this.objectsAt)).get(head.name), head);
+  }
+
+  private section(at: Place | undefined): Map<string, Buffer> {
+    const lines = readSection(this.path, at, this.pinned?.fd);
+    // Both sections read: the file is no longer needed.
+    if (this.briefs !== undefined || this.objects !== undefined) this.pinned?.close();
+    return lines;
+  }
+}
+
+/**
+ * The index file a listing read its heads from, kept open for a while: another process may replace
+ * the index meanwhile (a listing writes it anew), and a job deleted since then is in neither the new
+ * index nor its own files; through this descriptor its object is still the one at its head's stamp.
+ * Closed once both sections are read, or after PIN_MS (a listing's objects are asked for at once,
+ * when printed; a later read goes by the path, and a job gone since is an error then).
+ */
+const PIN_MS = 10_000;
+
+class PinnedFile {
+  private timer: NodeJS.Timeout | undefined;
+  constructor(public fd: number | undefined) {
+    this.timer = setTimeout(() => this.close(), PIN_MS);
+    this.timer.unref();
+  }
+  close(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.fd !== undefined) closeSync(this.fd);
+    this.fd = undefined;
   }
 }
 
@@ -132,18 +164,24 @@ function keyed(line: Buffer | undefined, head: IndexedHead): Buffer | undefined 
     : undefined;
 }
 
-/** A section's lines by name; none when the file is another than the one its heads came from. */
-function readSection(path: string, at: Place | undefined): Map<string, Buffer> {
+/**
+ * A section's lines by name, from `pinnedFd` (the file the heads came from) if still open, else from
+ * the path; none when that is another file than the one the heads came from.
+ */
+function readSection(path: string, at: Place | undefined, pinnedFd?: number): Map<string, Buffer> {
   const out = new Map<string, Buffer>();
   if (!at) return out;
   let bytes: Buffer;
   let fd: number | undefined;
   try {
-    fd = openSync(path, 'r');
-    const st = fstatSync(fd);
-    // Another file (a listing has written the index since): its lines are not these heads'.
-    if (st.ino !== at.ino || st.size !== at.size) return out;
-    bytes = readFully(fd, at.from, at.length);
+    if (pinnedFd !== undefined) bytes = readFully(pinnedFd, at.from, at.length);
+    else {
+      fd = openSync(path, 'r');
+      const st = fstatSync(fd);
+      // Another file (a listing has written the index since): its lines are not these heads'.
+      if (st.ino !== at.ino || st.size !== at.size) return out;
+      bytes = readFully(fd, at.from, at.length);
+    }
   } catch {
     return out;
   } finally {
@@ -349,6 +387,7 @@ export function readSummaryIndex(root: string): SummaryIndex {
   let headerEnd: number;
   let ino: number;
   let size: number;
+  let pinned: PinnedFile | undefined;
   try {
     fd = openSync(path, 'r');
     ({ ino, size } = fstatSync(fd));
@@ -367,10 +406,12 @@ export function readSummaryIndex(root: string): SummaryIndex {
       return new SummaryIndex(path);
     // The heads alone, in one read (not the briefs and objects after them: most of the file).
     text = readFully(fd, headerEnd, Math.min(header.heads, size - headerEnd)).toString('utf8');
+    pinned = new PinnedFile(fd);
   } catch {
     return new SummaryIndex(path); // missing, unreadable or damaged: every job is a miss
   } finally {
-    if (fd !== undefined) closeSync(fd);
+    // Kept open for the index's sections only when its heads were read.
+    if (fd !== undefined && pinned === undefined) closeSync(fd);
   }
   const briefsFrom = headerEnd + header.heads;
   const objectsFrom = briefsFrom + header.briefs;
@@ -378,6 +419,7 @@ export function readSummaryIndex(root: string): SummaryIndex {
     path,
     { ino, size, from: briefsFrom, length: header.briefs },
     { ino, size, from: objectsFrom, length: Math.max(0, size - objectsFrom) },
+    pinned,
   );
   index.whole = size === header.size;
   let offset = 0;

@@ -431,6 +431,20 @@ describe('the summaries index', () => {
     assert.equal(first!.job.status.failed, 1, 'the state its brief was read at');
   });
 
+  it('an object asked for after its job was deleted and the index replaced is the one the listing saw', async () => {
+    const { root, store } = await newStore(['a', 'b']);
+    await store.commitJob('a', { status: { failed: 1 } });
+    await listing(root);
+    const listed = await new FileStore(root).listJobSummaries();
+    // Another process deletes the job, and a listing writes an index without it, before this
+    // listing's objects are read: neither the index nor the job's own files have it any more.
+    await store.deleteJob('a');
+    await listing(root);
+    const a = listed.find((s) => briefOf(s).metadata.name === 'a')!;
+    assert.equal(a.job.status.failed, 1);
+    assert.equal(listed.find((s) => briefOf(s).metadata.name === 'b')!.job.metadata.name, 'b');
+  });
+
   it("compares the journal's state as a plain stat gives it, the same as its exact stamp", () => {
     const root = tempDir();
     const file = join(root, 'f');
