@@ -270,8 +270,11 @@ spec:
           - name: main
             image: busybox
             imagePullPolicy: IfNotPresent
-            command: ["sh", "-c", "sleep 3"]
+            command: ["sh", "-c", "sleep 2"]
 `);
+    // A job created at a slot runs past the next one (skipped by Forbid) and is complete, its pod's
+    // containers removed, well before the one after (a job created then is on time): a pod of 3 s
+    // ended too near that slot, and the job created late (a new slot's job waits for Complete).
     const daemon = start(['cron', 'start', manifest], stateDir);
     try {
       await page.goto(`${base}/cronjob/${name}`);
