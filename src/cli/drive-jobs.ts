@@ -55,6 +55,8 @@ const ENGINE_STOP_BOUND_MS = 10_000;
 
 export async function driveJobs(names: string[], io: DriveIo, d: DriveOptions): Promise<number> {
   const { store, runtime, ctx, printer } = io;
+  /** What the runtime warns about a job while a TTL deletion removes its pods. */
+  const warnOfRuntime = (message: string) => printer.warning(message);
   const interrupt = new AbortController();
   let signal: 'SIGINT' | 'SIGTERM' | undefined;
   const finished = new AbortController();
@@ -98,8 +100,7 @@ export async function driveJobs(names: string[], io: DriveIo, d: DriveOptions): 
     await ctx.clock.sleep(ms, finished.signal);
     if (finished.signal.aborted) return;
     try {
-      const warn = (message: string) => printer.warning(message);
-      if (await deleteIfExpired(store, name, ctx.clock.now(), async () => runtime, uid, warn))
+      if (await deleteIfExpired(store, name, ctx.clock.now(), async () => runtime, uid, warnOfRuntime))
         printer.progress(`job.batch/${name} deleted (ttlSecondsAfterFinished)`);
     } catch (err) {
       printer.warning(`deleting job ${name} after its TTL: ${(err as Error).message}`);
@@ -165,8 +166,7 @@ export async function driveJobs(names: string[], io: DriveIo, d: DriveOptions): 
       // else by the next tjob command.
       const left =
         end === 'Complete' || end === 'Failed' ? ttlTimeLeft(state.job, ctx.clock.now()) : undefined;
-      if (left !== undefined && left <= 0)
-        await deleteJobEverywhere(state, store, runtime, (message) => printer.warning(message));
+      if (left !== undefined && left <= 0) await deleteJobEverywhere(state, store, runtime, warnOfRuntime);
       else if (left !== undefined) void expireLater(name, state.job.metadata.uid, left);
     } finally {
       clearInterval(heartbeat);

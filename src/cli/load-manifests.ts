@@ -24,6 +24,7 @@ import {
 } from './swarm-report.js';
 import type { CliContext, GlobalOptions } from './context.js';
 import { stateOf } from './open-state.js';
+import { printable } from './report-error.js';
 
 export interface TemplateFlags {
   set?: string[];
@@ -121,6 +122,11 @@ export async function loadFromCommandLine(
 /** Warnings on stderr, each one line starting `Warning: `. */
 export function writeWarnings(stderr: CliContext['stderr'], warnings: readonly string[]): void {
   for (const w of warnings) stderr.write(w.startsWith('Warning:') ? `${w}\n` : `Warning: ${w}\n`);
+}
+
+/** Where a runtime's warnings about a job go in a command that talks to the engine (one line each). */
+export function warnOn(ctx: Pick<CliContext, 'stderr'>): (message: string) => void {
+  return (message) => writeWarnings(ctx.stderr, [printable(message)]);
 }
 
 /**

@@ -17,11 +17,6 @@ export function printable(s: string, keepNewlines = false): string {
   );
 }
 
-/** A runtime's warning about a job, as a command that talks to the engine prints it on stderr. */
-export function warnOn(ctx: { stderr: OutStream }): (message: string) => void {
-  return (message) => ctx.stderr.write(`Warning: ${printable(message)}\n`);
-}
-
 export function reportError(err: unknown, stderr: OutStream, verbose: boolean): number {
   if (err instanceof CommanderError) {
     if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.exitCode === 0)

@@ -12,7 +12,6 @@ import {
   type PodRecord,
 } from '../api/pod.js';
 import { rfc3339, rfc3339Milli } from '../api/time.js';
-import { hasTrueCondition } from '../controller/job/conditions.js';
 import { deletionCountsAsFailure } from '../controller/job/counts.js';
 import { predictNextPods } from '../controller/job/next-pods.js';
 import { syncJob } from '../controller/job/sync.js';
@@ -438,22 +437,16 @@ export class JobRunner {
     }
 
     const now = this.deps.clock.now();
-    const releasesPending = this.releasesPending();
     const result: SyncResult = syncJob({
       job: this.state.job,
       pods: this.podsForSync().map(toPodView),
       backoff: this.state.backoff,
       now,
       options: { backoffBaseMs: this.options.backoffBaseMs, backoffCapMs: this.options.backoffCapMs },
-      releasesPending,
+      releasesPending: this.releasesPending(),
     });
-    // The job reached its interim condition and holds Complete or Failed until the engine has
-    // released what is left (run(): removeFinishedContainers, discardSandboxes, then a new pass).
-    this.finishHeld =
-      releasesPending > 0 &&
-      !finishedOutcome(result.status) &&
-      (hasTrueCondition(result.status.conditions, 'SuccessCriteriaMet') ||
-        hasTrueCondition(result.status.conditions, 'FailureTarget'));
+    // run(): removeFinishedContainers, discardSandboxes, then the pass that finishes the job.
+    this.finishHeld = result.awaitingReleases === true;
 
     const untracked: PodRecord[] = [];
     for (const name of result.untrack) {

@@ -1,7 +1,6 @@
 // `tjob cron start|list|next|trigger|suspend|resume`: the CronJob scheduler daemon and its helpers
 // (docs/cli.md#cron; deviations 5 and 6 in docs/deviations.md).
 
-import { warnOn } from '../report-error.js';
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { addTemplateFlags, collect } from '../args/template-flags.js';
@@ -34,7 +33,7 @@ import { openRuntime, openState, stateOf } from '../open-state.js';
 import { startController } from '../controller-process.js';
 import { lastFailedPodLog, runnerObserver } from '../drive-jobs.js';
 import { deleteJobEverywhere } from '../../engine/job-deletion.js';
-import { loadFromCommandLine, storedConfig, writeWarnings } from '../load-manifests.js';
+import { loadFromCommandLine, storedConfig, warnOn, writeWarnings } from '../load-manifests.js';
 import { RunPrinter } from '../run-printer.js';
 import { pullProgressWriter } from '../pull-progress.js';
 import { maskSecretsOf } from '../secret-masking.js';

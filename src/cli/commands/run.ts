@@ -1,7 +1,6 @@
 // `tjob run FILE...`: create every Job in the files and drive them to the end in the foreground
 // (or, with -d, in a detached controller process); exit with the outcome.
 
-import { warnOn } from '../report-error.js';
 import { randomUUID } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
@@ -39,6 +38,7 @@ import {
   storedConfig,
   storedConfigOf,
   type TemplateFlags,
+  warnOn,
   writeWarnings,
 } from '../load-manifests.js';
 import { deleteJobEverywhere } from '../../engine/job-deletion.js';

@@ -285,6 +285,7 @@ export function syncJob(input: SyncInput): SyncResult {
   }
 
   let completionTime = prev.completionTime;
+  let awaitingReleases = false;
   if (finishing) {
     const r = ensureConditionStatus(
       conditions,
@@ -295,7 +296,8 @@ export function syncJob(input: SyncInput): SyncResult {
       now,
     );
     conditions = r.list;
-    if (terminating === 0 && !(input.releasesPending ?? 0)) {
+    if (terminating === 0 && (input.releasesPending ?? 0) > 0) awaitingReleases = true;
+    else if (terminating === 0) {
       const finalType = finishing.type === 'FailureTarget' ? 'Failed' : 'Complete';
       const f = ensureConditionStatus(
         conditions,
@@ -339,6 +341,7 @@ export function syncJob(input: SyncInput): SyncResult {
   if (conditions.length > 0) status.conditions = conditions;
 
   const result: SyncResult = { status, actions, backoff, untrack, events };
+  if (awaitingReleases) result.awaitingReleases = true;
   const positive = requeue.filter((ms) => ms > 0);
   if (positive.length > 0) result.requeueAfterMs = Math.ceil(Math.min(...positive));
   return result;

@@ -91,4 +91,9 @@ export interface SyncResult {
   events: JobEvent[];
   /** Look again after this many ms at the latest (deadline, backoff expiry). */
   requeueAfterMs?: number;
+  /**
+   * The job would finish now but for `releasesPending`: release, then sync again (which adds
+   * Complete or Failed).
+   */
+  awaitingReleases?: true;
 }

@@ -31,6 +31,7 @@ interface Case {
   wantFailedIndexes?: string;
   wantMessage?: string;
   wantBackoff?: BackoffRecord;
+  wantAwaitingReleases?: true;
 }
 
 const zero = { active: 0, ready: 0, terminating: 0, succeeded: 0, failed: 0 };
@@ -67,6 +68,8 @@ function runCases(cases: Case[]): void {
         assert.equal(got.status.failedIndexes, c.wantFailedIndexes, 'failedIndexes');
       if (c.wantMessage) assert.equal(got.status.conditions?.[0]?.message, c.wantMessage, 'message');
       if (c.wantBackoff) assert.deepEqual(got.backoff, c.wantBackoff, 'backoff');
+      if ('releasesPending' in c)
+        assert.equal(got.awaitingReleases, c.wantAwaitingReleases, 'awaitingReleases');
       assert.equal(got.status.uncountedTerminatedPods, undefined);
     });
   }
@@ -204,6 +207,7 @@ describe('syncJob: pod-count arithmetic (§2.5)', () => {
       job: job({ completions: 1, parallelism: 1, status: running() }),
       pods: [pod('a').succeeded(1)],
       releasesPending: 1,
+      wantAwaitingReleases: true,
       wantActions: [],
       wantUntrack: ['a'],
       want: { ...zero, succeeded: 1 },
@@ -241,6 +245,7 @@ describe('syncJob: pod-count arithmetic (§2.5)', () => {
       job: job({ completions: 1, parallelism: 1, backoffLimit: 0, status: running() }),
       pods: [pod('a').failed(1)],
       releasesPending: 1,
+      wantAwaitingReleases: true,
       wantActions: [],
       want: { ...zero, failed: 1 },
       wantConditions: ['FailureTarget=True/BackoffLimitExceeded'],
